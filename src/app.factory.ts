@@ -1,0 +1,82 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import handlebars from 'handlebars';
+import { Logger } from 'nestjs-pino';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppModule } from './app.module';
+import { assignRequestId } from './common/request-id';
+import { ValidationFailedError } from './common/validation-failed.error';
+import { APP_CONFIG, AppConfig, loadAppConfig } from './config/app-config';
+import { setupOpenApi } from './openapi';
+
+// views/ and public/ sit at the repository root: one level above src/, two above dist/src/.
+const ROOT = existsSync(join(__dirname, '..', 'views')) ? join(__dirname, '..') : join(__dirname, '..', '..');
+
+/**
+ * Builds the fully configured app without listening, so main.ts and the e2e tests run the
+ * very same thing.
+ */
+export async function createApp(): Promise<NestFastifyApplication> {
+  // Read before Nest so that the adapter gets the body limit and proxy setting.
+  const bootConfig = loadAppConfig(process.env);
+  const adapter = new FastifyAdapter({
+    bodyLimit: bootConfig.bodyLimitBytes,
+    trustProxy: bootConfig.trustProxy,
+    logger: false,
+    return503OnClosing: true,
+    genReqId: assignRequestId,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true });
+  const config = app.get<AppConfig>(APP_CONFIG);
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (req, reply, done) => {
+      void reply.header('x-request-id', req.id);
+      done();
+    });
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // Only meaningful over https; harmless otherwise.
+    hsts: { maxAge: 15552000, includeSubDomains: true },
+  });
+  app.useStaticAssets({ root: join(ROOT, 'public'), prefix: '/static/', decorateReply: false });
+  app.setViewEngine({
+    engine: { handlebars },
+    templates: join(ROOT, 'views'),
+    layout: 'layout.hbs',
+    options: { partials: {} },
+    defaultContext: { appName: 'Gatehouse' },
+  });
+
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) => new ValidationFailedError(errors),
+    }),
+  );
+  setupOpenApi(app, config);
+  return app;
+}

@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditEvent } from './audit-event.entity';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { AuditRequestInterceptor } from './audit-request.interceptor';
+import { AuditService } from './audit.service';
+
+/** Global so every module can record events without importing it. */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([AuditEvent])],
+  providers: [AuditService, { provide: APP_INTERCEPTOR, useClass: AuditRequestInterceptor }],
+  exports: [AuditService],
+})
+export class AuditModule {}

@@ -1,0 +1,19 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { AuthStrategyRegistry } from './auth-strategy-registry';
+import { AuthenticationGuard } from './authentication.guard';
+import { PrincipalFactory } from './principal.factory';
+import { ScopeRegistry } from './scope-registry';
+
+/**
+ * The auth core: Principal, the scope registry, the strategy registry and the global guard.
+ * Feature modules plug their Passport strategies and scopes into it; it imports none of them.
+ */
+@Global()
+@Module({
+  imports: [PassportModule.register({ session: false })],
+  providers: [ScopeRegistry, AuthStrategyRegistry, PrincipalFactory, { provide: APP_GUARD, useClass: AuthenticationGuard }],
+  exports: [ScopeRegistry, AuthStrategyRegistry, PrincipalFactory, PassportModule],
+})
+export class AuthModule {}

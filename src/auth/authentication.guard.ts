@@ -1,0 +1,97 @@
+import { CanActivate, ExecutionContext, Injectable, Type } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard, IAuthGuard } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import { AuthStrategyRegistry } from './auth-strategy-registry';
+import {
+  AuthenticationRequiredError,
+  AuthError,
+  InsufficientScopeError,
+  InvalidTokenError,
+  LoginRequiredRedirect,
+  SchemeNotAcceptedError,
+} from './errors/auth.errors';
+import { AuthScheme, missingScopes, Principal } from './principal';
+import { DEFAULT_SCHEMES, ROUTE_AUTH, RouteAuth } from './route-auth';
+import { Inject } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+
+const SCHEME_LABEL: Record<AuthScheme, string> = { bearer: 'Bearer', cookie: 'cookie', secret: 'Secret' };
+
+/**
+ * The global guard (APP_GUARD): every route is authenticated unless it is @Public().
+ * It picks the scheme the request presents, refuses schemes the route does not accept,
+ * runs that scheme's named Passport strategies in order, then checks scopes.
+ */
+@Injectable()
+export class AuthenticationGuard implements CanActivate {
+  private readonly passportGuards = new Map<string, IAuthGuard>();
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly strategies: AuthStrategyRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const auth = this.reflector.getAllAndOverride<RouteAuth | undefined>(ROUTE_AUTH, [ctx.getHandler(), ctx.getClass()]);
+    if (auth?.public) return true;
+
+    const schemes = auth?.schemes ?? DEFAULT_SCHEMES;
+    const scopes = auth?.scopes ?? [];
+    const req = ctx.switchToHttp().getRequest<FastifyRequest>();
+    try {
+      const scheme = presentedScheme(req, this.config.session.cookieName);
+      if (!scheme) throw new AuthenticationRequiredError();
+      if (!schemes.includes(scheme)) throw new SchemeNotAcceptedError(SCHEME_LABEL[scheme]);
+      const names = this.strategies.strategiesFor(scheme);
+      if (names.length === 0) throw new SchemeNotAcceptedError(SCHEME_LABEL[scheme]);
+
+      await this.passportGuardFor(scheme, names).canActivate(ctx);
+      const principal = req.user as Principal;
+      const missing = missingScopes(principal, scopes);
+      if (missing.length > 0) throw new InsufficientScopeError(scopes);
+      return true;
+    } catch (err) {
+      if (auth && !auth.public && auth.page && err instanceof AuthError && err.status === 401) {
+        throw new LoginRequiredRedirect(req.url);
+      }
+      throw err;
+    }
+  }
+
+  /** One @nestjs/passport AuthGuard per strategy list, built once and reused. */
+  private passportGuardFor(scheme: AuthScheme, names: readonly string[]): IAuthGuard {
+    const key = names.join(',');
+    let guard = this.passportGuards.get(key);
+    if (!guard) {
+      const Base = AuthGuard([...names]) as Type<IAuthGuard>;
+      class SchemeGuard extends Base {
+        handleRequest<T>(err: unknown, user: T | false): T {
+          if (err) throw err;
+          if (!user) {
+            throw scheme === 'cookie'
+              ? new AuthenticationRequiredError('The session is missing, expired or revoked')
+              : new InvalidTokenError();
+          }
+          return user;
+        }
+      }
+      guard = new SchemeGuard();
+      this.passportGuards.set(key, guard);
+    }
+    return guard;
+  }
+}
+
+/** Which scheme the request presents. The Authorization header wins over a cookie. */
+export function presentedScheme(req: FastifyRequest, cookieName: string): AuthScheme | undefined {
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const word = header.trim().split(/\s+/, 1)[0]?.toLowerCase();
+    if (word === 'bearer') return 'bearer';
+    if (word === 'secret') return 'secret';
+    throw new AuthenticationRequiredError('Unsupported Authorization scheme');
+  }
+  return req.cookies?.[cookieName] ? 'cookie' : undefined;
+}

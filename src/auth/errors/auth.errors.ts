@@ -1,0 +1,80 @@
+/**
+ * Errors the auth core raises, each carrying its HTTP status, its code and (for 401/403 on
+ * resource routes) the RFC 6750 §3 `WWW-Authenticate` challenge. The global exception filter
+ * turns them into responses; nothing else formats them.
+ */
+export const REALM = 'gatehouse';
+
+function challenge(params: Record<string, string | undefined>): string {
+  const parts = Object.entries(params)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}="${String(v).replace(/["\\]/g, '')}"`);
+  return `Bearer ${parts.join(', ')}`;
+}
+
+export abstract class AuthError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  abstract readonly wwwAuthenticate?: string;
+}
+
+/** No credential at all (RFC 6750 §3.1: no error code in the challenge). */
+export class AuthenticationRequiredError extends AuthError {
+  readonly status = 401;
+  readonly code = 'unauthorized';
+  readonly wwwAuthenticate = challenge({ realm: REALM });
+  constructor(message = 'Authentication is required') {
+    super(message);
+  }
+}
+
+/** A token was presented but is malformed, unknown, expired or revoked (RFC 6750 §3.1 invalid_token). */
+export class InvalidTokenError extends AuthError {
+  readonly status = 401;
+  readonly code = 'invalid_token';
+  readonly wwwAuthenticate: string;
+  constructor(message = 'The access token is invalid, expired or revoked') {
+    super(message);
+    this.wwwAuthenticate = challenge({ realm: REALM, error: 'invalid_token', error_description: message });
+  }
+}
+
+/** Authenticated, but the credential lacks a required scope (RFC 6750 §3.1 insufficient_scope). */
+export class InsufficientScopeError extends AuthError {
+  readonly status = 403;
+  readonly code = 'insufficient_scope';
+  readonly wwwAuthenticate: string;
+  constructor(readonly required: readonly string[]) {
+    super(`This request requires the scope: ${required.join(' ')}`);
+    this.wwwAuthenticate = challenge({
+      realm: REALM,
+      error: 'insufficient_scope',
+      error_description: this.message,
+      scope: required.join(' '),
+    });
+  }
+}
+
+/** The request used a scheme this route does not accept (e.g. `Secret` where only Bearer is allowed). */
+export class SchemeNotAcceptedError extends AuthError {
+  readonly status = 401;
+  readonly code = 'unsupported_scheme';
+  readonly wwwAuthenticate = challenge({ realm: REALM });
+  constructor(scheme: string) {
+    super(`This endpoint does not accept the ${scheme} scheme`);
+  }
+}
+
+/** A cookie-authenticated unsafe request that is cross-site or lacks a valid CSRF token. */
+export class CsrfError extends AuthError {
+  readonly status = 403;
+  readonly code = 'csrf_failed';
+  readonly wwwAuthenticate = undefined;
+}
+
+/** An unauthenticated browser on a page route: the filter redirects it to the sign-in page. */
+export class LoginRequiredRedirect extends Error {
+  constructor(readonly returnTo: string) {
+    super('Sign-in required');
+  }
+}

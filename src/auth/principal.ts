@@ -1,0 +1,32 @@
+/** How the caller proved who they are. */
+export type CredentialKind = 'session' | 'pat' | 'oauth_access' | 'client_secret';
+
+/** The auth schemes a route can accept. `cookie` is the browser session. */
+export type AuthScheme = 'bearer' | 'cookie' | 'secret';
+
+/**
+ * The one identity every authenticated request carries, whichever scheme proved it.
+ * `scopes` are already effective: what the credential was granted, intersected with
+ * what its user holds right now.
+ */
+export interface Principal {
+  /** Who acts: a user, or a client acting as its own service identity. */
+  actor: { type: 'user' | 'client'; id: string };
+  /** The user behind the request, when there is one (sessions, PATs, code-flow tokens, Secret). */
+  user?: { id: string; email: string; displayName: string; roles: readonly string[] };
+  /** The OAuth client involved, when there is one. */
+  clientId?: string;
+  credential: { kind: CredentialKind; id: string };
+  scopes: ReadonlySet<string>;
+}
+
+export function missingScopes(principal: Principal, required: readonly string[]): string[] {
+  return required.filter((s) => !principal.scopes.has(s));
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the global AuthenticationGuard; absent on public routes. */
+    user?: Principal;
+  }
+}

@@ -1,0 +1,72 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthError, LoginRequiredRedirect } from '../auth/errors/auth.errors';
+import { ApiErrorBody, codeForStatus } from './api-error';
+import { isRenderable } from './renderable-error';
+import { requestId } from './request-meta';
+import { ValidationFailedError } from './validation-failed.error';
+
+/**
+ * The one place errors become responses. Known errors keep their 4xx; anything unexpected is
+ * a 500 carrying the request id, logged with its stack (never with credentials).
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<FastifyRequest>();
+    const reply = ctx.getResponse<FastifyReply>();
+    if (reply.sent) return;
+    const rid = requestId(req);
+
+    if (err instanceof LoginRequiredRedirect) {
+      void reply.header('cache-control', 'no-store').redirect(`/login?next=${encodeURIComponent(err.returnTo)}`, 303);
+      return;
+    }
+    if (isRenderable(err)) {
+      const r = err.render(rid);
+      void reply.headers(r.headers ?? {}).status(r.status).send(r.body);
+      return;
+    }
+
+    const body = this.toBody(err, rid);
+    if (err instanceof AuthError && err.wwwAuthenticate) void reply.header('www-authenticate', err.wwwAuthenticate);
+    if (body.statusCode >= 500) {
+      this.logger.error({ err, requestId: rid }, err instanceof Error ? err.stack ?? err.message : String(err));
+    }
+    void reply.status(body.statusCode).send(body);
+  }
+
+  private toBody(err: unknown, rid: string): ApiErrorBody {
+    if (err instanceof AuthError) {
+      return { statusCode: err.status, error: err.code, message: err.message, requestId: rid };
+    }
+    if (err instanceof ValidationFailedError) {
+      return { statusCode: 400, error: 'validation_failed', message: 'Validation failed', details: err.details, requestId: rid };
+    }
+    if (err instanceof ThrottlerException) {
+      return { statusCode: 429, error: 'too_many_requests', message: 'Too many requests, try again later', requestId: rid };
+    }
+    if (err instanceof HttpException) {
+      const status = err.getStatus();
+      const res = err.getResponse();
+      const raw = typeof res === 'string' ? res : (res as { message?: unknown }).message;
+      const message = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : err.message;
+      return { statusCode: status, error: codeForStatus(status), message, requestId: rid };
+    }
+    // Errors Fastify raises before Nest sees the request (bad JSON, 413, 415) carry a 4xx statusCode.
+    const fastifyStatus = (err as { statusCode?: unknown } | null)?.statusCode;
+    if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+      return {
+        statusCode: fastifyStatus,
+        error: codeForStatus(fastifyStatus),
+        message: (err as Error).message,
+        requestId: rid,
+      };
+    }
+    return { statusCode: 500, error: 'internal_error', message: 'An unexpected error occurred', requestId: rid };
+  }
+}

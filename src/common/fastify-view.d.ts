@@ -1,0 +1,2 @@
+// Brings @fastify/view's `reply.view()` typing into the whole project.
+import '@fastify/view';

@@ -1,0 +1,15 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+const VALID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Fastify's genReqId: reuse a well-formed incoming X-Request-Id, else a UUID. The id is also
+ * kept on the raw request so pino-http logs the same one.
+ */
+export function assignRequestId(raw: IncomingMessage): string {
+  const given = raw.headers['x-request-id'];
+  const id = typeof given === 'string' && VALID.test(given) ? given : randomUUID();
+  (raw as IncomingMessage & { id?: string }).id = id;
+  return id;
+}

@@ -1,0 +1,121 @@
+import { registerAs } from '@nestjs/config';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { randomBytes } from 'node:crypto';
+import { EnvironmentVariables } from './environment.schema';
+
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string }
+  | { type: 'mysql'; url: string };
+
+/** The typed, validated configuration. Built once at start-up; see README "Configuration". */
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicUrl: string;
+  issuer: string;
+  database: DatabaseConfig;
+  migrationsRun: boolean;
+  logLevel: string;
+  trustProxy: boolean;
+  bodyLimitBytes: number;
+  session: {
+    /** Secret: newest first. */
+    keys: Uint8Array[];
+    /** True when SESSION_KEYS was unset and a per-process key was generated (development only). */
+    keysGenerated: boolean;
+    cookieName: string;
+    secure: boolean;
+    sameSite: 'lax' | 'strict' | 'none';
+    domain?: string;
+    idleMs: number;
+    absoluteMs: number;
+  };
+  login: {
+    maxFailuresPerAccount: number;
+    maxFailuresPerIp: number;
+    windowMs: number;
+  };
+  passwordScryptLogN: number;
+  bootstrapAdmin?: { email: string; password: string };
+}
+
+export class ConfigValidationError extends Error {}
+
+export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
+  if (!url) return { type: 'sqlite', path: 'data/gatehouse.sqlite' };
+  if (url.startsWith('sqlite:')) return { type: 'sqlite', path: url.slice('sqlite:'.length) };
+  return { type: 'mysql', url };
+}
+
+/** __Host- pins the cookie to this origin (Secure, Path=/, no Domain) whenever that is possible. */
+function sessionCookieName(env: EnvironmentVariables): string {
+  const base = env.SESSION_COOKIE_NAME ?? 'gatehouse_session';
+  return (env.COOKIE_SECURE ?? true) && !env.COOKIE_DOMAIN ? `__Host-${base}` : base;
+}
+
+/** Validates the environment and builds AppConfig, or throws one error listing every problem. */
+export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const env = plainToInstance(EnvironmentVariables, { ...source }, { enableImplicitConversion: false });
+  const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
+  const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `  - ${e.property}: ${m}`));
+
+  const mode = env.NODE_ENV ?? 'development';
+  if (mode === 'production' && !env.SESSION_KEYS) {
+    problems.push('  - SESSION_KEYS: required when NODE_ENV=production (generate one with `npm run cli -- key:generate`)');
+  }
+  if (Boolean(env.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(env.BOOTSTRAP_ADMIN_PASSWORD)) {
+    problems.push('  - BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together');
+  }
+  if (problems.length > 0) {
+    throw new ConfigValidationError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+
+  let keys: Uint8Array[];
+  if (env.SESSION_KEYS) {
+    keys = env.SESSION_KEYS.split(',').map((k) => new Uint8Array(Buffer.from(k, 'base64url')));
+  } else {
+    keys = [new Uint8Array(randomBytes(32))];
+  }
+
+  const port = env.PORT ?? 3000;
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  return {
+    env: mode,
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    publicUrl,
+    issuer: publicUrl,
+    database: parseDatabaseUrl(env.DATABASE_URL),
+    migrationsRun: env.DB_MIGRATIONS_RUN ?? true,
+    logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
+    trustProxy: env.TRUST_PROXY ?? false,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES ?? 1024 * 1024,
+    session: {
+      keys,
+      keysGenerated: !env.SESSION_KEYS,
+      cookieName: sessionCookieName(env),
+      secure: env.COOKIE_SECURE ?? true,
+      sameSite: env.COOKIE_SAMESITE ?? 'lax',
+      domain: env.COOKIE_DOMAIN || undefined,
+      idleMs: (env.SESSION_IDLE_MINUTES ?? 60) * 60_000,
+      absoluteMs: (env.SESSION_ABSOLUTE_HOURS ?? 12) * 3_600_000,
+    },
+    login: {
+      maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT ?? 5,
+      maxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP ?? 30,
+      windowMs: (env.LOGIN_FAILURE_WINDOW_SECONDS ?? 900) * 1000,
+    },
+    passwordScryptLogN: env.PASSWORD_SCRYPT_LOG_N ?? 17,
+    bootstrapAdmin:
+      env.BOOTSTRAP_ADMIN_EMAIL && env.BOOTSTRAP_ADMIN_PASSWORD
+        ? { email: env.BOOTSTRAP_ADMIN_EMAIL, password: env.BOOTSTRAP_ADMIN_PASSWORD }
+        : undefined,
+  };
+}
+
+export const appConfig = registerAs('app', () => loadAppConfig(process.env));
+
+/** Injection token for the typed config: `@Inject(APP_CONFIG) config: AppConfig`. */
+export const APP_CONFIG = appConfig.KEY;

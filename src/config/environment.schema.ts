@@ -1,0 +1,105 @@
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+const toBool = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'boolean') return value;
+  const v = String(value).toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  return value; // left as a string so IsBoolean reports it
+};
+
+/**
+ * Every environment variable Gatehouse reads, with its validation.
+ * Defaults live in app-config.ts so that this class only describes what is allowed.
+ * Secrets are marked with `@Secret` in the README table; never log this object.
+ */
+export class EnvironmentVariables {
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: 'development' | 'production' | 'test';
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  @IsOptional() @IsString()
+  HOST?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  PUBLIC_URL?: string;
+
+  @IsOptional() @Matches(/^(sqlite:.+|mysql:\/\/.+)$/, {
+    message: 'DATABASE_URL must be sqlite:<path> or mysql://user:pass@host:port/db',
+  })
+  DATABASE_URL?: string;
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  DB_MIGRATIONS_RUN?: boolean;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  TRUST_PROXY?: boolean;
+
+  /** Secret. Comma-separated base64url 256-bit keys, newest first: the first seals, all open. */
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]{43}(,[A-Za-z0-9_-]{43})*$/, {
+    message: 'SESSION_KEYS must be comma-separated base64url 32-byte keys (43 characters each)',
+  })
+  SESSION_KEYS?: string;
+
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]+$/)
+  SESSION_COOKIE_NAME?: string;
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  COOKIE_SECURE?: boolean;
+
+  @IsOptional() @IsIn(['lax', 'strict', 'none'])
+  COOKIE_SAMESITE?: 'lax' | 'strict' | 'none';
+
+  @IsOptional() @IsString()
+  COOKIE_DOMAIN?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  SESSION_IDLE_MINUTES?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  SESSION_ABSOLUTE_HOURS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_MAX_FAILURES_PER_ACCOUNT?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_MAX_FAILURES_PER_IP?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_FAILURE_WINDOW_SECONDS?: number;
+
+  /** scrypt cost as log2(N). 17 (128 MiB) is the OWASP recommendation; tests lower it. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(20)
+  PASSWORD_SCRYPT_LOG_N?: number;
+
+  @IsOptional() @IsEmail()
+  BOOTSTRAP_ADMIN_EMAIL?: string;
+
+  /** Secret. */
+  @IsOptional() @IsString() @MinLength(12)
+  BOOTSTRAP_ADMIN_PASSWORD?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024)
+  BODY_LIMIT_BYTES?: number;
+}

@@ -1,0 +1,29 @@
+import type { TableColumnOptions } from 'typeorm';
+
+/**
+ * Column shapes shared by every migration. Each maps to a type both drivers accept, so the
+ * same migration file runs on MySQL/MariaDB and on SQLite.
+ */
+export const col = {
+  uuidPk: (name = 'id'): TableColumnOptions => ({ name, type: 'varchar', length: '36', isPrimary: true }),
+  uuid: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '36', isNullable: nullable }),
+  str: (name: string, length: number, nullable = false): TableColumnOptions => ({
+    name,
+    type: 'varchar',
+    length: String(length),
+    isNullable: nullable,
+  }),
+  /** SHA-256 of a credential, hex. */
+  hash: (name: string): TableColumnOptions => ({ name, type: 'varchar', length: '64', isNullable: false }),
+  text: (name: string, nullable = true): TableColumnOptions => ({ name, type: 'text', isNullable: nullable }),
+  time: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'datetime', precision: 3, isNullable: nullable }),
+  double: (name: string): TableColumnOptions => ({ name, type: 'double', isNullable: true }),
+  int: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable: nullable }),
+  incrementPk: (name = 'id'): TableColumnOptions => ({
+    name,
+    type: 'integer',
+    isPrimary: true,
+    isGenerated: true,
+    generationStrategy: 'increment',
+  }),
+};

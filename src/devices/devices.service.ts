@@ -1,0 +1,139 @@
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { Brackets, DataSource, Repository } from 'typeorm';
+import type { Principal } from '../auth/principal';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { ADMIN_SCOPE } from '../users/users.scopes';
+import { Device } from './device.entity';
+import { CreateDeviceDto } from './dto/create-device.dto';
+import { DevicePageView } from './dto/device-page.view';
+import { DeviceView } from './dto/device.view';
+import { SampleDto } from './dto/sample.dto';
+import { UpdateDeviceDto } from './dto/update-device.dto';
+import { Sample } from './sample.entity';
+
+export function toDeviceView(d: Device): DeviceView {
+  return {
+    id: d.id,
+    ownerId: d.ownerId,
+    name: d.name,
+    model: d.model,
+    serialNumber: d.serialNumber,
+    location: d.location,
+    createdAt: d.createdAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
+  };
+}
+
+/** Devices belong to a user; a principal sees its user's devices, or all with `admin`. */
+@Injectable()
+export class DevicesService {
+  constructor(
+    @InjectRepository(Device) private readonly devices: Repository<Device>,
+    @InjectRepository(Sample) private readonly samples: Repository<Sample>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async listVisible(p: Principal, limit = 50, cursor?: string): Promise<DevicePageView> {
+    const qb = this.devices.createQueryBuilder('d').orderBy('d.created_at', 'DESC').addOrderBy('d.id', 'DESC').limit(limit + 1);
+    if (!isAdmin(p)) qb.where('d.owner_id = :owner', { owner: ownerOf(p) ?? '' });
+    if (cursor) {
+      const pos = decodeCursor(cursor);
+      const t = new Date(pos.t);
+      qb.andWhere(
+        new Brackets((w) => w.where('d.created_at < :t', { t }).orWhere('d.created_at = :t AND d.id < :id', { t, id: pos.id })),
+      );
+    }
+    const rows = await qb.getMany();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toDeviceView),
+      nextCursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
+    };
+  }
+
+  /** Another user's device is reported as missing, never as forbidden. */
+  async getVisible(p: Principal, id: string): Promise<Device> {
+    const device = await this.devices.findOneBy(isAdmin(p) ? { id } : { id, ownerId: ownerOf(p) ?? '' });
+    if (!device) throw new NotFoundException('Device not found');
+    return device;
+  }
+
+  async create(p: Principal, dto: CreateDeviceDto): Promise<Device> {
+    const ownerId = ownerOf(p);
+    if (!ownerId) throw new ForbiddenException('Devices are owned by users; this credential acts for no user');
+    const now = new Date();
+    return this.devices.save(
+      this.devices.create({
+        ownerId,
+        name: dto.name,
+        model: dto.model ?? null,
+        serialNumber: dto.serialNumber ?? null,
+        location: dto.location ?? null,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+  }
+
+  async update(p: Principal, id: string, dto: UpdateDeviceDto): Promise<Device> {
+    const device = await this.getVisible(p, id);
+    Object.assign(device, stripUndefined(dto), { updatedAt: new Date() });
+    return this.devices.save(device);
+  }
+
+  async remove(p: Principal, id: string): Promise<void> {
+    const device = await this.getVisible(p, id);
+    // Samples go with the device (ON DELETE CASCADE).
+    await this.devices.delete({ id: device.id });
+  }
+
+  async listSamples(p: Principal, deviceId: string, from?: string, to?: string, limit = 100): Promise<Sample[]> {
+    await this.getVisible(p, deviceId);
+    const qb = this.samples
+      .createQueryBuilder('s')
+      .where('s.device_id = :deviceId', { deviceId })
+      .orderBy('s.recorded_at', 'ASC')
+      .addOrderBy('s.id', 'ASC')
+      .limit(limit);
+    if (from) qb.andWhere('s.recorded_at >= :from', { from: new Date(from) });
+    if (to) qb.andWhere('s.recorded_at < :to', { to: new Date(to) });
+    return qb.getMany();
+  }
+
+  /** A whole batch in one transaction: every sample is written, or none is. */
+  async addSamples(p: Principal, deviceId: string, batch: SampleDto[]): Promise<number> {
+    await this.getVisible(p, deviceId);
+    const now = new Date();
+    const rows = batch.map((s) => ({
+      deviceId,
+      recordedAt: new Date(s.recordedAt),
+      radon: s.radon ?? null,
+      co2: s.co2 ?? null,
+      voc: s.voc ?? null,
+      temperature: s.temperature ?? null,
+      humidity: s.humidity ?? null,
+      pressure: s.pressure ?? null,
+      battery: s.battery ?? null,
+      createdAt: now,
+    }));
+    await this.dataSource.transaction(async (tx) => {
+      // Chunked so one statement stays within SQLite's bound-parameter limit.
+      for (let i = 0; i < rows.length; i += 200) await tx.insert(Sample, rows.slice(i, i + 200));
+    });
+    return rows.length;
+  }
+}
+
+function isAdmin(p: Principal): boolean {
+  return p.scopes.has(ADMIN_SCOPE);
+}
+
+function ownerOf(p: Principal): string | undefined {
+  return p.user?.id;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

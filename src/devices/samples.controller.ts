@@ -1,0 +1,53 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { AuditResource } from '../audit/audit-resource.decorator';
+import { DevicesService } from './devices.service';
+import { DeviceScope } from './devices.scopes';
+import { CreateSamplesDto } from './dto/create-samples.dto';
+import { ListSamplesQuery } from './dto/list-samples.query';
+import { SampleView } from './dto/sample.view';
+
+/** Sensor readings of a device. Both routes also accept `Authorization: Secret`. */
+@ApiTags('devices')
+@AuditResource('device')
+@Controller('devices/:id/samples')
+export class SamplesController {
+  constructor(private readonly devices: DevicesService) {}
+
+  @Authenticated({ scopes: [DeviceScope.Read], schemes: ['bearer', 'cookie', 'secret'] })
+  @Get()
+  @ApiOkResponse({ type: [SampleView] })
+  @ApiNotFoundResponse()
+  async list(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() q: ListSamplesQuery,
+  ): Promise<SampleView[]> {
+    const rows = await this.devices.listSamples(p, id, q.from, q.to, q.limit ?? 100);
+    return rows.map((s) => ({
+      recordedAt: s.recordedAt.toISOString(),
+      radon: s.radon,
+      co2: s.co2,
+      voc: s.voc,
+      temperature: s.temperature,
+      humidity: s.humidity,
+      pressure: s.pressure,
+      battery: s.battery,
+    }));
+  }
+
+  @Authenticated({ scopes: [DeviceScope.Write], schemes: ['bearer', 'cookie', 'secret'] })
+  @Post()
+  @ApiCreatedResponse({ schema: { properties: { inserted: { type: 'integer' } } } })
+  @ApiNotFoundResponse()
+  async add(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: CreateSamplesDto,
+  ): Promise<{ inserted: number }> {
+    return { inserted: await this.devices.addSamples(p, id, dto.samples) };
+  }
+}

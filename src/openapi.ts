@@ -1,0 +1,24 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { OPENAPI_SCHEME } from './auth/decorators/authenticated.decorator';
+import type { AppConfig } from './config/app-config';
+
+/** OpenAPI at /docs (UI) and /docs-json, with the three security schemes routes refer to. */
+export function setupOpenApi(app: INestApplication, config: AppConfig): void {
+  const doc = new DocumentBuilder()
+    .setTitle('Gatehouse')
+    .setDescription(
+      'OAuth 2.0 authorization server and resource API. Each operation lists the schemes it accepts ' +
+        'and, in `x-required-scopes`, the scopes the credential must hold.',
+    )
+    .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'OAuth access token or personal access token' }, OPENAPI_SCHEME.bearer)
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Secret <client secret>`, on the few routes that accept it' },
+      OPENAPI_SCHEME.secret,
+    )
+    .addCookieAuth(config.session.cookieName, { type: 'apiKey', in: 'cookie', description: 'Browser session' }, OPENAPI_SCHEME.cookie)
+    .build();
+  const document = SwaggerModule.createDocument(app, doc);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

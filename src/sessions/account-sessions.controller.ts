@@ -1,0 +1,65 @@
+import { Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Req } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { AuditService } from '../audit/audit.service';
+import { requestMeta } from '../common/request-meta';
+import { SessionView } from './dto/session.view';
+import { Session } from './session.entity';
+import { SessionsService } from './sessions.service';
+
+export function toSessionView(s: Session, currentId: string): SessionView {
+  return {
+    id: s.id,
+    createdAt: s.createdAt.toISOString(),
+    lastSeenAt: s.lastSeenAt.toISOString(),
+    ip: s.ip,
+    userAgent: s.userAgent,
+    current: s.id === currentId,
+  };
+}
+
+/** The caller's own browser sessions. Cookie only: a token cannot end its owner's sessions. */
+@ApiTags('account')
+@Controller('account/sessions')
+export class AccountSessionsController {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Authenticated({ schemes: ['cookie'] })
+  @Get()
+  @ApiOkResponse({ type: [SessionView] })
+  async list(@CurrentPrincipal() p: Principal): Promise<SessionView[]> {
+    const rows = await this.sessions.listActiveForUser(p.actor.id);
+    return rows.map((s) => toSessionView(s, p.credential.id));
+  }
+
+  @Authenticated({ schemes: ['cookie'] })
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async revoke(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest) {
+    if (!(await this.sessions.revokeOwn(p.actor.id, id))) throw new NotFoundException('No such session');
+    await this.audit.recordFor(p, { action: 'session.revoke', outcome: 'success', target: { type: 'session', id }, meta: requestMeta(req) });
+  }
+
+  /** Ends every session of the caller except the current one. */
+  @Authenticated({ schemes: ['cookie'] })
+  @Delete()
+  @ApiOkResponse({ schema: { properties: { revoked: { type: 'integer' } } } })
+  async revokeOthers(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest): Promise<{ revoked: number }> {
+    const revoked = await this.sessions.revokeOthers(p.actor.id, p.credential.id);
+    await this.audit.recordFor(p, {
+      action: 'session.revoke_others',
+      outcome: 'success',
+      target: { type: 'user', id: p.actor.id },
+      meta: requestMeta(req),
+      details: { revoked },
+    });
+    return { revoked };
+  }
+}

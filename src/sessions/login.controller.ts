@@ -1,0 +1,115 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import { Public } from '../auth/decorators/public.decorator';
+import type { Principal } from '../auth/principal';
+import { AuditService } from '../audit/audit.service';
+import { requestMeta } from '../common/request-meta';
+import { PasswordHasher } from '../users/password-hasher.service';
+import { normalizeEmail, UsersService } from '../users/users.service';
+import { CsrfService, isFormPost } from './csrf.service';
+import { LoginDto } from './dto/login.dto';
+import { LoginThrottle } from './login-throttle.service';
+import { safeReturnPath } from './return-path';
+import { SessionCookieService } from './session-cookie.service';
+import { SessionsService } from './sessions.service';
+
+const INVALID_CREDENTIALS = 'Email or password is incorrect';
+
+@ApiTags('sessions')
+@Controller()
+export class LoginController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionsService,
+    private readonly cookies: SessionCookieService,
+    private readonly csrf: CsrfService,
+    private readonly throttle: LoginThrottle,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Public()
+  @ApiExcludeEndpoint()
+  @Get('login')
+  async loginPage(@Query('next') next: string | undefined, @Res() reply: FastifyReply) {
+    return reply.header('cache-control', 'no-store').view('login.hbs', { title: 'Sign in', next: safeReturnPath(next) });
+  }
+
+  /** Accepts the sign-in form and JSON `{ email, password }`. */
+  @Public()
+  @Post('auth/login')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'Signed in; the session cookie is set' })
+  @ApiTooManyRequestsResponse({ description: 'Too many failed sign-ins from this IP or for this account' })
+  async login(@Body() body: LoginDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    this.csrf.assertSameOrigin(req);
+    const meta = requestMeta(req);
+    const email = normalizeEmail(body.email);
+    const form = isFormPost(req);
+    const next = safeReturnPath(body.next);
+    void reply.header('cache-control', 'no-store');
+
+    const wait = this.throttle.retryAfter(meta.ip, email);
+    if (wait > 0) {
+      await this.audit.record({ action: 'auth.login', outcome: 'denied', meta, details: { email, reason: 'rate_limited' } });
+      void reply.header('retry-after', String(wait)).status(429);
+      const message = `Too many failed sign-ins. Try again in ${wait} seconds.`;
+      return form
+        ? reply.view('login.hbs', { title: 'Sign in', next, email, error: message })
+        : reply.send({ statusCode: 429, error: 'too_many_requests', message, requestId: meta.requestId });
+    }
+
+    const user = await this.users.findByEmail(email);
+    const ok = user ? await this.hasher.verify(body.password, user.passwordHash) : await this.hasher.verifyAgainstDummy(body.password);
+    if (!user || !ok || user.status !== 'active') {
+      this.throttle.recordFailure(meta.ip, email);
+      await this.audit.record({
+        action: 'auth.login',
+        outcome: 'failed',
+        actor: user ? { type: 'user', id: user.id } : undefined,
+        meta,
+        details: { email },
+      });
+      void reply.status(401);
+      return form
+        ? reply.view('login.hbs', { title: 'Sign in', next, email, error: INVALID_CREDENTIALS })
+        : reply.send({ statusCode: 401, error: 'invalid_credentials', message: INVALID_CREDENTIALS, requestId: meta.requestId });
+    }
+
+    this.throttle.recordSuccess(email);
+    // A sign-in over an existing session replaces it rather than reusing its id.
+    const previous = await this.cookies.open(req);
+    const old = previous ? await this.sessions.authenticate(previous) : null;
+    if (old) await this.sessions.revokeOwn(old.userId, old.id);
+
+    const { session, secret } = await this.sessions.start(user, meta);
+    await this.cookies.set(reply, secret);
+    await this.audit.record({
+      action: 'auth.login',
+      outcome: 'success',
+      actor: { type: 'user', id: user.id },
+      credential: { kind: 'session', id: session.id },
+      meta,
+    });
+    if (form) return reply.redirect(next, 303);
+    return reply.send({ user: { id: user.id, email: user.email, displayName: user.displayName }, sessionId: session.id });
+  }
+
+  @Authenticated({ schemes: ['cookie'] })
+  @Post('auth/logout')
+  @ApiNoContentResponse({ description: 'Signed out; the session is revoked and the cookie cleared' })
+  async logout(@CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    await this.sessions.revokeOwn(principal.actor.id, principal.credential.id);
+    this.cookies.clear(reply);
+    await this.audit.recordFor(principal, {
+      action: 'auth.logout',
+      outcome: 'success',
+      target: { type: 'session', id: principal.credential.id },
+      meta: requestMeta(req),
+    });
+    return isFormPost(req) ? reply.redirect('/login', 303) : reply.status(204).send();
+  }
+}

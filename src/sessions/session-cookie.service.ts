@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CookieSerializeOptions } from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EncryptJWT, jwtDecrypt } from 'jose';
+import { createHash } from 'node:crypto';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+
+/**
+ * Seals the session secret into the cookie with jose's JWE (dir + A256GCM: authenticated
+ * encryption, so the value is both encrypted and tamper-evident). The newest configured key
+ * seals; every configured key still opens, which is how keys rotate.
+ */
+@Injectable()
+export class SessionCookieService {
+  readonly name: string;
+  private readonly keys: { kid: string; key: Uint8Array }[];
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.name = config.session.cookieName;
+    this.keys = config.session.keys.map((key) => ({ kid: createHash('sha256').update(key).digest('base64url').slice(0, 8), key }));
+  }
+
+  async seal(secret: string): Promise<string> {
+    const { kid, key } = this.keys[0];
+    return new EncryptJWT({ sid: secret })
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid })
+      .setIssuedAt()
+      .setExpirationTime(new Date(Date.now() + this.config.session.absoluteMs))
+      .encrypt(key);
+  }
+
+  /** The session secret, or null if the cookie is missing, tampered with, expired or sealed by an unknown key. */
+  async open(req: FastifyRequest): Promise<string | null> {
+    const value = req.cookies?.[this.name];
+    if (!value) return null;
+    try {
+      const { payload } = await jwtDecrypt(value, async (header) => {
+        const found = this.keys.find((k) => k.kid === header.kid);
+        if (!found) throw new Error('unknown key');
+        return found.key;
+      });
+      return typeof payload.sid === 'string' ? payload.sid : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async set(reply: FastifyReply, secret: string): Promise<void> {
+    void reply.setCookie(this.name, await this.seal(secret), {
+      ...this.attributes(),
+      maxAge: Math.floor(this.config.session.absoluteMs / 1000),
+    });
+  }
+
+  clear(reply: FastifyReply): void {
+    void reply.clearCookie(this.name, this.attributes());
+  }
+
+  private attributes(): CookieSerializeOptions {
+    const s = this.config.session;
+    return { path: '/', httpOnly: true, secure: s.secure, sameSite: s.sameSite, domain: s.domain };
+  }
+}

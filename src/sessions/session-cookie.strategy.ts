@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import { Strategy } from 'passport-custom';
+import { AuthStrategyRegistry } from '../auth/auth-strategy-registry';
+import type { Principal } from '../auth/principal';
+import { PrincipalFactory } from '../auth/principal.factory';
+import { CsrfService } from './csrf.service';
+import { SessionCookieService } from './session-cookie.service';
+import { SessionsService } from './sessions.service';
+
+export const SESSION_COOKIE_STRATEGY = 'session-cookie';
+
+/** Cookie authentication: open the sealed cookie, find the live session, then apply CSRF rules. */
+@Injectable()
+export class SessionCookieStrategy extends PassportStrategy(Strategy, SESSION_COOKIE_STRATEGY) {
+  constructor(
+    private readonly cookies: SessionCookieService,
+    private readonly sessions: SessionsService,
+    private readonly csrf: CsrfService,
+    private readonly principals: PrincipalFactory,
+    registry: AuthStrategyRegistry,
+  ) {
+    super();
+    registry.register('cookie', SESSION_COOKIE_STRATEGY);
+  }
+
+  async validate(req: FastifyRequest): Promise<Principal | null> {
+    const secret = await this.cookies.open(req);
+    if (!secret) return null;
+    const session = await this.sessions.authenticate(secret);
+    if (!session) return null;
+    this.csrf.verify(req, session.id);
+    return this.principals.forUser(session.user, { kind: 'session', id: session.id });
+  }
+}

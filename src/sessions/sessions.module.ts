@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UsersModule } from '../users/users.module';
+import { AccountPagesController } from './account-pages.controller';
+import { AccountSessionsController } from './account-sessions.controller';
+import { CsrfService } from './csrf.service';
+import { LoginThrottle } from './login-throttle.service';
+import { LoginController } from './login.controller';
+import { SessionCookieService } from './session-cookie.service';
+import { SessionCookieStrategy } from './session-cookie.strategy';
+import { Session } from './session.entity';
+import { SessionsService } from './sessions.service';
+
+/** Browser sessions: sign-in, the sealed cookie, its Passport strategy, CSRF, account pages. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Session]), UsersModule],
+  controllers: [LoginController, AccountSessionsController, AccountPagesController],
+  providers: [SessionsService, SessionCookieService, SessionCookieStrategy, CsrfService, LoginThrottle],
+  exports: [SessionsService, CsrfService],
+})
+export class SessionsModule {}

@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Not, Repository } from 'typeorm';
+import { generateToken, hashToken, isWellFormed } from '../auth/token-format';
+import type { RequestMeta } from '../common/request-meta';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { User } from '../users/user.entity';
+import { Session } from './session.entity';
+
+/** last_seen_at is written at most this often per session, not on every request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Starts a new session (a fresh id at every sign-in: no fixation). Returns the secret once. */
+  async start(user: User, meta: RequestMeta): Promise<{ session: Session; secret: string }> {
+    const secret = generateToken('session');
+    const now = new Date();
+    const session = await this.sessions.save(
+      this.sessions.create({
+        secretHash: hashToken(secret),
+        userId: user.id,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: new Date(now.getTime() + this.config.session.absoluteMs),
+        revokedAt: null,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+      }),
+    );
+    return { session, secret };
+  }
+
+  /**
+   * The hot path: a format check, then one indexed lookup (session joined with its user).
+   * Returns null for anything not live: unknown, revoked, idle or absolutely expired, or a
+   * user who is no longer active.
+   */
+  async authenticate(secret: string): Promise<(Session & { user: User }) | null> {
+    if (!isWellFormed('session', secret)) return null;
+    const session = await this.findLiveByHash(hashToken(secret));
+    if (!session?.user || session.user.status !== 'active') return null;
+    const now = Date.now();
+    if (session.expiresAt.getTime() <= now) return null;
+    if (session.lastSeenAt.getTime() + this.config.session.idleMs <= now) return null;
+    if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+      session.lastSeenAt = new Date(now);
+      await this.sessions.update({ id: session.id }, { lastSeenAt: session.lastSeenAt });
+    }
+    return session as Session & { user: User };
+  }
+
+  private findLiveByHash(secretHash: string): Promise<Session | null> {
+    return this.sessions.findOne({ where: { secretHash, revokedAt: IsNull() }, relations: { user: true } });
+  }
+
+  listActiveForUser(userId: string): Promise<Session[]> {
+    const now = new Date();
+    return this.sessions
+      .find({ where: { userId, revokedAt: IsNull() }, order: { createdAt: 'DESC' } })
+      .then((rows) => rows.filter((s) => s.expiresAt > now && s.lastSeenAt.getTime() + this.config.session.idleMs > now.getTime()));
+  }
+
+  /** Revokes one of the user's own sessions. False when it is not theirs or already ended. */
+  async revokeOwn(userId: string, sessionId: string): Promise<boolean> {
+    const res = await this.sessions.update({ id: sessionId, userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    return (res.affected ?? 0) > 0;
+  }
+
+  async revokeOthers(userId: string, keepSessionId: string): Promise<number> {
+    const res = await this.sessions.update(
+      { userId, id: Not(keepSessionId), revokedAt: IsNull() },
+      { revokedAt: new Date() },
+    );
+    return res.affected ?? 0;
+  }
+
+  async revokeAllForUser(userId: string): Promise<number> {
+    const res = await this.sessions.update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    return res.affected ?? 0;
+  }
+}

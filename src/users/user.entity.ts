@@ -1,0 +1,36 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type UserStatus = 'active' | 'disabled';
+
+const rolesTransformer = {
+  to: (roles: string[]) => roles.join(','),
+  from: (value: string | null) => (value ? value.split(',').filter(Boolean) : []),
+};
+
+@Entity('users')
+export class User {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Stored lower-cased: uniqueness is case-insensitive on every driver. */
+  @Column({ type: 'varchar', length: 254 })
+  email: string;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 100 })
+  displayName: string;
+
+  @Column({ name: 'password_hash', type: 'varchar', length: 255 })
+  passwordHash: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: UserStatus;
+
+  @Column({ type: 'varchar', length: 255, transformer: rolesTransformer })
+  roles: string[];
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt: Date;
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ScopeRegistry } from '../auth/scope-registry';
+import { BootstrapAdminService } from './bootstrap-admin.service';
+import { PasswordHasher } from './password-hasher.service';
+import { User } from './user.entity';
+import { USER_SCOPES } from './users.scopes';
+import { UsersService } from './users.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([User])],
+  providers: [UsersService, PasswordHasher, BootstrapAdminService],
+  exports: [UsersService, PasswordHasher],
+})
+export class UsersModule {
+  constructor(scopes: ScopeRegistry) {
+    scopes.register(USER_SCOPES);
+  }
+}

@@ -1,0 +1,64 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../../src/app.factory';
+import { HttpClient } from './http-client';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  baseUrl: string;
+  http: HttpClient;
+  dataSource: DataSource;
+  get<T>(token: unknown): T;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real app on a random port. SQLite by default (a fresh file per call, so tests do
+ * not share data); MySQL/MariaDB when DATABASE_URL points at one (the schema is set up once
+ * by global-setup.js, and tests create their own rows with unique emails).
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const shared = process.env.DATABASE_URL?.startsWith('mysql://') ? process.env.DATABASE_URL : undefined;
+  const sqliteFile = shared ? undefined : join(tmpdir(), `gatehouse-test-${randomUUID()}.sqlite`);
+  const vars: Record<string, string> = {
+    DATABASE_URL: shared ?? `sqlite:${sqliteFile}`,
+    PUBLIC_URL: 'http://127.0.0.1',
+    ...env,
+  };
+  const saved: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(vars)) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
+  let app: NestFastifyApplication;
+  try {
+    app = await createApp();
+    await app.listen(0, '127.0.0.1');
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    app,
+    baseUrl,
+    http: new HttpClient(baseUrl),
+    dataSource: app.get(DataSource),
+    get: <T>(token: unknown) => app.get(token as never) as T,
+    close: async () => {
+      await app.close();
+      if (sqliteFile) for (const f of [sqliteFile, `${sqliteFile}-wal`, `${sqliteFile}-shm`]) rmSync(f, { force: true });
+    },
+  };
+}
+
+/** A unique email, so tests never collide on a shared MySQL database. */
+export function uniqueEmail(prefix = 'user'): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}@example.test`;
+}
