@@ -45,7 +45,10 @@ export class AuthenticationGuard implements CanActivate {
       if (!scheme) throw new AuthenticationRequiredError();
       if (!schemes.includes(scheme)) throw new SchemeNotAcceptedError(SCHEME_LABEL[scheme]);
       const names = this.strategies.strategiesFor(scheme);
-      if (names.length === 0) throw new SchemeNotAcceptedError(SCHEME_LABEL[scheme]);
+      if (names.length === 0) {
+        // No module claims this scheme: a bearer token can only be unknown.
+        throw scheme === 'bearer' ? new InvalidTokenError() : new SchemeNotAcceptedError(SCHEME_LABEL[scheme]);
+      }
 
       await this.passportGuardFor(scheme, names).canActivate(ctx);
       const principal = req.user as Principal;
