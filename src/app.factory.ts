@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { assignRequestId } from './common/request-id';
+import { noStoreForCredentials } from './common/no-store.hook';
 import { ValidationFailedError } from './common/validation-failed.error';
 import { APP_CONFIG, AppConfig, loadAppConfig } from './config/app-config';
 import { setupOpenApi } from './openapi';
@@ -41,7 +42,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
     .addHook('onRequest', (req, reply, done) => {
       void reply.header('x-request-id', req.id);
       done();
-    });
+    })
+    .addHook('onSend', noStoreForCredentials);
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {

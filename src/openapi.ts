@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { OPENAPI_SCHEME } from './auth/decorators/authenticated.decorator';
 import type { AppConfig } from './config/app-config';
@@ -21,4 +22,22 @@ export function setupOpenApi(app: INestApplication, config: AppConfig): void {
     .build();
   const document = SwaggerModule.createDocument(app, doc);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  relaxDocsStyleSrc(app);
+}
+
+const DOCS_UI = /^\/docs(\/|\?|$)/;
+
+/**
+ * Swagger UI's page carries inline <style> blocks and style attributes, which the site-wide CSP
+ * (style-src 'self') blocks. Allow inline styles on /docs only; scripts stay 'self'.
+ */
+function relaxDocsStyleSrc(app: INestApplication): void {
+  const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
+  fastify.addHook('onSend', (req, reply, payload, done) => {
+    const csp = reply.getHeader('content-security-policy');
+    if (DOCS_UI.test(req.url) && typeof csp === 'string') {
+      void reply.header('content-security-policy', csp.replace(/style-src 'self'(?=;|$)/, "style-src 'self' 'unsafe-inline'"));
+    }
+    done(null, payload);
+  });
 }
