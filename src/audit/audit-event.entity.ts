@@ -1,7 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
-export type ActorType = 'user' | 'client' | 'anonymous';
+/** `operator`: someone running the CLI on the server; actor_id is their OS account. */
+export type ActorType = 'user' | 'client' | 'anonymous' | 'operator';
 
 /** Append-only: nothing updates or deletes these rows. */
 @Entity('audit_events')

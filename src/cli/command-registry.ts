@@ -1,0 +1,15 @@
+import type { CliCommand } from './cli-command';
+import { KeyGenerateCommand } from './commands/key-generate.command';
+import { UserCreateCommand } from './commands/user-create.command';
+import { UserResetPasswordCommand } from './commands/user-reset-password.command';
+
+/** Every operator command, in `--help` order. Add new commands here (one line each). */
+export const COMMANDS: readonly CliCommand[] = [
+  new UserCreateCommand(),
+  new UserResetPasswordCommand(),
+  new KeyGenerateCommand(),
+];
+
+export function findCommand(name: string): CliCommand | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
