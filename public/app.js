@@ -10,3 +10,11 @@ document.addEventListener('submit', (event) => {
   const msg = event.target.getAttribute('data-confirm');
   if (msg && !window.confirm(msg)) event.preventDefault();
 });
+// Server-rendered times are ISO UTC (readable without scripts); show them in the reader's locale and zone.
+for (const el of document.querySelectorAll('time[datetime]')) {
+  const when = new Date(el.getAttribute('datetime'));
+  if (!Number.isNaN(when.getTime())) {
+    el.title = el.getAttribute('datetime');
+    el.textContent = when.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  }
+}

@@ -1,0 +1,70 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BrowserContext, chromium, Page } from 'playwright-core';
+import { startTestApp, TestApp } from '../../e2e/support/test-app';
+
+/** Debian's chromium: playwright-core never downloads a browser of its own here. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Screenshots land here (gitignored) for a human to look at. */
+export const ARTIFACTS = join(__dirname, '..', '..', '.artifacts');
+
+export interface BrowserHarness {
+  /** The real app, on a random port of 127.0.0.1. */
+  t: TestApp;
+  context: BrowserContext;
+  page: Page;
+  /** Absolute URL of a path on the app. */
+  url(path: string): string;
+  screenshot(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the app and a headless chromium with a fresh profile. The app keeps its production
+ * cookie settings (Secure, __Host- prefix): chromium treats http://127.0.0.1 as a secure context.
+ */
+export async function startBrowserHarness(env: Record<string, string> = {}): Promise<BrowserHarness> {
+  const t = await startTestApp(env);
+  const profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1100, height: 760 },
+    });
+  } catch (err) {
+    await t.close();
+    rmSync(profile, { recursive: true, force: true });
+    throw err;
+  }
+  const page = context.pages()[0] ?? (await context.newPage());
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return {
+    t,
+    context,
+    page,
+    url: (path) => new URL(path, t.baseUrl).toString(),
+    screenshot: async (name) => {
+      await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+    },
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+      await t.close();
+    },
+  };
+}
