@@ -1,0 +1,89 @@
+import { RequestMethod, Type } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { MetadataScanner, ModulesContainer } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ROUTE_AUTH, RouteAuth } from '../../../src/auth/route-auth';
+
+/** One route a Nest controller serves, with the auth declaration the global guard will read. */
+export interface DeclaredRoute {
+  method: string;
+  path: string;
+  controller: string;
+  handler: string;
+  /** Undefined when neither the handler nor its controller carries @Public()/@Authenticated(). */
+  auth: RouteAuth | undefined;
+}
+
+function joinPath(...parts: string[]): string {
+  const joined = parts
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/');
+  return `/${joined}`;
+}
+
+function asList(value: unknown): string[] {
+  if (value === undefined) return [''];
+  return [value].flat().map(String);
+}
+
+/** Every route of the given controllers, read from Nest's own PATH/METHOD metadata. */
+export function routesOf(controllers: Type[]): DeclaredRoute[] {
+  const scanner = new MetadataScanner();
+  const routes: DeclaredRoute[] = [];
+  for (const controller of controllers) {
+    const prefixes = asList(Reflect.getMetadata(PATH_METADATA, controller));
+    for (const name of scanner.getAllMethodNames(controller.prototype)) {
+      const handler = controller.prototype[name] as object;
+      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+      if (method === undefined || Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
+      // Same precedence as the guard's getAllAndOverride: the handler wins over the controller.
+      const auth = (Reflect.getMetadata(ROUTE_AUTH, handler) ?? Reflect.getMetadata(ROUTE_AUTH, controller)) as RouteAuth | undefined;
+      for (const prefix of prefixes) {
+        for (const path of asList(Reflect.getMetadata(PATH_METADATA, handler))) {
+          routes.push({ method: RequestMethod[method], path: joinPath(prefix, path), controller: controller.name, handler: name, auth });
+        }
+      }
+    }
+  }
+  return routes;
+}
+
+/** The controllers of every module of a running app. */
+export function controllersOf(app: NestFastifyApplication): Type[] {
+  const found = new Set<Type>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) found.add(wrapper.metatype as Type);
+  }
+  return [...found];
+}
+
+/** `GET /devices  schemes=bearer,cookie scopes=read:device`, `POST /auth/login  public`. */
+export function describeRoute(r: DeclaredRoute): string {
+  const head = `${r.method} ${r.path}`;
+  if (!r.auth) return `${head}  UNDECLARED`;
+  if (r.auth.public) return `${head}  public`;
+  const scopes = r.auth.scopes.length ? r.auth.scopes.join(',') : '-';
+  return `${head}  schemes=${r.auth.schemes.join(',')} scopes=${scopes}${r.auth.page ? ' page' : ''}`;
+}
+
+/**
+ * Every method+path Fastify serves, parsed from `printRoutes({ commonPrefix: false })`: each
+ * line is a path segment indented four characters per level, with its methods in brackets.
+ * HEAD is left out (Fastify adds it to every GET).
+ */
+export function fastifyRoutes(app: NestFastifyApplication): { method: string; path: string }[] {
+  const tree = app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false });
+  const stack: string[] = [];
+  const out: { method: string; path: string }[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^((?:│ {3}| {4})*)(?:├── |└── )(.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!m) continue;
+    const depth = m[1].length / 4;
+    stack.length = depth;
+    stack.push(m[2]);
+    const path = stack.join('');
+    for (const method of (m[3] ?? '').split(', ').filter((x) => x && x !== 'HEAD')) out.push({ method, path });
+  }
+  return out;
+}
