@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module';
 import { DevicesModule } from './devices/devices.module';
 import { HealthModule } from './health/health.module';
 import { loggerParams } from './logging';
+import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { UsersModule } from './users/users.module';
 
@@ -25,6 +26,7 @@ import { UsersModule } from './users/users.module';
     AuditModule,
     UsersModule,
     SessionsModule,
+    PersonalTokensModule,
     DevicesModule,
     HealthModule,
   ],

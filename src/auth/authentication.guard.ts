@@ -56,7 +56,7 @@ export class AuthenticationGuard implements CanActivate {
       if (missing.length > 0) throw new InsufficientScopeError(scopes);
       return true;
     } catch (err) {
-      if (auth && !auth.public && auth.page && err instanceof AuthError && err.status === 401) {
+      if (auth && !auth.public && auth.page && err instanceof AuthError && err.status === 401 && !isApiClient(req)) {
         throw new LoginRequiredRedirect(req.url);
       }
       throw err;
@@ -85,6 +85,12 @@ export class AuthenticationGuard implements CanActivate {
     }
     return guard;
   }
+}
+
+/** Page routes send browsers to sign in; a client presenting a token or asking only for JSON gets the 401. */
+function isApiClient(req: FastifyRequest): boolean {
+  const accept = req.headers.accept ?? '';
+  return req.headers.authorization !== undefined || (accept.includes('application/json') && !accept.includes('text/html'));
 }
 
 /** Which scheme the request presents. The Authorization header wins over a cookie. */

@@ -38,6 +38,11 @@ export interface AppConfig {
     windowMs: number;
   };
   passwordScryptLogN: number;
+  personalTokens: {
+    defaultExpiryDays: number;
+    maxExpiryDays: number;
+    allowNeverExpires: boolean;
+  };
   bootstrapAdmin?: { email: string; password: string };
 }
 
@@ -67,6 +72,9 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
   }
   if (Boolean(env.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(env.BOOTSTRAP_ADMIN_PASSWORD)) {
     problems.push('  - BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together');
+  }
+  if ((env.PAT_DEFAULT_EXPIRY_DAYS ?? 90) > (env.PAT_MAX_EXPIRY_DAYS ?? 366)) {
+    problems.push('  - PAT_DEFAULT_EXPIRY_DAYS must not exceed PAT_MAX_EXPIRY_DAYS');
   }
   if (problems.length > 0) {
     throw new ConfigValidationError(`Invalid configuration:\n${problems.join('\n')}`);
@@ -108,6 +116,11 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       windowMs: (env.LOGIN_FAILURE_WINDOW_SECONDS ?? 900) * 1000,
     },
     passwordScryptLogN: env.PASSWORD_SCRYPT_LOG_N ?? 17,
+    personalTokens: {
+      defaultExpiryDays: env.PAT_DEFAULT_EXPIRY_DAYS ?? 90,
+      maxExpiryDays: env.PAT_MAX_EXPIRY_DAYS ?? 366,
+      allowNeverExpires: env.PAT_ALLOW_NEVER_EXPIRES ?? false,
+    },
     bootstrapAdmin:
       env.BOOTSTRAP_ADMIN_EMAIL && env.BOOTSTRAP_ADMIN_PASSWORD
         ? { email: env.BOOTSTRAP_ADMIN_EMAIL, password: env.BOOTSTRAP_ADMIN_PASSWORD }

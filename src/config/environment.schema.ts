@@ -102,4 +102,14 @@ export class EnvironmentVariables {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024)
   BODY_LIMIT_BYTES?: number;
+
+  /** Personal access tokens: expiry offered by default, the longest allowed, and whether "never" is allowed. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  PAT_DEFAULT_EXPIRY_DAYS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  PAT_MAX_EXPIRY_DAYS?: number;
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  PAT_ALLOW_NEVER_EXPIRES?: boolean;
 }

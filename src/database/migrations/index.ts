@@ -1,4 +1,5 @@
 import { Foundation1763800000000 } from './1763800000000-foundation';
+import { PersonalTokens1763800001000 } from './1763800001000-personal-tokens';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
-export const MIGRATIONS = [Foundation1763800000000];
+export const MIGRATIONS = [Foundation1763800000000, PersonalTokens1763800001000];

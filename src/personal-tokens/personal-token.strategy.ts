@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import { Strategy } from 'passport-http-bearer';
+import { AuthStrategyRegistry } from '../auth/auth-strategy-registry';
+import { InvalidTokenError } from '../auth/errors/auth.errors';
+import type { Principal } from '../auth/principal';
+import { PrincipalFactory } from '../auth/principal.factory';
+import { hasPrefix } from '../auth/token-format';
+import { PersonalTokensService } from './personal-tokens.service';
+
+export const PAT_BEARER_STRATEGY = 'pat-bearer';
+
+/**
+ * Bearer authentication with a personal access token. It claims only PAT-prefixed tokens;
+ * anything else is left to the next bearer strategy (OAuth access tokens).
+ */
+@Injectable()
+export class PersonalTokenStrategy extends PassportStrategy(Strategy, PAT_BEARER_STRATEGY) {
+  constructor(
+    private readonly tokens: PersonalTokensService,
+    private readonly principals: PrincipalFactory,
+    registry: AuthStrategyRegistry,
+  ) {
+    super({ passReqToCallback: true });
+    registry.register('bearer', PAT_BEARER_STRATEGY);
+  }
+
+  async validate(req: FastifyRequest, token: string): Promise<Principal | false> {
+    if (!hasPrefix('personalAccessToken', token)) return false;
+    // Ours from here on: a PAT that does not authenticate must not fall through to another strategy.
+    const pat = await this.tokens.authenticate(token, req.ip);
+    if (!pat) throw new InvalidTokenError('The personal access token is invalid, expired or revoked');
+    return this.principals.forUser(pat.user, { kind: 'pat', id: pat.id }, pat.scopes);
+  }
+}

@@ -1,0 +1,171 @@
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, LessThan, Or, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Principal } from '../auth/principal';
+import { ScopeRegistry } from '../auth/scope-registry';
+import { generateToken, hashToken, isWellFormed, redactToken } from '../auth/token-format';
+import type { RequestMeta } from '../common/request-meta';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { User } from '../users/user.entity';
+import type { PersonalTokenView } from './dto/personal-token.view';
+import { PersonalToken } from './personal-token.entity';
+
+/** last_used_at / last_used_ip are written at most this often per token, not on every request. */
+const TOUCH_INTERVAL_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+export interface NewPersonalToken {
+  name: string;
+  scopes: readonly string[];
+  /** undefined: the configured default; null: never expires (only where configuration allows it). */
+  expiresInDays?: number | null;
+}
+
+export type ActivePersonalToken = PersonalToken & { user: User };
+
+export function toPersonalTokenView(t: PersonalToken, now = Date.now()): PersonalTokenView {
+  return {
+    id: t.id,
+    name: t.name,
+    hint: t.hint,
+    scopes: t.scopes,
+    createdAt: t.createdAt.toISOString(),
+    expiresAt: t.expiresAt?.toISOString() ?? null,
+    expired: isExpired(t, now),
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    lastUsedIp: t.lastUsedIp,
+  };
+}
+
+function isExpired(t: PersonalToken, now: number): boolean {
+  return t.expiresAt !== null && t.expiresAt.getTime() <= now;
+}
+
+@Injectable()
+export class PersonalTokensService {
+  constructor(
+    @InjectRepository(PersonalToken) private readonly tokens: Repository<PersonalToken>,
+    private readonly scopes: ScopeRegistry,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Creates a token for the principal's user after checking the name, the scopes (registered
+   * and held by the user now) and the expiry. Returns the plaintext once; only its hash is kept.
+   */
+  async createFor(owner: Principal, input: NewPersonalToken, meta: RequestMeta): Promise<{ token: PersonalToken; plaintext: string }> {
+    const user = owner.user;
+    if (!user) throw new BadRequestException('Personal access tokens belong to users; this credential acts for no user');
+    const name = input.name.trim();
+    if (name.length < 1 || name.length > 100) throw new BadRequestException('name must be 1 to 100 characters');
+    const scopes = this.checkScopes(input.scopes, user.roles);
+    const now = new Date();
+    const plaintext = generateToken('personalAccessToken');
+    const token = await this.tokens.save(
+      this.tokens.create({
+        userId: user.id,
+        name,
+        tokenHash: hashToken(plaintext),
+        hint: redactToken(plaintext),
+        scopes,
+        createdAt: now,
+        expiresAt: this.expiryFrom(now, input.expiresInDays),
+        lastUsedAt: null,
+        lastUsedIp: null,
+        revokedAt: null,
+      }),
+    );
+    await this.audit.recordFor(owner, {
+      action: 'pat.create',
+      outcome: 'success',
+      target: { type: 'personal_access_token', id: token.id },
+      meta,
+      details: { name, scopes, expiresAt: token.expiresAt?.toISOString() ?? null },
+    });
+    return { token, plaintext };
+  }
+
+  /** The user's tokens that are not revoked (expired ones included, so they can be cleaned up), newest first. */
+  listForOwner(userId: string): Promise<PersonalToken[]> {
+    return this.tokens.find({ where: { userId, revokedAt: IsNull() }, order: { createdAt: 'DESC' } });
+  }
+
+  /** Revokes one of the user's own tokens at once. False when it is not theirs or already revoked. */
+  async revokeFor(owner: Principal, tokenId: string, meta: RequestMeta): Promise<boolean> {
+    const res = await this.tokens.update({ id: tokenId, userId: owner.actor.id, revokedAt: IsNull() }, { revokedAt: new Date() });
+    if ((res.affected ?? 0) === 0) return false;
+    await this.audit.recordFor(owner, {
+      action: 'pat.revoke',
+      outcome: 'success',
+      target: { type: 'personal_access_token', id: tokenId },
+      meta,
+    });
+    return true;
+  }
+
+  /**
+   * The hot path: format and checksum check (no I/O), then one indexed lookup by hash joined
+   * with the user. Null for anything not usable: malformed, unknown, revoked, expired, or a
+   * user who is no longer active. No cache, so a revocation takes effect on the next request.
+   */
+  async authenticate(plaintext: string, ip: string): Promise<ActivePersonalToken | null> {
+    if (!isWellFormed('personalAccessToken', plaintext)) return null;
+    const token = await this.findActiveByHash(hashToken(plaintext));
+    const now = Date.now();
+    if (!token?.user || token.user.status !== 'active' || isExpired(token, now)) return null;
+    await this.touchIfStale(token, ip, now);
+    return token as ActivePersonalToken;
+  }
+
+  /** The scopes the user can choose for a new token: registered and held by their roles now. */
+  choosableScopes(roles: readonly string[]): { name: string; description: string }[] {
+    const held = this.scopes.permissionsFor(roles);
+    return this.scopes.list().filter((s) => held.has(s.name)).map(({ name, description }) => ({ name, description }));
+  }
+
+  private findActiveByHash(tokenHash: string): Promise<PersonalToken | null> {
+    // A query builder without take/skip: one SELECT with the join, by the unique hash index.
+    return this.tokens
+      .createQueryBuilder('t')
+      .innerJoinAndSelect('t.user', 'u')
+      .where('t.token_hash = :tokenHash', { tokenHash })
+      .andWhere('t.revoked_at IS NULL')
+      .getOne();
+  }
+
+  private async touchIfStale(token: PersonalToken, ip: string, now: number): Promise<void> {
+    if (token.lastUsedAt && now - token.lastUsedAt.getTime() < TOUCH_INTERVAL_MS) return;
+    const stale = new Date(now - TOUCH_INTERVAL_MS);
+    // Conditional, so concurrent requests in the same minute write once between them.
+    await this.tokens.update(
+      { id: token.id, lastUsedAt: Or(IsNull(), LessThan(stale)) },
+      { lastUsedAt: new Date(now), lastUsedIp: ip.slice(0, 64) },
+    );
+  }
+
+  private checkScopes(requested: readonly string[], roles: readonly string[]): string[] {
+    const scopes = [...new Set(requested)];
+    if (scopes.length === 0) throw new BadRequestException('Choose at least one scope');
+    const unknown = this.scopes.unknown(scopes);
+    if (unknown.length > 0) throw new BadRequestException(`Unknown scope: ${unknown.join(' ')}`);
+    const held = this.scopes.permissionsFor(roles);
+    const lacking = scopes.filter((s) => !held.has(s));
+    if (lacking.length > 0) throw new BadRequestException(`You do not hold the scope: ${lacking.join(' ')}`);
+    return scopes.sort();
+  }
+
+  private expiryFrom(now: Date, expiresInDays: number | null | undefined): Date | null {
+    const { defaultExpiryDays, maxExpiryDays, allowNeverExpires } = this.config.personalTokens;
+    if (expiresInDays === null) {
+      if (!allowNeverExpires) throw new BadRequestException(`Tokens must expire: choose 1 to ${maxExpiryDays} days`);
+      return null;
+    }
+    const days = expiresInDays ?? defaultExpiryDays;
+    if (!Number.isInteger(days) || days < 1 || days > maxExpiryDays) {
+      throw new BadRequestException(`expiresInDays must be a whole number from 1 to ${maxExpiryDays}`);
+    }
+    return new Date(now.getTime() + days * DAY_MS);
+  }
+}
