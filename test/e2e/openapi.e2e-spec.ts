@@ -1,0 +1,88 @@
+import { controllersOf, routesOf } from './support/route-table';
+import { startTestApp, TestApp } from './support/test-app';
+
+interface Operation {
+  security?: Record<string, string[]>[];
+  'x-required-scopes'?: string[];
+}
+
+/** `/devices/:id` → `/devices/{id}`, the OpenAPI path template. */
+const openApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+describe('OpenAPI: /docs and /docs-json', () => {
+  let t: TestApp;
+  let doc: { components: { securitySchemes: Record<string, Record<string, string>> }; paths: Record<string, Record<string, Operation>> };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const res = await t.http.get('/docs-json');
+    expect(res.status).toBe(200);
+    doc = res.body;
+  });
+  afterAll(() => t.close());
+
+  it('declares the three security schemes: bearer, secret, cookie', () => {
+    const schemes = doc.components.securitySchemes;
+    expect(schemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(schemes.secret).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization' });
+    expect(schemes.cookie).toMatchObject({ type: 'apiKey', in: 'cookie', name: '__Host-gatehouse_session' });
+  });
+
+  it('gives GET /devices its schemes and x-required-scopes', () => {
+    const op = doc.paths['/devices'].get;
+    expect(op.security).toEqual(expect.arrayContaining([{ bearer: [] }, { cookie: [] }, { secret: [] }]));
+    expect(op.security).toHaveLength(3);
+    expect(op['x-required-scopes']).toEqual(['read:device']);
+    expect(doc.paths['/devices'].post['x-required-scopes']).toEqual(['write:device']);
+  });
+
+  it('documents every guarded route with exactly the schemes and scopes the guard enforces', () => {
+    const mismatches: string[] = [];
+    let checked = 0;
+    for (const r of routesOf(controllersOf(t.app))) {
+      const op = doc.paths[openApiPath(r.path)]?.[r.method.toLowerCase()];
+      if (!op || !r.auth) continue; // excluded from the document (pages), or caught by route-auth.e2e-spec
+      checked++;
+      const schemes = (op.security ?? []).flatMap((s) => Object.keys(s)).sort();
+      const expected = r.auth.public ? { schemes: [], scopes: undefined } : { schemes: [...r.auth.schemes].sort(), scopes: [...r.auth.scopes] };
+      const actual = { schemes, scopes: op['x-required-scopes'] };
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) mismatches.push(`${r.method} ${r.path}: ${JSON.stringify(actual)} ≠ ${JSON.stringify(expected)}`);
+    }
+    expect(checked).toBeGreaterThan(8);
+    expect(mismatches).toEqual([]);
+  });
+
+  it('leaves public operations without security requirements', () => {
+    expect(doc.paths['/auth/login'].post.security).toBeUndefined();
+    expect(doc.paths['/health'].get.security).toBeUndefined();
+  });
+
+  it('serves the UI at /docs with a CSP it can live with: own scripts only, inline styles allowed there alone', async () => {
+    const res = await t.http.get('/docs');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('swagger-ui');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+    expect(csp).toContain("frame-ancestors 'none'");
+
+    // Every script is a same-origin file (script-src 'self' allows it); none is inline.
+    const scripts = [...res.text.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attrs, body] of scripts) {
+      expect(body.trim()).toBe('');
+      const src = /src="([^"]+)"/.exec(attrs)?.[1];
+      expect(src).toBeDefined();
+      const url = new URL(src!, `${t.baseUrl}/docs`);
+      expect(url.origin).toBe(new URL(t.baseUrl).origin);
+      expect((await t.http.get(url.pathname)).status).toBe(200);
+    }
+  });
+
+  it('does not relax the CSP anywhere else', async () => {
+    for (const path of ['/login', '/docs-json', '/documents']) {
+      const csp = (await t.http.get(path)).headers.get('content-security-policy') ?? '';
+      expect({ path, inline: csp.includes('unsafe-inline') }).toEqual({ path, inline: false });
+    }
+  });
+});
