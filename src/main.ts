@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { APP_CONFIG, AppConfig, ConfigValidationError } from './config/app-config';
+import { UsersService } from './users/users.service';
 
 async function main(): Promise<void> {
   const app = await createApp();
@@ -14,9 +15,29 @@ async function main(): Promise<void> {
   if (config.session.keysGenerated) {
     log.warn('SESSION_KEYS is not set: using a key generated for this process, so sessions end when it restarts. Set SESSION_KEYS in production.');
   }
-  if (!config.bootstrapAdmin) {
-    log.log('No BOOTSTRAP_ADMIN_EMAIL set: create a user with `npm run cli -- user:create --email you@example.com --admin`');
+  const adminExists = await app.get(UsersService).activeAdminExists();
+  if (!adminExists) {
+    log.warn(`No active admin yet: create one with \`${CREATE_ADMIN}\` (or set BOOTSTRAP_ADMIN_EMAIL/PASSWORD)`);
   }
+  // JSON logs are for machines; a person at a terminal also gets the essentials in plain words.
+  if (process.stdout.isTTY) printBanner(config, url, adminExists);
+}
+
+const CREATE_ADMIN = 'npm run cli -- user:create --email you@example.com --name "Your Name" --admin';
+
+function printBanner(config: AppConfig, url: string, adminExists: boolean): void {
+  const db = config.database.type === 'sqlite' ? `SQLite file ${config.database.path}` : 'MySQL (DATABASE_URL)';
+  const lines = [
+    '',
+    `  Gatehouse is running on ${url} (${db})`,
+    `  Sign in:   ${config.publicUrl}/login`,
+    `  API docs:  ${config.publicUrl}/docs`,
+    ...(adminExists
+      ? []
+      : ['  No admin account yet. In another terminal run', `    ${CREATE_ADMIN}`, '  It prints a generated password once; then sign in with it.']),
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 main().catch((err: unknown) => {
