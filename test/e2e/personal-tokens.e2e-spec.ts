@@ -148,7 +148,7 @@ describe('personal access tokens', () => {
   });
 
   describe('Bearer use on /devices (RFC 6750)', () => {
-    it('§2.1: authenticates a PAT sent in the Authorization header as its user', async () => {
+    it('RFC 6750 §2.1: authenticates a PAT sent in the Authorization header as its user', async () => {
       const { cookie, pat, user } = await userWithPat(t);
       const device = await createDevice(t, cookie);
       await createDevice(t, (await signedInUser(t)).cookie);
@@ -158,7 +158,7 @@ describe('personal access tokens', () => {
       expect(res.body.items[0].ownerId).toBe(user.id);
     });
 
-    it('§3.1: a token without the route’s scope gets 403 insufficient_scope and changes nothing', async () => {
+    it('RFC 6750 §3.1: a token without the route’s scope gets 403 insufficient_scope and changes nothing', async () => {
       const { pat, user } = await userWithPat(t, ['read:device']);
       const res = await t.http.post('/devices', { bearer: pat.token, json: { name: 'nope' } });
       expect(res.status).toBe(403);
@@ -177,7 +177,7 @@ describe('personal access tokens', () => {
       expect(rows[0]).toMatchObject({ action: 'device.create', outcome: 'success', actorType: 'user', actorId: user.id, credentialKind: 'pat', credentialId: pat.id });
     });
 
-    it('§3.1: an expired token gets 401 invalid_token', async () => {
+    it('RFC 6750 §3.1: an expired token gets 401 invalid_token', async () => {
       const { cookie, pat } = await userWithPat(t);
       await setPatTimes(t, pat.id, { expiresAt: new Date(Date.now() - 1000) });
       const res = await t.http.get('/devices', { bearer: pat.token });
@@ -189,7 +189,7 @@ describe('personal access tokens', () => {
       expect(list.body[0]).toMatchObject({ id: pat.id, expired: true });
     });
 
-    it('§3.1: a revoked token gets 401 invalid_token on the very next request; revocation is audited', async () => {
+    it('RFC 6750 §3.1: a revoked token gets 401 invalid_token on the very next request; revocation is audited', async () => {
       const { cookie, pat, user } = await userWithPat(t);
       expect((await t.http.get('/devices', { bearer: pat.token })).status).toBe(200);
       const del = await t.http.delete(`/account/tokens/${pat.id}`, { cookie });
@@ -216,7 +216,7 @@ describe('personal access tokens', () => {
       ['malformed', () => 'ghpat_tooShort'],
       ['bad-checksum', () => flipLast(generateToken('personalAccessToken'))],
       ['unknown (well-formed, never issued)', () => generateToken('personalAccessToken')],
-    ])('§3.1: a %s PAT gets 401 invalid_token', async (_label, make) => {
+    ])('RFC 6750 §3.1: a %s PAT gets 401 invalid_token', async (_label, make) => {
       const res = await t.http.get('/devices', { bearer: make() });
       expect(res.status).toBe(401);
       expect(res.body.error).toBe('invalid_token');
