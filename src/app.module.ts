@@ -5,10 +5,12 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { ClientsModule } from './clients/clients.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { APP_CONFIG, AppConfig, appConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { DevicesModule } from './devices/devices.module';
+import { GrantsModule } from './grants/grants.module';
 import { HealthModule } from './health/health.module';
 import { loggerParams } from './logging';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
@@ -28,6 +30,8 @@ import { UsersModule } from './users/users.module';
     SessionsModule,
     PersonalTokensModule,
     DevicesModule,
+    ClientsModule,
+    GrantsModule,
     HealthModule,
   ],
   providers: [

@@ -38,6 +38,11 @@ export interface AppConfig {
     windowMs: number;
   };
   passwordScryptLogN: number;
+  oauth: {
+    accessTokenTtlSeconds: number;
+    clientSecretGraceMs: number;
+    tokenRateLimit: { perClient: number; perIp: number; windowMs: number };
+  };
   personalTokens: {
     defaultExpiryDays: number;
     maxExpiryDays: number;
@@ -116,6 +121,15 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       windowMs: (env.LOGIN_FAILURE_WINDOW_SECONDS ?? 900) * 1000,
     },
     passwordScryptLogN: env.PASSWORD_SCRYPT_LOG_N ?? 17,
+    oauth: {
+      accessTokenTtlSeconds: env.OAUTH_ACCESS_TOKEN_TTL_SECONDS ?? 3600,
+      clientSecretGraceMs: (env.CLIENT_SECRET_ROTATION_GRACE_HOURS ?? 24) * 3_600_000,
+      tokenRateLimit: {
+        perClient: env.TOKEN_RATE_LIMIT_PER_CLIENT ?? 60,
+        perIp: env.TOKEN_RATE_LIMIT_PER_IP ?? 300,
+        windowMs: (env.TOKEN_RATE_LIMIT_WINDOW_SECONDS ?? 60) * 1000,
+      },
+    },
     personalTokens: {
       defaultExpiryDays: env.PAT_DEFAULT_EXPIRY_DAYS ?? 90,
       maxExpiryDays: env.PAT_MAX_EXPIRY_DAYS ?? 366,

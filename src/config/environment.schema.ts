@@ -103,6 +103,24 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024)
   BODY_LIMIT_BYTES?: number;
 
+  /** Lifetime of OAuth access tokens (RFC 6749 §5.1 expires_in). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86400)
+  OAUTH_ACCESS_TOKEN_TTL_SECONDS?: number;
+
+  /** How long a rotated-out client secret keeps working, unless revoked at once. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(720)
+  CLIENT_SECRET_ROTATION_GRACE_HOURS?: number;
+
+  /** Token endpoint limits: requests per window per client_id and per IP. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  TOKEN_RATE_LIMIT_PER_CLIENT?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  TOKEN_RATE_LIMIT_PER_IP?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  TOKEN_RATE_LIMIT_WINDOW_SECONDS?: number;
+
   /** Personal access tokens: expiry offered by default, the longest allowed, and whether "never" is allowed. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650)
   PAT_DEFAULT_EXPIRY_DAYS?: number;

@@ -1,0 +1,116 @@
+import { BadRequestException, Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { ScopeRegistry } from '../auth/scope-registry';
+import { requestMeta } from '../common/request-meta';
+import { CsrfService } from '../sessions/csrf.service';
+import { actorOf, ClientManagementService } from './client-management.service';
+import { ClientsService } from './clients.service';
+import { ClientFormDto, CsrfOnlyFormDto, RotateSecretFormDto } from './dto/client-form.dto';
+
+const PAGE = { schemes: ['cookie'], page: true } as const;
+
+/** What the page shows once after creation or rotation. */
+interface ShownSecret {
+  clientId: string;
+  name: string;
+  secret?: string;
+  graceEndsAt?: string | null;
+}
+
+/** Developer settings: the owner's clients, server-rendered. Forms post back with the CSRF token. */
+@ApiExcludeController()
+@Controller('account/clients')
+export class AccountClientPagesController {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly manage: ClientManagementService,
+    private readonly scopes: ScopeRegistry,
+    private readonly csrf: CsrfService,
+  ) {}
+
+  @Authenticated(PAGE)
+  @Get()
+  async page(@CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
+    return this.render(p, reply);
+  }
+
+  @Authenticated(PAGE)
+  @Post()
+  async create(@CurrentPrincipal() p: Principal, @Body() form: ClientFormDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const redirectUris = (form.redirectUris ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+    try {
+      const { client, secret } = await this.manage.create(actorOf(p, requestMeta(req)), p.user!, {
+        name: form.name,
+        type: form.type,
+        redirectUris,
+        scopes: form.scopes ?? [],
+      });
+      return this.render(p, reply, { shown: { clientId: client.clientId, name: client.name, secret } });
+    } catch (err) {
+      if (err instanceof BadRequestException) return this.render(p, reply, { error: err.message, form }, 400);
+      throw err;
+    }
+  }
+
+  @Authenticated(PAGE)
+  @Post(':clientId/rotate')
+  async rotate(
+    @CurrentPrincipal() p: Principal,
+    @Param('clientId') clientId: string,
+    @Body() form: RotateSecretFormDto,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const client = await this.clients.getOwned(p.actor.id, clientId);
+    const { secret, graceEndsAt } = await this.manage.rotateSecret(actorOf(p, requestMeta(req)), client, form.revokeOld !== undefined);
+    return this.render(p, reply, { shown: { clientId, name: client.name, secret, graceEndsAt: graceEndsAt?.toISOString() ?? null } });
+  }
+
+  @Authenticated(PAGE)
+  @Post(':clientId/disable')
+  async disable(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Body() _f: CsrfOnlyFormDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    await this.manage.disable(actorOf(p, requestMeta(req)), await this.clients.getOwned(p.actor.id, clientId));
+    return reply.redirect('/account/clients', 303);
+  }
+
+  @Authenticated(PAGE)
+  @Post(':clientId/enable')
+  async enable(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Body() _f: CsrfOnlyFormDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    await this.manage.enable(actorOf(p, requestMeta(req)), await this.clients.getOwned(p.actor.id, clientId));
+    return reply.redirect('/account/clients', 303);
+  }
+
+  @Authenticated(PAGE)
+  @Post(':clientId/delete')
+  async remove(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Body() _f: CsrfOnlyFormDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    await this.manage.delete(actorOf(p, requestMeta(req)), await this.clients.getOwned(p.actor.id, clientId));
+    return reply.redirect('/account/clients', 303);
+  }
+
+  /** Rendered directly (no redirect) after creation or rotation: the only time the secret is on screen. */
+  private async render(
+    p: Principal,
+    reply: FastifyReply,
+    extra: { shown?: ShownSecret; error?: string; form?: ClientFormDto } = {},
+    status = 200,
+  ) {
+    const rows = await this.clients.listOwnedBy(p.actor.id);
+    const clients = await Promise.all(rows.map((c) => this.manage.view(c)));
+    const held = new Set(p.scopes);
+    return reply
+      .status(status)
+      .header('cache-control', 'no-store')
+      .view('clients.hbs', {
+        title: 'Developer settings',
+        user: p.user,
+        csrf: this.csrf.tokenFor(p.credential.id),
+        clients: clients.map((c) => ({ ...c, active: c.status === 'active', confidential: c.type === 'confidential' })),
+        scopes: this.scopes.list().filter((s) => held.has(s.name)),
+        ...extra,
+      });
+  }
+}

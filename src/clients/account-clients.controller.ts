@@ -1,0 +1,96 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { requestMeta } from '../common/request-meta';
+import { actorOf, ClientManagementService } from './client-management.service';
+import { ClientsService } from './clients.service';
+import { ClientSecretView, CreatedClientView } from './dto/client-secret.view';
+import { ClientView } from './dto/client.view';
+import { CreateClientDto } from './dto/create-client.dto';
+import { RotateSecretDto } from './dto/rotate-secret.dto';
+
+/**
+ * Developer settings API: the caller's own clients (the page is /account/clients). Cookie only:
+ * a token must not be able to mint client secrets for its user.
+ */
+const OWNER = { schemes: ['cookie'] } as const;
+
+@ApiTags('account')
+@Controller('developer/clients')
+export class AccountClientsController {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly manage: ClientManagementService,
+  ) {}
+
+  @Authenticated(OWNER)
+  @Get()
+  @ApiOkResponse({ type: [ClientView] })
+  async list(@CurrentPrincipal() p: Principal): Promise<ClientView[]> {
+    const rows = await this.clients.listOwnedBy(p.actor.id);
+    return Promise.all(rows.map((c) => this.manage.view(c)));
+  }
+
+  /** The secret of a confidential client is in this response and nowhere else, ever. */
+  @Authenticated(OWNER)
+  @Post()
+  @ApiCreatedResponse({ type: CreatedClientView })
+  async create(@CurrentPrincipal() p: Principal, @Body() dto: CreateClientDto, @Req() req: FastifyRequest): Promise<CreatedClientView> {
+    const { client, secret } = await this.manage.create(actorOf(p, requestMeta(req)), p.user!, dto);
+    return { ...(await this.manage.view(client)), ...(secret ? { clientSecret: secret } : {}) };
+  }
+
+  @Authenticated(OWNER)
+  @Get(':clientId')
+  @ApiOkResponse({ type: ClientView })
+  @ApiNotFoundResponse()
+  async get(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string): Promise<ClientView> {
+    return this.manage.view(await this.clients.getOwned(p.actor.id, clientId));
+  }
+
+  @Authenticated(OWNER)
+  @Post(':clientId/secret')
+  @ApiCreatedResponse({ type: ClientSecretView })
+  async rotate(
+    @CurrentPrincipal() p: Principal,
+    @Param('clientId') clientId: string,
+    @Body() dto: RotateSecretDto,
+    @Req() req: FastifyRequest,
+  ): Promise<ClientSecretView> {
+    const client = await this.clients.getOwned(p.actor.id, clientId);
+    const { secret, graceEndsAt } = await this.manage.rotateSecret(actorOf(p, requestMeta(req)), client, dto.revokeOld ?? false);
+    return { clientId, clientSecret: secret, previousSecretsExpireAt: graceEndsAt?.toISOString() ?? null };
+  }
+
+  @Authenticated(OWNER)
+  @Post(':clientId/disable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ClientView })
+  async disable(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest): Promise<ClientView> {
+    const client = await this.clients.getOwned(p.actor.id, clientId);
+    await this.manage.disable(actorOf(p, requestMeta(req)), client);
+    return this.manage.view(client);
+  }
+
+  @Authenticated(OWNER)
+  @Post(':clientId/enable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ClientView })
+  async enable(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest): Promise<ClientView> {
+    const client = await this.clients.getOwned(p.actor.id, clientId);
+    await this.manage.enable(actorOf(p, requestMeta(req)), client);
+    return this.manage.view(client);
+  }
+
+  @Authenticated(OWNER)
+  @Delete(':clientId')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async remove(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest): Promise<void> {
+    const client = await this.clients.getOwned(p.actor.id, clientId);
+    await this.manage.delete(actorOf(p, requestMeta(req)), client);
+  }
+}

@@ -1,0 +1,91 @@
+import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Scopes } from '../auth/decorators/authenticated.decorator';
+import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { requestMeta } from '../common/request-meta';
+import { ADMIN_SCOPE } from '../users/users.scopes';
+import { UsersService } from '../users/users.service';
+import { actorOf, ClientManagementService } from './client-management.service';
+import { ClientsService } from './clients.service';
+import { AdminCreateClientDto } from './dto/admin-create-client.dto';
+import { ClientSecretView, CreatedClientView } from './dto/client-secret.view';
+import { ClientView } from './dto/client.view';
+import { ListClientsQuery } from './dto/list-clients.query';
+import { RotateSecretDto } from './dto/rotate-secret.dto';
+
+/** Every client, for administrators (the admin pages build on this API). */
+@ApiTags('admin')
+@Controller('admin/clients')
+export class AdminClientsController {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly manage: ClientManagementService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Scopes(ADMIN_SCOPE)
+  @Get()
+  @ApiOkResponse({ type: [ClientView] })
+  async list(@Query() q: ListClientsQuery): Promise<ClientView[]> {
+    const rows = await this.clients.listAll(q.limit ?? 50, q.offset ?? 0);
+    return Promise.all(rows.map((c) => this.manage.view(c)));
+  }
+
+  @Scopes(ADMIN_SCOPE)
+  @Post()
+  @ApiCreatedResponse({ type: CreatedClientView })
+  async create(@CurrentPrincipal() p: Principal, @Body() dto: AdminCreateClientDto, @Req() req: FastifyRequest): Promise<CreatedClientView> {
+    const owner = await this.users.findById(dto.ownerId);
+    if (!owner) throw new NotFoundException('Owner not found');
+    const { ownerId: _owner, introspectionAllowed, ...input } = dto;
+    const { client, secret } = await this.manage.create(actorOf(p, requestMeta(req)), owner, input, { introspectionAllowed });
+    return { ...(await this.manage.view(client)), ...(secret ? { clientSecret: secret } : {}) };
+  }
+
+  @Scopes(ADMIN_SCOPE)
+  @Get(':clientId')
+  @ApiOkResponse({ type: ClientView })
+  @ApiNotFoundResponse()
+  async get(@Param('clientId') clientId: string): Promise<ClientView> {
+    return this.manage.view(await this.clients.get(clientId));
+  }
+
+  @Scopes(ADMIN_SCOPE)
+  @Post(':clientId/secret')
+  @ApiCreatedResponse({ type: ClientSecretView })
+  async rotate(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Body() dto: RotateSecretDto, @Req() req: FastifyRequest): Promise<ClientSecretView> {
+    const client = await this.clients.get(clientId);
+    const { secret, graceEndsAt } = await this.manage.rotateSecret(actorOf(p, requestMeta(req)), client, dto.revokeOld ?? false);
+    return { clientId, clientSecret: secret, previousSecretsExpireAt: graceEndsAt?.toISOString() ?? null };
+  }
+
+  @Scopes(ADMIN_SCOPE)
+  @Post(':clientId/disable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ClientView })
+  async disable(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest): Promise<ClientView> {
+    const client = await this.clients.get(clientId);
+    await this.manage.disable(actorOf(p, requestMeta(req)), client);
+    return this.manage.view(client);
+  }
+
+  @Scopes(ADMIN_SCOPE)
+  @Post(':clientId/enable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ClientView })
+  async enable(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest): Promise<ClientView> {
+    const client = await this.clients.get(clientId);
+    await this.manage.enable(actorOf(p, requestMeta(req)), client);
+    return this.manage.view(client);
+  }
+
+  @Scopes(ADMIN_SCOPE)
+  @Delete(':clientId')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async remove(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest): Promise<void> {
+    await this.manage.delete(actorOf(p, requestMeta(req)), await this.clients.get(clientId));
+  }
+}

@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, IsNull, MoreThan, Repository } from 'typeorm';
+import { generateToken, hashToken, isWellFormed, redactToken } from '../auth/token-format';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { User } from '../users/user.entity';
+import { ClientSecret } from './client-secret.entity';
+import type { Client } from './client.entity';
+
+export type LiveSecret = ClientSecret & { client: Client & { owner: User } };
+
+/** Client secrets: issued and rotated here, looked up by hash only (never compared as text). */
+@Injectable()
+export class ClientSecretsService {
+  constructor(
+    @InjectRepository(ClientSecret) private readonly secrets: Repository<ClientSecret>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Creates a new current secret; returns the plaintext, which is never stored nor shown again. */
+  async issue(clientId: string, tx?: EntityManager): Promise<{ secret: string; row: ClientSecret }> {
+    const repo = tx ? tx.getRepository(ClientSecret) : this.secrets;
+    const secret = generateToken('clientSecret');
+    const row = await repo.save(
+      repo.create({ clientId, secretHash: hashToken(secret), hint: redactToken(secret), createdAt: new Date(), expiresAt: null, revokedAt: null }),
+    );
+    return { secret, row };
+  }
+
+  /**
+   * A new secret; the previous ones keep working until the grace period ends, or stop at once
+   * when `revokeOld`. Runs in the caller's transaction so a failure leaves no half-rotation.
+   */
+  async rotate(clientId: string, revokeOld: boolean, tx: EntityManager): Promise<{ secret: string; row: ClientSecret; graceEndsAt: Date | null }> {
+    const repo = tx.getRepository(ClientSecret);
+    const now = new Date();
+    let graceEndsAt: Date | null = null;
+    if (revokeOld || this.config.oauth.clientSecretGraceMs === 0) {
+      await repo.update({ clientId, revokedAt: IsNull() }, { revokedAt: now });
+    } else {
+      graceEndsAt = new Date(now.getTime() + this.config.oauth.clientSecretGraceMs);
+      // Only the current secret gets a grace period; one already in grace keeps its earlier end.
+      await repo.update({ clientId, revokedAt: IsNull(), expiresAt: IsNull() }, { expiresAt: graceEndsAt });
+    }
+    return { ...(await this.issue(clientId, tx)), graceEndsAt };
+  }
+
+  /**
+   * The hot path of client authentication: format check, then one indexed lookup by hash,
+   * joined with the client and its owner. Null for anything not live.
+   */
+  async authenticate(secret: string): Promise<LiveSecret | null> {
+    if (!isWellFormed('clientSecret', secret)) return null;
+    const row = await this.findActiveByHash(hashToken(secret));
+    if (!row?.client?.owner) return null;
+    if (row.client.status !== 'active' || row.client.owner.status !== 'active') return null;
+    return row as LiveSecret;
+  }
+
+  private findActiveByHash(secretHash: string): Promise<ClientSecret | null> {
+    const now = new Date();
+    return this.secrets.findOne({
+      where: [
+        { secretHash, revokedAt: IsNull(), expiresAt: IsNull() },
+        { secretHash, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+      ],
+      relations: { client: { owner: true } },
+    });
+  }
+
+  /** Secrets that still work (current and in grace), newest first: what the owner sees (hints only). */
+  listLive(clientId: string): Promise<ClientSecret[]> {
+    const now = new Date();
+    return this.secrets.find({
+      where: [
+        { clientId, revokedAt: IsNull(), expiresAt: IsNull() },
+        { clientId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+      ],
+      order: { createdAt: 'DESC' },
+    });
+  }
+}

@@ -1,0 +1,62 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { User } from '../users/user.entity';
+import type { ClientStatus, ClientType, GrantType } from './client-types';
+
+/** Space-separated lists, as OAuth writes scopes and grant types. */
+export const spaceList = {
+  to: (v: string[]) => v.join(' '),
+  from: (v: string | null) => (v ? v.split(' ').filter(Boolean) : []),
+};
+const jsonList = {
+  to: (v: string[]) => JSON.stringify(v),
+  from: (v: string | null) => (v ? (JSON.parse(v) as string[]) : []),
+};
+const intBool = {
+  to: (v: boolean) => (v ? 1 : 0),
+  from: (v: number | boolean | null) => Boolean(v),
+};
+
+/** An OAuth client registration. Confidential clients hold secrets (see ClientSecret). */
+@Entity('clients')
+export class Client {
+  /** The public, unguessable `client_id`. */
+  @PrimaryColumn({ name: 'client_id', type: 'varchar', length: 64 })
+  clientId: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  name: string;
+
+  @Column({ name: 'client_type', type: 'varchar', length: 16 })
+  type: ClientType;
+
+  /** Matched later by exact string comparison; JSON because a URI may contain spaces-free anything. */
+  @Column({ name: 'redirect_uris', type: 'text', transformer: jsonList })
+  redirectUris: string[];
+
+  @Column({ name: 'grant_types', type: 'varchar', length: 255, transformer: spaceList })
+  grantTypes: GrantType[];
+
+  /** Also the default scopes when a token request omits `scope`. */
+  @Column({ name: 'allowed_scopes', type: 'varchar', length: 1000, transformer: spaceList })
+  allowedScopes: string[];
+
+  @Column({ name: 'owner_id', type: 'varchar', length: 36 })
+  ownerId: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'owner_id' })
+  owner?: User;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: ClientStatus;
+
+  /** A resource server that may introspect any token (RFC 7662 §4). Set by admins only. */
+  @Column({ name: 'introspection_allowed', type: 'integer', transformer: intBool })
+  introspectionAllowed: boolean;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt: Date;
+}

@@ -1,0 +1,152 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { DataSource, Repository } from 'typeorm';
+import type { PrincipalUser } from '../auth/principal.factory';
+import { ScopeRegistry } from '../auth/scope-registry';
+import { ClientSecretsService } from './client-secrets.service';
+import type { GrantType } from './client-types';
+import { Client } from './client.entity';
+import type { CreateClientDto } from './dto/create-client.dto';
+import { redirectUriProblem } from './redirect-uri';
+
+export interface RegisteredClient {
+  client: Client;
+  /** Plaintext secret of a confidential client: returned once, never stored. */
+  secret?: string;
+}
+
+export interface RotatedSecret {
+  secret: string;
+  graceEndsAt: Date | null;
+}
+
+/** Client registrations: validation, ownership, status. Secrets are ClientSecretsService's. */
+@Injectable()
+export class ClientsService {
+  constructor(
+    @InjectRepository(Client) private readonly clients: Repository<Client>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly secrets: ClientSecretsService,
+    private readonly scopes: ScopeRegistry,
+  ) {}
+
+  /**
+   * Registers a client for `owner`. Its scopes must be registered scopes the owner holds, so a
+   * client can never act with more than its owner could. The client and its first secret are
+   * written in one transaction.
+   */
+  async register(owner: PrincipalUser, input: CreateClientDto, opts: { introspectionAllowed?: boolean } = {}): Promise<RegisteredClient> {
+    const redirectUris = [...new Set(input.redirectUris ?? [])];
+    const problems = redirectUris.map((u) => [u, redirectUriProblem(u)] as const).filter(([, p]) => p !== null);
+    if (problems.length > 0) {
+      throw new BadRequestException(problems.map(([u, p]) => `redirect URI "${u}" ${p}`).join('; '));
+    }
+    const scopes = [...new Set(input.scopes ?? [])];
+    const unknown = this.scopes.unknown(scopes);
+    if (unknown.length > 0) throw new BadRequestException(`Unknown scope: ${unknown.join(' ')}`);
+    const held = this.scopes.permissionsFor(owner.roles);
+    const notHeld = scopes.filter((s) => !held.has(s));
+    if (notHeld.length > 0) throw new BadRequestException(`The owner does not hold the scope: ${notHeld.join(' ')}`);
+    const grantTypes = this.grantTypesFor(input, redirectUris);
+
+    const now = new Date();
+    return this.dataSource.transaction(async (tx) => {
+      const client = await tx.getRepository(Client).save(
+        tx.getRepository(Client).create({
+          clientId: newClientId(),
+          name: input.name.trim(),
+          type: input.type,
+          redirectUris,
+          grantTypes,
+          allowedScopes: scopes,
+          ownerId: owner.id,
+          status: 'active',
+          introspectionAllowed: opts.introspectionAllowed ?? false,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
+      if (client.type === 'public') return { client };
+      const { secret } = await this.secrets.issue(client.clientId, tx);
+      return { client, secret };
+    });
+  }
+
+  /** Explicit grant types are checked against the client; omitted ones default sensibly. */
+  private grantTypesFor(input: CreateClientDto, redirectUris: string[]): GrantType[] {
+    const confidential = input.type === 'confidential';
+    const requested = input.grantTypes ? [...new Set(input.grantTypes)] : undefined;
+    const grantTypes: GrantType[] =
+      requested ??
+      (redirectUris.length > 0
+        ? ['authorization_code', 'refresh_token', ...(confidential ? (['client_credentials'] as const) : [])]
+        : confidential
+          ? ['client_credentials']
+          : []);
+    if (grantTypes.length === 0) throw new BadRequestException('A public client needs at least one redirect URI');
+    if (!confidential && grantTypes.includes('client_credentials')) {
+      throw new BadRequestException('client_credentials needs a confidential client (RFC 6749 §4.4)');
+    }
+    if (grantTypes.includes('authorization_code') && redirectUris.length === 0) {
+      throw new BadRequestException('authorization_code needs at least one redirect URI');
+    }
+    if (grantTypes.includes('refresh_token') && !grantTypes.includes('authorization_code')) {
+      throw new BadRequestException('refresh_token is only issued with authorization_code');
+    }
+    return grantTypes;
+  }
+
+  findById(clientId: string): Promise<Client | null> {
+    return this.clients.findOneBy({ clientId });
+  }
+
+  /** Active and owned by an active user: the only clients that may obtain tokens. */
+  async findActiveById(clientId: string): Promise<Client | null> {
+    const client = await this.clients.findOne({ where: { clientId, status: 'active' }, relations: { owner: true } });
+    return client?.owner?.status === 'active' ? client : null;
+  }
+
+  listOwnedBy(ownerId: string): Promise<Client[]> {
+    return this.clients.find({ where: { ownerId }, order: { createdAt: 'DESC' } });
+  }
+
+  listAll(limit: number, offset: number): Promise<Client[]> {
+    return this.clients.find({ order: { createdAt: 'DESC', clientId: 'ASC' }, take: limit, skip: offset });
+  }
+
+  /** Someone else's client is reported as missing, never as forbidden. */
+  async getOwned(ownerId: string, clientId: string): Promise<Client> {
+    const client = await this.clients.findOneBy({ clientId, ownerId });
+    if (!client) throw new NotFoundException('Client not found');
+    return client;
+  }
+
+  async get(clientId: string): Promise<Client> {
+    const client = await this.findById(clientId);
+    if (!client) throw new NotFoundException('Client not found');
+    return client;
+  }
+
+  async rotateSecret(client: Client, revokeOld: boolean): Promise<RotatedSecret> {
+    if (client.type !== 'confidential') throw new BadRequestException('A public client has no secret');
+    const { secret, graceEndsAt } = await this.dataSource.transaction((tx) => this.secrets.rotate(client.clientId, revokeOld, tx));
+    return { secret, graceEndsAt };
+  }
+
+  /** Disabling stops its secrets, its token requests and its tokens at once (they check the status). */
+  async setStatus(client: Client, status: Client['status']): Promise<void> {
+    await this.clients.update({ clientId: client.clientId }, { status, updatedAt: new Date() });
+    client.status = status;
+  }
+
+  /** Its secrets and tokens go with it (ON DELETE CASCADE). */
+  async delete(client: Client): Promise<void> {
+    await this.clients.delete({ clientId: client.clientId });
+  }
+}
+
+/** Public but unguessable: 144 bits from the CSPRNG, base64url (safe in Basic credentials and URLs). */
+function newClientId(): string {
+  return `ghc_${randomBytes(18).toString('base64url')}`;
+}

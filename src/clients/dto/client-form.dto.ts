@@ -1,0 +1,48 @@
+import { Transform } from 'class-transformer';
+import { IsArray, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { CLIENT_TYPES, ClientType } from '../client-types';
+
+const toList = ({ value }: { value: unknown }) => (value === undefined ? undefined : [value].flat());
+
+/** The Developer settings registration form (one redirect URI per line, scopes as checkboxes). */
+export class ClientFormDto {
+  @IsString()
+  @Length(1, 100)
+  name: string;
+
+  @IsIn(CLIENT_TYPES)
+  type: ClientType;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(20_000)
+  redirectUris?: string;
+
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @IsString({ each: true })
+  scopes?: string[];
+
+  @IsOptional()
+  @IsString()
+  _csrf?: string;
+}
+
+/** Rotate form: a checkbox to revoke the old secret now. */
+export class RotateSecretFormDto {
+  @IsOptional()
+  @IsIn(['on', 'true', '1'])
+  revokeOld?: string;
+
+  @IsOptional()
+  @IsString()
+  _csrf?: string;
+}
+
+/** Forms that carry only the CSRF token. */
+export class CsrfOnlyFormDto {
+  @IsOptional()
+  @IsString()
+  _csrf?: string;
+}

@@ -1,0 +1,45 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Client, spaceList } from '../clients/client.entity';
+import { User } from '../users/user.entity';
+
+/** An opaque OAuth access token. Only its SHA-256 is stored. */
+@Entity('oauth_access_tokens')
+export class AccessToken {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'token_hash', type: 'varchar', length: 64 })
+  tokenHash: string;
+
+  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  clientId: string;
+
+  @ManyToOne(() => Client, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'client_id' })
+  client?: Client;
+
+  /** The user the token acts for; null when the client acts as itself (client_credentials). */
+  @Column({ name: 'user_id', type: 'varchar', length: 36, nullable: true })
+  userId: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: User | null;
+
+  /** The code-flow grant this token descends from, so a whole family can be revoked. */
+  @Column({ name: 'grant_id', type: 'varchar', length: 36, nullable: true })
+  grantId: string | null;
+
+  /** What was granted; effective scopes are computed at request time. */
+  @Column({ type: 'varchar', length: 1000, transformer: spaceList })
+  scopes: string[];
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @Column({ name: 'expires_at', type: 'datetime', precision: 3 })
+  expiresAt: Date;
+
+  @Column({ name: 'revoked_at', type: 'datetime', precision: 3, nullable: true })
+  revokedAt: Date | null;
+}

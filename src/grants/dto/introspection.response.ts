@@ -1,0 +1,13 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** RFC 7662 §2.2. An inactive token is `{ active: false }` and nothing else. */
+export class IntrospectionResponse {
+  @ApiProperty() active: boolean;
+  @ApiPropertyOptional() scope?: string;
+  @ApiPropertyOptional() client_id?: string;
+  @ApiPropertyOptional({ description: 'The user behind the token' }) sub?: string;
+  @ApiPropertyOptional() exp?: number;
+  @ApiPropertyOptional() iat?: number;
+  @ApiPropertyOptional({ example: 'Bearer' }) token_type?: string;
+  @ApiPropertyOptional() iss?: string;
+}

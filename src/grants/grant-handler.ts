@@ -1,0 +1,29 @@
+import type { Client } from '../clients/client.entity';
+import type { ClientAuthMethod } from '../clients/client-authenticator.service';
+import type { RequestMeta } from '../common/request-meta';
+import type { OAuthParams } from './oauth-params';
+
+/** The successful token response (RFC 6749 §5.1). */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+}
+
+/** What a handler knows about the request beyond its parameters. */
+export interface GrantRequestMeta extends RequestMeta {
+  /** How the client authenticated; `none` for public clients. */
+  authMethod: ClientAuthMethod;
+}
+
+/**
+ * One grant type of the token endpoint. Implementations register themselves in the
+ * GrantHandlerRegistry from their constructor; the token controller has already authenticated
+ * the client and checked that it is allowed this grant type.
+ */
+export interface GrantHandler {
+  readonly grantType: string;
+  handle(client: Client, params: OAuthParams, meta: GrantRequestMeta): Promise<TokenResponse>;
+}

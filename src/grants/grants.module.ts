@@ -1,0 +1,52 @@
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { FastifyInstance } from 'fastify';
+import { ClientsModule } from '../clients/clients.module';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { AccessToken } from './access-token.entity';
+import { AccessTokenService } from './access-token.service';
+import { AccessTokenType } from './access-token.type';
+import { ClientCredentialsGrant } from './client-credentials.grant';
+import { DiscoveryController } from './discovery.controller';
+import { GrantHandlerRegistry } from './grant-handler.registry';
+import { IntrospectionController } from './introspection.controller';
+import { TokenIntrospector } from './token-introspector.service';
+import { OAuthAccessBearerStrategy } from './oauth-access-bearer.strategy';
+import { OAuthTokenTypeRegistry } from './oauth-token-type.registry';
+import { acceptAnyMediaTypeOnOAuthEndpoints } from './oauth-media-types';
+import { RevocationController } from './revocation.controller';
+import { TokenEndpointThrottleGuard } from './token-endpoint-throttle.guard';
+import { TokenController } from './token.controller';
+
+/**
+ * The token endpoint and its grant handlers, OAuth access tokens and their Bearer strategy,
+ * revocation, introspection and discovery. Grant handlers register themselves in the
+ * GrantHandlerRegistry: add a provider here to add a grant type.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([AccessToken]), ClientsModule],
+  controllers: [TokenController, RevocationController, IntrospectionController, DiscoveryController],
+  providers: [
+    GrantHandlerRegistry,
+    OAuthTokenTypeRegistry,
+    AccessTokenService,
+    AccessTokenType,
+    ClientCredentialsGrant,
+    OAuthAccessBearerStrategy,
+    TokenIntrospector,
+    TokenEndpointThrottleGuard,
+  ],
+  exports: [AccessTokenService, GrantHandlerRegistry, OAuthTokenTypeRegistry],
+})
+export class GrantsModule implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    acceptAnyMediaTypeOnOAuthEndpoints(fastify, this.config.bodyLimitBytes);
+  }
+}

@@ -1,0 +1,38 @@
+import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Public } from '../auth/decorators/public.decorator';
+import { ClientAuthenticator } from '../clients/client-authenticator.service';
+import { IntrospectionResponse } from './dto/introspection.response';
+import { InvalidClientError } from './errors/oauth.errors';
+import { clientCredentialsOf } from './oauth-client-credentials';
+import { OAuthParams } from './oauth-params';
+import { TokenEndpointThrottleGuard } from './token-endpoint-throttle.guard';
+import { TokenIntrospector } from './token-introspector.service';
+
+/** RFC 7662 token introspection, for confidential clients (resource servers). */
+@ApiTags('oauth')
+@Controller('oauth')
+export class IntrospectionController {
+  constructor(
+    private readonly authenticator: ClientAuthenticator,
+    private readonly introspector: TokenIntrospector,
+  ) {}
+
+  @Public()
+  @UseGuards(TokenEndpointThrottleGuard)
+  @Post('introspect')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Token introspection (RFC 7662)' })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiOkResponse({ type: IntrospectionResponse })
+  async introspect(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<IntrospectionResponse> {
+    const params = OAuthParams.fromRequest(req);
+    const { client, method } = await this.authenticator.authenticate(clientCredentialsOf(req, params));
+    // RFC 7662 §2.1: the endpoint is protected; a public client proves nothing about itself.
+    if (method === 'none') throw new InvalidClientError('Introspection requires client authentication', false);
+    const token = params.require('token');
+    void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    return this.introspector.introspect(client, token);
+  }
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { Strategy } from 'passport-http-bearer';
+import { AuthStrategyRegistry } from '../auth/auth-strategy-registry';
+import type { Principal } from '../auth/principal';
+import { PrincipalFactory } from '../auth/principal.factory';
+import { ScopeRegistry } from '../auth/scope-registry';
+import { hasPrefix } from '../auth/token-format';
+import { AccessTokenService } from './access-token.service';
+
+export const OAUTH_ACCESS_BEARER_STRATEGY = 'oauth-access-bearer';
+
+/**
+ * Bearer OAuth access tokens (RFC 6750). Claims only tokens with the access-token prefix and
+ * answers false for any other (PATs have their own strategy), so the guard tries the next one.
+ */
+@Injectable()
+export class OAuthAccessBearerStrategy extends PassportStrategy(Strategy, OAUTH_ACCESS_BEARER_STRATEGY) {
+  constructor(
+    private readonly tokens: AccessTokenService,
+    private readonly principals: PrincipalFactory,
+    private readonly scopes: ScopeRegistry,
+    registry: AuthStrategyRegistry,
+  ) {
+    super();
+    registry.register('bearer', OAUTH_ACCESS_BEARER_STRATEGY);
+  }
+
+  async validate(token: string): Promise<Principal | false> {
+    if (!hasPrefix('accessToken', token)) return false;
+    const row = await this.tokens.authenticate(token);
+    if (!row) return false;
+    const credential = { kind: 'oauth_access' as const, id: row.id };
+    if (row.user) return this.principals.forUser(row.user, credential, row.scopes, row.clientId);
+    // The client as itself: still never more than its owner holds today.
+    const held = this.scopes.permissionsFor(row.client.owner.roles);
+    return this.principals.forClient(row.clientId, credential, row.scopes.filter((s) => held.has(s)));
+  }
+}
