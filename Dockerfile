@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1
+# Gatehouse: build with the full toolchain, run with production dependencies only.
+#   docker build -t gatehouse .
+#   docker run -p 3000:3000 -e SESSION_KEYS=... -v gatehouse-data:/app/data gatehouse      (embedded SQLite)
+# or `docker compose up` for MySQL 8 (see docker-compose.yml and docs/operations.md).
+
+FROM node:20-slim AS build
+WORKDIR /app
+# better-sqlite3 compiles from source when no prebuilt binary matches this Node.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json nest-cli.json ormconfig.ts ./
+COPY src ./src
+# Compile (dist/src/main.js, dist/src/cli/cli.js, dist/ormconfig.js), then drop the dev
+# dependencies; the native module built above stays, and matches the runtime image's Node.
+RUN npx nest build \
+ && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:20-slim AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    DATABASE_URL=sqlite:/app/data/gatehouse.sqlite
+WORKDIR /app
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# app.factory.ts finds views/ and public/ two levels above dist/src/.
+COPY views ./views
+COPY public ./public
+# The only writable place: the SQLite default. Code stays root-owned and read-only to the app.
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
+VOLUME ["/app/data"]
+EXPOSE 3000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# Pending migrations are applied at start (DB_MIGRATIONS_RUN=true by default).
+# Operators' CLI in a running container: docker compose exec app node dist/src/cli/cli.js --help
+CMD ["node", "dist/src/main.js"]

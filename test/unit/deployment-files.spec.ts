@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAppConfig } from '../../src/config/app-config';
+
+/* No Docker here: these checks parse docker-compose.yml and read the Dockerfile, so that a moved
+ * entry point or a broken environment block fails a test rather than someone's first deploy. */
+
+// js-yaml arrives with @nestjs/swagger and @nestjs/cli; parsing YAML is all this needs.
+const yaml = require('js-yaml') as { load(text: string): unknown };
+
+const ROOT = join(__dirname, '..', '..');
+const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
+
+interface ComposeService {
+  image?: string;
+  build?: string;
+  depends_on?: Record<string, { condition: string }>;
+  environment?: Record<string, string | number | null>;
+  healthcheck?: { test: string[] };
+}
+
+const compose = yaml.load(read('docker-compose.yml')) as { services: Record<string, ComposeService> };
+const dockerfile = read('Dockerfile');
+
+/** Compose's ${VAR:-default} and ${VAR:?error} interpolation, and pass-through of valueless keys. */
+function containerEnv(service: ComposeService, shell: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(service.environment ?? {})) {
+    if (raw === null) {
+      if (shell[key] !== undefined) out[key] = shell[key];
+      continue;
+    }
+    out[key] = String(raw).replace(/\$\{(\w+)(?::([-?])([^}]*))?\}/g, (_, name: string, op?: string, arg?: string) => {
+      const value = shell[name];
+      if (value) return value;
+      if (op === '?') throw new Error(`required variable ${name}: ${arg}`);
+      return op === '-' ? (arg ?? '') : '';
+    });
+  }
+  return out;
+}
+
+describe('docker-compose.yml', () => {
+  const { mysql, app } = compose.services;
+
+  it('runs MySQL 8 and the app, which waits for a healthy database', () => {
+    expect(mysql.image).toMatch(/^mysql:8(\.|$)/);
+    expect(app.build).toBe('.');
+    expect(app.depends_on).toEqual({ mysql: { condition: 'service_healthy' } });
+    expect(mysql.healthcheck?.test.join(' ')).toContain('mysqladmin ping');
+    expect(app.healthcheck?.test.join(' ')).toContain('/health/ready');
+  });
+
+  it("gives the app a valid production configuration once SESSION_KEYS is set", () => {
+    const env = containerEnv(app, { SESSION_KEYS: randomBytes(32).toString('base64url') });
+    const config = loadAppConfig(env);
+    expect(config.env).toBe('production');
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.database).toEqual({ type: 'mysql', url: 'mysql://gatehouse:gatehouse@mysql:3306/gatehouse' });
+    // The app logs in with the account the MySQL container creates, whatever MYSQL_PASSWORD says.
+    const db = containerEnv(mysql, { MYSQL_PASSWORD: 'p4ss' });
+    const url = new URL(containerEnv(app, { SESSION_KEYS: 'x', MYSQL_PASSWORD: 'p4ss' }).DATABASE_URL);
+    expect([url.username, url.password, url.pathname]).toEqual([db.MYSQL_USER, 'p4ss', `/${db.MYSQL_DATABASE}`]);
+    expect(config.bootstrapAdmin).toBeUndefined();
+  });
+
+  it('refuses to start without SESSION_KEYS, saying how to make one', () => {
+    expect(() => containerEnv(app, {})).toThrow(/SESSION_KEYS.*key:generate/);
+  });
+
+  it('passes BOOTSTRAP_ADMIN_* through only when set (an empty value would fail validation)', () => {
+    const keys = randomBytes(32).toString('base64url');
+    expect(containerEnv(app, { SESSION_KEYS: keys })).not.toHaveProperty('BOOTSTRAP_ADMIN_EMAIL');
+    const env = containerEnv(app, { SESSION_KEYS: keys, BOOTSTRAP_ADMIN_EMAIL: 'ops@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'a long admin password' });
+    expect(loadAppConfig(env).bootstrapAdmin?.email).toBe('ops@example.com');
+  });
+});
+
+describe('Dockerfile', () => {
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+
+  it('builds in one stage and runs as a non-root user on node:20-slim with production dependencies', () => {
+    expect(dockerfile).toMatch(/FROM node:20-slim AS build/);
+    expect(dockerfile).toMatch(/npm ci/);
+    expect(dockerfile).toMatch(/nest build/);
+    expect(dockerfile).toMatch(/npm prune --omit=dev/);
+    expect(runtime).toMatch(/^\nFROM node:20-slim AS runtime/);
+    expect(runtime).toMatch(/\nUSER node\n/);
+    expect(runtime).toMatch(/HOST=0\.0\.0\.0/);
+    expect(runtime).toMatch(/COPY views \.\/views/);
+    expect(runtime).toMatch(/COPY public \.\/public/);
+  });
+
+  it('starts the compiled server, and names the compiled CLI, where the build puts them', () => {
+    const nestCli = JSON.parse(read('nest-cli.json')) as { entryFile: string };
+    expect(runtime).toContain(`CMD ["node", "dist/${nestCli.entryFile}.js"]`);
+    expect(existsSync(join(ROOT, `${nestCli.entryFile}.ts`))).toBe(true);
+    expect(dockerfile).toContain('node dist/src/cli/cli.js');
+    expect(existsSync(join(ROOT, 'src/cli/cli.ts'))).toBe(true);
+  });
+
+  it('keeps secrets and local state out of the build context', () => {
+    const ignored = read('.dockerignore').split('\n');
+    for (const entry of ['.env', 'data', 'node_modules', 'dist', '.git']) expect(ignored).toContain(entry);
+  });
+});
