@@ -25,7 +25,7 @@ describe('browser: sign in, see the account, sign out', () => {
     await page.getByLabel('Password').fill(TEST_PASSWORD);
     // Keyboard users reach the button next and see where they are.
     await page.keyboard.press('Tab');
-    await expect(page.getByRole('button', { name: 'Sign in' }).evaluate((b) => b === document.activeElement)).resolves.toBe(true);
+    await expect(page.getByRole('button', { name: 'Sign in' }).evaluate((b) => b.ownerDocument.activeElement === b)).resolves.toBe(true);
     await h.screenshot('login-focus');
     await Promise.all([page.waitForURL(h.url('/account')), page.keyboard.press('Enter')]);
 
@@ -36,7 +36,8 @@ describe('browser: sign in, see the account, sign out', () => {
     // The session cookie exists with its hardened attributes, and page scripts cannot read it.
     const cookie = (await h.context.cookies(h.t.baseUrl)).find((c) => c.name === '__Host-gatehouse_session');
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' });
-    const visible = await page.evaluate(() => document.cookie);
+    // Runs in the page; the test's tsconfig has no DOM lib, hence the cast.
+    const visible = await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie);
     expect(visible).not.toContain('gatehouse_session');
 
     await Promise.all([page.waitForURL(/\/login$/), page.getByRole('button', { name: 'Sign out', exact: true }).click()]);
