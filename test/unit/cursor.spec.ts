@@ -1,0 +1,23 @@
+import { BadRequestException } from '@nestjs/common';
+import { decodeCursor, encodeCursor } from '../../src/common/cursor';
+
+describe('opaque pagination cursor', () => {
+  it('round-trips a position and is URL-safe', () => {
+    const pos = { t: '2026-01-01T00:00:00.000Z', id: '0b7d3a8e-1c2f-4a5b-9c8d-7e6f5a4b3c2d' };
+    const cursor = encodeCursor(pos);
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeCursor(cursor)).toEqual(pos);
+  });
+
+  it.each([
+    ['not base64 JSON', 'garbage!'],
+    ['empty', ''],
+    ['JSON but not an object', Buffer.from('42').toString('base64url')],
+    ['null', Buffer.from('null').toString('base64url')],
+    ['missing id', Buffer.from(JSON.stringify({ t: '2026-01-01T00:00:00Z' })).toString('base64url')],
+    ['t not a date', Buffer.from(JSON.stringify({ t: 'yesterday', id: 'x' })).toString('base64url')],
+    ['id not a string', Buffer.from(JSON.stringify({ t: '2026-01-01T00:00:00Z', id: 7 })).toString('base64url')],
+  ])('refuses %s with a 400', (_, cursor) => {
+    expect(() => decodeCursor(cursor)).toThrow(BadRequestException);
+  });
+});
