@@ -3,6 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
 import { requestMeta } from '../common/request-meta';
+import { AUDIT_ACTION, AuditActionMeta } from './audit-action.decorator';
+import { auditContextOf } from './audit-context';
 import { AuditOutcome } from './audit-event.entity';
 import { AUDIT_RESOURCE } from './audit-resource.decorator';
 import { AuditService } from './audit.service';
@@ -10,9 +12,10 @@ import { AuditService } from './audit.service';
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Audits unsafe requests that reached a handler: on resource controllers marked with
- * @AuditResource, and any unsafe request made with a token (so what a PAT does is on record
- * as its user, with the token's id). The row is written before the response is sent.
+ * Audits requests that reached a handler: every request to a handler marked @AuditAction;
+ * unsafe requests on resource controllers marked with @AuditResource; and any unsafe request
+ * made with a token (so what a PAT does is on record as its user, with the token's id). The
+ * row is written before the response is sent.
  */
 @Injectable()
 export class AuditRequestInterceptor implements NestInterceptor {
@@ -24,20 +27,27 @@ export class AuditRequestInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
     const principal = req.user;
-    const resource = this.reflector.getAllAndOverride<string | undefined>(AUDIT_RESOURCE, [ctx.getHandler(), ctx.getClass()]);
-    const byToken = principal && principal.credential.kind !== 'session';
-    if (SAFE.has(req.method) || !principal || (!resource && !byToken)) return next.handle();
+    if (!principal) return next.handle();
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    const explicit = this.reflector.getAllAndOverride<AuditActionMeta | undefined>(AUDIT_ACTION, targets);
+    const resource = this.reflector.getAllAndOverride<string | undefined>(AUDIT_RESOURCE, targets);
+    const byToken = principal.credential.kind !== 'session';
+    if (!explicit && (SAFE.has(req.method) || (!resource && !byToken))) return next.handle();
 
-    const action = resource ? `${resource}.${ctx.getHandler().name}` : 'api.request';
+    const action = explicit?.action ?? (resource ? `${resource}.${ctx.getHandler().name}` : 'api.request');
+    const targetType = explicit?.targetType ?? resource;
     const params = req.params as Record<string, string> | undefined;
-    const write = (outcome: AuditOutcome, status: number, targetId?: string) =>
-      this.audit.recordFor(principal, {
+    const write = (outcome: AuditOutcome, status: number, createdId?: string, error?: string) => {
+      const noted = auditContextOf(req);
+      const targetId = createdId ?? params?.id;
+      return this.audit.recordFor(principal, {
         action,
         outcome,
-        target: resource && (targetId ?? params?.id) ? { type: resource, id: (targetId ?? params?.id) as string } : undefined,
+        target: noted.target ?? (targetType && targetId ? { type: targetType, id: targetId } : undefined),
         meta: requestMeta(req),
-        details: { method: req.method, route: req.routeOptions?.url, status },
+        details: { method: req.method, route: req.routeOptions?.url, status, ...noted.details, ...(error ? { error } : {}) },
       });
+    };
 
     return next.handle().pipe(
       mergeMap((body) => {
@@ -47,7 +57,8 @@ export class AuditRequestInterceptor implements NestInterceptor {
       catchError((err: unknown) => {
         const status = err instanceof HttpException ? err.getStatus() : 500;
         const outcome: AuditOutcome = status === 401 || status === 403 || status === 404 ? 'denied' : 'failed';
-        return from(write(outcome, status)).pipe(mergeMap(() => throwError(() => err)));
+        const error = err instanceof HttpException ? err.message : undefined;
+        return from(write(outcome, status, undefined, error)).pipe(mergeMap(() => throwError(() => err)));
       }),
     );
   }

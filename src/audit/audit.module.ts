@@ -3,13 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEvent } from './audit-event.entity';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditRequestInterceptor } from './audit-request.interceptor';
+import { AuditExportService } from './audit-export.service';
 import { AuditService } from './audit.service';
 
 /** Global so every module can record events without importing it. */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEvent])],
-  providers: [AuditService, { provide: APP_INTERCEPTOR, useClass: AuditRequestInterceptor }],
-  exports: [AuditService],
+  providers: [AuditService, AuditExportService, { provide: APP_INTERCEPTOR, useClass: AuditRequestInterceptor }],
+  exports: [AuditService, AuditExportService],
 })
 export class AuditModule {}

@@ -3,7 +3,17 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import type { RequestMeta } from '../common/request-meta';
+import { encodeCursor } from '../common/cursor';
 import { ActorType, AuditEvent, AuditOutcome } from './audit-event.entity';
+import { applyAuditFilter, AuditFilter } from './audit-filter';
+
+export interface AuditPage {
+  items: AuditEvent[];
+  nextCursor: string | null;
+}
+
+/** Rows per query when streaming an export: bounded memory whatever the log's size. */
+const EXPORT_BATCH = 500;
 
 export interface AuditRecord {
   action: string;
@@ -52,13 +62,58 @@ export class AuditService {
     }
   }
 
-  /** Events where the given user is the actor or the target, newest first. */
-  listForUser(userId: string, limit = 50): Promise<AuditEvent[]> {
+  /** One page of the filtered log, newest first. Reads only: the log has no update or delete. */
+  async search(filter: AuditFilter, limit: number, cursor?: string): Promise<AuditPage> {
+    const rows = await applyAuditFilter(this.events.createQueryBuilder('e'), filter, cursor).limit(limit + 1).getMany();
+    return pageOf(rows, limit);
+  }
+
+  /** Every matching event, newest first, fetched in batches (for exports). */
+  async *streamAll(filter: AuditFilter): AsyncGenerator<AuditEvent> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.search(filter, EXPORT_BATCH, cursor);
+      yield* page.items;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+
+  /** How many events of this action and outcome happened since `since`. */
+  countSince(action: string, outcome: AuditOutcome, since: Date): Promise<number> {
     return this.events
       .createQueryBuilder('e')
-      .where('e.actor_id = :id OR (e.target_type = :t AND e.target_id = :id)', { id: userId, t: 'user' })
-      .orderBy('e.occurred_at', 'DESC')
-      .limit(limit)
-      .getMany();
+      .where('e.action = :action AND e.outcome = :outcome AND e.occurred_at >= :since', { action, outcome, since })
+      .getCount();
   }
+
+  /**
+   * A user's own security events: where they acted, or where they (or one of their sessions)
+   * were the target, limited to security-relevant actions. Newest first.
+   */
+  async listSecurityEventsForUser(userId: string, limit: number, cursor?: string): Promise<AuditPage> {
+    const qb = applyAuditFilter(this.events.createQueryBuilder('e'), {}, cursor)
+      .andWhere('(e.actor_id = :uid OR (e.target_type = :userType AND e.target_id = :uid))', { uid: userId, userType: 'user' })
+      .andWhere(
+        `(${SECURITY_ACTION_PREFIXES.map((_, i) => `e.action LIKE :sp${i}`).join(' OR ')})`,
+        Object.fromEntries(SECURITY_ACTION_PREFIXES.map((p, i) => [`sp${i}`, `${p}%`])),
+      )
+      .limit(limit + 1);
+    return pageOf(await qb.getMany(), limit);
+  }
+}
+
+/**
+ * What counts as a security event on a user's own page: sign-ins and sessions, their tokens,
+ * their authorizations, and what administrators did to their account. Resource API activity
+ * (devices, api.request) is not listed there.
+ */
+export const SECURITY_ACTION_PREFIXES = ['auth.', 'session.', 'pat.', 'token.', 'consent.', 'grant.', 'oauth.', 'admin.user.'] as const;
+
+function pageOf(rows: AuditEvent[], limit: number): AuditPage {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > limit && last ? encodeCursor({ t: last.occurredAt.toISOString(), id: last.id }) : null,
+  };
 }

@@ -80,6 +80,18 @@ export class SessionsService {
     return res.affected ?? 0;
   }
 
+  /** Sessions of every user that would authenticate now (for the admin dashboard). */
+  countLive(): Promise<number> {
+    const now = new Date();
+    return this.sessions
+      .createQueryBuilder('s')
+      .where('s.revoked_at IS NULL AND s.expires_at > :now AND s.last_seen_at > :idleSince', {
+        now,
+        idleSince: new Date(now.getTime() - this.config.session.idleMs),
+      })
+      .getCount();
+  }
+
   async revokeAllForUser(userId: string): Promise<number> {
     const res = await this.sessions.update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
     return res.affected ?? 0;

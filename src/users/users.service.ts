@@ -65,12 +65,18 @@ export class UsersService {
     return this.users
       .createQueryBuilder('u')
       .where('u.status = :status', { status: 'active' })
-      .andWhere('(u.roles = :r OR u.roles LIKE :first OR u.roles LIKE :last OR u.roles LIKE :mid)', {
-        r: 'admin',
-        first: 'admin,%',
-        last: '%,admin',
-        mid: '%,admin,%',
-      })
+      .andWhere(...hasRoleCondition('u', 'admin'))
       .getExists();
   }
+}
+
+/**
+ * A WHERE condition (and its parameters) matching users holding `role`. Roles are stored
+ * comma-separated, and role names contain no LIKE wildcards.
+ */
+export function hasRoleCondition(alias: string, role: string): [string, Record<string, string>] {
+  return [
+    `(${alias}.roles = :role OR ${alias}.roles LIKE :roleFirst OR ${alias}.roles LIKE :roleLast OR ${alias}.roles LIKE :roleMid)`,
+    { role, roleFirst: `${role},%`, roleLast: `%,${role}`, roleMid: `%,${role},%` },
+  ];
 }

@@ -1,0 +1,59 @@
+import { Controller, Get, Query, Render, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { AuditAction } from '../audit/audit-action.decorator';
+import { toAuditEventView } from '../audit/audit-event.mapper';
+import { auditFilterFrom } from '../audit/audit-filter';
+import { AuditService } from '../audit/audit.service';
+import { AuditQuery } from '../audit/dto/audit-query';
+import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { ADMIN_PAGE } from './admin-access';
+import { AdminDashboardService } from './admin-dashboard.service';
+import { AdminPageErrorFilter } from './admin-page-error.filter';
+import { AdminPageContext } from './admin-page.context';
+
+const FILTER_FIELDS = ['actor', 'action', 'targetType', 'targetId', 'outcome', 'from', 'to'] as const;
+
+/** The dashboard and the audit log pages (read-only). */
+@ApiExcludeController()
+@Authenticated(ADMIN_PAGE)
+@UseFilters(AdminPageErrorFilter)
+@Controller('admin/ui')
+export class AdminPagesController {
+  constructor(
+    private readonly dashboard: AdminDashboardService,
+    private readonly audit: AuditService,
+    private readonly context: AdminPageContext,
+  ) {}
+
+  @AuditAction('admin.dashboard.view')
+  @Get()
+  @Render('admin/dashboard.hbs')
+  async home(@CurrentPrincipal() p: Principal) {
+    const d = await this.dashboard.overview();
+    return this.context.build(p, 'Admin', 'dashboard', {
+      d,
+      clientsText: d.clients === null ? 'not installed' : String(d.clients),
+      tokens: Object.entries(d.liveTokens).map(([kind, count]) => ({ kind, count })),
+    });
+  }
+
+  @AuditAction('admin.audit.list')
+  @Get('audit')
+  @Render('admin/audit.hbs')
+  async auditLog(@CurrentPrincipal() p: Principal, @Query() q: AuditQuery) {
+    const page = await this.audit.search(auditFilterFrom(q), q.limit ?? 50, q.cursor);
+    const filters: Record<string, string> = {};
+    for (const f of FILTER_FIELDS) if (q[f]) filters[f] = q[f] as string;
+    const query = (extra: Record<string, string>) => new URLSearchParams({ ...filters, ...extra }).toString();
+    return this.context.build(p, 'Audit log', 'audit', {
+      events: page.items.map((e) => ({ ...toAuditEventView(e), detailsText: e.details ?? '' })),
+      filters,
+      outcomeOptions: ['success', 'denied', 'failed'].map((o) => ({ value: o, selected: o === q.outcome })),
+      next: page.nextCursor ? `/admin/ui/audit?${query({ cursor: page.nextCursor })}` : null,
+      csvHref: `/admin/audit-events/export?${query({ format: 'csv' })}`,
+      jsonlHref: `/admin/audit-events/export?${query({ format: 'jsonl' })}`,
+    });
+  }
+}

@@ -1,0 +1,172 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Redirect, Render, Req, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { AuditAction } from '../audit/audit-action.decorator';
+import { noteAuditDetails, noteAuditTarget } from '../audit/audit-context';
+import { toAuditEventView } from '../audit/audit-event.mapper';
+import { AuditService } from '../audit/audit.service';
+import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { ROLES } from '../auth/roles';
+import { ADMIN_PAGE } from './admin-access';
+import { AdminCredentialsService } from './admin-credentials.service';
+import { AdminPageErrorFilter } from './admin-page-error.filter';
+import { AdminPageContext } from './admin-page.context';
+import { AdminUsersService, toAdminUserView } from './admin-users.service';
+import { CreateUserForm } from './dto/create-user.form';
+import { ListUsersQuery } from './dto/list-users.query';
+import { ResetPasswordForm } from './dto/reset-password.form';
+import { SetRolesForm } from './dto/set-roles.form';
+
+type Redirection = { url: string; statusCode: number };
+const userPage = (id: string, done?: string): Redirection => ({
+  url: `/admin/ui/users/${id}${done ? `?done=${done}` : ''}`,
+  statusCode: 303,
+});
+
+/** What a `done` query value says on the user page (fixed texts: nothing from the URL is echoed). */
+const DONE_MESSAGES: Record<string, string> = {
+  created: 'User created.',
+  disabled: 'User disabled; their sessions have ended.',
+  enabled: 'User enabled.',
+  roles: 'Roles saved.',
+  revoked: 'Credential revoked.',
+  'revoked-all': 'Every credential of this user has been revoked.',
+};
+
+/**
+ * The users pages. Forms post here with the CSRF token and come back with a 303 (post/redirect/
+ * get); a refusal is shown by AdminPageErrorFilter. Audited with the same actions as the API.
+ */
+@ApiExcludeController()
+@Authenticated(ADMIN_PAGE)
+@UseFilters(AdminPageErrorFilter)
+@Controller('admin/ui/users')
+export class AdminUsersPagesController {
+  constructor(
+    private readonly users: AdminUsersService,
+    private readonly credentials: AdminCredentialsService,
+    private readonly audit: AuditService,
+    private readonly context: AdminPageContext,
+  ) {}
+
+  @AuditAction('admin.user.list')
+  @Get()
+  @Render('admin/users.hbs')
+  async list(@CurrentPrincipal() p: Principal, @Query() q: ListUsersQuery) {
+    const page = await this.users.search(q, q.limit ?? 50, q.cursor);
+    const filters = { q: q.q ?? '', status: q.status ?? '', role: q.role ?? '' };
+    const next = page.nextCursor ? `?${new URLSearchParams({ ...filters, cursor: page.nextCursor })}` : null;
+    return this.context.build(p, 'Users', 'users', {
+      users: page.items.map((u) => ({ ...u, disabled: u.status === 'disabled', rolesText: u.roles.join(', ') })),
+      filters,
+      statusOptions: ['active', 'disabled'].map((s) => ({ value: s, selected: s === q.status })),
+      roleOptions: ROLES.map((r) => ({ value: r, selected: r === q.role })),
+      newRoles: ROLES.map((r) => ({ value: r, checked: r === 'user' })),
+      next,
+    });
+  }
+
+  @AuditAction('admin.user.create', 'user')
+  @Post()
+  @Redirect()
+  async create(@Body() form: CreateUserForm, @Req() req: FastifyRequest): Promise<Redirection> {
+    noteAuditDetails(req, { email: form.email.trim().toLowerCase(), roles: form.roles });
+    const user = await this.users.create(form);
+    noteAuditTarget(req, 'user', user.id);
+    return userPage(user.id, 'created');
+  }
+
+  @AuditAction('admin.user.view', 'user')
+  @Get(':id')
+  @Render('admin/user.hbs')
+  async view(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Query('done') done?: string) {
+    const user = toAdminUserView(await this.users.get(id));
+    const [credentials, events] = await Promise.all([
+      this.credentials.listForUser(id),
+      this.audit.search({ targetType: 'user', targetId: id }, 20),
+    ]);
+    return this.context.build(p, user.email, 'users', {
+      subject: { ...user, disabled: user.status === 'disabled', self: user.id === p.actor.id },
+      roleOptions: ROLES.map((r) => ({ value: r, checked: user.roles.includes(r) })),
+      credentials,
+      events: events.items.map(toAuditEventView),
+      notice: done ? DONE_MESSAGES[done] : undefined,
+    });
+  }
+
+  @AuditAction('admin.user.disable', 'user')
+  @Post(':id/disable')
+  @Redirect()
+  async disable(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<Redirection> {
+    const { sessionsRevoked } = await this.users.disable(id);
+    noteAuditDetails(req, { sessionsRevoked });
+    return userPage(id, 'disabled');
+  }
+
+  @AuditAction('admin.user.enable', 'user')
+  @Post(':id/enable')
+  @Redirect()
+  async enable(@Param('id', ParseUUIDPipe) id: string): Promise<Redirection> {
+    await this.users.enable(id);
+    return userPage(id, 'enabled');
+  }
+
+  @AuditAction('admin.user.set_roles', 'user')
+  @Post(':id/roles')
+  @Redirect()
+  async setRoles(@Param('id', ParseUUIDPipe) id: string, @Body() form: SetRolesForm, @Req() req: FastifyRequest): Promise<Redirection> {
+    const { before, user } = await this.users.setRoles(id, form.roles);
+    noteAuditDetails(req, { before, after: user.roles });
+    return userPage(id, 'roles');
+  }
+
+  /** Answers with a page (not a redirect) so a generated password is shown once and never put in a URL. */
+  @AuditAction('admin.user.reset_password', 'user')
+  @Post(':id/reset-password')
+  @HttpCode(200)
+  @Render('admin/password-reset.hbs')
+  async resetPassword(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() form: ResetPasswordForm,
+    @Req() req: FastifyRequest,
+  ) {
+    const user = await this.users.get(id);
+    const result = await this.users.resetPassword(id, form.password);
+    noteAuditDetails(req, { generated: result.temporaryPassword !== null, sessionsRevoked: result.sessionsRevoked });
+    return this.context.build(p, 'Password reset', 'users', { subject: toAdminUserView(user), ...result });
+  }
+
+  @AuditAction('admin.user.delete', 'user')
+  @Post(':id/delete')
+  @Redirect()
+  async remove(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<Redirection> {
+    const user = await this.users.delete(id);
+    noteAuditDetails(req, { email: user.email });
+    return { url: '/admin/ui/users', statusCode: 303 };
+  }
+
+  @AuditAction('admin.user.revoke_credential', 'user')
+  @Post(':id/credentials/:kind/:credentialId/revoke')
+  @Redirect()
+  async revokeCredential(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('kind') kind: string,
+    @Param('credentialId', ParseUUIDPipe) credentialId: string,
+    @Req() req: FastifyRequest,
+  ): Promise<Redirection> {
+    noteAuditDetails(req, { kind, credentialId });
+    await this.credentials.revoke(id, kind, credentialId);
+    return userPage(id, 'revoked');
+  }
+
+  @AuditAction('admin.user.revoke_all', 'user')
+  @Post(':id/revoke-credentials')
+  @Redirect()
+  async revokeAll(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<Redirection> {
+    noteAuditDetails(req, { revoked: await this.users.revokeAllCredentials(id) });
+    return userPage(id, 'revoked-all');
+  }
+}

@@ -1,0 +1,135 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { AuditAction } from '../audit/audit-action.decorator';
+import { noteAuditDetails } from '../audit/audit-context';
+import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { ADMIN_API } from './admin-access';
+import { AdminCredentialsService } from './admin-credentials.service';
+import { AdminUsersService, toAdminUserView } from './admin-users.service';
+import { AdminUserPageView } from './dto/admin-user-page.view';
+import { AdminUserView } from './dto/admin-user.view';
+import { CreateUserDto } from './dto/create-user.dto';
+import { CredentialView } from './dto/credential.view';
+import { ListUsersQuery } from './dto/list-users.query';
+import { ResetPasswordDto } from './dto/reset-password.dto';
+import { ResetPasswordView } from './dto/reset-password.view';
+import { SetRolesDto } from './dto/set-roles.dto';
+
+const LAST_ADMIN = 'Refused: the user is the last active admin';
+
+/** The admin users API. Every call requires `admin` and is audited as `admin.user.*`. */
+@ApiTags('admin')
+@Authenticated(ADMIN_API)
+@Controller('admin/users')
+export class AdminUsersController {
+  constructor(
+    private readonly users: AdminUsersService,
+    private readonly credentials: AdminCredentialsService,
+  ) {}
+
+  @AuditAction('admin.user.list')
+  @Get()
+  @ApiOkResponse({ type: AdminUserPageView })
+  list(@Query() q: ListUsersQuery): Promise<AdminUserPageView> {
+    return this.users.search(q, q.limit ?? 50, q.cursor);
+  }
+
+  @AuditAction('admin.user.create', 'user')
+  @Post()
+  @ApiCreatedResponse({ type: AdminUserView })
+  @ApiConflictResponse({ description: 'A user with this email already exists' })
+  async create(@Body() dto: CreateUserDto, @Req() req: FastifyRequest): Promise<AdminUserView> {
+    noteAuditDetails(req, { email: dto.email.trim().toLowerCase(), roles: dto.roles });
+    return toAdminUserView(await this.users.create(dto));
+  }
+
+  @AuditAction('admin.user.view', 'user')
+  @Get(':id')
+  @ApiOkResponse({ type: AdminUserView })
+  async get(@Param('id', ParseUUIDPipe) id: string): Promise<AdminUserView> {
+    return toAdminUserView(await this.users.get(id));
+  }
+
+  @AuditAction('admin.user.disable', 'user')
+  @Post(':id/disable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: AdminUserView })
+  @ApiConflictResponse({ description: LAST_ADMIN })
+  async disable(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<AdminUserView> {
+    const { user, sessionsRevoked } = await this.users.disable(id);
+    noteAuditDetails(req, { sessionsRevoked });
+    return toAdminUserView(user);
+  }
+
+  @AuditAction('admin.user.enable', 'user')
+  @Post(':id/enable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: AdminUserView })
+  async enable(@Param('id', ParseUUIDPipe) id: string): Promise<AdminUserView> {
+    return toAdminUserView(await this.users.enable(id));
+  }
+
+  @AuditAction('admin.user.set_roles', 'user')
+  @Put(':id/roles')
+  @ApiOkResponse({ type: AdminUserView })
+  @ApiConflictResponse({ description: LAST_ADMIN })
+  async setRoles(@Param('id', ParseUUIDPipe) id: string, @Body() dto: SetRolesDto, @Req() req: FastifyRequest): Promise<AdminUserView> {
+    const { before, user } = await this.users.setRoles(id, dto.roles);
+    noteAuditDetails(req, { before, after: user.roles });
+    return toAdminUserView(user);
+  }
+
+  @AuditAction('admin.user.reset_password', 'user')
+  @Post(':id/reset-password')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ResetPasswordView })
+  async resetPassword(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ResetPasswordDto, @Req() req: FastifyRequest): Promise<ResetPasswordView> {
+    const result = await this.users.resetPassword(id, dto.password);
+    noteAuditDetails(req, { generated: result.temporaryPassword !== null, sessionsRevoked: result.sessionsRevoked });
+    return result;
+  }
+
+  @AuditAction('admin.user.delete', 'user')
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiConflictResponse({ description: LAST_ADMIN })
+  async remove(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<void> {
+    const user = await this.users.delete(id);
+    noteAuditDetails(req, { email: user.email });
+  }
+
+  @AuditAction('admin.user.list_credentials', 'user')
+  @Get(':id/credentials')
+  @ApiOkResponse({ type: [CredentialView] })
+  async listCredentials(@Param('id', ParseUUIDPipe) id: string): Promise<CredentialView[]> {
+    await this.users.get(id);
+    return this.credentials.listForUser(id);
+  }
+
+  @AuditAction('admin.user.revoke_credential', 'user')
+  @Delete(':id/credentials/:kind/:credentialId')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async revokeCredential(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('kind') kind: string,
+    @Param('credentialId', ParseUUIDPipe) credentialId: string,
+    @Req() req: FastifyRequest,
+  ): Promise<void> {
+    noteAuditDetails(req, { kind, credentialId });
+    await this.credentials.revoke(id, kind, credentialId);
+  }
+
+  /** Incident response: every session, token and grant of the user ends now. */
+  @AuditAction('admin.user.revoke_all', 'user')
+  @Post(':id/revoke-credentials')
+  @HttpCode(200)
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: { type: 'integer' }, example: { session: 2 } } })
+  async revokeAll(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<Record<string, number>> {
+    const revoked = await this.users.revokeAllCredentials(id);
+    noteAuditDetails(req, { revoked });
+    return revoked;
+  }
+}

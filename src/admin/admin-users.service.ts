@@ -1,0 +1,172 @@
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { Brackets, DataSource, EntityManager, Repository } from 'typeorm';
+import type { Role } from '../auth/roles';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { escapeLike, LIKE_ESCAPE } from '../common/sql-like';
+import { User, UserStatus } from '../users/user.entity';
+import { hasRoleCondition, NewUser, UsersService } from '../users/users.service';
+import { USER_CREDENTIAL_SOURCES, UserCredentialSource } from './credentials/user-credential-source';
+import type { AdminUserPageView } from './dto/admin-user-page.view';
+import type { AdminUserView } from './dto/admin-user.view';
+
+export interface UserSearch {
+  q?: string;
+  status?: UserStatus;
+  role?: string;
+}
+
+export function toAdminUserView(u: User): AdminUserView {
+  return {
+    id: u.id,
+    email: u.email,
+    displayName: u.displayName,
+    status: u.status,
+    roles: u.roles,
+    createdAt: u.createdAt.toISOString(),
+    updatedAt: u.updatedAt.toISOString(),
+  };
+}
+
+export class LastAdminError extends ConflictException {
+  constructor(email: string, change: string) {
+    super(`${email} is the last active admin and cannot be ${change}. Make another user an admin first.`);
+  }
+}
+
+/**
+ * What administrators do to user accounts. Changes that could leave no active admin run in a
+ * transaction that locks the active admins first, so two concurrent demotions cannot both pass.
+ */
+@Injectable()
+export class AdminUsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly accounts: UsersService,
+    @Inject(USER_CREDENTIAL_SOURCES) private readonly credentials: UserCredentialSource[],
+  ) {}
+
+  async search(s: UserSearch, limit: number, cursor?: string): Promise<AdminUserPageView> {
+    const qb = this.users.createQueryBuilder('u').orderBy('u.created_at', 'DESC').addOrderBy('u.id', 'DESC').limit(limit + 1);
+    if (s.q) {
+      const like = `%${escapeLike(s.q.trim().toLowerCase())}%`;
+      qb.andWhere(`(u.email LIKE :like ${LIKE_ESCAPE} OR LOWER(u.display_name) LIKE :like ${LIKE_ESCAPE})`, { like });
+    }
+    if (s.status) qb.andWhere('u.status = :status', { status: s.status });
+    if (s.role) qb.andWhere(...hasRoleCondition('u', s.role));
+    if (cursor) {
+      const pos = decodeCursor(cursor);
+      const t = new Date(pos.t);
+      qb.andWhere(new Brackets((w) => w.where('u.created_at < :ct', { ct: t }).orWhere('u.created_at = :ct AND u.id < :cid', { ct: t, cid: pos.id })));
+    }
+    const rows = await qb.getMany();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toAdminUserView),
+      nextCursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
+    };
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await this.users.findOneBy({ id });
+    if (!user) throw new NotFoundException('No such user');
+    return user;
+  }
+
+  create(input: NewUser): Promise<User> {
+    return this.accounts.create(input);
+  }
+
+  /** Disables the account and ends its sessions; its tokens stop because every strategy checks the status. */
+  async disable(id: string): Promise<{ user: User; sessionsRevoked: number }> {
+    const user = await this.changeGuarded(id, 'disabled', () => true, async (m, u) => {
+      await m.update(User, { id: u.id }, { status: 'disabled', updatedAt: new Date() });
+    });
+    const sessionsRevoked = await this.sessionSource().revokeAllForUser(id);
+    return { user: { ...user, status: 'disabled' }, sessionsRevoked };
+  }
+
+  async enable(id: string): Promise<User> {
+    const user = await this.get(id);
+    await this.accounts.setStatus(id, 'active');
+    return { ...user, status: 'active' };
+  }
+
+  async setRoles(id: string, roles: Role[]): Promise<{ before: string[]; user: User }> {
+    const unique = [...new Set(roles)].sort();
+    let before: string[] = [];
+    const user = await this.changeGuarded(id, 'demoted', () => !unique.includes('admin'), async (m, u) => {
+      before = u.roles;
+      await m.update(User, { id: u.id }, { roles: unique, updatedAt: new Date() });
+    });
+    return { before, user: { ...user, roles: unique } };
+  }
+
+  /** Sets a new password (or generates one) and signs the user out everywhere. */
+  async resetPassword(id: string, password?: string): Promise<{ temporaryPassword: string | null; sessionsRevoked: number }> {
+    await this.get(id);
+    const temporaryPassword = password ? null : randomBytes(18).toString('base64url');
+    await this.accounts.setPassword(id, password ?? (temporaryPassword as string));
+    const sessionsRevoked = await this.sessionSource().revokeAllForUser(id);
+    return { temporaryPassword, sessionsRevoked };
+  }
+
+  /** Deletes the account; its sessions, tokens and grants go with it (ON DELETE CASCADE). */
+  async delete(id: string): Promise<User> {
+    return this.changeGuarded(id, 'deleted', () => true, async (m, u) => {
+      await m.delete(User, { id: u.id });
+    });
+  }
+
+  /** Incident response: ends every session, token and grant of the user. Counts by kind. */
+  async revokeAllCredentials(id: string): Promise<Record<string, number>> {
+    await this.get(id);
+    const counts: Record<string, number> = {};
+    for (const source of this.credentials) counts[source.kind] = await source.revokeAllForUser(id);
+    return counts;
+  }
+
+  /**
+   * Runs `change` in a transaction, refusing it with 409 when the user is an active admin,
+   * `removesAdmin` says the change ends that, and no other active admin exists.
+   */
+  private changeGuarded(
+    id: string,
+    change: string,
+    removesAdmin: (u: User) => boolean,
+    apply: (m: EntityManager, u: User) => Promise<void>,
+  ): Promise<User> {
+    return this.dataSource.transaction(async (m) => {
+      const user = await m.findOneBy(User, { id });
+      if (!user) throw new NotFoundException('No such user');
+      if (user.status === 'active' && user.roles.includes('admin') && removesAdmin(user)) {
+        const admins = await this.lockActiveAdminIds(m);
+        if (admins.every((a) => a === user.id)) throw new LastAdminError(user.email, change);
+      }
+      await apply(m, user);
+      return user;
+    });
+  }
+
+  /** The ids of active admins, row-locked on MySQL so concurrent guarded changes serialise. */
+  private async lockActiveAdminIds(m: EntityManager): Promise<string[]> {
+    const qb = m
+      .createQueryBuilder(User, 'u')
+      .select('u.id', 'id')
+      .where('u.status = :status', { status: 'active' })
+      .andWhere(...hasRoleCondition('u', 'admin'));
+    // SQLite has one writer at a time already; it has no row locks to ask for.
+    if (this.dataSource.options.type === 'mysql') qb.setLock('pessimistic_write');
+    const rows = await qb.getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
+  }
+
+  private sessionSource(): UserCredentialSource {
+    const source = this.credentials.find((c) => c.kind === 'session');
+    if (!source) throw new Error('The session credential source is not registered');
+    return source;
+  }
+}

@@ -1,0 +1,52 @@
+import { BadRequestException } from '@nestjs/common';
+import { Brackets, SelectQueryBuilder } from 'typeorm';
+import { decodeCursor } from '../common/cursor';
+import { escapeLike, LIKE_ESCAPE } from '../common/sql-like';
+import type { AuditEvent, AuditOutcome } from './audit-event.entity';
+import type { AuditQuery } from './dto/audit-query';
+
+/** What the audit log can be filtered by. Every field narrows; none means everything. */
+export interface AuditFilter {
+  actorId?: string;
+  /** An exact action, or a prefix ending in `*` (`admin.*`). */
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  outcome?: AuditOutcome;
+  /** Inclusive lower bound. */
+  from?: Date;
+  /** Exclusive upper bound. */
+  to?: Date;
+}
+
+/** Applies the filter, newest first, and positions after the cursor when given. */
+export function applyAuditFilter(qb: SelectQueryBuilder<AuditEvent>, f: AuditFilter, cursor?: string): SelectQueryBuilder<AuditEvent> {
+  qb.where('1 = 1');
+  if (f.actorId) qb.andWhere('e.actor_id = :actorId', { actorId: f.actorId });
+  if (f.action?.endsWith('*')) {
+    qb.andWhere(`e.action LIKE :actionPrefix ${LIKE_ESCAPE}`, { actionPrefix: `${escapeLike(f.action.slice(0, -1))}%` });
+  } else if (f.action) {
+    qb.andWhere('e.action = :action', { action: f.action });
+  }
+  if (f.targetType) qb.andWhere('e.target_type = :targetType', { targetType: f.targetType });
+  if (f.targetId) qb.andWhere('e.target_id = :targetId', { targetId: f.targetId });
+  if (f.outcome) qb.andWhere('e.outcome = :outcome', { outcome: f.outcome });
+  if (f.from) qb.andWhere('e.occurred_at >= :from', { from: f.from });
+  if (f.to) qb.andWhere('e.occurred_at < :to', { to: f.to });
+  if (cursor) {
+    const pos = decodeCursor(cursor);
+    const t = new Date(pos.t);
+    qb.andWhere(
+      new Brackets((w) => w.where('e.occurred_at < :ct', { ct: t }).orWhere('e.occurred_at = :ct AND e.id < :cid', { ct: t, cid: pos.id })),
+    );
+  }
+  return qb.orderBy('e.occurred_at', 'DESC').addOrderBy('e.id', 'DESC');
+}
+
+/** The filter an AuditQuery asks for; a time range that ends before it starts is a 400. */
+export function auditFilterFrom(q: AuditQuery): AuditFilter {
+  const from = q.from ? new Date(q.from) : undefined;
+  const to = q.to ? new Date(q.to) : undefined;
+  if (from && to && from >= to) throw new BadRequestException('from must be earlier than to');
+  return { actorId: q.actor, action: q.action, targetType: q.targetType, targetId: q.targetId, outcome: q.outcome, from, to };
+}

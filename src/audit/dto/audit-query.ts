@@ -1,0 +1,44 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { BlankToUndefined } from '../../common/blank-to-undefined';
+import type { AuditOutcome } from '../audit-event.entity';
+
+/** Filters of the admin audit log (API, page and exports share them). */
+export class AuditQuery {
+  @ApiPropertyOptional({ description: 'Actor id (a user or client id)' })
+  @BlankToUndefined() @IsOptional() @IsString() @MaxLength(64)
+  actor?: string;
+
+  @ApiPropertyOptional({ description: 'Exact action, or a prefix ending in `*` (e.g. `admin.*`)' })
+  @BlankToUndefined() @IsOptional() @IsString() @MaxLength(64) @Matches(/^[a-z0-9_.]*\*?$/, { message: 'action must be like auth.login or admin.*' })
+  action?: string;
+
+  @ApiPropertyOptional({ description: 'Target type (user, session, client, …)' })
+  @BlankToUndefined() @IsOptional() @IsString() @MaxLength(32)
+  targetType?: string;
+
+  @ApiPropertyOptional()
+  @BlankToUndefined() @IsOptional() @IsString() @MaxLength(64)
+  targetId?: string;
+
+  @ApiPropertyOptional({ enum: ['success', 'denied', 'failed'] })
+  @BlankToUndefined() @IsOptional() @IsIn(['success', 'denied', 'failed'])
+  outcome?: AuditOutcome;
+
+  @ApiPropertyOptional({ description: 'ISO 8601; inclusive' })
+  @BlankToUndefined() @IsOptional() @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'ISO 8601; exclusive' })
+  @BlankToUndefined() @IsOptional() @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @BlankToUndefined() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page’s nextCursor' })
+  @BlankToUndefined() @IsOptional() @IsString() @MaxLength(512)
+  cursor?: string;
+}
