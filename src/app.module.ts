@@ -11,6 +11,7 @@ import { ApiExceptionFilter } from './common/api-exception.filter';
 import { APP_CONFIG, AppConfig, appConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { DevicesModule } from './devices/devices.module';
+import { CodeFlowModule } from './grants/code-flow.module';
 import { GrantsModule } from './grants/grants.module';
 import { HealthModule } from './health/health.module';
 import { loggerParams } from './logging';
@@ -34,6 +35,7 @@ import { UsersModule } from './users/users.module';
     ClientsModule,
     GrantsModule,
     HealthModule,
+    CodeFlowModule,
     AdminModule,
   ],
   providers: [

@@ -43,6 +43,13 @@ export interface AppConfig {
     clientSecretGraceMs: number;
     tokenRateLimit: { perClient: number; perIp: number; windowMs: number };
   };
+  /** The authorization code flow (issue 5). */
+  codeFlow: {
+    codeTtlMs: number;
+    refreshAbsoluteMs: number;
+    refreshIdleMs: number;
+    pkceRequiredForConfidential: boolean;
+  };
   personalTokens: {
     defaultExpiryDays: number;
     maxExpiryDays: number;
@@ -129,6 +136,12 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
         perIp: env.TOKEN_RATE_LIMIT_PER_IP ?? 300,
         windowMs: (env.TOKEN_RATE_LIMIT_WINDOW_SECONDS ?? 60) * 1000,
       },
+    },
+    codeFlow: {
+      codeTtlMs: (env.AUTHORIZATION_CODE_TTL_SECONDS ?? 60) * 1000,
+      refreshAbsoluteMs: (env.REFRESH_TOKEN_ABSOLUTE_DAYS ?? 30) * 86_400_000,
+      refreshIdleMs: (env.REFRESH_TOKEN_IDLE_DAYS ?? 14) * 86_400_000,
+      pkceRequiredForConfidential: env.PKCE_REQUIRED_FOR_CONFIDENTIAL ?? true,
     },
     personalTokens: {
       defaultExpiryDays: env.PAT_DEFAULT_EXPIRY_DAYS ?? 90,

@@ -121,6 +121,22 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   TOKEN_RATE_LIMIT_WINDOW_SECONDS?: number;
 
+  /** Authorization code lifetime. The issue caps it at 60 s (RFC 6749 §4.1.2 recommends at most 10 min). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(60)
+  AUTHORIZATION_CODE_TTL_SECONDS?: number;
+
+  /** A refresh-token family ends this long after its first token, whatever the rotations. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  REFRESH_TOKEN_ABSOLUTE_DAYS?: number;
+
+  /** A refresh token not used for this long stops working. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  REFRESH_TOKEN_IDLE_DAYS?: number;
+
+  /** PKCE is always required for public clients; this relaxes it for confidential ones only. */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  PKCE_REQUIRED_FOR_CONFIDENTIAL?: boolean;
+
   /** Personal access tokens: expiry offered by default, the longest allowed, and whether "never" is allowed. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650)
   PAT_DEFAULT_EXPIRY_DAYS?: number;

@@ -1,0 +1,67 @@
+import { Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { requestMeta } from '../common/request-meta';
+import { CsrfService } from '../sessions/csrf.service';
+import { AccountAuthorizationsService } from './account-authorizations.service';
+import { AuthorizationView } from './dto/authorization.view';
+
+const PAGE = { schemes: ['cookie'], page: true } as const;
+
+/**
+ * The apps the signed-in user has authorized: one URL for the page (browsers, Accept:
+ * text/html) and the JSON API. Cookie only: a token cannot revoke its own user's apps.
+ */
+@ApiTags('account')
+@Controller('account/authorizations')
+export class AccountAuthorizationsController {
+  constructor(
+    private readonly authorizations: AccountAuthorizationsService,
+    private readonly csrf: CsrfService,
+  ) {}
+
+  @Authenticated(PAGE)
+  @Get()
+  @ApiProduces('application/json', 'text/html')
+  @ApiOkResponse({ type: [AuthorizationView], description: 'JSON unless the request prefers text/html' })
+  async list(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const authorizations = await this.authorizations.list(p);
+    void reply.header('cache-control', 'no-store').header('vary', 'Accept');
+    if (!prefersHtml(req)) return reply.send(authorizations);
+    return reply.view('account-authorizations.hbs', {
+      title: 'Authorized apps',
+      user: p.user,
+      csrf: this.csrf.tokenFor(p.credential.id),
+      authorizations,
+    });
+  }
+
+  @Authenticated({ schemes: ['cookie'] })
+  @Delete(':clientId')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Consent, refresh tokens and access tokens of that app for this user are revoked' })
+  @ApiNotFoundResponse()
+  async revoke(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest) {
+    if (!(await this.authorizations.revoke(p, clientId, requestMeta(req)))) throw new NotFoundException('No authorization for this app');
+  }
+
+  /** The page's form: same as DELETE, then back to the page. */
+  @Authenticated(PAGE)
+  @Post(':clientId/revoke')
+  @ApiExcludeEndpoint()
+  async revokeFromPage(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    await this.authorizations.revoke(p, clientId, requestMeta(req));
+    return reply.redirect('/account/authorizations', 303);
+  }
+}
+
+/** Browsers ask for text/html first; API clients ask for JSON or anything. */
+function prefersHtml(req: FastifyRequest): boolean {
+  const accept = req.headers.accept ?? '';
+  const html = accept.indexOf('text/html');
+  const json = accept.indexOf('application/json');
+  return html >= 0 && (json < 0 || html < json);
+}

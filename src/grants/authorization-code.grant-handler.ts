@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { ScopeRegistry } from '../auth/scope-registry';
+import { AuditService } from '../audit/audit.service';
+import type { Client } from '../clients/client.entity';
+import { UsersService } from '../users/users.service';
+import type { AuthorizationCode } from './authorization-code.entity';
+import { AuthorizationCodesService } from './authorization-codes.service';
+import { CodeFlowTokensService } from './code-flow-tokens.service';
+import { InvalidGrantError } from './errors/oauth.errors';
+import type { GrantHandler, GrantRequestMeta, TokenResponse } from './grant-handler';
+import { GrantHandlerRegistry } from './grant-handler.registry';
+import { GrantsService } from './grants.service';
+import type { OAuthParams } from './oauth-params';
+import { verifyS256 } from './pkce';
+
+const INVALID_CODE = 'The authorization code is invalid, expired, already used or was issued to another client';
+
+/** `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.5–4.6). */
+@Injectable()
+export class AuthorizationCodeGrantHandler implements GrantHandler {
+  readonly grantType = 'authorization_code';
+
+  constructor(
+    registry: GrantHandlerRegistry,
+    private readonly codes: AuthorizationCodesService,
+    private readonly grants: GrantsService,
+    private readonly tokens: CodeFlowTokensService,
+    private readonly users: UsersService,
+    private readonly scopes: ScopeRegistry,
+    private readonly audit: AuditService,
+  ) {
+    registry.register(this);
+  }
+
+  async handle(client: Client, params: OAuthParams, meta: GrantRequestMeta): Promise<TokenResponse> {
+    const code = await this.codes.findByCode(params.require('code'));
+    // RFC 6749 §4.1.3: the code must have been issued to the authenticated client.
+    if (!code || code.clientId !== client.clientId) throw new InvalidGrantError(INVALID_CODE);
+    if (code.consumedAt) {
+      await this.revokeReplayedFamily(code, code.grantId, meta);
+      throw new InvalidGrantError(INVALID_CODE);
+    }
+    if (code.expiresAt.getTime() <= Date.now()) throw new InvalidGrantError(INVALID_CODE);
+    checkRedirectUri(code, params.get('redirect_uri'));
+    checkCodeVerifier(code, params.get('code_verifier'));
+
+    const user = await this.users.findById(code.userId);
+    if (!user || user.status !== 'active') throw new InvalidGrantError('The user who approved this code can no longer sign in');
+
+    // The family exists before the code is spent, so a replay that loses the race can revoke it.
+    const grant = await this.grants.start(user.id, client.clientId, code.scopes);
+    if (!(await this.codes.consume(code.id, grant.id))) {
+      await this.grants.revoke(grant.id, 'code_reuse');
+      await this.revokeReplayedFamily(code, await this.codes.grantIdOf(code.id), meta);
+      throw new InvalidGrantError(INVALID_CODE);
+    }
+    const held = this.scopes.permissionsFor(user.roles);
+    const effective = code.scopes.filter((s) => held.has(s));
+    return this.tokens.issueInto(grant, client, user, effective, meta, 'authorization_code');
+  }
+
+  /** RFC 6749 §4.1.2 / RFC 9700 §4.5: a code used twice revokes every token issued from it. */
+  private async revokeReplayedFamily(code: AuthorizationCode, grantId: string | null, meta: GrantRequestMeta): Promise<void> {
+    if (grantId) await this.grants.revoke(grantId, 'code_reuse');
+    await this.audit.record({
+      action: 'code.reuse_detected',
+      outcome: 'denied',
+      actor: { type: 'client', id: code.clientId },
+      target: { type: 'user', id: code.userId },
+      meta,
+      details: { family_id: grantId },
+    });
+  }
+}
+
+/** RFC 6749 §4.1.3: repeated exactly when the authorization request carried it. */
+function checkRedirectUri(code: AuthorizationCode, given: string | undefined): void {
+  if (given === undefined ? code.redirectUriGiven : given !== code.redirectUri) {
+    throw new InvalidGrantError('redirect_uri does not match the one of the authorization request');
+  }
+}
+
+/** RFC 7636 §4.6, and RFC 9700 §2.1.1: a verifier for a code issued without a challenge is a downgrade. */
+function checkCodeVerifier(code: AuthorizationCode, verifier: string | undefined): void {
+  if (code.codeChallenge === null) {
+    if (verifier !== undefined) throw new InvalidGrantError('code_verifier sent for a code issued without code_challenge');
+    return;
+  }
+  if (verifier === undefined) throw new InvalidGrantError('code_verifier is required (PKCE)');
+  if (!verifyS256(verifier, code.codeChallenge)) throw new InvalidGrantError('code_verifier does not match the code_challenge');
+}

@@ -1,0 +1,32 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Inject } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { AuthorizationPageError, AuthorizationRedirectError } from './errors/authorization.errors';
+import { authorizationResponseUrl } from './authorization-response';
+
+/**
+ * Renders authorization endpoint errors (RFC 6749 §4.1.2.1): an untrusted client or redirect
+ * URI gets an error page on Gatehouse; everything else goes back to the client with `error`,
+ * `error_description`, `state` and `iss` (RFC 9207).
+ */
+@Catch(AuthorizationPageError, AuthorizationRedirectError)
+export class AuthorizationErrorFilter implements ExceptionFilter {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  catch(err: AuthorizationPageError | AuthorizationRedirectError, host: ArgumentsHost): void {
+    const req = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    void reply.header('cache-control', 'no-store');
+    if (err instanceof AuthorizationPageError) {
+      void reply.status(400).view('oauth-error.hbs', { title: 'Authorization failed', error: err.error, description: err.message });
+      return;
+    }
+    const location = authorizationResponseUrl(err.redirectUri, this.config.issuer, {
+      error: err.error,
+      error_description: err.message,
+      state: err.state,
+    });
+    // A redirect that follows a POST (the consent form) is a 303 (RFC 9700 §4.11).
+    void reply.redirect(location, req.method === 'POST' ? 303 : 302);
+  }
+}

@@ -1,0 +1,109 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ScopeRegistry } from '../auth/scope-registry';
+import type { Client } from '../clients/client.entity';
+import { ClientsService } from '../clients/clients.service';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { AuthorizationRequest } from './dto/authorization-request';
+import { AuthorizationPageError, AuthorizationRedirectError } from './errors/authorization.errors';
+import { isWellFormedS256Challenge, PKCE_METHOD } from './pkce';
+import { splitScopes } from './scope-list';
+
+type RawParams = Record<string, unknown>;
+
+/**
+ * Checks an authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3) in the order §4.1.2.1
+ * requires: first the client and redirect URI, whose failures must not redirect, then
+ * everything else, whose failures go back to the now-trusted redirect URI.
+ */
+@Injectable()
+export class AuthorizationRequestValidator {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly scopeRegistry: ScopeRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async validate(raw: RawParams): Promise<AuthorizationRequest> {
+    const client = await this.trustedClient(raw);
+    const { redirectUri, redirectUriGiven } = this.trustedRedirectUri(client, raw);
+    const state = typeof raw.state === 'string' && raw.state !== '' ? raw.state : undefined;
+    const fail = (error: AuthorizationRedirectError['error'], message: string) =>
+      new AuthorizationRedirectError(redirectUri, state, error, message);
+
+    // RFC 6749 §3.1: request parameters must not be included more than once.
+    const repeated = Object.entries(raw).find(([, v]) => Array.isArray(v));
+    if (repeated) throw fail('invalid_request', `The ${repeated[0]} parameter is repeated`);
+
+    const responseType = param(raw, 'response_type');
+    if (!responseType) throw fail('invalid_request', 'response_type is required');
+    if (responseType !== 'code') throw fail('unsupported_response_type', 'Only response_type=code is supported');
+    if (!client.grantTypes.includes('authorization_code')) {
+      throw fail('unauthorized_client', 'This client is not allowed to use the authorization code grant');
+    }
+
+    const scopes = this.requestedScopes(client, param(raw, 'scope'));
+    if (typeof scopes === 'string') throw fail('invalid_scope', scopes);
+
+    const pkce = this.codeChallenge(client, param(raw, 'code_challenge'), param(raw, 'code_challenge_method'));
+    if (pkce !== null && typeof pkce === 'object') throw fail('invalid_request', pkce.problem);
+
+    return { client, redirectUri, redirectUriGiven, state, scopes, codeChallenge: pkce };
+  }
+
+  private async trustedClient(raw: RawParams): Promise<Client> {
+    if (Array.isArray(raw.client_id)) throw new AuthorizationPageError('invalid_request', 'The client_id parameter is repeated');
+    const clientId = param(raw, 'client_id');
+    if (!clientId) throw new AuthorizationPageError('invalid_request', 'The request does not name a client (client_id is missing)');
+    const client = clientId.length <= 64 ? await this.clients.findActiveById(clientId) : null;
+    if (!client) {
+      throw new AuthorizationPageError('invalid_client', 'The application that sent you here is unknown or has been disabled');
+    }
+    return client;
+  }
+
+  /** Exact string comparison only (RFC 9700 §2.1); an omitted URI means the single registered one. */
+  private trustedRedirectUri(client: Client, raw: RawParams): { redirectUri: string; redirectUriGiven: boolean } {
+    if (Array.isArray(raw.redirect_uri)) throw new AuthorizationPageError('invalid_request', 'The redirect_uri parameter is repeated');
+    const given = param(raw, 'redirect_uri');
+    if (given !== undefined) {
+      if (!client.redirectUris.includes(given)) {
+        throw new AuthorizationPageError('invalid_request', 'The redirect URI is not registered for this application');
+      }
+      return { redirectUri: given, redirectUriGiven: true };
+    }
+    if (client.redirectUris.length !== 1) {
+      throw new AuthorizationPageError('invalid_request', 'The request must name its redirect_uri');
+    }
+    return { redirectUri: client.redirectUris[0], redirectUriGiven: false };
+  }
+
+  /** The requested scopes, or the problem with them. An omitted scope means the client's defaults (RFC 6749 §3.3). */
+  private requestedScopes(client: Client, scope: string | undefined): string[] | string {
+    const requested = scope === undefined ? client.allowedScopes : splitScopes(scope);
+    if (requested.length === 0) return 'No scope was requested';
+    const unknown = this.scopeRegistry.unknown(requested);
+    if (unknown.length > 0) return `Unknown scope: ${unknown.join(' ')}`;
+    const notAllowed = requested.filter((s) => !client.allowedScopes.includes(s));
+    if (notAllowed.length > 0) return `This client may not request: ${notAllowed.join(' ')}`;
+    return requested;
+  }
+
+  /** The S256 challenge, null when PKCE is not required and not used, or the problem (RFC 7636 §4.4.1). */
+  private codeChallenge(client: Client, challenge?: string, method?: string): string | null | { problem: string } {
+    if (challenge === undefined) {
+      if (method !== undefined) return { problem: 'code_challenge_method was sent without code_challenge' };
+      const required = client.type === 'public' || this.config.codeFlow.pkceRequiredForConfidential;
+      return required ? { problem: 'PKCE is required: send code_challenge with code_challenge_method=S256' } : null;
+    }
+    // An absent method means `plain` (RFC 7636 §4.3), which is refused like an explicit one.
+    if (method !== PKCE_METHOD) return { problem: 'Transform algorithm not supported: only code_challenge_method=S256 is accepted' };
+    if (!isWellFormedS256Challenge(challenge)) return { problem: 'code_challenge is not a valid S256 challenge' };
+    return challenge;
+  }
+}
+
+/** A single-valued parameter; empty means omitted (RFC 6749 §3.1). */
+function param(raw: RawParams, name: string): string | undefined {
+  const v = raw[name];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}

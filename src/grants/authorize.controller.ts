@@ -1,0 +1,55 @@
+import { Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { CsrfService } from '../sessions/csrf.service';
+import { AuthorizationErrorFilter } from './authorization-error.filter';
+import { AuthorizationRequestValidator } from './authorization-request.validator';
+import { formActionSources } from './authorization-response';
+import { AuthorizationsService } from './authorizations.service';
+import { AUTHORIZATION_PARAM_NAMES } from './dto/authorization-request';
+
+/**
+ * `GET /oauth/authorize` (RFC 6749 §4.1.1). A signed-in browser user only: anyone else goes
+ * to the sign-in page and comes back to this very URL.
+ */
+@ApiExcludeController()
+@UseFilters(AuthorizationErrorFilter)
+@Controller('oauth')
+export class AuthorizeController {
+  constructor(
+    private readonly requests: AuthorizationRequestValidator,
+    private readonly authorizations: AuthorizationsService,
+    private readonly csrf: CsrfService,
+  ) {}
+
+  @Authenticated({ schemes: ['cookie'], page: true })
+  @Get('authorize')
+  async authorize(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const query = (req.query ?? {}) as Record<string, unknown>;
+    const request = await this.requests.validate(query);
+    const scopes = this.authorizations.grantableScopes(request, p);
+    void reply.header('cache-control', 'no-store');
+    if (await this.authorizations.alreadyApproved(request, p, scopes)) {
+      return reply.redirect(await this.authorizations.codeRedirect(request, p, scopes), 302);
+    }
+
+    const csp = String(reply.getHeader('content-security-policy') ?? '');
+    const dropped = request.scopes.filter((s) => !scopes.includes(s));
+    return reply
+      .header('content-security-policy', csp.replace(/form-action [^;]*/, `form-action ${formActionSources(request.redirectUri)}`))
+      .view('consent.hbs', {
+        title: `Authorize ${request.client.name}`,
+        user: p.user,
+        csrf: this.csrf.tokenFor(p.credential.id),
+        clientName: request.client.name,
+        redirectHost: new URL(request.redirectUri).host,
+        scopes: this.authorizations.describe(scopes),
+        dropped: this.authorizations.describe(dropped),
+        // Carried back verbatim; the decision endpoint validates them all again.
+        fields: AUTHORIZATION_PARAM_NAMES.filter((n) => typeof query[n] === 'string').map((n) => ({ name: n, value: query[n] })),
+      });
+  }
+}

@@ -1,0 +1,51 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClientsModule } from '../clients/clients.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { UsersModule } from '../users/users.module';
+import { AccountAuthorizationsController } from './account-authorizations.controller';
+import { AccountAuthorizationsService } from './account-authorizations.service';
+import { AuthorizationCode } from './authorization-code.entity';
+import { AuthorizationCodeGrantHandler } from './authorization-code.grant-handler';
+import { AuthorizationCodesService } from './authorization-codes.service';
+import { AuthorizationErrorFilter } from './authorization-error.filter';
+import { AuthorizationRequestValidator } from './authorization-request.validator';
+import { AuthorizationsService } from './authorizations.service';
+import { AuthorizeController } from './authorize.controller';
+import { CodeFlowTokensService } from './code-flow-tokens.service';
+import { ConsentController } from './consent.controller';
+import { Consent } from './consent.entity';
+import { ConsentsService } from './consents.service';
+import { Grant } from './grant.entity';
+import { GrantsModule } from './grants.module';
+import { GrantsService } from './grants.service';
+import { RefreshToken } from './refresh-token.entity';
+import { RefreshTokenGrantHandler } from './refresh-token.grant-handler';
+import { RefreshTokenType } from './refresh-token.type';
+import { RefreshTokensService } from './refresh-tokens.service';
+
+/**
+ * The authorization code flow (part of the grants feature): the authorization endpoint and
+ * consent page, codes, consents, refresh-token families, the authorization_code and
+ * refresh_token grant handlers (registered in the token endpoint's GrantHandlerRegistry), and
+ * the user's authorized-apps page.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([AuthorizationCode, Consent, Grant, RefreshToken]), GrantsModule, ClientsModule, UsersModule, SessionsModule],
+  controllers: [AuthorizeController, ConsentController, AccountAuthorizationsController],
+  providers: [
+    AuthorizationRequestValidator,
+    AuthorizationsService,
+    AuthorizationErrorFilter,
+    AuthorizationCodesService,
+    ConsentsService,
+    GrantsService,
+    RefreshTokensService,
+    CodeFlowTokensService,
+    AuthorizationCodeGrantHandler,
+    RefreshTokenGrantHandler,
+    RefreshTokenType,
+    AccountAuthorizationsService,
+  ],
+})
+export class CodeFlowModule {}

@@ -1,0 +1,28 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { scopeListTransformer } from './scope-list';
+
+/**
+ * What a user has approved for a client: one row per (user, client). A later request for a
+ * subset skips the consent page; revoking deletes the row.
+ */
+@Entity('consents')
+export class Consent {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'user_id', type: 'varchar', length: 36 })
+  userId: string;
+
+  /** The client's public client_id (clients.client_id). */
+  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  clientId: string;
+
+  @Column({ type: 'varchar', length: 1000, transformer: scopeListTransformer })
+  scopes: string[];
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt: Date;
+}

@@ -1,0 +1,37 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { scopeListTransformer } from './scope-list';
+
+/**
+ * A refresh-token family: everything issued from one authorization code and its rotations.
+ * Reuse of a rotated refresh token revokes exactly this family (RFC 9700 §4.14.2).
+ */
+@Entity('authorization_grants')
+export class Grant {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'user_id', type: 'varchar', length: 36 })
+  userId: string;
+
+  /** The client's public client_id (clients.client_id). */
+  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  clientId: string;
+
+  /** What the user granted. Refresh may narrow an access token's scopes, never widen past these. */
+  @Column({ type: 'varchar', length: 1000, transformer: scopeListTransformer })
+  scopes: string[];
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  /** Absolute end of the family: rotation never extends past it. */
+  @Column({ name: 'expires_at', type: 'datetime', precision: 3 })
+  expiresAt: Date;
+
+  @Column({ name: 'revoked_at', type: 'datetime', precision: 3, nullable: true })
+  revokedAt: Date | null;
+
+  /** Why it was revoked: `refresh_reuse`, `code_reuse`, `user_revoked`, `client_revoked`. */
+  @Column({ name: 'revoked_reason', type: 'varchar', length: 32, nullable: true })
+  revokedReason: string | null;
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { UsersService } from '../users/users.service';
+import { GrantsService } from './grants.service';
+import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from './oauth-token-type.registry';
+import { RefreshTokensService } from './refresh-tokens.service';
+
+/** Refresh tokens as the revocation (RFC 7009) and introspection (RFC 7662) endpoints see them. */
+@Injectable()
+export class RefreshTokenType implements OAuthTokenType {
+  readonly kind = 'refreshToken' as const;
+  readonly hint = 'refresh_token';
+
+  constructor(
+    registry: OAuthTokenTypeRegistry,
+    private readonly tokens: RefreshTokensService,
+    private readonly grants: GrantsService,
+    private readonly users: UsersService,
+  ) {
+    registry.register(this);
+  }
+
+  /** RFC 7009 §2.1: revoking a refresh token also ends the access tokens of its grant: the whole family. */
+  async revokeForClient(token: string, clientId: string): Promise<boolean> {
+    const row = await this.tokens.findByToken(token);
+    if (!row || row.clientId !== clientId) return false;
+    await this.grants.revoke(row.grantId, 'client_revoked');
+    return true;
+  }
+
+  async introspect(token: string): Promise<ActiveTokenInfo | null> {
+    const row = await this.tokens.findByToken(token);
+    if (!row || row.rotatedAt || row.revokedAt || row.expiresAt.getTime() <= Date.now()) return null;
+    const grant = await this.grants.findById(row.grantId);
+    if (!grant || grant.revokedAt || grant.expiresAt.getTime() <= Date.now()) return null;
+    const user = await this.users.findById(grant.userId);
+    if (user?.status !== 'active') return null;
+    return { clientId: row.clientId, userId: grant.userId, scopes: grant.scopes, issuedAt: row.createdAt, expiresAt: row.expiresAt, tokenType: 'refresh_token' };
+  }
+}
