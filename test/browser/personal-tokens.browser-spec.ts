@@ -33,7 +33,7 @@ describe('browser: Account settings → API keys (create, copy, use with curl-st
     await expect(page.getByLabel(/write:device: Add, change and delete/).isChecked()).resolves.toBe(false);
     await page.getByLabel('Expires').selectOption('30');
     await h.screenshot('api-keys-form');
-    await page.getByRole('button', { name: 'Add API key' }).click();
+    await Promise.all([page.waitForURL(h.url('/account/tokens/new')), page.getByRole('button', { name: 'Add API key' }).click()]);
 
     // Shown once, with the warning and a copy button.
     const shown = page.getByTestId('created-token');
@@ -42,7 +42,8 @@ describe('browser: Account settings → API keys (create, copy, use with curl-st
     expect(token).toMatch(tokenPattern('personalAccessToken'));
     await h.screenshot('api-keys-created');
     await page.getByRole('button', { name: 'Copy' }).click();
-    await expect(page.getByRole('button', { name: 'Copied' }).isVisible()).resolves.toBe(true);
+    // The clipboard write is asynchronous; the button says so when it is done.
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
     // A string expression: the test code is compiled without the DOM library.
     await expect(page.evaluate<string>('navigator.clipboard.readText()')).resolves.toBe(token);
 
@@ -69,9 +70,9 @@ describe('browser: Account settings → API keys (create, copy, use with curl-st
       question = d.message();
       void d.accept();
     });
-    await Promise.all([page.waitForURL(h.url('/account/tokens')), row.getByRole('button', { name: /Delete/ }).click()]);
+    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/delete')), row.getByRole('button', { name: /Delete/ }).click()]);
+    await page.getByText('You have no API keys.').waitFor();
     expect(question).toContain('backup script');
-    await expect(page.getByText('You have no API keys.').isVisible()).resolves.toBe(true);
     await h.screenshot('api-keys-deleted');
 
     // RFC 6750 §3.1: the very next request with the deleted key is invalid_token.
