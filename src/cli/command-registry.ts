@@ -1,4 +1,5 @@
 import type { CliCommand } from './cli-command';
+import { ClientCreateCommand } from './commands/client-create.command';
 import { KeyGenerateCommand } from './commands/key-generate.command';
 import { UserCreateCommand } from './commands/user-create.command';
 import { UserResetPasswordCommand } from './commands/user-reset-password.command';
@@ -8,6 +9,7 @@ export const COMMANDS: readonly CliCommand[] = [
   new UserCreateCommand(),
   new UserResetPasswordCommand(),
   new KeyGenerateCommand(),
+  new ClientCreateCommand(),
 ];
 
 export function findCommand(name: string): CliCommand | undefined {

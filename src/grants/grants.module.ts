@@ -46,6 +46,8 @@ export class GrantsModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // No HTTP server in an application context (the CLI).
+    if (!this.adapterHost.httpAdapter) return;
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     acceptAnyMediaTypeOnOAuthEndpoints(fastify, this.config.bodyLimitBytes);
   }
