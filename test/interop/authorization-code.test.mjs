@@ -1,0 +1,119 @@
+// Interop: the authorization code flow as a third-party app runs it. openid-client v6 (ESM-only,
+// so outside Jest) builds the authorization URL with PKCE from discovery; Debian's headless
+// chromium (playwright-core) signs in and approves; a callback server in this test receives the
+// code; openid-client exchanges it, calls /devices, refreshes, and a replay of the old refresh
+// token revokes the family. Run with `npm run test:interop` (SQLite, or DATABASE_URL=mysql://...).
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import * as client from 'openid-client';
+import { chromium } from 'playwright-core';
+import { freePort, startInteropApp } from './support/interop-app.mjs';
+
+const PASSWORD = 'correct horse battery staple';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let server;
+let callback;
+let browser;
+let profile;
+let user;
+let registered;
+let redirectUri;
+/** Resolves with the URL the browser was redirected to. */
+let nextCallback;
+
+before(async () => {
+  server = await startInteropApp();
+  const { UsersService } = server.load('users/users.service');
+  const { ClientsService } = server.load('clients/clients.service');
+  const email = `interop-${randomUUID().slice(0, 8)}@example.test`;
+  user = { email, row: await server.app.get(UsersService).create({ email, displayName: 'Interop User', password: PASSWORD, roles: ['user'] }) };
+  const owner = await server.app.get(UsersService).create({ email: `owner-${email}`, displayName: 'Owner', password: PASSWORD, roles: ['user'] });
+
+  // RFC 8252 §7.3: http on a loopback address is an acceptable redirect URI for native apps.
+  const cbPort = await freePort();
+  redirectUri = `http://127.0.0.1:${cbPort}/callback`;
+  callback = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('You can close this window.');
+    nextCallback?.(new URL(req.url, redirectUri));
+  });
+  await new Promise((resolve) => callback.listen(cbPort, '127.0.0.1', resolve));
+  registered = await server.app.get(ClientsService).register(owner, {
+    name: 'Interop Dashboard',
+    type: 'public',
+    redirectUris: [redirectUri],
+    scopes: ['read:device', 'write:device'],
+  });
+
+  profile = mkdtempSync(join(tmpdir(), 'gatehouse-interop-chromium-'));
+  browser = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await new Promise((resolve) => (callback ? callback.close(resolve) : resolve()));
+  await server?.close();
+});
+
+test('RFC 6749 §4.1 + RFC 7636 + RFC 9207 + RFC 9700 §4.14.2: openid-client and chromium run the whole code flow', async () => {
+  // Public client: token endpoint authentication "none" (client_id in the body).
+  const config = await client.discovery(new URL(server.issuer), registered.client.clientId, undefined, client.None(), {
+    execute: [client.allowInsecureRequests],
+    algorithm: 'oauth2',
+  });
+  const meta = config.serverMetadata();
+  assert.equal(meta.authorization_endpoint, `${server.issuer}/oauth/authorize`);
+  assert.deepEqual(meta.code_challenge_methods_supported, ['S256']);
+
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const authUrl = client.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: 'read:device write:device',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+  });
+
+  const redirected = new Promise((resolve) => (nextCallback = resolve));
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  await page.goto(authUrl.href);
+  // Not signed in: the sign-in page, which returns to the same authorization request.
+  assert.equal(new URL(page.url()).pathname, '/login');
+  await page.fill('#email', user.email);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL((u) => u.pathname === '/oauth/authorize'), page.click('button[type=submit]')]);
+  assert.equal(await page.textContent('[data-testid=client-name]'), 'Interop Dashboard');
+  await page.click('button[value=approve]');
+  const callbackUrl = await redirected;
+  assert.equal(callbackUrl.searchParams.get('iss'), server.issuer);
+
+  // openid-client checks state and iss (RFC 9207) and sends the verifier.
+  const tokens = await client.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: verifier, expectedState: state });
+  assert.equal(tokens.token_type.toLowerCase(), 'bearer');
+  assert.equal(tokens.scope, 'read:device write:device');
+  assert.match(tokens.refresh_token, /^ghrt_/);
+
+  const devices = await client.fetchProtectedResource(config, tokens.access_token, new URL(`${server.issuer}/devices`), 'GET');
+  assert.equal(devices.status, 200);
+
+  const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token);
+  assert.notEqual(refreshed.refresh_token, tokens.refresh_token);
+  const again = await client.fetchProtectedResource(config, refreshed.access_token, new URL(`${server.issuer}/devices`), 'GET');
+  assert.equal(again.status, 200);
+
+  // Replay of the rotated-out refresh token: invalid_grant, and the whole family is revoked.
+  await assert.rejects(client.refreshTokenGrant(config, tokens.refresh_token), (err) => {
+    assert.equal(err.error, 'invalid_grant');
+    return true;
+  });
+  const revoked = await fetch(`${server.issuer}/devices`, { headers: { authorization: `Bearer ${refreshed.access_token}` } });
+  assert.equal(revoked.status, 401);
+  await assert.rejects(client.refreshTokenGrant(config, refreshed.refresh_token), (err) => err.error === 'invalid_grant');
+});
