@@ -36,11 +36,14 @@ export class LastAdminError extends ConflictException {
 }
 
 /**
- * What administrators do to user accounts. Changes that could leave no active admin run in a
- * transaction that locks the active admins first, so two concurrent demotions cannot both pass.
+ * What administrators do to user accounts. Changes that could leave no active admin check and
+ * apply under a lock of the active admins (see serialised), so two concurrent demotions cannot
+ * both pass.
  */
 @Injectable()
 export class AdminUsersService {
+  private sqliteQueue: Promise<unknown> = Promise.resolve();
+
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -139,7 +142,7 @@ export class AdminUsersService {
     removesAdmin: (u: User) => boolean,
     apply: (m: EntityManager, u: User) => Promise<void>,
   ): Promise<User> {
-    return this.dataSource.transaction(async (m) => {
+    return this.serialised(async (m) => {
       const user = await m.findOneBy(User, { id });
       if (!user) throw new NotFoundException('No such user');
       if (user.status === 'active' && user.roles.includes('admin') && removesAdmin(user)) {
@@ -151,6 +154,19 @@ export class AdminUsersService {
     });
   }
 
+  /**
+   * MySQL: a transaction (with the admin rows locked, below). SQLite: TypeORM runs every query of
+   * the app on one connection, so overlapping transactions fail ("cannot start a transaction
+   * within a transaction") and a rollback would take other requests' writes with it; guarded
+   * changes are instead queued one at a time in this process, which owns the database file.
+   */
+  private serialised<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    if (this.dataSource.options.type === 'mysql') return this.dataSource.transaction(work);
+    const run = this.sqliteQueue.then(() => work(this.dataSource.manager));
+    this.sqliteQueue = run.catch(() => undefined);
+    return run;
+  }
+
   /** The ids of active admins, row-locked on MySQL so concurrent guarded changes serialise. */
   private async lockActiveAdminIds(m: EntityManager): Promise<string[]> {
     const qb = m
@@ -158,7 +174,7 @@ export class AdminUsersService {
       .select('u.id', 'id')
       .where('u.status = :status', { status: 'active' })
       .andWhere(...hasRoleCondition('u', 'admin'));
-    // SQLite has one writer at a time already; it has no row locks to ask for.
+    // SQLite has no row locks; serialised() queues guarded changes there instead.
     if (this.dataSource.options.type === 'mysql') qb.setLock('pessimistic_write');
     const rows = await qb.getRawMany<{ id: string }>();
     return rows.map((r) => r.id);

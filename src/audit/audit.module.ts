@@ -3,13 +3,16 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEvent } from './audit-event.entity';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditRequestInterceptor } from './audit-request.interceptor';
+import { SessionsModule } from '../sessions/sessions.module';
+import { AccountSecurityController } from './account-security.controller';
 import { AuditExportService } from './audit-export.service';
 import { AuditService } from './audit.service';
 
 /** Global so every module can record events without importing it. */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEvent])],
+  imports: [TypeOrmModule.forFeature([AuditEvent]), SessionsModule],
+  controllers: [AccountSecurityController],
   providers: [AuditService, AuditExportService, { provide: APP_INTERCEPTOR, useClass: AuditRequestInterceptor }],
   exports: [AuditService, AuditExportService],
 })

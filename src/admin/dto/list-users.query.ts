@@ -1,11 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ROLES } from '../../auth/roles';
 import { BlankToUndefined } from '../../common/blank-to-undefined';
+import { PageQuery } from '../../common/page.query';
 import type { UserStatus } from '../../users/user.entity';
 
-export class ListUsersQuery {
+export class ListUsersQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Case-insensitive substring of the email or display name' })
   @BlankToUndefined() @IsOptional() @IsString() @MaxLength(254)
   q?: string;
@@ -17,12 +17,4 @@ export class ListUsersQuery {
   @ApiPropertyOptional({ enum: ROLES })
   @BlankToUndefined() @IsOptional() @IsIn(ROLES)
   role?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page’s nextCursor' })
-  @BlankToUndefined() @IsOptional() @IsString() @MaxLength(512)
-  cursor?: string;
 }

@@ -1,11 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { BlankToUndefined } from '../../common/blank-to-undefined';
+import { PageQuery } from '../../common/page.query';
 import type { AuditOutcome } from '../audit-event.entity';
 
 /** Filters of the admin audit log (API, page and exports share them). */
-export class AuditQuery {
+export class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Actor id (a user or client id)' })
   @BlankToUndefined() @IsOptional() @IsString() @MaxLength(64)
   actor?: string;
@@ -33,12 +33,4 @@ export class AuditQuery {
   @ApiPropertyOptional({ description: 'ISO 8601; exclusive' })
   @BlankToUndefined() @IsOptional() @IsISO8601({ strict: true })
   to?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @BlankToUndefined() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page’s nextCursor' })
-  @BlankToUndefined() @IsOptional() @IsString() @MaxLength(512)
-  cursor?: string;
 }

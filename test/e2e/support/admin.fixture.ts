@@ -1,5 +1,7 @@
+import { createConnection } from 'mysql2/promise';
+import { randomUUID } from 'node:crypto';
 import { AuditEvent } from '../../../src/audit/audit-event.entity';
-import type { TestApp } from './test-app';
+import { startTestApp, TestApp } from './test-app';
 import { signedInUser, TestUser } from './users.fixture';
 
 export type SignedIn = TestUser & { cookie: string };
@@ -20,4 +22,28 @@ export function auditForTarget(t: TestApp, targetId: string, action?: string): P
 
 export function detailsOf(e: AuditEvent): Record<string, unknown> {
   return e.details ? (JSON.parse(e.details) as Record<string, unknown>) : {};
+}
+
+/**
+ * An app on a database of its own, for tests about global state (e.g. "the last active admin")
+ * that other test files sharing the MySQL database would disturb. SQLite is per-app anyway; on
+ * MySQL a throwaway database is created (the app migrates it at start) and dropped at close.
+ */
+export async function startIsolatedTestApp(): Promise<TestApp> {
+  const shared = process.env.DATABASE_URL;
+  if (!shared?.startsWith('mysql://')) return startTestApp();
+  const name = `gatehouse_iso_${randomUUID().slice(0, 8)}`;
+  const admin = await createConnection({ uri: shared });
+  await admin.query(`CREATE DATABASE \`${name}\``);
+  const url = new URL(shared);
+  url.pathname = `/${name}`;
+  const t = await startTestApp({ DATABASE_URL: url.toString() });
+  return {
+    ...t,
+    close: async () => {
+      await t.close();
+      await admin.query(`DROP DATABASE \`${name}\``);
+      await admin.end();
+    },
+  };
 }

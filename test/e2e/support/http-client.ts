@@ -44,7 +44,8 @@ export class HttpClient {
     const res = await fetch(new URL(path, this.baseUrl), { method, headers, body, redirect: 'manual' });
     const text = await res.text();
     let parsed: unknown = text;
-    if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    // JSON and +json media types; not JSON lines (application/x-ndjson), which is many documents.
+    if (/^application\/([\w.-]+\+)?json\b/.test(res.headers.get('content-type') ?? '') && text) parsed = JSON.parse(text);
     return { status: res.status, headers: res.headers, body: parsed as T, text, setCookies: res.headers.getSetCookie() };
   }
 

@@ -1,0 +1,66 @@
+import { Controller, Get, Header, Query, Render } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { PageQuery } from '../common/page.query';
+import { CsrfService } from '../sessions/csrf.service';
+import type { AuditEvent } from './audit-event.entity';
+import { AuditService } from './audit.service';
+import { SecurityEventPageView } from './dto/security-event-page.view';
+import type { SecurityEventView } from './dto/security-event.view';
+
+/** The caller's own security events: sign-ins, sessions, tokens, authorizations, admin changes to their account. */
+@ApiTags('account')
+@Controller('account')
+export class AccountSecurityController {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly csrf: CsrfService,
+  ) {}
+
+  @Authenticated()
+  @Get('security-events')
+  @ApiOkResponse({ type: SecurityEventPageView })
+  events(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<SecurityEventPageView> {
+    return this.pageFor(p, q);
+  }
+
+  @Authenticated({ schemes: ['cookie'], page: true })
+  @ApiExcludeEndpoint()
+  @Get('security')
+  @Header('cache-control', 'no-store')
+  @Render('account-security.hbs')
+  async page(@CurrentPrincipal() p: Principal, @Query() q: PageQuery) {
+    const page = await this.pageFor(p, q);
+    return {
+      title: 'Security events',
+      user: p.user,
+      csrf: this.csrf.tokenFor(p.credential.id),
+      events: page.items.map((e) => ({ ...e, failed: e.outcome !== 'success' })),
+      next: page.nextCursor ? `/account/security?cursor=${encodeURIComponent(page.nextCursor)}` : null,
+    };
+  }
+
+  private async pageFor(p: Principal, q: PageQuery): Promise<SecurityEventPageView> {
+    // A client acting as itself has no user, hence no events of its own here.
+    if (!p.user) return { items: [], nextCursor: null };
+    const page = await this.audit.listSecurityEventsForUser(p.user.id, q.limit ?? 50, q.cursor);
+    return { items: page.items.map((e) => toSecurityEventView(e, p.user!.id)), nextCursor: page.nextCursor };
+  }
+}
+
+function toSecurityEventView(e: AuditEvent, userId: string): SecurityEventView {
+  const by = e.actorId === userId ? 'you' : e.action.startsWith('admin.') ? 'an administrator' : 'someone else';
+  return {
+    id: e.id,
+    occurredAt: e.occurredAt.toISOString(),
+    action: e.action,
+    outcome: e.outcome,
+    by,
+    // Another person's credential, address and browser are theirs, not the user's to see.
+    credentialKind: by === 'you' ? e.credentialKind : null,
+    ip: by === 'you' ? e.ip : null,
+    userAgent: by === 'you' ? e.userAgent : null,
+  };
+}
