@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { assignRequestId } from './common/request-id';
+import { closeConnectionsWhileDraining } from './common/drain-on-close';
 import { noStoreForCredentials } from './common/no-store.hook';
 import { ValidationFailedError } from './common/validation-failed.error';
 import { APP_CONFIG, AppConfig, loadAppConfig } from './config/app-config';
@@ -44,6 +45,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
       done();
     })
     .addHook('onSend', noStoreForCredentials);
+  closeConnectionsWhileDraining(app.getHttpAdapter().getInstance());
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
