@@ -4,9 +4,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
-import { AuditService } from '../audit/audit.service';
 import { requestMeta } from '../common/request-meta';
 import { toSessionView } from './account-sessions.controller';
+import { AccountSessionsService } from './account-sessions.service';
 import { CsrfService } from './csrf.service';
 import { SessionsService } from './sessions.service';
 
@@ -19,7 +19,7 @@ export class AccountPagesController {
   constructor(
     private readonly sessions: SessionsService,
     private readonly csrf: CsrfService,
-    private readonly audit: AuditService,
+    private readonly accountSessions: AccountSessionsService,
   ) {}
 
   @Authenticated(PAGE)
@@ -37,23 +37,14 @@ export class AccountPagesController {
   @Authenticated(PAGE)
   @Post('sessions/:id/revoke')
   async revoke(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    if (await this.sessions.revokeOwn(p.actor.id, id)) {
-      await this.audit.recordFor(p, { action: 'session.revoke', outcome: 'success', target: { type: 'session', id }, meta: requestMeta(req) });
-    }
+    await this.accountSessions.endOwn(p, id, requestMeta(req));
     return reply.redirect(id === p.credential.id ? '/login' : '/account', 303);
   }
 
   @Authenticated(PAGE)
   @Post('sessions/revoke-others')
   async revokeOthers(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const revoked = await this.sessions.revokeOthers(p.actor.id, p.credential.id);
-    await this.audit.recordFor(p, {
-      action: 'session.revoke_others',
-      outcome: 'success',
-      target: { type: 'user', id: p.actor.id },
-      meta: requestMeta(req),
-      details: { revoked },
-    });
+    await this.accountSessions.endOthers(p, requestMeta(req));
     return reply.redirect('/account', 303);
   }
 }

@@ -4,8 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
-import { AuditService } from '../audit/audit.service';
 import { requestMeta } from '../common/request-meta';
+import { AccountSessionsService } from './account-sessions.service';
 import { SessionView } from './dto/session.view';
 import { Session } from './session.entity';
 import { SessionsService } from './sessions.service';
@@ -27,7 +27,7 @@ export function toSessionView(s: Session, currentId: string): SessionView {
 export class AccountSessionsController {
   constructor(
     private readonly sessions: SessionsService,
-    private readonly audit: AuditService,
+    private readonly account: AccountSessionsService,
   ) {}
 
   @Authenticated({ schemes: ['cookie'] })
@@ -43,8 +43,7 @@ export class AccountSessionsController {
   @HttpCode(204)
   @ApiNoContentResponse()
   async revoke(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest) {
-    if (!(await this.sessions.revokeOwn(p.actor.id, id))) throw new NotFoundException('No such session');
-    await this.audit.recordFor(p, { action: 'session.revoke', outcome: 'success', target: { type: 'session', id }, meta: requestMeta(req) });
+    if (!(await this.account.endOwn(p, id, requestMeta(req)))) throw new NotFoundException('No such session');
   }
 
   /** Ends every session of the caller except the current one. */
@@ -52,14 +51,6 @@ export class AccountSessionsController {
   @Delete()
   @ApiOkResponse({ schema: { properties: { revoked: { type: 'integer' } } } })
   async revokeOthers(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest): Promise<{ revoked: number }> {
-    const revoked = await this.sessions.revokeOthers(p.actor.id, p.credential.id);
-    await this.audit.recordFor(p, {
-      action: 'session.revoke_others',
-      outcome: 'success',
-      target: { type: 'user', id: p.actor.id },
-      meta: requestMeta(req),
-      details: { revoked },
-    });
-    return { revoked };
+    return { revoked: await this.account.endOthers(p, requestMeta(req)) };
   }
 }

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersModule } from '../users/users.module';
 import { AccountPagesController } from './account-pages.controller';
 import { AccountSessionsController } from './account-sessions.controller';
+import { AccountSessionsService } from './account-sessions.service';
 import { CsrfService } from './csrf.service';
 import { LoginThrottle } from './login-throttle.service';
 import { LoginController } from './login.controller';
@@ -15,7 +16,7 @@ import { SessionsService } from './sessions.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Session]), UsersModule],
   controllers: [LoginController, AccountSessionsController, AccountPagesController],
-  providers: [SessionsService, SessionCookieService, SessionCookieStrategy, CsrfService, LoginThrottle],
+  providers: [SessionsService, AccountSessionsService, SessionCookieService, SessionCookieStrategy, CsrfService, LoginThrottle],
   exports: [SessionsService, CsrfService],
 })
 export class SessionsModule {}
