@@ -33,7 +33,14 @@ export class AuthorizeController {
     const scopes = this.authorizations.grantableScopes(request, p);
     void reply.header('cache-control', 'no-store');
     if (await this.authorizations.alreadyApproved(request, p, scopes)) {
-      return reply.redirect(await this.authorizations.codeRedirect(request, p, scopes), 302);
+      const location = await this.authorizations.codeRedirect(request, p, scopes);
+      // Arriving from our own sign-in form (same-origin navigation), a redirect to the client
+      // would end that form's redirect chain off-site, which the sign-in page's CSP form-action
+      // blocks. A page that moves on by itself is a fresh navigation, which form-action allows.
+      if (req.headers['sec-fetch-site'] === 'same-origin') {
+        return reply.view('authorize-continue.hbs', { title: `Back to ${request.client.name}`, clientName: request.client.name, location });
+      }
+      return reply.redirect(location, 302);
     }
 
     const csp = String(reply.getHeader('content-security-policy') ?? '');

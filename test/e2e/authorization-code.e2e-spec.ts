@@ -258,6 +258,23 @@ describe('authorization code flow: /oauth/authorize, consent, code exchange', ()
       expect(wider.text).toContain('action="/oauth/consent"');
     });
 
+    it('remembered consent reached from our own sign-in form (same-origin) continues by a page, not a redirect the form-action CSP would block', async () => {
+      const { user, client } = await userAndClient(t);
+      await obtainCode(t, user.cookie, codeRequest(client).params);
+      const { params, state } = codeRequest(client);
+      const res = await t.http.get(authorizeUrl(params), { cookie: user.cookie, headers: { 'sec-fetch-site': 'same-origin' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const location = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(res.text)![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+      const q = new URL(location).searchParams;
+      expect(location.startsWith(`${REDIRECT_URI}?`)).toBe(true);
+      expect(q.get('code')).toMatch(/^ghac_/);
+      expect(q.get('state')).toBe(state);
+      expect(q.get('iss')).toBe(issuer);
+      const crossSite = await t.http.get(authorizeUrl(codeRequest(client).params), { cookie: user.cookie, headers: { 'sec-fetch-site': 'cross-site' } });
+      expect(crossSite.status).toBe(302);
+    });
+
     it('drops requested scopes the user does not hold; the token response says what was granted (RFC 6749 §3.3)', async () => {
       const owner = await signedInUser(t);
       const client = await registerClient(t, owner.user);

@@ -117,3 +117,31 @@ test('RFC 6749 §4.1 + RFC 7636 + RFC 9207 + RFC 9700 §4.14.2: openid-client an
   assert.equal(revoked.status, 401);
   await assert.rejects(client.refreshTokenGrant(config, refreshed.refresh_token), (err) => err.error === 'invalid_grant');
 });
+
+test('a remembered consent after signing in again: the sign-in form leads straight back to the client', async () => {
+  const config = await client.discovery(new URL(server.issuer), registered.client.clientId, undefined, client.None(), {
+    execute: [client.allowInsecureRequests],
+    algorithm: 'oauth2',
+  });
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const authUrl = client.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: 'read:device',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+  });
+  await browser.clearCookies();
+  const redirected = new Promise((resolve) => (nextCallback = resolve));
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  await page.goto(authUrl.href);
+  assert.equal(new URL(page.url()).pathname, '/login');
+  await page.fill('#email', user.email);
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  // Sign-in form → 303 /oauth/authorize → 302 to the client: the CSP form-action must allow that chain.
+  const callbackUrl = await Promise.race([redirected, new Promise((_, reject) => setTimeout(() => reject(new Error('the browser never reached the callback')), 10_000))]);
+  const tokens = await client.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: verifier, expectedState: state });
+  assert.equal(tokens.scope, 'read:device');
+});
