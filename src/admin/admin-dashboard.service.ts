@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { ClientsService } from '../clients/clients.service';
 import { User } from '../users/user.entity';
 import { hasRoleCondition } from '../users/users.service';
 import { AdminCredentialsService } from './admin-credentials.service';
@@ -16,14 +17,16 @@ export class AdminDashboardService {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly credentials: AdminCredentialsService,
     private readonly audit: AuditService,
+    private readonly clients: ClientsService,
   ) {}
 
   async overview(now = new Date()): Promise<DashboardView> {
     const since = new Date(now.getTime() - DAY_MS);
-    const [total, active, activeAdmins, liveTokens, succeeded, failed, denied] = await Promise.all([
+    const [total, active, activeAdmins, clients, liveTokens, succeeded, failed, denied] = await Promise.all([
       this.users.count(),
       this.users.countBy({ status: 'active' }),
       this.users.createQueryBuilder('u').where('u.status = :s', { s: 'active' }).andWhere(...hasRoleCondition('u', 'admin')).getCount(),
+      this.clients.countAll(),
       this.credentials.countLive(),
       this.audit.countSince('auth.login', 'success', since),
       this.audit.countSince('auth.login', 'failed', since),
@@ -32,7 +35,7 @@ export class AdminDashboardService {
     return {
       generatedAt: now.toISOString(),
       users: { total, active, disabled: total - active, activeAdmins },
-      clients: null,
+      clients,
       liveTokens,
       signInsLast24h: { succeeded, failed: failed + denied },
     };

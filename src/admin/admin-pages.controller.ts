@@ -34,7 +34,6 @@ export class AdminPagesController {
     const d = await this.dashboard.overview();
     return this.context.build(p, 'Admin', 'dashboard', {
       d,
-      clientsText: d.clients === null ? 'not installed' : String(d.clients),
       tokens: Object.entries(d.liveTokens).map(([kind, count]) => ({ kind, count })),
     });
   }

@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClientsModule } from '../clients/clients.module';
+import { CodeFlowModule } from '../grants/code-flow.module';
+import { GrantsModule } from '../grants/grants.module';
+import { PersonalTokensModule } from '../personal-tokens/personal-tokens.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { User } from '../users/user.entity';
 import { UsersModule } from '../users/users.module';
@@ -12,6 +16,8 @@ import { AdminPagesController } from './admin-pages.controller';
 import { AdminUsersPagesController } from './admin-users-pages.controller';
 import { AdminUsersController } from './admin-users.controller';
 import { AdminUsersService } from './admin-users.service';
+import { OAuthGrantCredentialSource } from './credentials/oauth-grant-credential.source';
+import { PersonalTokenCredentialSource } from './credentials/personal-token-credential.source';
 import { SessionCredentialSource } from './credentials/session-credential.source';
 import { USER_CREDENTIAL_SOURCES, UserCredentialSource } from './credentials/user-credential-source';
 
@@ -20,7 +26,7 @@ import { USER_CREDENTIAL_SOURCES, UserCredentialSource } from './credentials/use
  * under /admin/* and pages under /admin/ui/*. Every route requires the `admin` scope.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([User]), UsersModule, SessionsModule],
+  imports: [TypeOrmModule.forFeature([User]), UsersModule, SessionsModule, PersonalTokensModule, GrantsModule, CodeFlowModule, ClientsModule],
   controllers: [AdminUsersController, AdminAuditController, AdminDashboardController, AdminPagesController, AdminUsersPagesController],
   providers: [
     AdminUsersService,
@@ -28,9 +34,11 @@ import { USER_CREDENTIAL_SOURCES, UserCredentialSource } from './credentials/use
     AdminDashboardService,
     AdminPageContext,
     SessionCredentialSource,
+    PersonalTokenCredentialSource,
+    OAuthGrantCredentialSource,
     {
       provide: USER_CREDENTIAL_SOURCES,
-      inject: [SessionCredentialSource],
+      inject: [SessionCredentialSource, PersonalTokenCredentialSource, OAuthGrantCredentialSource],
       useFactory: (...sources: UserCredentialSource[]) => sources,
     },
   ],

@@ -111,6 +111,11 @@ export class ClientsService {
     return this.clients.find({ where: { ownerId }, order: { createdAt: 'DESC' } });
   }
 
+  /** How many clients are registered (admin dashboard). */
+  countAll(): Promise<number> {
+    return this.clients.count();
+  }
+
   listAll(limit: number, offset: number): Promise<Client[]> {
     return this.clients.find({ order: { createdAt: 'DESC', clientId: 'ASC' }, take: limit, skip: offset });
   }

@@ -82,6 +82,11 @@ export class AccessTokenService {
     await this.tokens.update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
+  /** Access tokens of every client that are neither revoked nor expired (admin dashboard). */
+  countLive(): Promise<number> {
+    return this.tokens.countBy({ revokedAt: IsNull(), expiresAt: MoreThan(new Date()) });
+  }
+
   /** Every live access token of a code-flow grant (family revocation). */
   async revokeByGrant(grantId: string, tx?: EntityManager): Promise<number> {
     const repo = tx ? tx.getRepository(AccessToken) : this.tokens;

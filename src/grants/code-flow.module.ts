@@ -47,5 +47,6 @@ import { RefreshTokensService } from './refresh-tokens.service';
     RefreshTokenType,
     AccountAuthorizationsService,
   ],
+  exports: [GrantsService],
 })
 export class CodeFlowModule {}

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { IsNull, Repository } from 'typeorm';
+import { IsNull, MoreThan, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AccessTokenService } from './access-token.service';
 import { Grant } from './grant.entity';
 import { RefreshTokensService } from './refresh-tokens.service';
 
-export type GrantRevocationReason = 'refresh_reuse' | 'code_reuse' | 'user_revoked' | 'client_revoked';
+export type GrantRevocationReason = 'refresh_reuse' | 'code_reuse' | 'user_revoked' | 'client_revoked' | 'admin_revoked';
 
 /**
  * Refresh-token families (one per redeemed authorization code). Revoking a family ends its
@@ -60,6 +60,22 @@ export class GrantsService {
   async endTokensOf(id: string): Promise<void> {
     await this.refreshTokens.revokeFamily(id);
     await this.accessTokens.revokeByGrant(id);
+  }
+
+  /** The user's families that are neither revoked nor past their absolute end (admin credentials view). */
+  listLiveForUser(userId: string): Promise<Grant[]> {
+    return this.grants.find({ where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) }, order: { createdAt: 'DESC' } });
+  }
+
+  /** Every live family of the user, with every client (incident response). Returns how many. */
+  async revokeAllForUser(userId: string, reason: GrantRevocationReason): Promise<number> {
+    const live = await this.grants.findBy({ userId, revokedAt: IsNull() });
+    for (const grant of live) await this.revoke(grant.id, reason);
+    return live.length;
+  }
+
+  countLive(): Promise<number> {
+    return this.grants.countBy({ revokedAt: IsNull(), expiresAt: MoreThan(new Date()) });
   }
 
   /** Every family of this user with this client (the user revoked the app). Returns how many were live. */

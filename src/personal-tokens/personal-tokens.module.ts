@@ -13,5 +13,6 @@ import { PersonalTokensService } from './personal-tokens.service';
   imports: [TypeOrmModule.forFeature([PersonalToken]), SessionsModule],
   controllers: [PersonalTokensController, PersonalTokensPageController],
   providers: [PersonalTokensService, PersonalTokenStrategy, PersonalTokensPage],
+  exports: [PersonalTokensService],
 })
 export class PersonalTokensModule {}

@@ -105,6 +105,26 @@ export class PersonalTokensService {
     return true;
   }
 
+  /** Revokes one token of the user (an administrator acting; the caller audits). False when not theirs or already revoked. */
+  async revokeOneOf(userId: string, tokenId: string): Promise<boolean> {
+    const res = await this.tokens.update({ id: tokenId, userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    return (res.affected ?? 0) > 0;
+  }
+
+  /** Revokes every token of the user at once (incident response; the caller audits). */
+  async revokeAllForUser(userId: string): Promise<number> {
+    const res = await this.tokens.update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    return res.affected ?? 0;
+  }
+
+  /** Tokens of every user that are neither revoked nor expired (for the admin dashboard). */
+  countLive(): Promise<number> {
+    return this.tokens
+      .createQueryBuilder('t')
+      .where('t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > :now)', { now: new Date() })
+      .getCount();
+  }
+
   /**
    * The hot path: format and checksum check (no I/O), then one indexed lookup by hash joined
    * with the user. Null for anything not usable: malformed, unknown, revoked, expired, or a

@@ -15,7 +15,7 @@ export class DashboardSignInsView {
 export class DashboardView {
   @ApiProperty() generatedAt: string;
   @ApiProperty({ type: DashboardUsersView }) users: DashboardUsersView;
-  @ApiProperty({ nullable: true, type: Number, description: 'null until the clients module is installed' }) clients: number | null;
+  @ApiProperty() clients: number;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'Live credentials by kind' })
   liveTokens: Record<string, number>;
   @ApiProperty({ type: DashboardSignInsView, description: 'Over the last 24 hours' }) signInsLast24h: DashboardSignInsView;
