@@ -254,6 +254,45 @@ describe('devices: the guarded resource API', () => {
       expect(await countSamples(t, device.id)).toBe(0);
     });
 
+    it('refuses a timestamp that IsISO8601 passes but Date cannot read (week date), writing nothing', async () => {
+      const { cookie } = await signedInUser(t);
+      const device = await createDevice(t, cookie);
+      const batch = sampleBatch(3);
+      batch[1].recordedAt = '2026-W01';
+      const res = await t.http.post(`/devices/${device.id}/samples`, { cookie, json: { samples: batch } });
+      expect(res.status).toBe(400);
+      expect(fields(res.body)).toEqual(['samples.1.recordedAt']);
+      expect(await countSamples(t, device.id)).toBe(0);
+      const query = await t.http.get(`/devices/${device.id}/samples?from=2026-W01`, { cookie });
+      expect(query.status).toBe(400);
+      expect(fields(query.body)).toEqual(['from']);
+    });
+
+    it('writes nothing when the database fails part-way through a batch (one transaction)', async () => {
+      const { cookie } = await signedInUser(t);
+      const device = await createDevice(t, cookie);
+      // A trigger that fails the insert of one marked sample, in the third 200-row chunk.
+      const marker = 77777;
+      const trigger = `fail_sample_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+      const mysql = t.dataSource.options.type === 'mysql';
+      await t.dataSource.query(
+        mysql
+          ? `CREATE TRIGGER ${trigger} BEFORE INSERT ON samples FOR EACH ROW BEGIN IF NEW.co2 = ${marker} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'simulated failure'; END IF; END`
+          : `CREATE TRIGGER ${trigger} BEFORE INSERT ON samples WHEN NEW.co2 = ${marker} BEGIN SELECT RAISE(ABORT, 'simulated failure'); END`,
+      );
+      try {
+        const batch = sampleBatch(450);
+        batch[420].co2 = marker;
+        const res = await t.http.post(`/devices/${device.id}/samples`, { cookie, json: { samples: batch } });
+        expect(res.status).toBe(500);
+        expect(await countSamples(t, device.id)).toBe(0);
+      } finally {
+        await t.dataSource.query(`DROP TRIGGER ${trigger}`);
+      }
+      expect((await t.http.post(`/devices/${device.id}/samples`, { cookie, json: { samples: sampleBatch(450) } })).status).toBe(201);
+      expect(await countSamples(t, device.id)).toBe(450);
+    });
+
     it('refuses a sample without a valid timestamp', async () => {
       const { cookie } = await signedInUser(t);
       const device = await createDevice(t, cookie);

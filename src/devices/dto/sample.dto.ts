@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { IsTimestamp } from '../../common/is-timestamp.decorator';
 
 /** One reading. Ranges are the physically plausible ones; anything else is a client bug. */
 export class SampleDto {
   @ApiProperty({ example: '2026-11-22T08:00:00.000Z' })
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   recordedAt: string;
 
   @ApiPropertyOptional({ description: 'Bq/m³' }) @IsOptional() @IsNumber() @Min(0) @Max(1_000_000) radon?: number;
