@@ -1,0 +1,66 @@
+import { BrowserHarness, startBrowserHarness } from './support/browser';
+import { uniqueEmail } from '../e2e/support/test-app';
+import { createUser, TEST_PASSWORD } from '../e2e/support/users.fixture';
+
+describe('browser: an admin creates a user, disables them, and finds both in the audit log', () => {
+  let h: BrowserHarness;
+
+  beforeAll(async () => {
+    h = await startBrowserHarness();
+  });
+  afterAll(() => h?.close());
+
+  it('signs in as an admin, creates and disables a user, then sees both actions on the audit page', async () => {
+    const admin = await createUser(h.t, { roles: ['admin'], displayName: 'Ada Admin' });
+    const { page } = h;
+    // Confirmation dialogs (data-confirm) are accepted, as an operator would.
+    page.on('dialog', (d) => void d.accept());
+
+    await page.goto(h.url('/admin/ui/users'));
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await Promise.all([page.waitForURL(h.url('/admin/ui/users')), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Users');
+
+    // Create a user through the form.
+    const email = uniqueEmail('browser');
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByLabel('Display name').fill('Brenda Browser');
+    await page.getByLabel(/Initial password/).fill('a long enough password');
+    await Promise.all([page.waitForURL(/\/admin\/ui\/users\/[0-9a-f-]{36}\?done=created$/), page.getByRole('button', { name: 'Create user' }).click()]);
+    await expect(page.getByTestId('user-email').textContent()).resolves.toBe(email);
+    await expect(page.getByTestId('user-status').textContent()).resolves.toBe('active');
+    const userId = /users\/([0-9a-f-]{36})/.exec(page.url())![1];
+    await h.screenshot('admin-user-created');
+
+    // Disable them.
+    await Promise.all([page.waitForURL(/\?done=disabled$/), page.getByRole('button', { name: 'Disable' }).click()]);
+    await expect(page.getByTestId('user-status').textContent()).resolves.toBe('disabled');
+    await expect(page.getByRole('status').textContent()).resolves.toContain('User disabled');
+
+    // Both actions are on the audit page, filtered to this admin's admin.user.* actions.
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.waitForURL(h.url('/admin/ui/audit'));
+    await page.getByLabel('Actor id').fill(admin.user.id);
+    await page.getByLabel('Action (prefix with *)').fill('admin.user.*');
+    await Promise.all([page.waitForURL(/\/admin\/ui\/audit\?/), page.getByRole('button', { name: 'Filter' }).click()]);
+    const rows = page.locator('tbody tr[data-action]');
+    const seen = await rows.evaluateAll((trs) =>
+      trs.map((tr) => ({
+        action: tr.getAttribute('data-action'),
+        text: (tr as unknown as { textContent: string }).textContent,
+      })),
+    );
+    const about = (action: string) => seen.find((r) => r.action === action && r.text.includes(userId));
+    expect(about('admin.user.create')?.text).toContain('success');
+    expect(about('admin.user.disable')?.text).toContain('success');
+    // Newest first: the disable comes before the create.
+    expect(seen.findIndex((r) => r.action === 'admin.user.disable')).toBeLessThan(seen.findIndex((r) => r.action === 'admin.user.create'));
+    await h.screenshot('admin-audit');
+
+    // And the disabled user cannot sign in.
+    const res = await h.t.http.post('/auth/login', { json: { email, password: 'a long enough password' }, origin: h.t.baseUrl });
+    expect(res.status).toBe(401);
+  });
+});
