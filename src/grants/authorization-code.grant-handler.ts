@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ScopeRegistry } from '../auth/scope-registry';
 import { AuditService } from '../audit/audit.service';
 import type { Client } from '../clients/client.entity';
-import { UsersService } from '../users/users.service';
 import type { AuthorizationCode } from './authorization-code.entity';
 import { AuthorizationCodesService } from './authorization-codes.service';
 import { CodeFlowTokensService } from './code-flow-tokens.service';
@@ -25,8 +23,6 @@ export class AuthorizationCodeGrantHandler implements GrantHandler {
     private readonly codes: AuthorizationCodesService,
     private readonly grants: GrantsService,
     private readonly tokens: CodeFlowTokensService,
-    private readonly users: UsersService,
-    private readonly scopes: ScopeRegistry,
     private readonly audit: AuditService,
   ) {
     registry.register(this);
@@ -44,8 +40,7 @@ export class AuthorizationCodeGrantHandler implements GrantHandler {
     checkRedirectUri(code, params.get('redirect_uri'));
     checkCodeVerifier(code, params.get('code_verifier'));
 
-    const user = await this.users.findById(code.userId);
-    if (!user || user.status !== 'active') throw new InvalidGrantError('The user who approved this code can no longer sign in');
+    const user = await this.tokens.activeUser(code.userId);
 
     // The family exists before the code is spent, so a replay that loses the race can revoke it.
     const grant = await this.grants.start(user.id, client.clientId, code.scopes);
@@ -54,9 +49,7 @@ export class AuthorizationCodeGrantHandler implements GrantHandler {
       await this.revokeReplayedFamily(code, await this.codes.grantIdOf(code.id), meta);
       throw new InvalidGrantError(INVALID_CODE);
     }
-    const held = this.scopes.permissionsFor(user.roles);
-    const effective = code.scopes.filter((s) => held.has(s));
-    return this.tokens.issueInto(grant, client, user, effective, meta, 'authorization_code');
+    return this.tokens.issueInto(grant, client, user, code.scopes, meta, 'authorization_code');
   }
 
   /** RFC 6749 §4.1.2 / RFC 9700 §4.5: a code used twice revokes every token issued from it. */

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ScopeRegistry } from '../auth/scope-registry';
 import { AuditService } from '../audit/audit.service';
 import type { Client } from '../clients/client.entity';
-import { UsersService } from '../users/users.service';
 import { CodeFlowTokensService } from './code-flow-tokens.service';
 import { InvalidGrantError, InvalidScopeError } from './errors/oauth.errors';
 import type { Grant } from './grant.entity';
@@ -25,8 +23,6 @@ export class RefreshTokenGrantHandler implements GrantHandler {
     private readonly refreshTokens: RefreshTokensService,
     private readonly grants: GrantsService,
     private readonly tokens: CodeFlowTokensService,
-    private readonly users: UsersService,
-    private readonly scopes: ScopeRegistry,
     private readonly audit: AuditService,
   ) {
     registry.register(this);
@@ -46,17 +42,14 @@ export class RefreshTokenGrantHandler implements GrantHandler {
     if (token.expiresAt.getTime() <= now || grant.expiresAt.getTime() <= now) throw new InvalidGrantError(INVALID_TOKEN);
 
     const requested = narrowedScopes(grant, params.scopes());
-    const user = await this.users.findById(grant.userId);
-    if (!user || user.status !== 'active') throw new InvalidGrantError('The user of this grant can no longer sign in');
+    const user = await this.tokens.activeUser(grant.userId);
 
     // Exactly one of concurrent uses rotates the token; the others are reuse.
     if (!(await this.refreshTokens.rotate(token.id))) {
       await this.reuseDetected(grant, meta);
       throw new InvalidGrantError(INVALID_TOKEN);
     }
-    const held = this.scopes.permissionsFor(user.roles);
-    const effective = requested.filter((s) => held.has(s));
-    return this.tokens.issueInto(grant, client, user, effective, meta, 'refresh_token');
+    return this.tokens.issueInto(grant, client, user, requested, meta, 'refresh_token');
   }
 
   /** RFC 9700 §4.14.2: a rotated-out token came back, so one of its holders is not the client. */

@@ -61,33 +61,43 @@ after(async () => {
   await server?.close();
 });
 
-test('RFC 6749 §4.1 + RFC 7636 + RFC 9207 + RFC 9700 §4.14.2: openid-client and chromium run the whole code flow', async () => {
+/** What a third-party app does first: discovery, then an authorization URL with PKCE and state. */
+async function startAuthorization(scope) {
   // Public client: token endpoint authentication "none" (client_id in the body).
   const config = await client.discovery(new URL(server.issuer), registered.client.clientId, undefined, client.None(), {
     execute: [client.allowInsecureRequests],
     algorithm: 'oauth2',
   });
-  const meta = config.serverMetadata();
-  assert.equal(meta.authorization_endpoint, `${server.issuer}/oauth/authorize`);
-  assert.deepEqual(meta.code_challenge_methods_supported, ['S256']);
-
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
-  const authUrl = client.buildAuthorizationUrl(config, {
+  const url = client.buildAuthorizationUrl(config, {
     redirect_uri: redirectUri,
-    scope: 'read:device write:device',
+    scope,
     code_challenge: await client.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     state,
   });
+  return { config, verifier, state, url };
+}
+
+/** Signs in on the page chromium shows (the sign-in form). */
+async function signIn(page) {
+  assert.equal(new URL(page.url()).pathname, '/login');
+  await page.fill('#email', user.email);
+  await page.fill('#password', PASSWORD);
+}
+
+test('RFC 6749 §4.1 + RFC 7636 + RFC 9207 + RFC 9700 §4.14.2: openid-client and chromium run the whole code flow', async () => {
+  const { config, verifier, state, url: authUrl } = await startAuthorization('read:device write:device');
+  const meta = config.serverMetadata();
+  assert.equal(meta.authorization_endpoint, `${server.issuer}/oauth/authorize`);
+  assert.deepEqual(meta.code_challenge_methods_supported, ['S256']);
 
   const redirected = new Promise((resolve) => (nextCallback = resolve));
   const page = browser.pages()[0] ?? (await browser.newPage());
   await page.goto(authUrl.href);
   // Not signed in: the sign-in page, which returns to the same authorization request.
-  assert.equal(new URL(page.url()).pathname, '/login');
-  await page.fill('#email', user.email);
-  await page.fill('#password', PASSWORD);
+  await signIn(page);
   await Promise.all([page.waitForURL((u) => u.pathname === '/oauth/authorize'), page.click('button[type=submit]')]);
   assert.equal(await page.textContent('[data-testid=client-name]'), 'Interop Dashboard');
   await page.click('button[value=approve]');
@@ -119,26 +129,12 @@ test('RFC 6749 §4.1 + RFC 7636 + RFC 9207 + RFC 9700 §4.14.2: openid-client an
 });
 
 test('a remembered consent after signing in again: the sign-in form leads straight back to the client', async () => {
-  const config = await client.discovery(new URL(server.issuer), registered.client.clientId, undefined, client.None(), {
-    execute: [client.allowInsecureRequests],
-    algorithm: 'oauth2',
-  });
-  const verifier = client.randomPKCECodeVerifier();
-  const state = client.randomState();
-  const authUrl = client.buildAuthorizationUrl(config, {
-    redirect_uri: redirectUri,
-    scope: 'read:device',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-  });
+  const { config, verifier, state, url: authUrl } = await startAuthorization('read:device');
   await browser.clearCookies();
   const redirected = new Promise((resolve) => (nextCallback = resolve));
   const page = browser.pages()[0] ?? (await browser.newPage());
   await page.goto(authUrl.href);
-  assert.equal(new URL(page.url()).pathname, '/login');
-  await page.fill('#email', user.email);
-  await page.fill('#password', PASSWORD);
+  await signIn(page);
   await page.click('button[type=submit]');
   // Sign-in form → 303 /oauth/authorize → 302 to the client: the CSP form-action must allow that chain.
   const callbackUrl = await Promise.race([redirected, new Promise((_, reject) => setTimeout(() => reject(new Error('the browser never reached the callback')), 10_000))]);
