@@ -2,12 +2,16 @@ import type { CliCommand } from './cli-command';
 import { ClientCreateCommand } from './commands/client-create.command';
 import { KeyGenerateCommand } from './commands/key-generate.command';
 import { UserCreateCommand } from './commands/user-create.command';
+import { UserDisableCommand } from './commands/user-disable.command';
 import { UserResetPasswordCommand } from './commands/user-reset-password.command';
+import { UserRevokeAllCommand } from './commands/user-revoke-all.command';
 
 /** Every operator command, in `--help` order. Add new commands here (one line each). */
 export const COMMANDS: readonly CliCommand[] = [
   new UserCreateCommand(),
   new UserResetPasswordCommand(),
+  new UserDisableCommand(),
+  new UserRevokeAllCommand(),
   new KeyGenerateCommand(),
   new ClientCreateCommand(),
 ];

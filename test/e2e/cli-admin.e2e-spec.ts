@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { auditForTarget } from './support/admin.fixture';
+import { createPat } from './support/personal-tokens.fixture';
+import { startTestApp, TestApp } from './support/test-app';
+import { createUser, signIn, signedInUser } from './support/users.fixture';
+
+// The CLI runs in its own process on the suite's database (MySQL when DATABASE_URL names it).
+const mysqlUrl = process.env.DATABASE_URL?.startsWith('mysql://') ? process.env.DATABASE_URL : undefined;
+const sqliteFile = mysqlUrl ? undefined : join(tmpdir(), `gatehouse-cli-admin-${randomUUID()}.sqlite`);
+const databaseUrl = mysqlUrl ?? `sqlite:${sqliteFile}`;
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const tsNode = require.resolve('ts-node/dist/bin.js');
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [tsNode, '--transpile-only', 'src/cli/cli.ts', ...args], {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('operators CLI: user:disable and user:revoke-all', () => {
+  jest.setTimeout(90_000);
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ DATABASE_URL: databaseUrl });
+  });
+  afterAll(async () => {
+    await t.close();
+    if (sqliteFile) for (const f of [sqliteFile, `${sqliteFile}-wal`, `${sqliteFile}-shm`]) rmSync(f, { force: true });
+  });
+
+  it('user:disable ends the session, stops the PAT, prints the result and audits it as the operator', async () => {
+    const u = await signedInUser(t);
+    const pat = await createPat(t, u.cookie);
+    const res = await cli(['user:disable', '--email', u.email]);
+    expect(res).toMatchObject({ code: 0, stdout: `Disabled ${u.email}; ended 1 session\n` });
+    expect((await t.http.get('/devices', { cookie: u.cookie })).status).toBe(401);
+    expect((await t.http.get('/devices', { bearer: pat.token })).status).toBe(401);
+    const [row] = await auditForTarget(t, u.user.id, 'user.disable');
+    expect(row).toMatchObject({ actorType: 'operator', outcome: 'success' });
+
+    const again = await cli(['user:disable', '--email', u.email]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('is already disabled');
+  });
+
+  it('user:disable fails (exit 1) for an unknown user and for the last active admin', async () => {
+    const unknown = await cli(['user:disable', '--email', 'nobody-here@example.test']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No user with email nobody-here@example.test');
+    if (mysqlUrl) return; // "last" is a fact of the whole shared database: covered by admin-last-admin.e2e-spec.ts
+    const admin = await createUser(t, { roles: ['admin'] });
+    const res = await cli(['user:disable', '--email', admin.email]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('is the last active admin and cannot be disabled');
+  });
+
+  it('user:revoke-all ends sessions and PATs but leaves the account usable', async () => {
+    const u = await signedInUser(t);
+    const pat = await createPat(t, u.cookie);
+    const res = await cli(['user:revoke-all', '--email', u.email]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(`Revoked every credential of ${u.email}: 1 session, 1 personal_access_token, 0 oauth_grant`);
+    expect((await t.http.get('/devices', { cookie: u.cookie })).status).toBe(401);
+    expect((await t.http.get('/devices', { bearer: pat.token })).status).toBe(401);
+    await expect(signIn(t, u.email)).resolves.toContain('=');
+    const unknown = await cli(['user:revoke-all', '--email', 'nobody-there@example.test']);
+    expect(unknown.code).toBe(1);
+  });
+});
