@@ -46,6 +46,9 @@ export async function createApp(): Promise<NestFastifyApplication> {
     })
     .addHook('onSend', noStoreForCredentials);
   closeConnectionsWhileDraining(app.getHttpAdapter().getInstance());
+  // No route reads plain text: without this parser a text/plain body is a 415, not a string
+  // that a JSON route then misreads as a 400.
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
