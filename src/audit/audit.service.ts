@@ -107,7 +107,19 @@ export class AuditService {
  * their authorizations, and what administrators did to their account. Resource API activity
  * (devices, api.request) is not listed there.
  */
-export const SECURITY_ACTION_PREFIXES = ['auth.', 'session.', 'pat.', 'token.', 'consent.', 'grant.', 'oauth.', 'admin.user.'] as const;
+export const SECURITY_ACTION_PREFIXES = [
+  'auth.',
+  'session.',
+  'pat.',
+  'token.',
+  'consent.',
+  'authorization.',
+  'refresh.',
+  'code.',
+  'admin.user.',
+  // Operators' CLI changes to the account (user.disable, user.password_reset, …).
+  'user.',
+] as const;
 
 function pageOf(rows: AuditEvent[], limit: number): AuditPage {
   const items = rows.slice(0, limit);
