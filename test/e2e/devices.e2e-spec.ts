@@ -217,6 +217,18 @@ describe('devices: the guarded resource API', () => {
       expect(await countSamples(t, device.id)).toBe(1000);
     });
 
+    it('ingests concurrent batches into the same device, each whole (no overlapping-transaction 500s)', async () => {
+      const { cookie } = await signedInUser(t);
+      const device = await createDevice(t, cookie);
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          t.http.post(`/devices/${device.id}/samples`, { cookie, json: { samples: sampleBatch(300, Date.UTC(2026, 1, 1 + i)) } }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
+      expect(await countSamples(t, device.id)).toBe(8 * 300);
+    });
+
     it('refuses a batch of 1,001 samples with 400 and writes nothing', async () => {
       const { cookie } = await signedInUser(t);
       const device = await createDevice(t, cookie);
