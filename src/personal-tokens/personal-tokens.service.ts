@@ -131,11 +131,21 @@ export class PersonalTokensService {
    * user who is no longer active. No cache, so a revocation takes effect on the next request.
    */
   async authenticate(plaintext: string, ip: string): Promise<ActivePersonalToken | null> {
+    const now = Date.now();
+    const token = await this.findLive(plaintext, now);
+    if (token) await this.touchIfStale(token, ip, now);
+    return token;
+  }
+
+  /**
+   * The same checks as `authenticate` without recording a use (introspection asks about a
+   * token; it does not use it): format and checksum, then one indexed lookup joined with the
+   * user. Null when malformed, unknown, revoked, expired, or the user is not active.
+   */
+  async findLive(plaintext: string, now = Date.now()): Promise<ActivePersonalToken | null> {
     if (!isWellFormed('personalAccessToken', plaintext)) return null;
     const token = await this.findActiveByHash(hashToken(plaintext));
-    const now = Date.now();
     if (!token?.user || token.user.status !== 'active' || isExpired(token, now)) return null;
-    await this.touchIfStale(token, ip, now);
     return token as ActivePersonalToken;
   }
 
