@@ -6,6 +6,7 @@ import { CsrfService } from '../sessions/csrf.service';
 const NAV = [
   { key: 'dashboard', href: '/admin/ui', label: 'Dashboard' },
   { key: 'users', href: '/admin/ui/users', label: 'Users' },
+  { key: 'clients', href: '/admin/ui/clients', label: 'Clients' },
   { key: 'audit', href: '/admin/ui/audit', label: 'Audit log' },
 ] as const;
 export type AdminNavKey = (typeof NAV)[number]['key'];

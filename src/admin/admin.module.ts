@@ -8,6 +8,7 @@ import { SessionsModule } from '../sessions/sessions.module';
 import { User } from '../users/user.entity';
 import { UsersModule } from '../users/users.module';
 import { AdminAuditController } from './admin-audit.controller';
+import { AdminClientsPagesController } from './admin-clients-pages.controller';
 import { AdminCredentialsService } from './admin-credentials.service';
 import { AdminDashboardController } from './admin-dashboard.controller';
 import { AdminDashboardService } from './admin-dashboard.service';
@@ -23,11 +24,12 @@ import { USER_CREDENTIAL_SOURCES, UserCredentialSource } from './credentials/use
 
 /**
  * The operators' module: users, credentials, the audit log and the dashboard, as a JSON API
- * under /admin/* and pages under /admin/ui/*. Every route requires the `admin` scope.
+ * under /admin/* and pages under /admin/ui/* (clients too: their API is the clients module's
+ * /admin/clients, their pages are here). Every route requires the `admin` scope.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([User]), UsersModule, SessionsModule, PersonalTokensModule, GrantsModule, CodeFlowModule, ClientsModule],
-  controllers: [AdminUsersController, AdminAuditController, AdminDashboardController, AdminPagesController, AdminUsersPagesController],
+  controllers: [AdminUsersController, AdminAuditController, AdminDashboardController, AdminPagesController, AdminUsersPagesController, AdminClientsPagesController],
   providers: [
     AdminUsersService,
     AdminCredentialsService,

@@ -9,7 +9,7 @@ import { requestMeta } from '../common/request-meta';
 import { CsrfService } from '../sessions/csrf.service';
 import { actorOf, ClientManagementService } from './client-management.service';
 import { ClientsService } from './clients.service';
-import { ClientFormDto, CsrfOnlyFormDto, RotateSecretFormDto } from './dto/client-form.dto';
+import { ClientFormDto, CsrfOnlyFormDto, redirectUriLines, RotateSecretFormDto } from './dto/client-form.dto';
 
 const PAGE = { schemes: ['cookie'], page: true } as const;
 
@@ -41,12 +41,11 @@ export class AccountClientPagesController {
   @Authenticated(PAGE)
   @Post()
   async create(@CurrentPrincipal() p: Principal, @Body() form: ClientFormDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const redirectUris = (form.redirectUris ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
     try {
       const { client, secret } = await this.manage.create(actorOf(p, requestMeta(req)), p.user!, {
         name: form.name,
         type: form.type,
-        redirectUris,
+        redirectUris: redirectUriLines(form.redirectUris),
         scopes: form.scopes ?? [],
       });
       return this.render(p, reply, { shown: { clientId: client.clientId, name: client.name, secret } });

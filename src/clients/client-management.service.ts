@@ -16,6 +16,14 @@ export interface ClientActor {
   meta?: Partial<RequestMeta>;
 }
 
+/** A client secret that still works, as administrators see it (never the secret). */
+export interface LiveSecretState {
+  hint: string;
+  createdAt: string;
+  /** The end of its grace period after a rotation; null for the current secret. */
+  expiresAt: string | null;
+}
+
 export function actorOf(p: Principal, meta: RequestMeta): ClientActor {
   return { actor: p.actor, credential: p.credential, meta };
 }
@@ -60,8 +68,14 @@ export class ClientManagementService {
     await this.record(by, 'client.delete', client, { name: client.name });
   }
 
-  async view(client: Client): Promise<ClientView> {
+  /** The secrets that still work, newest first: hint and dates only (a current one has no expiry). */
+  async liveSecrets(client: Client): Promise<LiveSecretState[]> {
     const live = client.type === 'confidential' ? await this.secrets.listLive(client.clientId) : [];
+    return live.map((s) => ({ hint: s.hint, createdAt: s.createdAt.toISOString(), expiresAt: s.expiresAt?.toISOString() ?? null }));
+  }
+
+  async view(client: Client): Promise<ClientView> {
+    const live = await this.liveSecrets(client);
     return {
       clientId: client.clientId,
       name: client.name,

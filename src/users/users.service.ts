@@ -1,6 +1,6 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { In, QueryFailedError, Repository } from 'typeorm';
 import { Role } from '../auth/roles';
 import { PasswordHasher } from './password-hasher.service';
 import { User } from './user.entity';
@@ -29,6 +29,11 @@ export class UsersService {
 
   findById(id: string): Promise<User | null> {
     return this.users.findOneBy({ id });
+  }
+
+  /** The users among `ids` that exist (in no particular order). */
+  findByIds(ids: readonly string[]): Promise<User[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.users.findBy({ id: In([...ids]) });
   }
 
   async create(input: NewUser): Promise<User> {

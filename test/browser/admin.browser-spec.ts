@@ -63,4 +63,39 @@ describe('browser: an admin creates a user, disables them, and finds both in the
     const res = await h.t.http.post('/auth/login', { json: { email, password: 'a long enough password' }, origin: h.t.baseUrl });
     expect(res.status).toBe(401);
   });
+  it('registers a client through the form, copies its secret once, and disables it', async () => {
+    await h.context.clearCookies();
+    const admin = await createUser(h.t, { roles: ['admin'], displayName: 'Cleo Clients' });
+    const owner = await createUser(h.t);
+    const { page } = h;
+    await h.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.t.baseUrl });
+
+    await page.goto(h.url('/admin/ui/clients'));
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await Promise.all([page.waitForURL(h.url('/admin/ui/clients')), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Clients');
+
+    await page.getByLabel('Owner email').fill(owner.email);
+    await page.getByLabel('Name', { exact: true }).fill('Browser app');
+    await page.getByLabel('Type').selectOption('confidential');
+    await page.getByLabel(/Redirect URIs/).fill('https://app.example.com/callback');
+    await page.getByLabel(/read:device/).check();
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Register client' }).click()]);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Client “Browser app” registered');
+    const secret = (await page.getByTestId('client-secret').textContent())!.trim();
+    expect(secret.length).toBeGreaterThan(20);
+    await page.getByRole('button', { name: 'Copy' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    await expect(page.evaluate<string>('navigator.clipboard.readText()')).resolves.toBe(secret);
+    await h.screenshot('admin-client-created');
+
+    // The client's page: never the secret again; disabling asks first (accepted above) and comes back with a 303.
+    await Promise.all([page.waitForURL(/\/admin\/ui\/clients\/ghc_/), page.getByRole('link', { name: 'Go to the client' }).click()]);
+    await expect(page.content()).resolves.not.toContain(secret);
+    await expect(page.getByTestId('client-status').textContent()).resolves.toBe('active');
+    await Promise.all([page.waitForURL(/\?done=disabled$/), page.getByRole('button', { name: 'Disable' }).click()]);
+    await expect(page.getByTestId('client-status').textContent()).resolves.toBe('disabled');
+    await h.screenshot('admin-client-disabled');
+  });
 });

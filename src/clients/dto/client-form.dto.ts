@@ -2,7 +2,13 @@ import { Transform } from 'class-transformer';
 import { IsArray, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { CLIENT_TYPES, ClientType } from '../client-types';
 
-const toList = ({ value }: { value: unknown }) => (value === undefined ? undefined : [value].flat());
+/** A form field that may be sent once or repeated (checkboxes) as a list. */
+export const toList = ({ value }: { value: unknown }) => (value === undefined ? undefined : [value].flat());
+
+/** The redirect URIs of a form's textarea: one per line, blank lines ignored. */
+export function redirectUriLines(text: string | undefined): string[] {
+  return (text ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+}
 
 /** The Developer settings registration form (one redirect URI per line, scopes as checkboxes). */
 export class ClientFormDto {
