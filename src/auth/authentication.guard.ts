@@ -75,7 +75,9 @@ export class AuthenticationGuard implements CanActivate {
           if (!user) {
             throw scheme === 'cookie'
               ? new AuthenticationRequiredError('The session is missing, expired or revoked')
-              : new InvalidTokenError();
+              : scheme === 'secret'
+                ? new InvalidTokenError('The client secret is invalid or revoked, or its client is disabled')
+                : new InvalidTokenError();
           }
           return user;
         }

@@ -136,7 +136,9 @@ describe('clients: Developer settings, admin API, the Secret scheme', () => {
       const refused = await ccToken(clientId, clientSecret);
       expect(refused.status).toBe(401);
       expect(refused.body.error).toBe('invalid_client');
-      expect((await t.http.get('/devices', { headers: secretAuth(clientSecret) })).status).toBe(401);
+      const bySecret = await t.http.get('/devices', { headers: secretAuth(clientSecret) });
+      expect(bySecret.status).toBe(401);
+      expect(bySecret.body.message).toBe('The client secret is invalid or revoked, or its client is disabled');
       expect(await t.dataSource.getRepository(AuditEvent).countBy({ action: 'client.disable', targetId: clientId })).toBe(1);
       await t.http.post(`/developer/clients/${clientId}/enable`, { cookie });
       expect((await ccToken(clientId, clientSecret)).status).toBe(200);
