@@ -39,7 +39,7 @@ export class AuditRequestInterceptor implements NestInterceptor {
     const params = req.params as Record<string, string> | undefined;
     const write = (outcome: AuditOutcome, status: number, createdId?: string, error?: string) => {
       const noted = auditContextOf(req);
-      const targetId = createdId ?? params?.id;
+      const targetId = createdId ?? params?.[explicit?.targetParam ?? 'id'];
       return this.audit.recordFor(principal, {
         action,
         outcome,
@@ -51,7 +51,8 @@ export class AuditRequestInterceptor implements NestInterceptor {
 
     return next.handle().pipe(
       mergeMap((body) => {
-        const createdId = (body as { id?: unknown } | undefined)?.id;
+        // A created object names itself with the same key as the route parameter of its target.
+        const createdId = (body as Record<string, unknown> | undefined)?.[explicit?.targetParam ?? 'id'];
         return from(write('success', 200, typeof createdId === 'string' ? createdId : undefined).then(() => body));
       }),
       catchError((err: unknown) => {

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { AuditAction } from '../audit/audit-action.decorator';
 import { Scopes } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
@@ -25,6 +26,7 @@ export class AdminClientsController {
     private readonly users: UsersService,
   ) {}
 
+  @AuditAction('admin.client.list')
   @Scopes(ADMIN_SCOPE)
   @Get()
   @ApiOkResponse({ type: [ClientView] })
@@ -33,6 +35,7 @@ export class AdminClientsController {
     return Promise.all(rows.map((c) => this.manage.view(c)));
   }
 
+  @AuditAction('admin.client.create', 'client', 'clientId')
   @Scopes(ADMIN_SCOPE)
   @Post()
   @ApiCreatedResponse({ type: CreatedClientView })
@@ -44,6 +47,7 @@ export class AdminClientsController {
     return { ...(await this.manage.view(client)), ...(secret ? { clientSecret: secret } : {}) };
   }
 
+  @AuditAction('admin.client.view', 'client', 'clientId')
   @Scopes(ADMIN_SCOPE)
   @Get(':clientId')
   @ApiOkResponse({ type: ClientView })
@@ -52,6 +56,7 @@ export class AdminClientsController {
     return this.manage.view(await this.clients.get(clientId));
   }
 
+  @AuditAction('admin.client.rotate_secret', 'client', 'clientId')
   @Scopes(ADMIN_SCOPE)
   @Post(':clientId/secret')
   @ApiCreatedResponse({ type: ClientSecretView })
@@ -61,6 +66,7 @@ export class AdminClientsController {
     return { clientId, clientSecret: secret, previousSecretsExpireAt: graceEndsAt?.toISOString() ?? null };
   }
 
+  @AuditAction('admin.client.disable', 'client', 'clientId')
   @Scopes(ADMIN_SCOPE)
   @Post(':clientId/disable')
   @HttpCode(200)
@@ -71,6 +77,7 @@ export class AdminClientsController {
     return this.manage.view(client);
   }
 
+  @AuditAction('admin.client.enable', 'client', 'clientId')
   @Scopes(ADMIN_SCOPE)
   @Post(':clientId/enable')
   @HttpCode(200)
@@ -81,6 +88,7 @@ export class AdminClientsController {
     return this.manage.view(client);
   }
 
+  @AuditAction('admin.client.delete', 'client', 'clientId')
   @Scopes(ADMIN_SCOPE)
   @Delete(':clientId')
   @HttpCode(204)

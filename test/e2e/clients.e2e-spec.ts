@@ -262,6 +262,17 @@ describe('clients: Developer settings, admin API, the Secret scheme', () => {
       expect((await t.http.post(`/admin/clients/${id}/disable`, { cookie: admin.cookie })).body.status).toBe('disabled');
       expect((await t.http.delete(`/admin/clients/${id}`, { cookie: admin.cookie })).status).toBe(204);
       expect((await t.http.get(`/admin/clients/${id}`, { cookie: admin.cookie })).status).toBe(404);
+      // Every admin call is itself audited, with the client as its target.
+      const audited = await t.dataSource.getRepository(AuditEvent).findBy({ actorId: admin.user.id, targetId: id });
+      expect(audited.map((e) => `${e.action}:${e.outcome}`).sort()).toEqual(
+        expect.arrayContaining([
+          'admin.client.create:success',
+          'admin.client.rotate_secret:success',
+          'admin.client.disable:success',
+          'admin.client.delete:success',
+          'admin.client.view:denied',
+        ]),
+      );
     });
   });
 });
