@@ -1,43 +1,23 @@
-import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { auditForTarget } from './support/admin.fixture';
+import { cliDatabase, runCli } from './support/cli.fixture';
 import { createPat } from './support/personal-tokens.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser, signIn, signedInUser } from './support/users.fixture';
 
 // The CLI runs in its own process on the suite's database (MySQL when DATABASE_URL names it).
-const mysqlUrl = process.env.DATABASE_URL?.startsWith('mysql://') ? process.env.DATABASE_URL : undefined;
-const sqliteFile = mysqlUrl ? undefined : join(tmpdir(), `gatehouse-cli-admin-${randomUUID()}.sqlite`);
-const databaseUrl = mysqlUrl ?? `sqlite:${sqliteFile}`;
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const tsNode = require.resolve('ts-node/dist/bin.js');
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [tsNode, '--transpile-only', 'src/cli/cli.ts', ...args], {
-      cwd: join(__dirname, '..', '..'),
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const db = cliDatabase('cli-admin');
+const cli = (args: string[]) => runCli(db.url, args);
 
 describe('operators CLI: user:disable and user:revoke-all', () => {
   jest.setTimeout(90_000);
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ DATABASE_URL: databaseUrl });
+    t = await startTestApp({ DATABASE_URL: db.url });
   });
   afterAll(async () => {
     await t.close();
-    if (sqliteFile) for (const f of [sqliteFile, `${sqliteFile}-wal`, `${sqliteFile}-shm`]) rmSync(f, { force: true });
+    db.dispose();
   });
 
   it('user:disable ends the session, stops the PAT, prints the result and audits it as the operator', async () => {
@@ -59,7 +39,7 @@ describe('operators CLI: user:disable and user:revoke-all', () => {
     const unknown = await cli(['user:disable', '--email', 'nobody-here@example.test']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('No user with email nobody-here@example.test');
-    if (mysqlUrl) return; // "last" is a fact of the whole shared database: covered by admin-last-admin.e2e-spec.ts
+    if (db.url.startsWith('mysql://')) return; // "last" is a fact of the whole shared database: covered by admin-last-admin.e2e-spec.ts
     const admin = await createUser(t, { roles: ['admin'] });
     const res = await cli(['user:disable', '--email', admin.email]);
     expect(res.code).toBe(1);

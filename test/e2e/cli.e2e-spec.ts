@@ -1,42 +1,12 @@
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { loadAppConfig } from '../../src/config/app-config';
 import { User } from '../../src/users/user.entity';
+import { CliResult, cliDatabase, runCli } from './support/cli.fixture';
 import { startTestApp, TestApp, uniqueEmail } from './support/test-app';
 
-const ROOT = join(__dirname, '..', '..');
-const TS_NODE = require.resolve('ts-node/dist/bin.js');
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-// The CLI shares the suite's database: the MySQL one when DATABASE_URL names it, else its own SQLite file.
-const mysqlUrl = process.env.DATABASE_URL?.startsWith('mysql://') ? process.env.DATABASE_URL : undefined;
-const sqliteFile = mysqlUrl ? undefined : join(tmpdir(), `gatehouse-cli-${randomUUID()}.sqlite`);
-const databaseUrl = mysqlUrl ?? `sqlite:${sqliteFile}`;
-
-/** Runs the CLI as an operator would (ts-node, transpile only), in its own process. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TS_NODE, '--transpile-only', 'src/cli/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const db = cliDatabase('cli');
+const databaseUrl = db.url;
+const cli = (args: string[], env: Record<string, string> = {}): Promise<CliResult> => runCli(databaseUrl, args, env);
 
 function generatedPassword(stdout: string): string {
   const match = /^Generated password[^:]*: (\S+)$/m.exec(stdout);
@@ -67,7 +37,7 @@ describe('operators CLI (npm run cli)', () => {
 
   afterAll(async () => {
     await t?.close();
-    if (sqliteFile) for (const f of [sqliteFile, `${sqliteFile}-wal`, `${sqliteFile}-shm`]) rmSync(f, { force: true });
+    db.dispose();
   });
 
   describe('user:create', () => {
