@@ -2,10 +2,9 @@ import { BadRequestException } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service';
 import { CLIENT_TYPES, ClientType, GRANT_TYPES, GrantType } from '../../clients/client-types';
 import { ClientsService } from '../../clients/clients.service';
-import { UsersService } from '../../users/users.service';
 import type { CliCommand, CliContext } from '../cli-command';
 import { CliError } from '../cli-error';
-import { requiredEmail, requiredString } from '../cli-flags';
+import { existingUser, requiredEmail, requiredString } from '../cli-flags';
 import { auditOperatorAction } from '../operator-audit';
 
 /** Registers an OAuth client for a user; prints the client id and (confidential) the secret, once. */
@@ -34,8 +33,7 @@ export class ClientCreateCommand implements CliCommand {
     const unknown = grantTypes?.find((g) => !(GRANT_TYPES as readonly string[]).includes(g));
     if (unknown) throw CliError.usage(`Unknown grant type "${unknown}": choose from ${GRANT_TYPES.join(', ')}`);
 
-    const owner = await ctx.get(UsersService).findByEmail(email);
-    if (!owner) throw new CliError(`No user with email ${email}`);
+    const owner = await existingUser(ctx, email);
     let created;
     try {
       created = await ctx.get(ClientsService).register(

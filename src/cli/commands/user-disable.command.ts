@@ -1,9 +1,8 @@
 import { AdminUsersService, LastAdminError } from '../../admin/admin-users.service';
 import { AuditService } from '../../audit/audit.service';
-import { UsersService } from '../../users/users.service';
 import type { CliCommand, CliContext } from '../cli-command';
 import { CliError } from '../cli-error';
-import { requiredEmail } from '../cli-flags';
+import { existingUser, requiredEmail } from '../cli-flags';
 import { auditOperatorAction } from '../operator-audit';
 
 /**
@@ -19,8 +18,7 @@ export class UserDisableCommand implements CliCommand {
 
   async run(ctx: CliContext): Promise<void> {
     const email = requiredEmail(ctx.flags);
-    const user = await ctx.get(UsersService).findByEmail(email);
-    if (!user) throw new CliError(`No user with email ${email}`);
+    const user = await existingUser(ctx, email);
     if (user.status === 'disabled') throw new CliError(`${user.email} is already disabled`);
     try {
       const { sessionsRevoked } = await ctx.get(AdminUsersService).disable(user.id);

@@ -2,8 +2,7 @@ import { AuditService } from '../../audit/audit.service';
 import { SessionsService } from '../../sessions/sessions.service';
 import { UsersService } from '../../users/users.service';
 import type { CliCommand, CliContext } from '../cli-command';
-import { CliError } from '../cli-error';
-import { requiredEmail } from '../cli-flags';
+import { existingUser, requiredEmail } from '../cli-flags';
 import { passwordFromFlags, printGeneratedPassword } from '../cli-password';
 import { auditOperatorAction } from '../operator-audit';
 
@@ -21,8 +20,7 @@ export class UserResetPasswordCommand implements CliCommand {
   async run(ctx: CliContext): Promise<void> {
     const email = requiredEmail(ctx.flags);
     const { password, generated } = passwordFromFlags(ctx.flags);
-    const user = await ctx.get(UsersService).findByEmail(email);
-    if (!user) throw new CliError(`No user with email ${email}`);
+    const user = await existingUser(ctx, email);
 
     await ctx.get(UsersService).setPassword(user.id, password);
     const ended = await ctx.get(SessionsService).revokeAllForUser(user.id);

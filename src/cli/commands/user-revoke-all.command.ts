@@ -1,9 +1,7 @@
 import { AdminUsersService } from '../../admin/admin-users.service';
 import { AuditService } from '../../audit/audit.service';
-import { UsersService } from '../../users/users.service';
 import type { CliCommand, CliContext } from '../cli-command';
-import { CliError } from '../cli-error';
-import { requiredEmail } from '../cli-flags';
+import { existingUser, requiredEmail } from '../cli-flags';
 import { auditOperatorAction } from '../operator-audit';
 
 /** Incident response: ends every session, personal access token and OAuth grant of a user. */
@@ -16,8 +14,7 @@ export class UserRevokeAllCommand implements CliCommand {
 
   async run(ctx: CliContext): Promise<void> {
     const email = requiredEmail(ctx.flags);
-    const user = await ctx.get(UsersService).findByEmail(email);
-    if (!user) throw new CliError(`No user with email ${email}`);
+    const user = await existingUser(ctx, email);
     const revoked = await ctx.get(AdminUsersService).revokeAllCredentials(user.id);
     await auditOperatorAction(ctx.get(AuditService), 'user.revoke_all', { type: 'user', id: user.id }, { revoked });
     const summary = Object.entries(revoked).map(([kind, n]) => `${n} ${kind}`).join(', ');
