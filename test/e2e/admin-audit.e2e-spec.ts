@@ -97,6 +97,7 @@ describe('admin audit log: filter, page, export; users see their own events', ()
       for (const q of [
         'outcome=maybe',
         'from=yesterday',
+        'from=2026-W01',
         'to=2026-13-01T00:00:00Z',
         'from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z',
         "action=x'%20OR%201=1",

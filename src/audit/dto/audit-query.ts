@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsTimestamp } from '../../common/is-timestamp.decorator';
 import { BlankToUndefined } from '../../common/blank-to-undefined';
 import { PageQuery } from '../../common/page.query';
 import type { AuditOutcome } from '../audit-event.entity';
@@ -27,10 +28,10 @@ export class AuditQuery extends PageQuery {
   outcome?: AuditOutcome;
 
   @ApiPropertyOptional({ description: 'ISO 8601; inclusive' })
-  @BlankToUndefined() @IsOptional() @IsISO8601({ strict: true })
+  @BlankToUndefined() @IsOptional() @IsTimestamp()
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601; exclusive' })
-  @BlankToUndefined() @IsOptional() @IsISO8601({ strict: true })
+  @BlankToUndefined() @IsOptional() @IsTimestamp()
   to?: string;
 }

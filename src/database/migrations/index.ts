@@ -2,6 +2,13 @@ import { Foundation1763800000000 } from './1763800000000-foundation';
 import { PersonalTokens1763800001000 } from './1763800001000-personal-tokens';
 import { ClientsAndTokens1763800002000 } from './1763800002000-clients-and-tokens';
 import { AuthorizationCodeFlow1763800003000 } from './1763800003000-authorization-code-flow';
+import { AuditTargetIndex1763800004000 } from './1763800004000-audit-target-index';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
-export const MIGRATIONS = [Foundation1763800000000, PersonalTokens1763800001000, ClientsAndTokens1763800002000, AuthorizationCodeFlow1763800003000];
+export const MIGRATIONS = [
+  Foundation1763800000000,
+  PersonalTokens1763800001000,
+  ClientsAndTokens1763800002000,
+  AuthorizationCodeFlow1763800003000,
+  AuditTargetIndex1763800004000,
+];
