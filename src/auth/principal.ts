@@ -18,6 +18,13 @@ export interface Principal {
   clientId?: string;
   credential: { kind: CredentialKind; id: string };
   scopes: ReadonlySet<string>;
+  /**
+   * When the credential stops working, taken by the strategy from the row it already loaded
+   * (a session's absolute expiry; absent for credentials that never expire).
+   */
+  expiresAt?: Date;
+  /** RFC 8693 §4.1 actor: who acts on the subject's behalf (impersonation tokens), when present. */
+  act?: { sub: string };
 }
 
 export function missingScopes(principal: Principal, required: readonly string[]): string[] {

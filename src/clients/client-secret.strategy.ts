@@ -31,6 +31,7 @@ export class ClientSecretStrategy extends PassportStrategy(Strategy, CLIENT_SECR
     const live = await this.secrets.authenticate(match[1]);
     if (!live || live.client.type !== 'confidential') return null;
     const { client } = live;
-    return this.principals.forUser(client.owner, { kind: 'client_secret', id: live.id }, client.allowedScopes, client.clientId);
+    const principal = this.principals.forUser(client.owner, { kind: 'client_secret', id: live.id }, client.allowedScopes, client.clientId);
+    return { ...principal, expiresAt: live.expiresAt ?? undefined };
   }
 }

@@ -31,9 +31,9 @@ export class OAuthAccessBearerStrategy extends PassportStrategy(Strategy, OAUTH_
     const row = await this.tokens.authenticate(token);
     if (!row) return false;
     const credential = { kind: 'oauth_access' as const, id: row.id };
-    if (row.user) return this.principals.forUser(row.user, credential, row.scopes, row.clientId);
+    if (row.user) return { ...this.principals.forUser(row.user, credential, row.scopes, row.clientId), expiresAt: row.expiresAt };
     // The client as itself: still never more than its owner holds today.
     const held = this.scopes.permissionsFor(row.client.owner.roles);
-    return this.principals.forClient(row.clientId, credential, row.scopes.filter((s) => held.has(s)));
+    return { ...this.principals.forClient(row.clientId, credential, row.scopes.filter((s) => held.has(s))), expiresAt: row.expiresAt };
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ScopeRegistry } from '../auth/scope-registry';
 import { BootstrapAdminService } from './bootstrap-admin.service';
+import { MeController } from './me.controller';
 import { PasswordHasher } from './password-hasher.service';
 import { User } from './user.entity';
 import { USER_SCOPES } from './users.scopes';
@@ -9,6 +10,7 @@ import { UsersService } from './users.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
+  controllers: [MeController],
   providers: [UsersService, PasswordHasher, BootstrapAdminService],
   exports: [UsersService, PasswordHasher],
 })
