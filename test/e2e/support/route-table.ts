@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { RequestMethod, Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
@@ -68,12 +69,19 @@ export function describeRoute(r: DeclaredRoute): string {
 }
 
 /**
- * Every method+path Fastify serves, parsed from `printRoutes({ commonPrefix: false })`: each
- * line is a path segment indented four characters per level, with its methods in brackets.
+ * Every method+path Fastify serves, parsed from `printRoutes({ commonPrefix: false })`.
  * HEAD is left out (Fastify adds it to every GET).
  */
 export function fastifyRoutes(app: NestFastifyApplication): { method: string; path: string }[] {
-  const tree = app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false });
+  return parseRouteTree(app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false }));
+}
+
+/**
+ * Parses Fastify's route tree: each line is a path segment indented four characters per level,
+ * with its methods in brackets. Sibling routes that name the same parameter differently share one
+ * node, which Fastify prints as `/:id|:deviceId`; compare such paths with {@link routeShape}.
+ */
+export function parseRouteTree(tree: string): { method: string; path: string }[] {
   const stack: string[] = [];
   const out: { method: string; path: string }[] = [];
   for (const line of tree.split('\n')) {
@@ -86,4 +94,39 @@ export function fastifyRoutes(app: NestFastifyApplication): { method: string; pa
     for (const method of (m[3] ?? '').split(', ').filter((x) => x && x !== 'HEAD')) out.push({ method, path });
   }
   return out;
+}
+
+/**
+ * A path with every parameter name erased: `/devices/:deviceId/alerts` and Fastify's
+ * `/devices/:id|:deviceId/alerts` are both `/devices/:/alerts`. Parameter names are Nest's
+ * business (audit targets read them), so the route comparison must not depend on them.
+ */
+export function routeShape(path: string): string {
+  return path.replace(/:[^/|]+(?:\|:[^/|]+)*/g, ':');
+}
+
+/** What changed between the snapshot's route lines and the app's, one line per route. */
+export function routeLineChanges(before: string[], after: string[]): string[] {
+  const key = (line: string) => line.split('  ')[0];
+  const old = new Map(before.map((l) => [key(l), l]));
+  const now = new Map(after.map((l) => [key(l), l]));
+  const changes: string[] = [];
+  for (const [k, line] of now) {
+    const was = old.get(k);
+    if (was === undefined) changes.push(`new:     ${line}`);
+    else if (was !== line) changes.push(`changed: ${line}   (was: ${was.slice(k.length).trim()})`);
+  }
+  for (const [k, line] of old) if (!now.has(k)) changes.push(`removed: ${line}`);
+  return changes;
+}
+
+/** The route lines of a stored Jest snapshot (the `"…",` lines of the named entry), or undefined. */
+export function snapshotLines(snapFile: string, name: string): string[] | undefined {
+  if (!fs.existsSync(snapFile)) return undefined;
+  const entries: Record<string, string> = {};
+  // A .snap file is a CommonJS module that assigns template strings to `exports[name]`.
+  new Function('exports', fs.readFileSync(snapFile, 'utf8'))(entries);
+  const entry = entries[name];
+  if (entry === undefined) return undefined;
+  return [...entry.matchAll(/^\s*"(.*)",$/gm)].map((m) => JSON.parse(`"${m[1]}"`) as string);
 }
