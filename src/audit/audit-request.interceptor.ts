@@ -1,21 +1,20 @@
-import { CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpException, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
+import { REDIRECT_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
 import { requestMeta } from '../common/request-meta';
-import { AUDIT_ACTION, AuditActionMeta } from './audit-action.decorator';
 import { auditContextOf } from './audit-context';
 import { AuditOutcome } from './audit-event.entity';
-import { AUDIT_RESOURCE } from './audit-resource.decorator';
 import { AuditService } from './audit.service';
-
-const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+import { auditedRoute } from './audited-route';
 
 /**
  * Audits requests that reached a handler: every request to a handler marked @AuditAction;
  * unsafe requests on resource controllers marked with @AuditResource; and any unsafe request
  * made with a token (so what a PAT does is on record as its user, with the token's id). The
- * row is written before the response is sent.
+ * row is written before the response is sent. Requests the guard refused never get here: the
+ * AuditDenialRecorder records those.
  */
 @Injectable()
 export class AuditRequestInterceptor implements NestInterceptor {
@@ -28,22 +27,17 @@ export class AuditRequestInterceptor implements NestInterceptor {
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
     const principal = req.user;
     if (!principal) return next.handle();
-    const targets = [ctx.getHandler(), ctx.getClass()];
-    const explicit = this.reflector.getAllAndOverride<AuditActionMeta | undefined>(AUDIT_ACTION, targets);
-    const resource = this.reflector.getAllAndOverride<string | undefined>(AUDIT_RESOURCE, targets);
-    const byToken = principal.credential.kind !== 'session';
-    if (!explicit && (SAFE.has(req.method) || (!resource && !byToken))) return next.handle();
+    const route = auditedRoute(this.reflector, ctx, req.method, principal.credential.kind !== 'session');
+    if (!route) return next.handle();
 
-    const action = explicit?.action ?? (resource ? `${resource}.${ctx.getHandler().name}` : 'api.request');
-    const targetType = explicit?.targetType ?? resource;
     const params = req.params as Record<string, string> | undefined;
     const write = (outcome: AuditOutcome, status: number, createdId?: string, error?: string) => {
       const noted = auditContextOf(req);
-      const targetId = createdId ?? params?.[explicit?.targetParam ?? 'id'];
+      const targetId = createdId ?? params?.[route.targetParam];
       return this.audit.recordFor(principal, {
-        action,
+        action: route.action,
         outcome,
-        target: noted.target ?? (targetType && targetId ? { type: targetType, id: targetId } : undefined),
+        target: noted.target ?? (route.targetType && targetId ? { type: route.targetType, id: targetId } : undefined),
         meta: requestMeta(req),
         details: { method: req.method, route: req.routeOptions?.url, status, ...noted.details, ...(error ? { error } : {}) },
       });
@@ -52,8 +46,9 @@ export class AuditRequestInterceptor implements NestInterceptor {
     return next.handle().pipe(
       mergeMap((body) => {
         // A created object names itself with the same key as the route parameter of its target.
-        const createdId = (body as Record<string, unknown> | undefined)?.[explicit?.targetParam ?? 'id'];
-        return from(write('success', 200, typeof createdId === 'string' ? createdId : undefined).then(() => body));
+        const createdId = (body as Record<string, unknown> | undefined)?.[route.targetParam];
+        const status = this.successStatus(ctx, body);
+        return from(write('success', status, typeof createdId === 'string' ? createdId : undefined).then(() => body));
       }),
       catchError((err: unknown) => {
         const status = err instanceof HttpException ? err.getStatus() : 500;
@@ -62,5 +57,15 @@ export class AuditRequestInterceptor implements NestInterceptor {
         return from(write(outcome, status, undefined, error)).pipe(mergeMap(() => throwError(() => err)));
       }),
     );
+  }
+
+  /**
+   * The status the response goes out with: Nest sets @HttpCode (201 for POST) on the reply
+   * before interceptors run, but applies @Redirect() only after them.
+   */
+  private successStatus(ctx: ExecutionContext, body: unknown): number {
+    const redirect = Reflect.getMetadata(REDIRECT_METADATA, ctx.getHandler()) as { statusCode?: number } | undefined;
+    if (redirect) return (body as { statusCode?: number } | undefined)?.statusCode ?? redirect.statusCode ?? HttpStatus.FOUND;
+    return ctx.switchToHttp().getResponse<FastifyReply>().statusCode;
   }
 }

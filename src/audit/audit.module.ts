@@ -5,6 +5,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditRequestInterceptor } from './audit-request.interceptor';
 import { SessionsModule } from '../sessions/sessions.module';
 import { AccountSecurityController } from './account-security.controller';
+import { AuditDenialRecorder } from './audit-denial.recorder';
 import { AuditExportService } from './audit-export.service';
 import { AuditService } from './audit.service';
 
@@ -13,7 +14,7 @@ import { AuditService } from './audit.service';
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEvent]), SessionsModule],
   controllers: [AccountSecurityController],
-  providers: [AuditService, AuditExportService, { provide: APP_INTERCEPTOR, useClass: AuditRequestInterceptor }],
+  providers: [AuditService, AuditExportService, AuditDenialRecorder, { provide: APP_INTERCEPTOR, useClass: AuditRequestInterceptor }],
   exports: [AuditService, AuditExportService],
 })
 export class AuditModule {}

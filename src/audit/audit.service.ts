@@ -19,7 +19,8 @@ export interface AuditRecord {
   action: string;
   outcome: AuditOutcome;
   actor?: { type: ActorType; id: string | null };
-  credential?: { kind: string; id: string };
+  /** The credential presented; `id` is null when it matched none (a refused, unknown token). */
+  credential?: { kind: string; id: string | null };
   target?: { type: string; id: string };
   meta?: Partial<RequestMeta>;
   details?: Record<string, unknown>;

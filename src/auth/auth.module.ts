@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { AuthDenialListeners } from './auth-denial-listeners';
 import { AuthStrategyRegistry } from './auth-strategy-registry';
 import { AuthenticationGuard } from './authentication.guard';
 import { PrincipalFactory } from './principal.factory';
@@ -13,7 +14,7 @@ import { ScopeRegistry } from './scope-registry';
 @Global()
 @Module({
   imports: [PassportModule.register({ session: false })],
-  providers: [ScopeRegistry, AuthStrategyRegistry, PrincipalFactory, { provide: APP_GUARD, useClass: AuthenticationGuard }],
-  exports: [ScopeRegistry, AuthStrategyRegistry, PrincipalFactory, PassportModule],
+  providers: [ScopeRegistry, AuthStrategyRegistry, AuthDenialListeners, PrincipalFactory, { provide: APP_GUARD, useClass: AuthenticationGuard }],
+  exports: [ScopeRegistry, AuthStrategyRegistry, AuthDenialListeners, PrincipalFactory, PassportModule],
 })
 export class AuthModule {}

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, Type } from '@nestjs/common'
 import { Reflector } from '@nestjs/core';
 import { AuthGuard, IAuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
+import { AuthDenialListeners } from './auth-denial-listeners';
 import { AuthStrategyRegistry } from './auth-strategy-registry';
 import {
   AuthenticationRequiredError,
@@ -31,6 +32,7 @@ export class AuthenticationGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly strategies: AuthStrategyRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly denials: AuthDenialListeners,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -56,6 +58,7 @@ export class AuthenticationGuard implements CanActivate {
       if (missing.length > 0) throw new InsufficientScopeError(scopes);
       return true;
     } catch (err) {
+      if (err instanceof AuthError) await this.denials.notify({ ctx, error: err });
       if (auth && !auth.public && auth.page && err instanceof AuthError && err.status === 401 && !isApiClient(req)) {
         throw new LoginRequiredRedirect(req.url);
       }

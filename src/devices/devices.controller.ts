@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkRes
 import { Authenticated, Scopes } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { AuditAction } from '../audit/audit-action.decorator';
 import { AuditResource } from '../audit/audit-resource.decorator';
 import { DevicesService, toDeviceView } from './devices.service';
 import { DeviceScope } from './devices.scopes';
@@ -34,6 +35,7 @@ export class DevicesController {
     return toDeviceView(await this.devices.getVisible(p, id));
   }
 
+  @AuditAction('device.create', 'device')
   @Scopes(DeviceScope.Write)
   @Post()
   @ApiCreatedResponse({ type: DeviceView })
@@ -41,6 +43,7 @@ export class DevicesController {
     return toDeviceView(await this.devices.create(p, dto));
   }
 
+  @AuditAction('device.update', 'device')
   @Scopes(DeviceScope.Write)
   @Patch(':id')
   @ApiOkResponse({ type: DeviceView })
@@ -53,6 +56,7 @@ export class DevicesController {
     return toDeviceView(await this.devices.update(p, id, dto));
   }
 
+  @AuditAction('device.remove', 'device')
   @Scopes(DeviceScope.Write)
   @Delete(':id')
   @HttpCode(204)

@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from 
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { AuditAction } from '../audit/audit-action.decorator';
 import { AuditResource } from '../audit/audit-resource.decorator';
 import { DevicesService } from './devices.service';
 import { DeviceScope } from './devices.scopes';
@@ -39,6 +40,7 @@ export class SamplesController {
     }));
   }
 
+  @AuditAction('device.samples.add', 'device')
   @Authenticated({ scopes: [DeviceScope.Write], schemes: ['bearer', 'cookie', 'secret'] })
   @Post()
   @ApiCreatedResponse({ schema: { properties: { inserted: { type: 'integer' } } } })

@@ -427,7 +427,7 @@ describe('devices: the guarded resource API', () => {
   });
 
   describe('audit', () => {
-    it('records device writes as device.<handler> with their outcome', async () => {
+    it('records device writes as their declared actions with their outcome', async () => {
       const owner = await signedInUser(t);
       const other = await signedInUser(t);
       const device = await createDevice(t, owner.cookie);
@@ -440,7 +440,7 @@ describe('devices: the guarded resource API', () => {
       expect(created).toHaveLength(1);
       expect(created[0]).toMatchObject({ actorType: 'user', actorId: owner.user.id, credentialKind: 'session', outcome: 'success', targetType: 'device' });
       expect((await auditFor('device.update', device.id)).map((r) => r.outcome)).toEqual(['success']);
-      expect((await auditFor('device.add', device.id)).map((r) => r.outcome)).toEqual(['success']);
+      expect((await auditFor('device.samples.add', device.id)).map((r) => r.outcome)).toEqual(['success']);
       const removes = await auditFor('device.remove', device.id);
       expect(removes.map((r) => [r.actorId, r.outcome]).sort()).toEqual(
         [
