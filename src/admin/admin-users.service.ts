@@ -1,9 +1,9 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { Brackets, DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import type { Role } from '../auth/roles';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { keysetPage, mapPage } from '../common/keyset';
 import { escapeLike, LIKE_ESCAPE } from '../common/sql-like';
 import { User, UserStatus } from '../users/user.entity';
 import { hasRoleCondition, NewUser, UsersService } from '../users/users.service';
@@ -52,25 +52,15 @@ export class AdminUsersService {
   ) {}
 
   async search(s: UserSearch, limit: number, cursor?: string): Promise<AdminUserPageView> {
-    const qb = this.users.createQueryBuilder('u').orderBy('u.created_at', 'DESC').addOrderBy('u.id', 'DESC').limit(limit + 1);
+    const qb = this.users.createQueryBuilder('u');
     if (s.q) {
       const like = `%${escapeLike(s.q.trim().toLowerCase())}%`;
       qb.andWhere(`(u.email LIKE :like ${LIKE_ESCAPE} OR LOWER(u.display_name) LIKE :like ${LIKE_ESCAPE})`, { like });
     }
     if (s.status) qb.andWhere('u.status = :status', { status: s.status });
     if (s.role) qb.andWhere(...hasRoleCondition('u', s.role));
-    if (cursor) {
-      const pos = decodeCursor(cursor);
-      const t = new Date(pos.t);
-      qb.andWhere(new Brackets((w) => w.where('u.created_at < :ct', { ct: t }).orWhere('u.created_at = :ct AND u.id < :cid', { ct: t, cid: pos.id })));
-    }
-    const rows = await qb.getMany();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toAdminUserView),
-      nextCursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
-    };
+    const page = await keysetPage(qb, { time: 'u.created_at', id: 'u.id' }, { limit, cursor }, (u) => ({ time: u.createdAt, id: u.id }));
+    return mapPage(page, toAdminUserView);
   }
 
   async get(id: string): Promise<User> {

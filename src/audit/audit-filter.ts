@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
-import { Brackets, SelectQueryBuilder } from 'typeorm';
-import { decodeCursor } from '../common/cursor';
+import { SelectQueryBuilder } from 'typeorm';
+import { keysetOrder } from '../common/keyset';
 import { escapeLike, LIKE_ESCAPE } from '../common/sql-like';
 import type { AuditEvent, AuditOutcome } from './audit-event.entity';
 import type { AuditQuery } from './dto/audit-query';
@@ -33,15 +33,11 @@ export function applyAuditFilter(qb: SelectQueryBuilder<AuditEvent>, f: AuditFil
   if (f.outcome) qb.andWhere('e.outcome = :outcome', { outcome: f.outcome });
   if (f.from) qb.andWhere('e.occurred_at >= :from', { from: f.from });
   if (f.to) qb.andWhere('e.occurred_at < :to', { to: f.to });
-  if (cursor) {
-    const pos = decodeCursor(cursor);
-    const t = new Date(pos.t);
-    qb.andWhere(
-      new Brackets((w) => w.where('e.occurred_at < :ct', { ct: t }).orWhere('e.occurred_at = :ct AND e.id < :cid', { ct: t, cid: pos.id })),
-    );
-  }
-  return qb.orderBy('e.occurred_at', 'DESC').addOrderBy('e.id', 'DESC');
+  return keysetOrder(qb, AUDIT_KEYSET, cursor);
 }
+
+/** Audit pages run newest first by (occurred_at, id). */
+export const AUDIT_KEYSET = { time: 'e.occurred_at', id: 'e.id' };
 
 /** The filter an AuditQuery asks for; a time range that ends before it starts is a 400. */
 export function auditFilterFrom(q: AuditQuery): AuditFilter {

@@ -3,14 +3,11 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import type { RequestMeta } from '../common/request-meta';
-import { encodeCursor } from '../common/cursor';
+import { Page, pageFrom } from '../common/keyset';
 import { ActorType, AuditEvent, AuditOutcome } from './audit-event.entity';
 import { applyAuditFilter, AuditFilter } from './audit-filter';
 
-export interface AuditPage {
-  items: AuditEvent[];
-  nextCursor: string | null;
-}
+export type AuditPage = Page<AuditEvent>;
 
 /** Rows per query when streaming an export: bounded memory whatever the log's size. */
 const EXPORT_BATCH = 500;
@@ -123,10 +120,5 @@ export const SECURITY_ACTION_PREFIXES = [
 ] as const;
 
 function pageOf(rows: AuditEvent[], limit: number): AuditPage {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return {
-    items,
-    nextCursor: rows.length > limit && last ? encodeCursor({ t: last.occurredAt.toISOString(), id: last.id }) : null,
-  };
+  return pageFrom(rows, limit, (e) => ({ time: e.occurredAt, id: e.id }));
 }

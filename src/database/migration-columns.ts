@@ -17,7 +17,13 @@ export const col = {
   hash: (name: string): TableColumnOptions => ({ name, type: 'varchar', length: '64', isNullable: false }),
   text: (name: string, nullable = true): TableColumnOptions => ({ name, type: 'text', isNullable: nullable }),
   time: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'datetime', precision: 3, isNullable: nullable }),
-  double: (name: string): TableColumnOptions => ({ name, type: 'double', isNullable: true }),
+  /** A measurement; nullable unless told (a reading may lack a value). Entity: `type: 'double'`. */
+  double: (name: string, nullable = true): TableColumnOptions => ({ name, type: 'double', isNullable: nullable }),
+  /**
+   * The one boolean style: `boolean` (MySQL/MariaDB store tinyint(1), SQLite a 0/1 integer; the
+   * drivers read back true/false). Entity: `@Column({ type: 'boolean' })`, no transformer.
+   */
+  bool: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'boolean', isNullable: nullable }),
   int: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable: nullable }),
   incrementPk: (name = 'id'): TableColumnOptions => ({
     name,

@@ -5,12 +5,14 @@ import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator
 import type { Principal } from '../auth/principal';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { AuditResource } from '../audit/audit-resource.decorator';
-import { DevicesService, toDeviceView } from './devices.service';
+import { PageQuery } from '../common/page.query';
+import { mapPage } from '../common/keyset';
+import { toDeviceView } from './device.mapper';
+import { DevicesService } from './devices.service';
 import { DeviceScope } from './devices.scopes';
 import { CreateDeviceDto } from './dto/create-device.dto';
 import { DevicePageView } from './dto/device-page.view';
 import { DeviceView } from './dto/device.view';
-import { ListDevicesQuery } from './dto/list-devices.query';
 import { UpdateDeviceDto } from './dto/update-device.dto';
 
 @ApiTags('devices')
@@ -23,8 +25,8 @@ export class DevicesController {
   @Authenticated({ scopes: [DeviceScope.Read], schemes: ['bearer', 'cookie', 'secret'] })
   @Get()
   @ApiOkResponse({ type: DevicePageView })
-  list(@CurrentPrincipal() p: Principal, @Query() q: ListDevicesQuery): Promise<DevicePageView> {
-    return this.devices.listVisible(p, q.limit ?? 50, q.cursor);
+  async list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<DevicePageView> {
+    return mapPage(await this.devices.listVisible(p, q.limit ?? 50, q.cursor), toDeviceView);
   }
 
   @Scopes(DeviceScope.Read)

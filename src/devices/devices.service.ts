@@ -1,29 +1,14 @@
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { Brackets, DataSource, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import type { Principal } from '../auth/principal';
-import { decodeCursor, encodeCursor } from '../common/cursor';
-import { ADMIN_SCOPE } from '../users/users.scopes';
+import { keysetPage, Page } from '../common/keyset';
+import { ownedBy, requireOwnerId, whereOwnedBy } from '../users/row-access';
 import { Device } from './device.entity';
 import { CreateDeviceDto } from './dto/create-device.dto';
-import { DevicePageView } from './dto/device-page.view';
-import { DeviceView } from './dto/device.view';
 import { SampleDto } from './dto/sample.dto';
 import { UpdateDeviceDto } from './dto/update-device.dto';
 import { Sample } from './sample.entity';
-
-export function toDeviceView(d: Device): DeviceView {
-  return {
-    id: d.id,
-    ownerId: d.ownerId,
-    name: d.name,
-    model: d.model,
-    serialNumber: d.serialNumber,
-    location: d.location,
-    createdAt: d.createdAt.toISOString(),
-    updatedAt: d.updatedAt.toISOString(),
-  };
-}
 
 /** Devices belong to a user; a principal sees its user's devices, or all with `admin`. */
 @Injectable()
@@ -34,35 +19,21 @@ export class DevicesService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async listVisible(p: Principal, limit = 50, cursor?: string): Promise<DevicePageView> {
-    const qb = this.devices.createQueryBuilder('d').orderBy('d.created_at', 'DESC').addOrderBy('d.id', 'DESC').limit(limit + 1);
-    if (!isAdmin(p)) qb.where('d.owner_id = :owner', { owner: ownerOf(p) ?? '' });
-    if (cursor) {
-      const pos = decodeCursor(cursor);
-      const t = new Date(pos.t);
-      qb.andWhere(
-        new Brackets((w) => w.where('d.created_at < :t', { t }).orWhere('d.created_at = :t AND d.id < :id', { t, id: pos.id })),
-      );
-    }
-    const rows = await qb.getMany();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toDeviceView),
-      nextCursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
-    };
+  /** The principal's devices (every device for an admin), newest first. */
+  listVisible(p: Principal, limit = 50, cursor?: string): Promise<Page<Device>> {
+    const qb = whereOwnedBy(this.devices.createQueryBuilder('d'), p, 'd.owner_id');
+    return keysetPage(qb, { time: 'd.created_at', id: 'd.id' }, { limit, cursor }, (d) => ({ time: d.createdAt, id: d.id }));
   }
 
   /** Another user's device is reported as missing, never as forbidden. */
   async getVisible(p: Principal, id: string): Promise<Device> {
-    const device = await this.devices.findOneBy(isAdmin(p) ? { id } : { id, ownerId: ownerOf(p) ?? '' });
+    const device = await this.devices.findOneBy({ id, ...ownedBy(p, 'ownerId') });
     if (!device) throw new NotFoundException('Device not found');
     return device;
   }
 
   async create(p: Principal, dto: CreateDeviceDto): Promise<Device> {
-    const ownerId = ownerOf(p);
-    if (!ownerId) throw new ForbiddenException('Devices are owned by users; this credential acts for no user');
+    const ownerId = requireOwnerId(p, 'Devices');
     const now = new Date();
     return this.devices.save(
       this.devices.create({
@@ -124,14 +95,6 @@ export class DevicesService {
     });
     return rows.length;
   }
-}
-
-function isAdmin(p: Principal): boolean {
-  return p.scopes.has(ADMIN_SCOPE);
-}
-
-function ownerOf(p: Principal): string | undefined {
-  return p.user?.id;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -5,6 +5,7 @@ import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator
 import type { Principal } from '../auth/principal';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { AuditResource } from '../audit/audit-resource.decorator';
+import { toSampleView } from './device.mapper';
 import { DevicesService } from './devices.service';
 import { DeviceScope } from './devices.scopes';
 import { CreateSamplesDto } from './dto/create-samples.dto';
@@ -27,17 +28,7 @@ export class SamplesController {
     @Param('id', ParseUUIDPipe) id: string,
     @Query() q: ListSamplesQuery,
   ): Promise<SampleView[]> {
-    const rows = await this.devices.listSamples(p, id, q.from, q.to, q.limit ?? 100);
-    return rows.map((s) => ({
-      recordedAt: s.recordedAt.toISOString(),
-      radon: s.radon,
-      co2: s.co2,
-      voc: s.voc,
-      temperature: s.temperature,
-      humidity: s.humidity,
-      pressure: s.pressure,
-      battery: s.battery,
-    }));
+    return (await this.devices.listSamples(p, id, q.from, q.to, q.limit ?? 100)).map(toSampleView);
   }
 
   @AuditAction('device.samples.add', 'device')
