@@ -1,6 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import handlebars from 'handlebars';
@@ -8,6 +7,8 @@ import { Logger } from 'nestjs-pino';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
+import { ApiValidationPipe } from './common/api-validation.pipe';
+import { registerBodyParsers } from './common/body-parsers';
 import { assignRequestId } from './common/request-id';
 import { closeConnectionsWhileDraining } from './common/drain-on-close';
 import { noStoreForCredentials } from './common/no-store.hook';
@@ -32,7 +33,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
     return503OnClosing: true,
     genReqId: assignRequestId,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true });
+  // bodyParser: false: registerBodyParsers installs the JSON and form parsers (with JSON shape limits).
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, bodyParser: false });
   const config = app.get<AppConfig>(APP_CONFIG);
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
@@ -49,6 +51,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   // No route reads plain text: without this parser a text/plain body is a 415, not a string
   // that a JSON route then misreads as a 400.
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  registerBodyParsers(app.getHttpAdapter().getInstance(), bootConfig.bodyLimitBytes);
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -77,7 +80,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   });
 
   app.useGlobalPipes(
-    new ValidationPipe({
+    new ApiValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
