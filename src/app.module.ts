@@ -5,6 +5,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
+import { BotsModule } from './bots/bots.module';
 import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
@@ -31,6 +32,7 @@ import { UsersModule } from './users/users.module';
     UsersModule,
     SessionsModule,
     PersonalTokensModule,
+    BotsModule,
     DevicesModule,
     ClientsModule,
     GrantsModule,

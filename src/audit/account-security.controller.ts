@@ -51,16 +51,25 @@ export class AccountSecurityController {
 }
 
 function toSecurityEventView(e: AuditEvent, userId: string): SecurityEventView {
-  const by = e.actorId === userId ? 'you' : e.action.startsWith('admin.') ? 'an administrator' : 'someone else';
+  const byAdmin = e.action.startsWith('admin.') || e.action.startsWith('impersonation.');
+  const by = e.actorId === userId ? 'you' : byAdmin ? 'an administrator' : 'someone else';
   return {
     id: e.id,
     occurredAt: e.occurredAt.toISOString(),
     action: e.action,
     outcome: e.outcome,
     by,
+    summary: summaryOf(e),
     // Another person's credential, address and browser are theirs, not the user's to see.
     credentialKind: by === 'you' ? e.credentialKind : null,
     ip: by === 'you' ? e.ip : null,
     userAgent: by === 'you' ? e.userAgent : null,
   };
+}
+
+/** A sentence for events whose action code alone does not say enough to the account holder. */
+function summaryOf(e: AuditEvent): string | null {
+  if (e.action !== 'impersonation.start' || !e.details) return null;
+  const details = JSON.parse(e.details) as { actorName?: string };
+  return `An administrator (${details.actorName ?? 'unknown'}) acted on your account`;
 }

@@ -35,7 +35,15 @@ export class AuditService {
 
   /** Convenience: the actor and credential come from the principal. */
   recordFor(principal: Principal, record: Omit<AuditRecord, 'actor' | 'credential'>): Promise<void> {
-    return this.record({ ...record, actor: principal.actor, credential: principal.credential });
+    const { kind, id, createdBy } = principal.credential;
+    // Who else is behind the request: the acting admin of an impersonation (RFC 8693 §4.1 `act`),
+    // the person who made a bot's token.
+    const behind = {
+      ...(principal.act ? { act: principal.act } : {}),
+      ...(createdBy ? { credentialCreatedBy: createdBy } : {}),
+    };
+    const details = Object.keys(behind).length > 0 ? { ...record.details, ...behind } : record.details;
+    return this.record({ ...record, details, actor: principal.actor, credential: { kind, id } });
   }
 
   async record(r: AuditRecord): Promise<void> {
@@ -117,6 +125,8 @@ export const SECURITY_ACTION_PREFIXES = [
   'admin.user.',
   // Operators' CLI changes to the account (user.disable, user.password_reset, …).
   'user.',
+  // An administrator acting on the account through an impersonation token.
+  'impersonation.',
 ] as const;
 
 function pageOf(rows: AuditEvent[], limit: number): AuditPage {

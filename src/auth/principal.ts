@@ -1,5 +1,5 @@
 /** How the caller proved who they are. */
-export type CredentialKind = 'session' | 'pat' | 'oauth_access' | 'client_secret';
+export type CredentialKind = 'session' | 'pat' | 'oauth_access' | 'client_secret' | 'bot_token' | 'impersonation';
 
 /** The auth schemes a route can accept. `cookie` is the browser session. */
 export type AuthScheme = 'bearer' | 'cookie' | 'secret';
@@ -16,7 +16,8 @@ export interface Principal {
   user?: { id: string; email: string; displayName: string; roles: readonly string[] };
   /** The OAuth client involved, when there is one. */
   clientId?: string;
-  credential: { kind: CredentialKind; id: string };
+  /** `createdBy`: the person who made the credential when they are not the actor (a bot's token). */
+  credential: { kind: CredentialKind; id: string; createdBy?: string };
   scopes: ReadonlySet<string>;
   /**
    * When the credential stops working, taken by the strategy from the row it already loaded

@@ -16,6 +16,8 @@ export const TOKEN_PREFIX = {
   refreshToken: 'ghrt',
   clientSecret: 'ghcs',
   authorizationCode: 'ghac',
+  botToken: 'ghbot',
+  impersonationToken: 'ghimp',
 } as const;
 export type TokenKind = keyof typeof TOKEN_PREFIX;
 

@@ -55,6 +55,14 @@ export interface AppConfig {
     maxExpiryDays: number;
     allowNeverExpires: boolean;
   };
+  /** Bot (impersonated) access tokens: the PAT settings' shape, configured separately. */
+  botTokens: {
+    defaultExpiryDays: number;
+    maxExpiryDays: number;
+    allowNeverExpires: boolean;
+  };
+  /** RFC 8693 impersonation tokens: lifetime in seconds (at most 3600). */
+  impersonation: { ttlSeconds: number };
   bootstrapAdmin?: { email: string; password: string };
 }
 
@@ -87,6 +95,9 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
   }
   if ((env.PAT_DEFAULT_EXPIRY_DAYS ?? 90) > (env.PAT_MAX_EXPIRY_DAYS ?? 366)) {
     problems.push('  - PAT_DEFAULT_EXPIRY_DAYS must not exceed PAT_MAX_EXPIRY_DAYS');
+  }
+  if ((env.BOT_TOKEN_DEFAULT_EXPIRY_DAYS ?? 90) > (env.BOT_TOKEN_MAX_EXPIRY_DAYS ?? 366)) {
+    problems.push('  - BOT_TOKEN_DEFAULT_EXPIRY_DAYS must not exceed BOT_TOKEN_MAX_EXPIRY_DAYS');
   }
   if (problems.length > 0) {
     throw new ConfigValidationError(`Invalid configuration:\n${problems.join('\n')}`);
@@ -148,6 +159,12 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       maxExpiryDays: env.PAT_MAX_EXPIRY_DAYS ?? 366,
       allowNeverExpires: env.PAT_ALLOW_NEVER_EXPIRES ?? false,
     },
+    botTokens: {
+      defaultExpiryDays: env.BOT_TOKEN_DEFAULT_EXPIRY_DAYS ?? 90,
+      maxExpiryDays: env.BOT_TOKEN_MAX_EXPIRY_DAYS ?? 366,
+      allowNeverExpires: env.BOT_TOKEN_ALLOW_NEVER_EXPIRES ?? false,
+    },
+    impersonation: { ttlSeconds: (env.IMPERSONATION_TOKEN_TTL_MINUTES ?? 15) * 60 },
     bootstrapAdmin:
       env.BOOTSTRAP_ADMIN_EMAIL && env.BOOTSTRAP_ADMIN_PASSWORD
         ? { email: env.BOOTSTRAP_ADMIN_EMAIL, password: env.BOOTSTRAP_ADMIN_PASSWORD }

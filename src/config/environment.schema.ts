@@ -146,4 +146,18 @@ export class EnvironmentVariables {
 
   @IsOptional() @Transform(toBool) @IsBoolean()
   PAT_ALLOW_NEVER_EXPIRES?: boolean;
+
+  /** Bot tokens: the same shape as the PAT settings, configured separately. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  BOT_TOKEN_DEFAULT_EXPIRY_DAYS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  BOT_TOKEN_MAX_EXPIRY_DAYS?: number;
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  BOT_TOKEN_ALLOW_NEVER_EXPIRES?: boolean;
+
+  /** Impersonation (token exchange) token lifetime; capped at 60 minutes. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(60)
+  IMPERSONATION_TOKEN_TTL_MINUTES?: number;
 }

@@ -7,6 +7,10 @@ export interface ActiveTokenInfo {
   clientId?: string;
   /** The user behind the token, if any (becomes `sub`). */
   userId?: string;
+  /** The kind of that user (`person` or `bot`), reported as `user_kind`. */
+  userKind?: 'person' | 'bot';
+  /** RFC 8693 §4.1: who acts for the user (impersonation tokens). */
+  act?: { sub: string };
   scopes: readonly string[];
   issuedAt: Date;
   expiresAt: Date | null;

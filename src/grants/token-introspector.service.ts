@@ -26,6 +26,8 @@ export class TokenIntrospector {
       scope: info.scopes.join(' '),
       ...(info.clientId ? { client_id: info.clientId } : {}),
       ...(info.userId ? { sub: info.userId } : {}),
+      ...(info.userKind ? { user_kind: info.userKind } : {}),
+      ...(info.act ? { act: info.act } : {}),
       ...(info.expiresAt ? { exp: Math.floor(info.expiresAt.getTime() / 1000) } : {}),
       iat: Math.floor(info.issuedAt.getTime() / 1000),
       token_type: info.tokenType,

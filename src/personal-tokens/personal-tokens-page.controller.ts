@@ -5,7 +5,7 @@ import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { requestMeta } from '../common/request-meta';
-import { CreatePersonalTokenFormDto } from './dto/create-personal-token-form.dto';
+import { CreatePersonalTokenFormDto, fromTokenForm } from './dto/create-personal-token-form.dto';
 import { PersonalTokensPage } from './personal-tokens.page';
 import { PersonalTokensService } from './personal-tokens.service';
 
@@ -24,12 +24,7 @@ export class PersonalTokensPageController {
   @Authenticated(PAGE)
   @Post('new')
   async create(@CurrentPrincipal() p: Principal, @Body() form: CreatePersonalTokenFormDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const expiry = form.expiresInDays;
-    const input = {
-      name: form.name ?? '',
-      scopes: form.scopes ?? [],
-      expiresInDays: expiry === 'never' ? null : expiry === undefined ? undefined : Number(expiry),
-    };
+    const input = fromTokenForm(form);
     try {
       const { token, plaintext } = await this.tokens.createFor(p, input, requestMeta(req));
       return await this.page.render(reply, p, { created: { name: token.name, token: plaintext } }, 201);

@@ -1,6 +1,7 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, LessThan, Or, Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
+import { checkChosenScopes, expiryFrom, isExpiredAt, recordUse } from '../auth/minted-token-rules';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { ScopeRegistry } from '../auth/scope-registry';
@@ -11,9 +12,6 @@ import type { User } from '../users/user.entity';
 import type { PersonalTokenView } from './dto/personal-token.view';
 import { PersonalToken } from './personal-token.entity';
 
-/** last_used_at / last_used_ip are written at most this often per token, not on every request. */
-const TOUCH_INTERVAL_MS = 60_000;
-const DAY_MS = 86_400_000;
 
 export interface NewPersonalToken {
   name: string;
@@ -39,7 +37,7 @@ export function toPersonalTokenView(t: PersonalToken, now = Date.now()): Persona
 }
 
 function isExpired(t: PersonalToken, now: number): boolean {
-  return t.expiresAt !== null && t.expiresAt.getTime() <= now;
+  return isExpiredAt(t.expiresAt, now);
 }
 
 @Injectable()
@@ -71,7 +69,7 @@ export class PersonalTokensService {
         hint: redactToken(plaintext),
         scopes,
         createdAt: now,
-        expiresAt: this.expiryFrom(now, input.expiresInDays),
+        expiresAt: expiryFrom(now, input.expiresInDays, this.config.personalTokens),
         lastUsedAt: null,
         lastUsedIp: null,
         revokedAt: null,
@@ -133,7 +131,7 @@ export class PersonalTokensService {
   async authenticate(plaintext: string, ip: string): Promise<ActivePersonalToken | null> {
     const now = Date.now();
     const token = await this.findLive(plaintext, now);
-    if (token) await this.touchIfStale(token, ip, now);
+    if (token) await recordUse(this.tokens, token, ip, now);
     return token;
   }
 
@@ -165,37 +163,7 @@ export class PersonalTokensService {
       .getOne();
   }
 
-  private async touchIfStale(token: PersonalToken, ip: string, now: number): Promise<void> {
-    if (token.lastUsedAt && now - token.lastUsedAt.getTime() < TOUCH_INTERVAL_MS) return;
-    const stale = new Date(now - TOUCH_INTERVAL_MS);
-    // Conditional, so concurrent requests in the same minute write once between them.
-    await this.tokens.update(
-      { id: token.id, lastUsedAt: Or(IsNull(), LessThan(stale)) },
-      { lastUsedAt: new Date(now), lastUsedIp: ip.slice(0, 64) },
-    );
-  }
-
   private checkScopes(requested: readonly string[], roles: readonly string[]): string[] {
-    const scopes = [...new Set(requested)];
-    if (scopes.length === 0) throw new BadRequestException('Choose at least one scope');
-    const unknown = this.scopes.unknown(scopes);
-    if (unknown.length > 0) throw new BadRequestException(`Unknown scope: ${unknown.join(' ')}`);
-    const held = this.scopes.permissionsFor(roles);
-    const lacking = scopes.filter((s) => !held.has(s));
-    if (lacking.length > 0) throw new BadRequestException(`You do not hold the scope: ${lacking.join(' ')}`);
-    return scopes.sort();
-  }
-
-  private expiryFrom(now: Date, expiresInDays: number | null | undefined): Date | null {
-    const { defaultExpiryDays, maxExpiryDays, allowNeverExpires } = this.config.personalTokens;
-    if (expiresInDays === null) {
-      if (!allowNeverExpires) throw new BadRequestException(`Tokens must expire: choose 1 to ${maxExpiryDays} days`);
-      return null;
-    }
-    const days = expiresInDays ?? defaultExpiryDays;
-    if (!Number.isInteger(days) || days < 1 || days > maxExpiryDays) {
-      throw new BadRequestException(`expiresInDays must be a whole number from 1 to ${maxExpiryDays}`);
-    }
-    return new Date(now.getTime() + days * DAY_MS);
+    return checkChosenScopes(this.scopes, requested, this.scopes.permissionsFor(roles), 'You do not hold the scope');
   }
 }

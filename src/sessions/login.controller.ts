@@ -64,7 +64,8 @@ export class LoginController {
 
     const user = await this.users.findByEmail(email);
     const ok = user ? await this.hasher.verify(body.password, user.passwordHash) : await this.hasher.verifyAgainstDummy(body.password);
-    if (!user || !ok || user.status !== 'active') {
+    // Bots never sign in, even if someone gave one a password.
+    if (!user || !ok || user.status !== 'active' || user.kind !== 'person') {
       this.throttle.recordFailure(meta.ip, email);
       await this.audit.record({
         action: 'auth.login',

@@ -1,6 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type UserStatus = 'active' | 'disabled';
+/** `bot`: an integration's identity (bots module); it has no password and never signs in. */
+export type UserKind = 'person' | 'bot';
 
 const rolesTransformer = {
   to: (roles: string[]) => roles.join(','),
@@ -24,6 +26,9 @@ export class User {
 
   @Column({ type: 'varchar', length: 16 })
   status: UserStatus;
+
+  @Column({ type: 'varchar', length: 16, default: 'person' })
+  kind: UserKind;
 
   @Column({ type: 'varchar', length: 255, transformer: rolesTransformer })
   roles: string[];

@@ -1,5 +1,6 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { In, QueryFailedError, Repository } from 'typeorm';
 import { Role } from '../auth/roles';
 import { PasswordHasher } from './password-hasher.service';
@@ -11,6 +12,17 @@ export interface NewUser {
   password: string;
   roles: Role[];
 }
+
+export interface NewBotUser {
+  displayName: string;
+  roles: Role[];
+}
+
+/**
+ * What a bot has instead of a password hash: not in the scrypt format, so no password ever
+ * verifies against it (and sign-in refuses bots before that anyway).
+ */
+const NO_PASSWORD = '!bot';
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -43,6 +55,7 @@ export class UsersService {
       displayName: input.displayName.trim(),
       passwordHash: await this.hasher.hash(input.password),
       status: 'active',
+      kind: 'person',
       roles: input.roles,
       createdAt: now,
       updatedAt: now,
@@ -55,6 +68,37 @@ export class UsersService {
       }
       throw err;
     }
+  }
+
+  /**
+   * A bot user (kind `bot`): no password, an address under the reserved `.invalid` TLD
+   * (RFC 2606) that no mail reaches and no person can hold. The bots module keeps the rest.
+   */
+  async createBot(input: NewBotUser): Promise<User> {
+    const now = new Date();
+    return this.users.save(
+      this.users.create({
+        email: `bot-${randomUUID()}@bots.invalid`,
+        displayName: input.displayName.trim(),
+        passwordHash: NO_PASSWORD,
+        status: 'active',
+        kind: 'bot',
+        roles: input.roles,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+  }
+
+  /** Sets a bot's roles (people's roles change through the admin module's guarded path). */
+  async setBotRoles(botId: string, roles: Role[]): Promise<void> {
+    await this.users.update({ id: botId, kind: 'bot' }, { roles, updatedAt: new Date() });
+  }
+
+  /** Deletes a bot user; its rows in other tables go with it (foreign keys cascade). */
+  async deleteBot(botId: string): Promise<boolean> {
+    const res = await this.users.delete({ id: botId, kind: 'bot' });
+    return (res.affected ?? 0) > 0;
   }
 
   async setPassword(userId: string, password: string): Promise<void> {
@@ -70,6 +114,8 @@ export class UsersService {
     return this.users
       .createQueryBuilder('u')
       .where('u.status = :status', { status: 'active' })
+      // A bot holding `admin` cannot sign in to administer anything.
+      .andWhere("u.kind = 'person'")
       .andWhere(...hasRoleCondition('u', 'admin'))
       .getExists();
   }

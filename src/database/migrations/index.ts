@@ -3,6 +3,8 @@ import { PersonalTokens1763800001000 } from './1763800001000-personal-tokens';
 import { ClientsAndTokens1763800002000 } from './1763800002000-clients-and-tokens';
 import { AuthorizationCodeFlow1763800003000 } from './1763800003000-authorization-code-flow';
 import { AuditTargetIndex1763800004000 } from './1763800004000-audit-target-index';
+import { Bots1764000700000 } from './1764000700000-bots';
+import { ImpersonationTokens1764000701000 } from './1764000701000-impersonation-tokens';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -11,4 +13,6 @@ export const MIGRATIONS = [
   ClientsAndTokens1763800002000,
   AuthorizationCodeFlow1763800003000,
   AuditTargetIndex1763800004000,
+  Bots1764000700000,
+  ImpersonationTokens1764000701000,
 ];

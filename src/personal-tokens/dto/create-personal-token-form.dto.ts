@@ -29,3 +29,13 @@ export class CreatePersonalTokenFormDto {
   @IsString()
   _csrf?: string;
 }
+
+/** The form's fields as the token services take them (`never` → null, no choice → the default). */
+export function fromTokenForm(form: CreatePersonalTokenFormDto): { name: string; scopes: string[]; expiresInDays: number | null | undefined } {
+  const expiry = form.expiresInDays;
+  return {
+    name: form.name ?? '',
+    scopes: form.scopes ?? [],
+    expiresInDays: expiry === 'never' ? null : expiry === undefined ? undefined : Number(expiry),
+  };
+}

@@ -1,0 +1,26 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ADMIN_API } from '../admin/admin-access';
+import { AuditAction } from '../audit/audit-action.decorator';
+import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { BotsService, toBotView } from './bots.service';
+import { BotView } from './dto/bot.view';
+
+/**
+ * Administrators' view of every bot, with `unmanaged` ones (no active manager) flagged. Admins
+ * manage any bot through the /account/bots/:id routes (their `admin` scope passes the
+ * manager check), which is also how they assign a manager to an unmanaged bot.
+ */
+@ApiTags('admin')
+@Controller('admin/bots')
+export class AdminBotsController {
+  constructor(private readonly bots: BotsService) {}
+
+  @Authenticated(ADMIN_API)
+  @AuditAction('admin.bot.list')
+  @Get()
+  @ApiOkResponse({ type: [BotView] })
+  async list(): Promise<BotView[]> {
+    return (await this.bots.listAll()).map(toBotView);
+  }
+}

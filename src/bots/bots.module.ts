@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ScopeRegistry } from '../auth/scope-registry';
+import { GrantsModule } from '../grants/grants.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { UsersModule } from '../users/users.module';
+import { AccountBotsPagesController } from './account-bots-pages.controller';
+import { AccountBotsController } from './account-bots.controller';
+import { AdminBotsController } from './admin-bots.controller';
+import { BotManager } from './bot-manager.entity';
+import { BotToken } from './bot-token.entity';
+import { BotTokenStrategy } from './bot-token.strategy';
+import { BotTokenType } from './bot-token.type';
+import { BotTokensService } from './bot-tokens.service';
+import { Bot } from './bot.entity';
+import { BotsPage } from './bots.page';
+import { BOT_SCOPES } from './bots.scopes';
+import { BotsService } from './bots.service';
+
+/**
+ * Bot users and their (impersonated) access tokens: the `manage:bots` permission, the
+ * `bot-bearer` strategy (`ghbot_`), the bot token's entry in OAuthTokenTypeRegistry
+ * (introspection), the Account → Bots pages and API, and the admin list. A bot's user row is
+ * written only through UsersService.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Bot, BotManager, BotToken]), UsersModule, SessionsModule, GrantsModule],
+  controllers: [AccountBotsController, AccountBotsPagesController, AdminBotsController],
+  providers: [BotsService, BotTokensService, BotTokenStrategy, BotTokenType, BotsPage],
+  exports: [BotsService, BotTokensService],
+})
+export class BotsModule {
+  constructor(scopes: ScopeRegistry) {
+    scopes.register(BOT_SCOPES);
+  }
+}

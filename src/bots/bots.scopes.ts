@@ -1,0 +1,8 @@
+import type { ScopeDefinition } from '../auth/scope-registry';
+
+/** Create bots and manage the bots one is a manager of. Held by `admin` and `user`, not `viewer`. */
+export const MANAGE_BOTS_SCOPE = 'manage:bots';
+
+export const BOT_SCOPES: ScopeDefinition[] = [
+  { name: MANAGE_BOTS_SCOPE, description: 'Create bot users and manage their tokens', grantedTo: ['admin', 'user'] },
+];
