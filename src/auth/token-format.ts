@@ -1,4 +1,4 @@
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -41,6 +41,23 @@ function checksum(random: string): string {
 export function generateToken(kind: TokenKind): string {
   let random = '';
   for (let i = 0; i < RANDOM_LENGTH; i++) random += ALPHABET[randomInt(62)];
+  return `${TOKEN_PREFIX[kind]}_${random}${checksum(random)}`;
+}
+
+/**
+ * A token of the usual format whose random part is HMAC-SHA512(key, label, input) instead of the
+ * CSPRNG: only a holder of `key` and `input` can compute it, and it is the same every time.
+ * Base62 by rejection sampling (bytes ≥ 248 are skipped), so every character is uniform.
+ */
+export function deriveToken(kind: TokenKind, key: Uint8Array, label: string, input: string): string {
+  let random = '';
+  for (let block = 0; random.length < RANDOM_LENGTH; block++) {
+    const bytes = createHmac('sha512', key).update(`${label}\0${block}\0${input}`).digest();
+    for (const b of bytes) {
+      if (b >= 248 || random.length === RANDOM_LENGTH) continue;
+      random += ALPHABET[b % 62];
+    }
+  }
   return `${TOKEN_PREFIX[kind]}_${random}${checksum(random)}`;
 }
 

@@ -48,6 +48,8 @@ export interface AppConfig {
     codeTtlMs: number;
     refreshAbsoluteMs: number;
     refreshIdleMs: number;
+    /** A rotated-out refresh token answers with its successor for this long (0 = strict). */
+    refreshReuseGraceMs: number;
     pkceRequiredForConfidential: boolean;
   };
   personalTokens: {
@@ -152,6 +154,7 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       codeTtlMs: (env.AUTHORIZATION_CODE_TTL_SECONDS ?? 60) * 1000,
       refreshAbsoluteMs: (env.REFRESH_TOKEN_ABSOLUTE_DAYS ?? 30) * 86_400_000,
       refreshIdleMs: (env.REFRESH_TOKEN_IDLE_DAYS ?? 14) * 86_400_000,
+      refreshReuseGraceMs: (env.REFRESH_TOKEN_REUSE_GRACE_SECONDS ?? 30) * 1000,
       pkceRequiredForConfidential: env.PKCE_REQUIRED_FOR_CONFIDENTIAL ?? true,
     },
     personalTokens: {

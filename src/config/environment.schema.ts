@@ -133,6 +133,13 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   REFRESH_TOKEN_IDLE_DAYS?: number;
 
+  /**
+   * How long a rotated-out refresh token still answers with its one successor (a retry or a
+   * parallel refresh), instead of counting as reuse. 0 = strict: any second use revokes the family.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(300)
+  REFRESH_TOKEN_REUSE_GRACE_SECONDS?: number;
+
   /** PKCE is always required for public clients; this relaxes it for confidential ones only. */
   @IsOptional() @Transform(toBool) @IsBoolean()
   PKCE_REQUIRED_FOR_CONFIDENTIAL?: boolean;

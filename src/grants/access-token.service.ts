@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull, MoreThan, Repository } from 'typeorm';
 import { generateToken, hashToken, isWellFormed } from '../auth/token-format';
 import type { Client } from '../clients/client.entity';
@@ -49,6 +50,40 @@ export class AccessTokenService {
       }),
     );
     return { token, row, expiresIn };
+  }
+
+  /**
+   * Issues the access token whose plaintext the caller derived (graceful refresh rotation), or
+   * finds it when a concurrent request already did: insert-or-ignore on the unique hash, then
+   * one lookup, so every caller gets the one row. Returns null if that row is no longer live.
+   */
+  async issueOrFind(input: IssueAccessToken, token: string): Promise<{ row: AccessToken; expiresIn: number } | null> {
+    const now = new Date();
+    const tokenHash = hashToken(token);
+    await this.tokens
+      .createQueryBuilder()
+      .insert()
+      .into(AccessToken)
+      .values({
+        id: randomUUID(),
+        tokenHash,
+        clientId: input.client.clientId,
+        userId: input.user?.id ?? null,
+        grantId: input.grantId ?? null,
+        scopes: [...input.scopes],
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + this.ttlSeconds * 1000),
+        revokedAt: null,
+      })
+      .orIgnore()
+      .execute();
+    return this.findLiveInGrant(tokenHash, input.grantId ?? null);
+  }
+
+  /** The live token with this hash in this family (or with no family), with seconds left. */
+  async findLiveInGrant(tokenHash: string, grantId: string | null): Promise<{ row: AccessToken; expiresIn: number } | null> {
+    const row = await this.tokens.findOneBy({ tokenHash, grantId: grantId ?? IsNull(), revokedAt: IsNull(), expiresAt: MoreThan(new Date()) });
+    return row ? { row, expiresIn: Math.max(1, Math.ceil((row.expiresAt.getTime() - Date.now()) / 1000)) } : null;
   }
 
   /**

@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { ScopeRegistry } from '../auth/scope-registry';
+import { hashToken } from '../auth/token-format';
 import { AuditService } from '../audit/audit.service';
 import type { Client } from '../clients/client.entity';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
+import type { AccessToken } from './access-token.entity';
 import { AccessTokenService } from './access-token.service';
 import { InvalidGrantError } from './errors/oauth.errors';
 import type { GrantRequestMeta, TokenResponse } from './grant-handler';
 import type { Grant } from './grant.entity';
 import { GrantsService } from './grants.service';
+import type { RefreshSuccessor } from './refresh-successors.service';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { formatScopes } from './scope-list';
 
@@ -54,20 +57,67 @@ export class CodeFlowTokensService {
     // end with the rest of the family: no token issued into a revoked family stays live.
     if (await this.grants.isRevoked(grant.id)) await this.grants.endTokensOf(grant.id);
 
-    await this.audit.record({
+    await this.recordIssue(grant, client, user.id, meta, grantType, access.row, refresh !== undefined);
+    return tokenResponse(access.token, access.expiresIn, scopes, refresh);
+  }
+
+  /**
+   * Graceful rotation: writes the one successor derived from the presented refresh token (its
+   * access token and, for clients allowed one, its refresh token). Concurrent callers with the
+   * same token write the same rows, so all of them end up with the one successor; the rows'
+   * stored scopes and expiry win over this caller's. Null when the successor is no longer live.
+   * Call `announceSuccessor` once the presented token has been rotated out.
+   */
+  async issueSuccessor(grant: Grant, client: Client, user: User, granted: readonly string[], successor: RefreshSuccessor): Promise<TokenResponse | null> {
+    const held = this.scopeRegistry.permissionsFor(user.roles);
+    const scopes = granted.filter((s) => held.has(s));
+    const withRefresh = client.grantTypes.includes('refresh_token');
+    const access = await this.accessTokens.issueOrFind({ client, user, scopes, grantId: grant.id }, successor.accessToken);
+    if (withRefresh) await this.refreshTokens.issueOrKeep(grant, successor.refreshToken);
+    // As in issueInto: nothing issued into a family revoked meanwhile stays live.
+    if (await this.grants.isRevoked(grant.id)) await this.grants.endTokensOf(grant.id);
+    if (!access) return null;
+    return tokenResponse(successor.accessToken, access.expiresIn, access.row.scopes, withRefresh ? successor.refreshToken : undefined);
+  }
+
+  /** The audit record of a successful rotation (only the request that rotated the token writes it). */
+  async announceSuccessor(grant: Grant, client: Client, userId: string, successor: RefreshSuccessor, meta: GrantRequestMeta): Promise<void> {
+    const access = await this.accessTokens.findLiveInGrant(hashToken(successor.accessToken), grant.id);
+    if (access) await this.recordIssue(grant, client, userId, meta, 'refresh_token', access.row, client.grantTypes.includes('refresh_token'));
+  }
+
+  /**
+   * A rotated-out token presented again within the grace window: the successor it was rotated
+   * into, if that is still live and unused (any of `candidates`, one per configured key).
+   * Null otherwise, which the caller treats as reuse.
+   */
+  async replaySuccessor(grant: Grant, candidates: readonly RefreshSuccessor[]): Promise<TokenResponse | null> {
+    const live = await this.refreshTokens.findLiveInFamily(candidates.map((c) => c.refreshToken), grant.id);
+    const successor = live && candidates.find((c) => hashToken(c.refreshToken) === live.tokenHash);
+    if (!successor) return null;
+    const access = await this.accessTokens.findLiveInGrant(hashToken(successor.accessToken), grant.id);
+    if (!access) return null;
+    return tokenResponse(successor.accessToken, access.expiresIn, access.row.scopes, successor.refreshToken);
+  }
+
+  private recordIssue(grant: Grant, client: Client, userId: string, meta: GrantRequestMeta, grantType: string, access: AccessToken, refresh: boolean) {
+    return this.audit.record({
       action: 'token.issue',
       outcome: 'success',
       actor: { type: 'client', id: client.clientId },
-      target: { type: 'user', id: user.id },
+      target: { type: 'user', id: userId },
       meta,
-      details: { grant_type: grantType, family_id: grant.id, access_token_id: access.row.id, scopes: [...scopes], refresh_token: refresh !== undefined },
+      details: { grant_type: grantType, family_id: grant.id, access_token_id: access.id, scopes: [...access.scopes], refresh_token: refresh },
     });
-    return {
-      access_token: access.token,
-      token_type: 'Bearer',
-      expires_in: access.expiresIn,
-      scope: formatScopes(scopes),
-      ...(refresh ? { refresh_token: refresh } : {}),
-    };
   }
+}
+
+function tokenResponse(accessToken: string, expiresIn: number, scopes: readonly string[], refreshToken: string | undefined): TokenResponse {
+  return {
+    access_token: accessToken,
+    token_type: 'Bearer',
+    expires_in: expiresIn,
+    scope: formatScopes(scopes),
+    ...(refreshToken ? { refresh_token: refreshToken } : {}),
+  };
 }

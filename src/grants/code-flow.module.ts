@@ -22,6 +22,7 @@ import { GrantsService } from './grants.service';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokenGrantHandler } from './refresh-token.grant-handler';
 import { RefreshTokenType } from './refresh-token.type';
+import { RefreshSuccessorsService } from './refresh-successors.service';
 import { RefreshTokensService } from './refresh-tokens.service';
 
 /**
@@ -41,6 +42,7 @@ import { RefreshTokensService } from './refresh-tokens.service';
     ConsentsService,
     GrantsService,
     RefreshTokensService,
+    RefreshSuccessorsService,
     CodeFlowTokensService,
     AuthorizationCodeGrantHandler,
     RefreshTokenGrantHandler,

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { In, IsNull, MoreThan, Repository } from 'typeorm';
 import { generateToken, hashToken, isWellFormed } from '../auth/token-format';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { Grant } from './grant.entity';
@@ -32,6 +33,45 @@ export class RefreshTokensService {
       revokedAt: null,
     });
     return token;
+  }
+
+  /**
+   * Issues the successor whose plaintext the caller derived (graceful rotation), or leaves the
+   * row a concurrent request already inserted: insert-or-ignore on the unique hash, so a family
+   * never gets two successors of one token.
+   */
+  async issueOrKeep(grant: Grant, token: string): Promise<void> {
+    const now = new Date();
+    await this.tokens
+      .createQueryBuilder()
+      .insert()
+      .into(RefreshToken)
+      .values({
+        id: randomUUID(),
+        tokenHash: hashToken(token),
+        grantId: grant.id,
+        clientId: grant.clientId,
+        createdAt: now,
+        expiresAt: new Date(Math.min(now.getTime() + this.config.codeFlow.refreshIdleMs, grant.expiresAt.getTime())),
+        rotatedAt: null,
+        revokedAt: null,
+      })
+      .orIgnore()
+      .execute();
+  }
+
+  /**
+   * Of these candidate tokens, the one that is live in the family: not rotated (once the
+   * successor has been used, its predecessor's grace is over), not revoked, not expired.
+   */
+  findLiveInFamily(tokens: readonly string[], grantId: string): Promise<RefreshToken | null> {
+    return this.tokens.findOneBy({
+      tokenHash: In(tokens.map(hashToken)),
+      grantId,
+      rotatedAt: IsNull(),
+      revokedAt: IsNull(),
+      expiresAt: MoreThan(new Date()),
+    });
   }
 
   /** The stored token, live or not; null for anything malformed or unknown. */

@@ -5,11 +5,13 @@ import { RefreshToken } from '../../src/grants/refresh-token.entity';
 import { obtainTokens, refresh, registerClient, userAndClient } from './support/oauth-flow.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 
-describe('refresh tokens: rotation, reuse detection, lifetimes, scope, concurrency', () => {
+// Strict rotation (REFRESH_TOKEN_REUSE_GRACE_SECONDS=0): any second use is reuse. The grace
+// window is covered by refresh-grace.e2e-spec.ts.
+describe('refresh tokens (strict, grace 0): rotation, reuse detection, lifetimes, scope, concurrency', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ TOKEN_RATE_LIMIT_PER_IP: '100000', TOKEN_RATE_LIMIT_PER_CLIENT: '100000' });
+    t = await startTestApp({ TOKEN_RATE_LIMIT_PER_IP: '100000', TOKEN_RATE_LIMIT_PER_CLIENT: '100000', REFRESH_TOKEN_REUSE_GRACE_SECONDS: '0' });
   });
   afterAll(() => t.close());
 
