@@ -75,7 +75,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
     engine: { handlebars },
     templates: join(ROOT, 'views'),
     layout: 'layout.hbs',
-    options: { partials: {} },
+    // Partials shared by pages: the consent page's scope list also serves the device consent page.
+    options: { partials: { 'consent-scopes': 'partials/consent-scopes.hbs' } },
     defaultContext: { appName: 'Gatehouse' },
   });
 

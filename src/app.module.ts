@@ -11,6 +11,7 @@ import { ClientsModule } from './clients/clients.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { APP_CONFIG, AppConfig, appConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
+import { DeviceAuthorizationModule } from './device-authorization/device-authorization.module';
 import { DevicesModule } from './devices/devices.module';
 import { CodeFlowModule } from './grants/code-flow.module';
 import { GrantsModule } from './grants/grants.module';
@@ -38,6 +39,7 @@ import { UsersModule } from './users/users.module';
     GrantsModule,
     HealthModule,
     CodeFlowModule,
+    DeviceAuthorizationModule,
     AdminModule,
   ],
   providers: [

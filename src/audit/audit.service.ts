@@ -122,6 +122,7 @@ export const SECURITY_ACTION_PREFIXES = [
   'authorization.',
   'refresh.',
   'code.',
+  'device_authorization.',
   'admin.user.',
   // Operators' CLI changes to the account (user.disable, user.password_reset, …).
   'user.',

@@ -18,6 +18,7 @@ export const TOKEN_PREFIX = {
   authorizationCode: 'ghac',
   botToken: 'ghbot',
   impersonationToken: 'ghimp',
+  deviceCode: 'ghdc',
 } as const;
 export type TokenKind = keyof typeof TOKEN_PREFIX;
 

@@ -8,7 +8,7 @@ import { ScopeRegistry } from '../auth/scope-registry';
 import { requestMeta } from '../common/request-meta';
 import { CsrfService } from '../sessions/csrf.service';
 import { actorOf, ClientManagementService } from './client-management.service';
-import { ClientsService } from './clients.service';
+import { ClientsService, grantTypesWithDeviceFlow } from './clients.service';
 import { ClientFormDto, CsrfOnlyFormDto, redirectUriLines, RotateSecretFormDto } from './dto/client-form.dto';
 
 const PAGE = { schemes: ['cookie'], page: true } as const;
@@ -42,10 +42,12 @@ export class AccountClientPagesController {
   @Post()
   async create(@CurrentPrincipal() p: Principal, @Body() form: ClientFormDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     try {
+      const redirectUris = redirectUriLines(form.redirectUris);
       const { client, secret } = await this.manage.create(actorOf(p, requestMeta(req)), p.user!, {
         name: form.name,
         type: form.type,
-        redirectUris: redirectUriLines(form.redirectUris),
+        redirectUris,
+        grantTypes: form.deviceFlow ? grantTypesWithDeviceFlow(form.type, redirectUris) : undefined,
         scopes: form.scopes ?? [],
       });
       return this.render(p, reply, { shown: { clientId: client.clientId, name: client.name, secret } });

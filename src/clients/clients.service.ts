@@ -5,7 +5,7 @@ import { DataSource, Repository } from 'typeorm';
 import type { PrincipalUser } from '../auth/principal.factory';
 import { ScopeRegistry } from '../auth/scope-registry';
 import { ClientSecretsService } from './client-secrets.service';
-import type { GrantType } from './client-types';
+import { ClientType, DEVICE_CODE_GRANT_TYPE, GrantType } from './client-types';
 import { Client } from './client.entity';
 import type { CreateClientDto } from './dto/create-client.dto';
 import { redirectUriProblem } from './redirect-uri';
@@ -77,13 +77,7 @@ export class ClientsService {
   private grantTypesFor(input: CreateClientDto, redirectUris: string[]): GrantType[] {
     const confidential = input.type === 'confidential';
     const requested = input.grantTypes ? [...new Set(input.grantTypes)] : undefined;
-    const grantTypes: GrantType[] =
-      requested ??
-      (redirectUris.length > 0
-        ? ['authorization_code', 'refresh_token', ...(confidential ? (['client_credentials'] as const) : [])]
-        : confidential
-          ? ['client_credentials']
-          : []);
+    const grantTypes: GrantType[] = requested ?? defaultGrantTypes(input.type, redirectUris);
     if (grantTypes.length === 0) throw new BadRequestException('A public client needs at least one redirect URI');
     if (!confidential && grantTypes.includes('client_credentials')) {
       throw new BadRequestException('client_credentials needs a confidential client (RFC 6749 §4.4)');
@@ -91,8 +85,9 @@ export class ClientsService {
     if (grantTypes.includes('authorization_code') && redirectUris.length === 0) {
       throw new BadRequestException('authorization_code needs at least one redirect URI');
     }
-    if (grantTypes.includes('refresh_token') && !grantTypes.includes('authorization_code')) {
-      throw new BadRequestException('refresh_token is only issued with authorization_code');
+    // Refresh tokens come from a user's approval: the code flow's or the device flow's (RFC 8628 §3.5).
+    if (grantTypes.includes('refresh_token') && !grantTypes.includes('authorization_code') && !grantTypes.includes(DEVICE_CODE_GRANT_TYPE)) {
+      throw new BadRequestException(`refresh_token is only issued with authorization_code or ${DEVICE_CODE_GRANT_TYPE}`);
     }
     return grantTypes;
   }
@@ -149,6 +144,22 @@ export class ClientsService {
   async delete(client: Client): Promise<void> {
     await this.clients.delete({ clientId: client.clientId });
   }
+}
+
+/**
+ * The grant types of a registration that names none: the code flow (with refresh) when it has
+ * redirect URIs, client_credentials for a confidential client; a public client without
+ * redirect URIs gets none (and must ask for the device grant explicitly).
+ */
+export function defaultGrantTypes(type: ClientType, redirectUris: readonly string[]): GrantType[] {
+  const confidential = type === 'confidential';
+  if (redirectUris.length > 0) return ['authorization_code', 'refresh_token', ...(confidential ? (['client_credentials'] as const) : [])];
+  return confidential ? ['client_credentials'] : [];
+}
+
+/** The defaults plus the device authorization grant and its refresh tokens (RFC 8628). */
+export function grantTypesWithDeviceFlow(type: ClientType, redirectUris: readonly string[]): GrantType[] {
+  return [...new Set<GrantType>([...defaultGrantTypes(type, redirectUris), DEVICE_CODE_GRANT_TYPE, 'refresh_token'])];
 }
 
 /** Public but unguessable: 144 bits from the CSPRNG, base64url (safe in Basic credentials and URLs). */

@@ -52,6 +52,17 @@ export interface AppConfig {
     refreshReuseGraceMs: number;
     pkceRequiredForConfidential: boolean;
   };
+  /** The device authorization grant (RFC 8628, issue 13). */
+  deviceFlow: {
+    /** Lifetime of a device code and its user code (`expires_in`). */
+    codeTtlMs: number;
+    /** The polling interval a device starts with (`interval`); each slow_down adds 5 s. */
+    intervalSeconds: number;
+    /** User-code entries allowed per browser session and per IP in one window (RFC 8628 §5.1). */
+    maxAttemptsPerSession: number;
+    maxAttemptsPerIp: number;
+    attemptWindowMs: number;
+  };
   personalTokens: {
     defaultExpiryDays: number;
     maxExpiryDays: number;
@@ -156,6 +167,13 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       refreshIdleMs: (env.REFRESH_TOKEN_IDLE_DAYS ?? 14) * 86_400_000,
       refreshReuseGraceMs: (env.REFRESH_TOKEN_REUSE_GRACE_SECONDS ?? 30) * 1000,
       pkceRequiredForConfidential: env.PKCE_REQUIRED_FOR_CONFIDENTIAL ?? true,
+    },
+    deviceFlow: {
+      codeTtlMs: (env.DEVICE_CODE_TTL_SECONDS ?? 600) * 1000,
+      intervalSeconds: env.DEVICE_CODE_INTERVAL_SECONDS ?? 5,
+      maxAttemptsPerSession: env.DEVICE_USER_CODE_MAX_ATTEMPTS_PER_SESSION ?? 10,
+      maxAttemptsPerIp: env.DEVICE_USER_CODE_MAX_ATTEMPTS_PER_IP ?? 50,
+      attemptWindowMs: (env.DEVICE_USER_CODE_ATTEMPT_WINDOW_SECONDS ?? 900) * 1000,
     },
     personalTokens: {
       defaultExpiryDays: env.PAT_DEFAULT_EXPIRY_DAYS ?? 90,

@@ -144,6 +144,24 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toBool) @IsBoolean()
   PKCE_REQUIRED_FOR_CONFIDENTIAL?: boolean;
 
+  /** Device authorization grant (RFC 8628): device/user code lifetime (`expires_in`). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  DEVICE_CODE_TTL_SECONDS?: number;
+
+  /** The minimum polling interval a device is told (`interval`, RFC 8628 §3.2). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(60)
+  DEVICE_CODE_INTERVAL_SECONDS?: number;
+
+  /** User-code entries on /device per browser session and per IP in one window (RFC 8628 §5.1). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  DEVICE_USER_CODE_MAX_ATTEMPTS_PER_SESSION?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  DEVICE_USER_CODE_MAX_ATTEMPTS_PER_IP?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  DEVICE_USER_CODE_ATTEMPT_WINDOW_SECONDS?: number;
+
   /** Personal access tokens: expiry offered by default, the longest allowed, and whether "never" is allowed. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650)
   PAT_DEFAULT_EXPIRY_DAYS?: number;

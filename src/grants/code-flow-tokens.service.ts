@@ -15,7 +15,7 @@ import type { RefreshSuccessor } from './refresh-successors.service';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { formatScopes } from './scope-list';
 
-/** Issues the token pair of the code flow into a family, for code redemption and refresh alike. */
+/** Issues the token pair of the code flow into a family, for code and device-code redemption and refresh alike. */
 @Injectable()
 export class CodeFlowTokensService {
   constructor(
@@ -44,7 +44,8 @@ export class CodeFlowTokensService {
     user: User,
     granted: readonly string[],
     meta: GrantRequestMeta,
-    grantType: 'authorization_code' | 'refresh_token',
+    /** The grant_type that led here, as the audit event records it. */
+    grantType: string,
   ): Promise<TokenResponse> {
     const held = this.scopeRegistry.permissionsFor(user.roles);
     const scopes = granted.filter((s) => held.has(s));

@@ -49,6 +49,7 @@ import { RefreshTokensService } from './refresh-tokens.service';
     RefreshTokenType,
     AccountAuthorizationsService,
   ],
-  exports: [GrantsService],
+  // The device authorization grant issues into the same families, with the same consents.
+  exports: [GrantsService, CodeFlowTokensService, ConsentsService],
 })
 export class CodeFlowModule {}

@@ -2,6 +2,7 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/decorators/public.decorator';
 import { ScopeRegistry } from '../auth/scope-registry';
+import { DEVICE_CODE_GRANT_TYPE } from '../clients/client-types';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { GrantHandlerRegistry } from './grant-handler.registry';
 
@@ -31,6 +32,8 @@ export class DiscoveryController {
       ...(codeFlow ? { authorization_endpoint: `${issuer}/oauth/authorize` } : {}),
       token_endpoint: `${issuer}/oauth/token`,
       revocation_endpoint: `${issuer}/oauth/revoke`,
+      // RFC 8628 §4: advertised whenever the device_code grant is registered.
+      ...(grantTypes.includes(DEVICE_CODE_GRANT_TYPE) ? { device_authorization_endpoint: `${issuer}/oauth/device_authorization` } : {}),
       introspection_endpoint: `${issuer}/oauth/introspect`,
       grant_types_supported: grantTypes,
       response_types_supported: codeFlow ? ['code'] : [],

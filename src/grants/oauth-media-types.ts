@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
 /** The client-authenticated OAuth endpoints, whose bodies OAuthParams validates itself. */
-export const OAUTH_BODY_PATHS = new Set(['/oauth/token', '/oauth/revoke', '/oauth/introspect']);
+export const OAUTH_BODY_PATHS = new Set(['/oauth/token', '/oauth/revoke', '/oauth/introspect', '/oauth/device_authorization']);
 
 /**
  * Fastify answers 415 for a media type it has no parser for, before any route runs. RFC 6749

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service';
-import { CLIENT_TYPES, ClientType, GRANT_TYPES, GrantType } from '../../clients/client-types';
+import { CLIENT_TYPES, ClientType, DEVICE_CODE_GRANT_TYPE, GRANT_TYPES, GrantType } from '../../clients/client-types';
 import { ClientsService } from '../../clients/clients.service';
 import type { CliCommand, CliContext } from '../cli-command';
 import { CliError } from '../cli-error';
@@ -29,7 +29,8 @@ export class ClientCreateCommand implements CliCommand {
     const name = requiredString(ctx.flags, 'name').trim();
     const type = (ctx.flags.type as string | undefined) ?? 'confidential';
     if (!(CLIENT_TYPES as readonly string[]).includes(type)) throw CliError.usage(`--type must be one of ${CLIENT_TYPES.join(', ')}`);
-    const grantTypes = ctx.flags['grant-type'] as string[] | undefined;
+    // `device_code` is accepted as short for the RFC 8628 URN.
+    const grantTypes = (ctx.flags['grant-type'] as string[] | undefined)?.map((g) => (g === 'device_code' ? DEVICE_CODE_GRANT_TYPE : g));
     const unknown = grantTypes?.find((g) => !(GRANT_TYPES as readonly string[]).includes(g));
     if (unknown) throw CliError.usage(`Unknown grant type "${unknown}": choose from ${GRANT_TYPES.join(', ')}`);
 

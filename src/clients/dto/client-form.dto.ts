@@ -30,6 +30,11 @@ export class ClientFormDto {
   @IsString({ each: true })
   scopes?: string[];
 
+  /** Developer settings: also allow the device authorization grant (RFC 8628), on top of the defaults. */
+  @IsOptional()
+  @IsIn(['on', 'true', '1'])
+  deviceFlow?: string;
+
   @IsOptional()
   @IsString()
   _csrf?: string;

@@ -3,6 +3,7 @@ import { PersonalTokens1763800001000 } from './1763800001000-personal-tokens';
 import { ClientsAndTokens1763800002000 } from './1763800002000-clients-and-tokens';
 import { AuthorizationCodeFlow1763800003000 } from './1763800003000-authorization-code-flow';
 import { AuditTargetIndex1763800004000 } from './1763800004000-audit-target-index';
+import { DeviceAuthorizations1764000300000 } from './1764000300000-device-authorizations';
 import { Bots1764000700000 } from './1764000700000-bots';
 import { ImpersonationTokens1764000701000 } from './1764000701000-impersonation-tokens';
 
@@ -13,6 +14,7 @@ export const MIGRATIONS = [
   ClientsAndTokens1763800002000,
   AuthorizationCodeFlow1763800003000,
   AuditTargetIndex1763800004000,
+  DeviceAuthorizations1764000300000,
   Bots1764000700000,
   ImpersonationTokens1764000701000,
 ];

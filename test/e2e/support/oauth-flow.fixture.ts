@@ -114,6 +114,11 @@ export async function obtainCode(t: TestApp, cookie: string, params: Record<stri
 
 /** POST /oauth/token as `client`: Basic for confidential clients, client_id in the body for public ones. */
 export function tokenRequest(t: TestApp, client: TestClient, form: Record<string, string | undefined>): Promise<HttpResponse> {
+  return clientRequest(t, client, '/oauth/token', form);
+}
+
+/** POST to a client-authenticated OAuth endpoint as `client` (Basic, or client_id for public clients). */
+export function clientRequest(t: TestApp, client: TestClient, path: string, form: Record<string, string | undefined>): Promise<HttpResponse> {
   const body: Record<string, string> = {};
   for (const [k, v] of Object.entries(form)) if (v !== undefined) body[k] = v;
   const headers: Record<string, string> = {};
@@ -122,7 +127,7 @@ export function tokenRequest(t: TestApp, client: TestClient, form: Record<string
   } else {
     body.client_id = client.clientId;
   }
-  return t.http.post('/oauth/token', { form: body, headers });
+  return t.http.post(path, { form: body, headers });
 }
 
 export function exchangeCode(t: TestApp, client: TestClient, code: string, verifier: string | undefined, redirectUri = client.redirectUris[0]) {

@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClientsModule } from '../clients/clients.module';
+import { CodeFlowModule } from '../grants/code-flow.module';
+import { GrantsModule } from '../grants/grants.module';
+import { TokenEndpointThrottleGuard } from '../grants/token-endpoint-throttle.guard';
+import { SessionsModule } from '../sessions/sessions.module';
+import { ATTEMPT_COUNTER_STORE } from './attempt-counter.store';
+import { DeviceAuthorizationRequestsService } from './device-authorization-requests.service';
+import { DeviceAuthorization } from './device-authorization.entity';
+import { DeviceAuthorizationController } from './device-authorization.controller';
+import { DeviceAuthorizationsService } from './device-authorizations.service';
+import { DeviceCodeGrantHandler } from './device-code.grant-handler';
+import { DeviceVerificationController } from './device-verification.controller';
+import { DeviceVerificationService } from './device-verification.service';
+import { InMemoryAttemptCounterStore } from './in-memory-attempt-counter.store';
+import { UserCodeAttemptLimiter } from './user-code-attempt-limiter';
+
+/**
+ * The device authorization grant (RFC 8628): the device authorization endpoint, the
+ * verification page (`/device`) and its consent, and the device_code grant handler, which
+ * registers itself in the token endpoint's GrantHandlerRegistry. Tokens, refresh families and
+ * consents are the code flow's (CodeFlowModule); this module owns only device_authorizations.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([DeviceAuthorization]), GrantsModule, CodeFlowModule, ClientsModule, SessionsModule],
+  controllers: [DeviceAuthorizationController, DeviceVerificationController],
+  providers: [
+    DeviceAuthorizationsService,
+    DeviceAuthorizationRequestsService,
+    DeviceCodeGrantHandler,
+    DeviceVerificationService,
+    UserCodeAttemptLimiter,
+    // Swap for a shared store in a multi-instance deployment (see AttemptCounterStore).
+    { provide: ATTEMPT_COUNTER_STORE, useClass: InMemoryAttemptCounterStore },
+    TokenEndpointThrottleGuard,
+  ],
+})
+export class DeviceAuthorizationModule {}
