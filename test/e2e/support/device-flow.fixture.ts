@@ -39,7 +39,7 @@ export function deviceClient(t: TestApp, owner: PrincipalUser, opts: Parameters<
 }
 
 /** POST /oauth/device_authorization (RFC 8628 §3.1) as `client`. */
-export function requestDeviceAuthorization(t: TestApp, client: TestClient, scope: string | undefined = 'read:device'): Promise<HttpResponse<DeviceAuthorizationBody>> {
+export function requestDeviceAuthorization(t: TestApp, client: TestClient, scope: string | undefined = 'read:device'): Promise<HttpResponse> {
   return clientRequest(t, client, '/oauth/device_authorization', { scope });
 }
 
