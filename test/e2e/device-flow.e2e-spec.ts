@@ -39,6 +39,8 @@ describe('device authorization grant (RFC 8628)', () => {
       DEVICE_USER_CODE_MAX_ATTEMPTS_PER_IP: String(PER_IP),
       // Each test's browser user has an IP of its own (X-Forwarded-For), so per-IP limits stay per test.
       TRUST_PROXY: 'true',
+      // Strict rotation, so a replay is reuse at once (the grace window is refresh-grace.e2e-spec.ts's).
+      REFRESH_TOKEN_REUSE_GRACE_SECONDS: '0',
     });
   });
   afterAll(() => t.close());
