@@ -16,6 +16,7 @@ import { DevicesModule } from './devices/devices.module';
 import { CodeFlowModule } from './grants/code-flow.module';
 import { GrantsModule } from './grants/grants.module';
 import { HealthModule } from './health/health.module';
+import { ImpersonationModule } from './impersonation/impersonation.module';
 import { loggerParams } from './logging';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -40,6 +41,7 @@ import { UsersModule } from './users/users.module';
     HealthModule,
     CodeFlowModule,
     DeviceAuthorizationModule,
+    ImpersonationModule,
     AdminModule,
   ],
   providers: [

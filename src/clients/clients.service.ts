@@ -5,7 +5,7 @@ import { DataSource, Repository } from 'typeorm';
 import type { PrincipalUser } from '../auth/principal.factory';
 import { ScopeRegistry } from '../auth/scope-registry';
 import { ClientSecretsService } from './client-secrets.service';
-import { ClientType, DEVICE_CODE_GRANT_TYPE, GrantType } from './client-types';
+import { ClientType, DEVICE_CODE_GRANT_TYPE, GrantType, TOKEN_EXCHANGE_GRANT } from './client-types';
 import { Client } from './client.entity';
 import type { CreateClientDto } from './dto/create-client.dto';
 import { redirectUriProblem } from './redirect-uri';
@@ -81,6 +81,9 @@ export class ClientsService {
     if (grantTypes.length === 0) throw new BadRequestException('A public client needs at least one redirect URI');
     if (!confidential && grantTypes.includes('client_credentials')) {
       throw new BadRequestException('client_credentials needs a confidential client (RFC 6749 §4.4)');
+    }
+    if (!confidential && grantTypes.includes(TOKEN_EXCHANGE_GRANT)) {
+      throw new BadRequestException('token exchange needs a confidential client (RFC 8693 §2.1)');
     }
     if (grantTypes.includes('authorization_code') && redirectUris.length === 0) {
       throw new BadRequestException('authorization_code needs at least one redirect URI');

@@ -10,6 +10,8 @@ export interface TokenResponse {
   expires_in: number;
   scope: string;
   refresh_token?: string;
+  /** RFC 8693 §2.2.1: the type of the issued token (token exchange only). */
+  issued_token_type?: string;
 }
 
 /** What a handler knows about the request beyond its parameters. */

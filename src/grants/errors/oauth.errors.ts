@@ -86,3 +86,8 @@ export class TooManyTokenRequestsError extends OAuthError {
     return { 'retry-after': String(Math.max(1, Math.ceil(this.retryAfterSeconds))) };
   }
 }
+
+/** RFC 8693 §2.2.2: the server will not issue a token for the `resource` or `audience` asked for. */
+export class InvalidTargetError extends OAuthError {
+  readonly error = 'invalid_target';
+}

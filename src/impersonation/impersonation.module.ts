@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ScopeRegistry } from '../auth/scope-registry';
+import { GrantsModule } from '../grants/grants.module';
+import { UsersModule } from '../users/users.module';
+import { AdminImpersonationService } from './admin-impersonation.service';
+import { AdminImpersonationsController } from './admin-impersonations.controller';
+import { ImpersonationToken } from './impersonation-token.entity';
+import { ImpersonationTokenStrategy } from './impersonation-token.strategy';
+import { ImpersonationTokenType } from './impersonation-token.type';
+import { ImpersonationTokensService } from './impersonation-tokens.service';
+import { IMPERSONATION_SCOPES } from './impersonation.scopes';
+import { ImpersonationService } from './impersonation.service';
+import { TokenExchangeGrant } from './token-exchange.grant';
+
+/**
+ * Support impersonation (RFC 8693): the token-exchange grant handler (GrantHandlerRegistry, hence
+ * discovery), the `impersonation-bearer` strategy (`ghimp_`, principal with `act`), the token's
+ * entry in OAuthTokenTypeRegistry (introspection with `act`, revocation by its client), the
+ * `impersonate` permission, and the admin API. The admin page lives in the admin module.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([ImpersonationToken]), UsersModule, GrantsModule],
+  controllers: [AdminImpersonationsController],
+  providers: [ImpersonationService, ImpersonationTokensService, TokenExchangeGrant, ImpersonationTokenStrategy, ImpersonationTokenType, AdminImpersonationService],
+  exports: [AdminImpersonationService, ImpersonationTokensService],
+})
+export class ImpersonationModule {
+  constructor(scopes: ScopeRegistry) {
+    scopes.register(IMPERSONATION_SCOPES);
+  }
+}
