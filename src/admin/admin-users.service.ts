@@ -5,6 +5,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import type { Role } from '../auth/roles';
 import { keysetPage, mapPage } from '../common/keyset';
 import { escapeLike, LIKE_ESCAPE } from '../common/sql-like';
+import { runTransaction } from '../database/transactions';
 import { User, UserStatus } from '../users/user.entity';
 import { hasRoleCondition, NewUser, UsersService } from '../users/users.service';
 import { USER_CREDENTIAL_SOURCES, UserCredentialSource } from './credentials/user-credential-source';
@@ -151,7 +152,7 @@ export class AdminUsersService {
    * changes are instead queued one at a time in this process, which owns the database file.
    */
   private serialised<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    if (this.dataSource.options.type === 'mysql') return this.dataSource.transaction(work);
+    if (this.dataSource.options.type === 'mysql') return runTransaction(this.dataSource, work);
     const run = this.sqliteQueue.then(() => work(this.dataSource.manager));
     this.sqliteQueue = run.catch(() => undefined);
     return run;

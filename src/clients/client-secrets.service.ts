@@ -5,7 +5,7 @@ import { generateToken, hashToken, isWellFormed, redactToken } from '../auth/tok
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { User } from '../users/user.entity';
 import { ClientSecret } from './client-secret.entity';
-import type { Client } from './client.entity';
+import { Client } from './client.entity';
 
 export type LiveSecret = ClientSecret & { client: Client & { owner: User } };
 
@@ -33,6 +33,7 @@ export class ClientSecretsService {
    */
   async rotate(clientId: string, revokeOld: boolean, tx: EntityManager): Promise<{ secret: string; row: ClientSecret; graceEndsAt: Date | null }> {
     const repo = tx.getRepository(ClientSecret);
+    await lockClientRow(tx, clientId);
     const now = new Date();
     let graceEndsAt: Date | null = null;
     if (revokeOld || this.config.oauth.clientSecretGraceMs === 0) {
@@ -79,4 +80,15 @@ export class ClientSecretsService {
       order: { createdAt: 'DESC' },
     });
   }
+}
+
+/**
+ * Rotations of one client take turns (MySQL; SQLite runs one transaction at a time anyway). Two
+ * concurrent rotations otherwise deadlock on InnoDB: each one's UPDATE holds next-key locks on the
+ * client's secrets that the other's INSERT waits for. runTransaction would retry the victim, but
+ * under a burst the retries could run out.
+ */
+async function lockClientRow(tx: EntityManager, clientId: string): Promise<void> {
+  if (tx.connection.options.type !== 'mysql') return;
+  await tx.getRepository(Client).createQueryBuilder('c').select('c.clientId').where('c.clientId = :clientId', { clientId }).setLock('pessimistic_write').getOne();
 }

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
 import type { PrincipalUser } from '../auth/principal.factory';
 import { ScopeRegistry } from '../auth/scope-registry';
+import { runTransaction } from '../database/transactions';
 import { ClientSecretsService } from './client-secrets.service';
 import { ClientType, DEVICE_CODE_GRANT_TYPE, GrantType, TOKEN_EXCHANGE_GRANT } from './client-types';
 import { Client } from './client.entity';
@@ -51,7 +52,7 @@ export class ClientsService {
     const grantTypes = this.grantTypesFor(input, redirectUris);
 
     const now = new Date();
-    return this.dataSource.transaction(async (tx) => {
+    return runTransaction(this.dataSource, async (tx) => {
       const client = await tx.getRepository(Client).save(
         tx.getRepository(Client).create({
           clientId: newClientId(),
@@ -133,7 +134,7 @@ export class ClientsService {
 
   async rotateSecret(client: Client, revokeOld: boolean): Promise<RotatedSecret> {
     if (client.type !== 'confidential') throw new BadRequestException('A public client has no secret');
-    const { secret, graceEndsAt } = await this.dataSource.transaction((tx) => this.secrets.rotate(client.clientId, revokeOld, tx));
+    const { secret, graceEndsAt } = await runTransaction(this.dataSource, (tx) => this.secrets.rotate(client.clientId, revokeOld, tx));
     return { secret, graceEndsAt };
   }
 

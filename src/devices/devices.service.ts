@@ -1,8 +1,9 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { keysetPage, Page } from '../common/keyset';
+import { runTransaction } from '../database/transactions';
 import { ownedBy, requireOwnerId, whereOwnedBy } from '../users/row-access';
 import { Device } from './device.entity';
 import { CreateDeviceDto } from './dto/create-device.dto';
@@ -89,7 +90,10 @@ export class DevicesService {
       battery: s.battery ?? null,
       createdAt: now,
     }));
-    await this.dataSource.transaction(async (tx) => {
+    // The DTO admits only readable timestamps; this keeps an unreadable one out of the table even
+    // if a caller skips it (such a row made every later read of the device a 500).
+    if (rows.some((r) => Number.isNaN(r.recordedAt.getTime()))) throw new BadRequestException('Every sample needs a valid recordedAt');
+    await runTransaction(this.dataSource, async (tx) => {
       // Chunked so one statement stays within SQLite's bound-parameter limit.
       for (let i = 0; i < rows.length; i += 200) await tx.insert(Sample, rows.slice(i, i + 200));
     });

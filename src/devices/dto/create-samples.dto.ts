@@ -1,16 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateNested } from 'class-validator';
+import { ArrayOfObjects } from '../../common/array-of-objects.decorator';
 import { SampleDto } from './sample.dto';
 
 export const MAX_SAMPLES_PER_BATCH = 1000;
 
 export class CreateSamplesDto {
   @ApiProperty({ type: [SampleDto], minItems: 1, maxItems: MAX_SAMPLES_PER_BATCH })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_SAMPLES_PER_BATCH)
-  @ValidateNested({ each: true })
-  @Type(() => SampleDto)
+  @ArrayOfObjects(() => SampleDto, 1, MAX_SAMPLES_PER_BATCH)
   samples: SampleDto[];
 }

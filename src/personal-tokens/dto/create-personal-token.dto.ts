@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Length, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 
 /** JSON body of POST /account/tokens. Scope and expiry limits are checked by the service. */
 export class CreatePersonalTokenDto {
@@ -25,5 +25,6 @@ export class CreatePersonalTokenDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(3650)
   expiresInDays?: number | null;
 }
