@@ -4,7 +4,6 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import handlebars from 'handlebars';
 import { Logger } from 'nestjs-pino';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { ApiValidationPipe } from './common/api-validation.pipe';
@@ -15,9 +14,7 @@ import { noStoreForCredentials } from './common/no-store.hook';
 import { ValidationFailedError } from './common/validation-failed.error';
 import { APP_CONFIG, AppConfig, loadAppConfig } from './config/app-config';
 import { setupOpenApi } from './openapi';
-
-// views/ and public/ sit at the repository root: one level above src/, two above dist/src/.
-const ROOT = existsSync(join(__dirname, '..', 'views')) ? join(__dirname, '..') : join(__dirname, '..', '..');
+import { PUBLIC_DIR, ROOT } from './web/web-paths';
 
 /**
  * Builds the fully configured app without listening, so main.ts and the e2e tests run the
@@ -70,13 +67,14 @@ export async function createApp(): Promise<NestFastifyApplication> {
     // Only meaningful over https; harmless otherwise.
     hsts: { maxAge: 15552000, includeSubDomains: true },
   });
-  app.useStaticAssets({ root: join(ROOT, 'public'), prefix: '/static/', decorateReply: false });
+  app.useStaticAssets({ root: PUBLIC_DIR, prefix: '/static/', decorateReply: false });
   app.setViewEngine({
     engine: { handlebars },
     templates: join(ROOT, 'views'),
     layout: 'layout.hbs',
-    // Partials shared by pages: the consent page's scope list also serves the device consent page.
-    options: { partials: { 'consent-scopes': 'partials/consent-scopes.hbs' } },
+    // Partials shared by pages: the navigation and flash of every page (layout.hbs); the consent page's
+    // scope list also serves the device consent page.
+    options: { partials: { nav: 'partials/nav.hbs', flash: 'partials/flash.hbs', 'consent-scopes': 'partials/consent-scopes.hbs' } },
     defaultContext: { appName: 'Gatehouse' },
   });
 

@@ -21,6 +21,7 @@ import { loggerParams } from './logging';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { UsersModule } from './users/users.module';
+import { WebModule } from './web/web.module';
 
 @Module({
   imports: [
@@ -43,6 +44,7 @@ import { UsersModule } from './users/users.module';
     DeviceAuthorizationModule,
     ImpersonationModule,
     AdminModule,
+    WebModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: ThrottlerGuard },

@@ -1,6 +1,6 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Redirect, Render, Req, UseFilters } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Param, Post, Query, Redirect, Render, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { noteAuditDetails, noteAuditTarget } from '../audit/audit-context';
 import { toAuditEventView } from '../audit/audit-event.mapper';
@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { clientSecretFlash } from '../clients/client-secret.flash';
 import { ScopeRegistry } from '../auth/scope-registry';
 import { GRANT_TYPES } from '../clients/client-types';
 import { actorOf, ClientManagementService } from '../clients/client-management.service';
@@ -15,6 +16,7 @@ import { ClientsService } from '../clients/clients.service';
 import { redirectUriLines, RotateSecretFormDto } from '../clients/dto/client-form.dto';
 import { ListClientsQuery } from '../clients/dto/list-clients.query';
 import { requestMeta } from '../common/request-meta';
+import { FlashService } from '../sessions/flash.service';
 import { normalizeEmail, UsersService } from '../users/users.service';
 import { ADMIN_PAGE } from './admin-access';
 import { AdminPageErrorFilter } from './admin-page-error.filter';
@@ -36,8 +38,8 @@ const DONE_MESSAGES: Record<string, string> = {
 /**
  * The clients pages, on the same ClientManagementService as the JSON API (/admin/clients), so each
  * change also writes its `client.*` event; the admin call itself is audited as `admin.client.*`.
- * Creation and rotation answer with a page (not a redirect): the secret is shown once and never
- * put in a URL. Other forms come back with a 303; a refusal is shown by AdminPageErrorFilter.
+ * Every form comes back with a 303 (Post/Redirect/Get); a new secret is shown once from the
+ * sealed flash cookie and never put in a URL. A refusal is shown by AdminPageErrorFilter.
  */
 @ApiExcludeController()
 @Authenticated(ADMIN_PAGE)
@@ -51,6 +53,7 @@ export class AdminClientsPagesController {
     private readonly scopes: ScopeRegistry,
     private readonly audit: AuditService,
     private readonly context: AdminPageContext,
+    private readonly flash: FlashService,
   ) {}
 
   @AuditAction('admin.client.list')
@@ -63,7 +66,7 @@ export class AdminClientsPagesController {
     const rows = await this.clients.listAll(limit + 1, offset);
     const shown = rows.slice(0, limit);
     const owners = new Map((await this.users.findByIds([...new Set(shown.map((c) => c.ownerId))])).map((u) => [u.id, u]));
-    return this.context.build(p, 'Clients', 'clients', {
+    return this.context.build(p, 'Clients', {
       clients: shown.map((c) => ({
         clientId: c.clientId,
         name: c.name,
@@ -79,12 +82,16 @@ export class AdminClientsPagesController {
     });
   }
 
-  /** Answers with a page (not a redirect) so a confidential client's secret is shown once and never put in a URL. */
+  /** Post/Redirect/Get: a confidential client's secret rides to the client page in the sealed flash cookie, once. */
   @AuditAction('admin.client.create', 'client')
   @Post()
-  @HttpCode(200)
-  @Render('admin/client-secret.hbs')
-  async create(@CurrentPrincipal() p: Principal, @Body() form: AdminClientForm, @Req() req: FastifyRequest) {
+  @Redirect()
+  async create(
+    @CurrentPrincipal() p: Principal,
+    @Body() form: AdminClientForm,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Redirection> {
     const ownerEmail = normalizeEmail(form.ownerEmail);
     noteAuditDetails(req, { ownerEmail, name: form.name, type: form.type });
     const owner = await this.users.findByEmail(ownerEmail);
@@ -96,7 +103,8 @@ export class AdminClientsPagesController {
       { introspectionAllowed: form.introspectionAllowed !== undefined },
     );
     noteAuditTarget(req, 'client', client.clientId);
-    return this.context.build(p, 'Client created', 'clients', { created: true, shown: { clientId: client.clientId, name: client.name, secret } });
+    await this.flash.set(reply, clientSecretFlash(`Client “${client.name}” registered.`, client.clientId, secret), p.credential.id);
+    return clientPage(client.clientId);
   }
 
   @AuditAction('admin.client.view', 'client')
@@ -110,7 +118,7 @@ export class AdminClientsPagesController {
       this.users.findById(client.ownerId),
       this.audit.search({ targetType: 'client', targetId: client.clientId }, 20),
     ]);
-    return this.context.build(p, client.name, 'clients', {
+    return this.context.build(p, client.name, {
       client: { ...view, disabled: view.status === 'disabled', confidential: view.type === 'confidential' },
       ownerEmail: owner?.email,
       secrets,
@@ -135,18 +143,24 @@ export class AdminClientsPagesController {
     return clientPage(id, 'enabled');
   }
 
-  /** Answers with a page (not a redirect) so the new secret is shown once and never put in a URL. */
+  /** Post/Redirect/Get: the new secret rides to the client page in the sealed flash cookie, once. */
   @AuditAction('admin.client.rotate_secret', 'client')
   @Post(':id/rotate-secret')
-  @HttpCode(200)
-  @Render('admin/client-secret.hbs')
-  async rotate(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() form: RotateSecretFormDto, @Req() req: FastifyRequest) {
+  @Redirect()
+  async rotate(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Body() form: RotateSecretFormDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Redirection> {
     const client = await this.clients.get(id);
     const revokeOld = form.revokeOld !== undefined;
     const { secret, graceEndsAt } = await this.manage.rotateSecret(actorOf(p, requestMeta(req)), client, revokeOld);
     const graceEnd = graceEndsAt?.toISOString() ?? null;
     noteAuditDetails(req, { revokeOld, graceEndsAt: graceEnd });
-    return this.context.build(p, 'New client secret', 'clients', { shown: { clientId: client.clientId, name: client.name, secret, graceEndsAt: graceEnd } });
+    await this.flash.set(reply, clientSecretFlash(`New secret issued for “${client.name}”.`, client.clientId, secret, graceEndsAt), p.credential.id);
+    return clientPage(client.clientId);
   }
 
   @AuditAction('admin.client.delete', 'client')

@@ -32,7 +32,7 @@ export class AdminPagesController {
   @Render('admin/dashboard.hbs')
   async home(@CurrentPrincipal() p: Principal) {
     const d = await this.dashboard.overview();
-    return this.context.build(p, 'Admin', 'dashboard', {
+    return this.context.build(p, 'Admin', {
       d,
       tokens: Object.entries(d.liveTokens).map(([kind, count]) => ({ kind, count })),
     });
@@ -46,7 +46,7 @@ export class AdminPagesController {
     const filters: Record<string, string> = {};
     for (const f of FILTER_FIELDS) if (q[f]) filters[f] = q[f] as string;
     const query = (extra: Record<string, string>) => new URLSearchParams({ ...filters, ...extra }).toString();
-    return this.context.build(p, 'Audit log', 'audit', {
+    return this.context.build(p, 'Audit log', {
       events: page.items.map((e) => ({ ...toAuditEventView(e), detailsText: e.details ?? '' })),
       filters,
       outcomeOptions: ['success', 'denied', 'failed'].map((o) => ({ value: o, selected: o === q.outcome })),

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Redirect, Render, Req, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Redirect, Render, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { noteAuditDetails, noteAuditTarget } from '../audit/audit-context';
 import { toAuditEventView } from '../audit/audit-event.mapper';
@@ -9,6 +9,8 @@ import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { ROLES } from '../auth/roles';
+import { plural } from '../common/plural';
+import { FlashService } from '../sessions/flash.service';
 import { ADMIN_PAGE } from './admin-access';
 import { AdminCredentialsService } from './admin-credentials.service';
 import { AdminPageErrorFilter } from './admin-page-error.filter';
@@ -49,6 +51,7 @@ export class AdminUsersPagesController {
     private readonly credentials: AdminCredentialsService,
     private readonly audit: AuditService,
     private readonly context: AdminPageContext,
+    private readonly flash: FlashService,
   ) {}
 
   @AuditAction('admin.user.list')
@@ -58,7 +61,7 @@ export class AdminUsersPagesController {
     const page = await this.users.search(q, q.limit ?? 50, q.cursor);
     const filters = { q: q.q ?? '', status: q.status ?? '', role: q.role ?? '' };
     const next = page.nextCursor ? `?${new URLSearchParams({ ...filters, cursor: page.nextCursor })}` : null;
-    return this.context.build(p, 'Users', 'users', {
+    return this.context.build(p, 'Users', {
       users: page.items.map((u) => ({ ...u, disabled: u.status === 'disabled', rolesText: u.roles.join(', ') })),
       filters,
       statusOptions: ['active', 'disabled'].map((s) => ({ value: s, selected: s === q.status })),
@@ -87,7 +90,7 @@ export class AdminUsersPagesController {
       this.credentials.listForUser(id),
       this.audit.search({ targetType: 'user', targetId: id }, 20),
     ]);
-    return this.context.build(p, user.email, 'users', {
+    return this.context.build(p, user.email, {
       subject: { ...user, disabled: user.status === 'disabled', self: user.id === p.actor.id },
       roleOptions: ROLES.map((r) => ({ value: r, checked: user.roles.includes(r) })),
       credentials,
@@ -122,21 +125,26 @@ export class AdminUsersPagesController {
     return userPage(id, 'roles');
   }
 
-  /** Answers with a page (not a redirect) so a generated password is shown once and never put in a URL. */
+  /** Post/Redirect/Get: a generated password rides to the user page in the sealed flash cookie, once. */
   @AuditAction('admin.user.reset_password', 'user')
   @Post(':id/reset-password')
-  @HttpCode(200)
-  @Render('admin/password-reset.hbs')
+  @Redirect()
   async resetPassword(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() form: ResetPasswordForm,
     @Req() req: FastifyRequest,
-  ) {
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Redirection> {
     const user = await this.users.get(id);
     const result = await this.users.resetPassword(id, form.password);
     noteAuditDetails(req, { generated: result.temporaryPassword !== null, sessionsRevoked: result.sessionsRevoked });
-    return this.context.build(p, 'Password reset', 'users', { subject: toAdminUserView(user), ...result });
+    const message = `Password of ${user.email} reset; ${plural(result.sessionsRevoked, 'session')} ended.`;
+    const reveal = result.temporaryPassword
+      ? { title: 'Temporary password: give it to the user over a safe channel', value: result.temporaryPassword }
+      : undefined;
+    await this.flash.set(reply, { message, reveal }, p.credential.id);
+    return userPage(id);
   }
 
   @AuditAction('admin.user.delete', 'user')

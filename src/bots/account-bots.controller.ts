@@ -8,7 +8,7 @@ import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator
 import type { Principal } from '../auth/principal';
 import { PageQuery } from '../common/page.query';
 import { requestMeta } from '../common/request-meta';
-import { prefersHtml } from '../personal-tokens/personal-tokens.page';
+import { prefersHtml } from '../common/prefers-html';
 import { toBotTokenView } from './bot-tokens.service';
 import { BotsPage } from './bots.page';
 import { MANAGE_BOTS_SCOPE } from './bots.scopes';

@@ -4,22 +4,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { clientSecretFlash } from './client-secret.flash';
 import { ScopeRegistry } from '../auth/scope-registry';
 import { requestMeta } from '../common/request-meta';
 import { CsrfService } from '../sessions/csrf.service';
+import { FlashService } from '../sessions/flash.service';
 import { actorOf, ClientManagementService } from './client-management.service';
 import { ClientsService, grantTypesWithDeviceFlow } from './clients.service';
 import { ClientFormDto, CsrfOnlyFormDto, redirectUriLines, RotateSecretFormDto } from './dto/client-form.dto';
 
 const PAGE = { schemes: ['cookie'], page: true } as const;
-
-/** What the page shows once after creation or rotation. */
-interface ShownSecret {
-  clientId: string;
-  name: string;
-  secret?: string;
-  graceEndsAt?: string | null;
-}
 
 /** Developer settings: the owner's clients, server-rendered. Forms post back with the CSRF token. */
 @ApiExcludeController()
@@ -30,6 +24,7 @@ export class AccountClientPagesController {
     private readonly manage: ClientManagementService,
     private readonly scopes: ScopeRegistry,
     private readonly csrf: CsrfService,
+    private readonly flash: FlashService,
   ) {}
 
   @Authenticated(PAGE)
@@ -50,7 +45,8 @@ export class AccountClientPagesController {
         grantTypes: form.deviceFlow ? grantTypesWithDeviceFlow(form.type, redirectUris) : undefined,
         scopes: form.scopes ?? [],
       });
-      return this.render(p, reply, { shown: { clientId: client.clientId, name: client.name, secret } });
+      await this.flash.set(reply, clientSecretFlash(`Client “${client.name}” registered.`, client.clientId, secret), p.credential.id);
+      return reply.redirect('/account/clients', 303);
     } catch (err) {
       if (err instanceof BadRequestException) return this.render(p, reply, { error: err.message, form }, 400);
       throw err;
@@ -68,37 +64,38 @@ export class AccountClientPagesController {
   ) {
     const client = await this.clients.getOwned(p.actor.id, clientId);
     const { secret, graceEndsAt } = await this.manage.rotateSecret(actorOf(p, requestMeta(req)), client, form.revokeOld !== undefined);
-    return this.render(p, reply, { shown: { clientId, name: client.name, secret, graceEndsAt: graceEndsAt?.toISOString() ?? null } });
+    await this.flash.set(reply, clientSecretFlash(`New secret issued for “${client.name}”.`, clientId, secret, graceEndsAt), p.credential.id);
+    return reply.redirect('/account/clients', 303);
   }
 
   @Authenticated(PAGE)
   @Post(':clientId/disable')
   async disable(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Body() _f: CsrfOnlyFormDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    await this.manage.disable(actorOf(p, requestMeta(req)), await this.clients.getOwned(p.actor.id, clientId));
+    const client = await this.clients.getOwned(p.actor.id, clientId);
+    await this.manage.disable(actorOf(p, requestMeta(req)), client);
+    await this.flash.set(reply, { message: `Client “${client.name}” disabled: its secrets and tokens stop working.` });
     return reply.redirect('/account/clients', 303);
   }
 
   @Authenticated(PAGE)
   @Post(':clientId/enable')
   async enable(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Body() _f: CsrfOnlyFormDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    await this.manage.enable(actorOf(p, requestMeta(req)), await this.clients.getOwned(p.actor.id, clientId));
+    const client = await this.clients.getOwned(p.actor.id, clientId);
+    await this.manage.enable(actorOf(p, requestMeta(req)), client);
+    await this.flash.set(reply, { message: `Client “${client.name}” enabled.` });
     return reply.redirect('/account/clients', 303);
   }
 
   @Authenticated(PAGE)
   @Post(':clientId/delete')
   async remove(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Body() _f: CsrfOnlyFormDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    await this.manage.delete(actorOf(p, requestMeta(req)), await this.clients.getOwned(p.actor.id, clientId));
+    const client = await this.clients.getOwned(p.actor.id, clientId);
+    await this.manage.delete(actorOf(p, requestMeta(req)), client);
+    await this.flash.set(reply, { message: `Client “${client.name}” deleted.` });
     return reply.redirect('/account/clients', 303);
   }
 
-  /** Rendered directly (no redirect) after creation or rotation: the only time the secret is on screen. */
-  private async render(
-    p: Principal,
-    reply: FastifyReply,
-    extra: { shown?: ShownSecret; error?: string; form?: ClientFormDto } = {},
-    status = 200,
-  ) {
+  private async render(p: Principal, reply: FastifyReply, extra: { error?: string; form?: ClientFormDto } = {}, status = 200) {
     const rows = await this.clients.listOwnedBy(p.actor.id);
     const clients = await Promise.all(rows.map((c) => this.manage.view(c)));
     const held = new Set(p.scopes);

@@ -4,8 +4,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { prefersHtml } from '../common/prefers-html';
 import { requestMeta } from '../common/request-meta';
 import { CsrfService } from '../sessions/csrf.service';
+import { FlashService } from '../sessions/flash.service';
 import { AccountAuthorizationsService } from './account-authorizations.service';
 import { AuthorizationView } from './dto/authorization.view';
 
@@ -21,6 +23,7 @@ export class AccountAuthorizationsController {
   constructor(
     private readonly authorizations: AccountAuthorizationsService,
     private readonly csrf: CsrfService,
+    private readonly flash: FlashService,
   ) {}
 
   @Authenticated(PAGE)
@@ -53,15 +56,8 @@ export class AccountAuthorizationsController {
   @Post(':clientId/revoke')
   @ApiExcludeEndpoint()
   async revokeFromPage(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    await this.authorizations.revoke(p, clientId, requestMeta(req));
+    const revoked = await this.authorizations.revoke(p, clientId, requestMeta(req));
+    await this.flash.set(reply, revoked ? { message: 'Access revoked: the app can no longer act for you.' } : { message: 'That app had no access left.', kind: 'error' });
     return reply.redirect('/account/authorizations', 303);
   }
-}
-
-/** Browsers ask for text/html first; API clients ask for JSON or anything. */
-function prefersHtml(req: FastifyRequest): boolean {
-  const accept = req.headers.accept ?? '';
-  const html = accept.indexOf('text/html');
-  const json = accept.indexOf('application/json');
-  return html >= 0 && (json < 0 || html < json);
 }

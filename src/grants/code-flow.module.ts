@@ -12,6 +12,7 @@ import { AuthorizationErrorFilter } from './authorization-error.filter';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
 import { AuthorizationsService } from './authorizations.service';
 import { AuthorizeController } from './authorize.controller';
+import { AuthorizeSignInHint } from './authorize-sign-in.hint';
 import { CodeFlowTokensService } from './code-flow-tokens.service';
 import { ConsentController } from './consent.controller';
 import { Consent } from './consent.entity';
@@ -48,6 +49,7 @@ import { RefreshTokensService } from './refresh-tokens.service';
     RefreshTokenGrantHandler,
     RefreshTokenType,
     AccountAuthorizationsService,
+    AuthorizeSignInHint,
   ],
   // The device authorization grant issues into the same families, with the same consents.
   exports: [GrantsService, CodeFlowTokensService, ConsentsService],

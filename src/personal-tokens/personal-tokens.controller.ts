@@ -4,11 +4,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { prefersHtml } from '../common/prefers-html';
 import { requestMeta } from '../common/request-meta';
 import { CreatePersonalTokenDto } from './dto/create-personal-token.dto';
 import { CreatedPersonalTokenView } from './dto/created-personal-token.view';
 import { PersonalTokenView } from './dto/personal-token.view';
-import { PersonalTokensPage, prefersHtml } from './personal-tokens.page';
+import { PersonalTokensPage } from './personal-tokens.page';
 import { PersonalTokensService, toPersonalTokenView } from './personal-tokens.service';
 
 /**

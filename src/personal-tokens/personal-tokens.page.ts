@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { Principal } from '../auth/principal';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CsrfService } from '../sessions/csrf.service';
@@ -9,15 +9,8 @@ import { PersonalTokensService, toPersonalTokenView } from './personal-tokens.se
 const EXPIRY_CHOICES = [7, 30, 90, 180, 366];
 
 export interface PersonalTokensPageState {
-  /** Set right after creation: the only time the page shows a token. */
-  created?: { name: string; token: string };
   error?: string;
   form?: { name?: string; scopes?: string[]; expiresInDays?: string };
-}
-
-/** GET /account/tokens serves both the API and the page: a browser asks for text/html. */
-export function prefersHtml(req: FastifyRequest): boolean {
-  return (req.headers.accept ?? '').includes('text/html');
 }
 
 /** Renders "Account settings → API keys". */
@@ -46,7 +39,6 @@ export class PersonalTokensPage {
         scopes: this.tokens.choosableScopes(user.roles).map((s) => ({ ...s, checked: chosen.has(s.name) })),
         expiryOptions: this.expiryOptions(state.form?.expiresInDays),
         name: state.form?.name ?? '',
-        created: state.created,
         error: state.error,
       });
   }

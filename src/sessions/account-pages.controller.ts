@@ -5,9 +5,10 @@ import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { requestMeta } from '../common/request-meta';
-import { toSessionView } from './account-sessions.controller';
+import { plural } from '../common/plural';
 import { AccountSessionsService } from './account-sessions.service';
 import { CsrfService } from './csrf.service';
+import { FlashService } from './flash.service';
 import { SessionsService } from './sessions.service';
 
 const PAGE = { schemes: ['cookie'], page: true } as const;
@@ -20,16 +21,18 @@ export class AccountPagesController {
     private readonly sessions: SessionsService,
     private readonly csrf: CsrfService,
     private readonly accountSessions: AccountSessionsService,
+    private readonly flash: FlashService,
   ) {}
 
   @Authenticated(PAGE)
   @Get()
   async account(@CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
-    const sessions = (await this.sessions.listActiveForUser(p.actor.id)).map((s) => toSessionView(s, p.credential.id));
+    const sessions = await this.sessions.listActiveForUser(p.actor.id);
     return reply.header('cache-control', 'no-store').view('account.hbs', {
       title: 'Your account',
       user: p.user,
-      sessions,
+      roles: p.user?.roles.join(', ') || 'none',
+      sessionCount: sessions.length,
       csrf: this.csrf.tokenFor(p.credential.id),
     });
   }
@@ -37,14 +40,20 @@ export class AccountPagesController {
   @Authenticated(PAGE)
   @Post('sessions/:id/revoke')
   async revoke(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    await this.accountSessions.endOwn(p, id, requestMeta(req));
-    return reply.redirect(id === p.credential.id ? '/login' : '/account', 303);
+    const ended = await this.accountSessions.endOwn(p, id, requestMeta(req));
+    if (id === p.credential.id) {
+      await this.flash.set(reply, { message: 'You have signed out.' });
+      return reply.redirect('/login', 303);
+    }
+    await this.flash.set(reply, ended ? { message: 'Session ended.' } : { message: 'That session had already ended.', kind: 'error' });
+    return reply.redirect('/account/sessions', 303);
   }
 
   @Authenticated(PAGE)
   @Post('sessions/revoke-others')
   async revokeOthers(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    await this.accountSessions.endOthers(p, requestMeta(req));
-    return reply.redirect('/account', 303);
+    const n = await this.accountSessions.endOthers(p, requestMeta(req));
+    await this.flash.set(reply, { message: n === 0 ? 'No other sessions were signed in.' : `Signed out of ${plural(n, 'other session')}.` });
+    return reply.redirect('/account/sessions', 303);
   }
 }

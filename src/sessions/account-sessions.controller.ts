@@ -1,9 +1,10 @@
-import { Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Req } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import { Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { prefersHtml } from '../common/prefers-html';
 import { requestMeta } from '../common/request-meta';
 import { AccountSessionsService } from './account-sessions.service';
 import { SessionView } from './dto/session.view';
@@ -30,12 +31,17 @@ export class AccountSessionsController {
     private readonly account: AccountSessionsService,
   ) {}
 
-  @Authenticated({ schemes: ['cookie'] })
+  /** JSON list; a browser asking for text/html gets the "Sessions" page instead. */
+  @Authenticated({ schemes: ['cookie'], page: true })
   @Get()
-  @ApiOkResponse({ type: [SessionView] })
-  async list(@CurrentPrincipal() p: Principal): Promise<SessionView[]> {
+  @ApiProduces('application/json', 'text/html')
+  @ApiOkResponse({ type: [SessionView], description: 'JSON unless the request prefers text/html' })
+  async list(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const rows = await this.sessions.listActiveForUser(p.actor.id);
-    return rows.map((s) => toSessionView(s, p.credential.id));
+    const sessions = rows.map((s) => toSessionView(s, p.credential.id));
+    void reply.header('cache-control', 'no-store').header('vary', 'Accept');
+    if (!prefersHtml(req)) return reply.send(sessions);
+    return reply.view('sessions.hbs', { title: 'Sessions', sessions, others: sessions.some((s) => !s.current) });
   }
 
   @Authenticated({ schemes: ['cookie'] })

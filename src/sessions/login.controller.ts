@@ -10,11 +10,13 @@ import { requestMeta } from '../common/request-meta';
 import { PasswordHasher } from '../users/password-hasher.service';
 import { normalizeEmail, UsersService } from '../users/users.service';
 import { CsrfService, isFormPost } from './csrf.service';
+import { FlashService } from './flash.service';
 import { LoginDto } from './dto/login.dto';
 import { LoginThrottle } from './login-throttle.service';
 import { safeReturnPath } from './return-path';
 import { SessionCookieService } from './session-cookie.service';
 import { SessionsService } from './sessions.service';
+import { SignInHints } from './sign-in-hints';
 
 const INVALID_CREDENTIALS = 'Email or password is incorrect';
 
@@ -29,13 +31,16 @@ export class LoginController {
     private readonly csrf: CsrfService,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
+    private readonly hints: SignInHints,
+    private readonly flash: FlashService,
   ) {}
 
   @Public()
   @ApiExcludeEndpoint()
   @Get('login')
   async loginPage(@Query('next') next: string | undefined, @Res() reply: FastifyReply) {
-    return reply.header('cache-control', 'no-store').view('login.hbs', { title: 'Sign in', next: safeReturnPath(next) });
+    const returnPath = safeReturnPath(next);
+    return reply.header('cache-control', 'no-store').view('login.hbs', { title: 'Sign in', next: returnPath, purpose: await this.hints.describe(returnPath) });
   }
 
   /** Accepts the sign-in form and JSON `{ email, password }`. */
@@ -76,7 +81,7 @@ export class LoginController {
       });
       void reply.status(401);
       return form
-        ? reply.view('login.hbs', { title: 'Sign in', next, email, error: INVALID_CREDENTIALS })
+        ? reply.view('login.hbs', { title: 'Sign in', next, email, error: INVALID_CREDENTIALS, purpose: await this.hints.describe(next) })
         : reply.send({ statusCode: 401, error: 'invalid_credentials', message: INVALID_CREDENTIALS, requestId: meta.requestId });
     }
 
@@ -111,6 +116,8 @@ export class LoginController {
       target: { type: 'session', id: principal.credential.id },
       meta: requestMeta(req),
     });
-    return isFormPost(req) ? reply.redirect('/login', 303) : reply.status(204).send();
+    if (!isFormPost(req)) return reply.status(204).send();
+    await this.flash.set(reply, { message: 'You have signed out.' });
+    return reply.redirect('/login', 303);
   }
 }

@@ -21,17 +21,27 @@ export class SessionCookieService {
   }
 
   async seal(secret: string): Promise<string> {
-    const { kid, key } = this.keys[0];
-    return new EncryptJWT({ sid: secret })
-      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid })
-      .setIssuedAt()
-      .setExpirationTime(new Date(Date.now() + this.config.session.absoluteMs))
-      .encrypt(key);
+    return this.sealClaims({ sid: secret }, this.config.session.absoluteMs);
   }
 
   /** The session secret, or null if the cookie is missing, tampered with, expired or sealed by an unknown key. */
   async open(req: FastifyRequest): Promise<string | null> {
-    const value = req.cookies?.[this.name];
+    const payload = await this.openClaims(req.cookies?.[this.name]);
+    return typeof payload?.sid === 'string' ? payload.sid : null;
+  }
+
+  /** Seals any claims under the newest session key, expiring after `ttlMs` (also used for flash cookies). */
+  async sealClaims(claims: Record<string, unknown>, ttlMs: number): Promise<string> {
+    const { kid, key } = this.keys[0];
+    return new EncryptJWT(claims)
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid })
+      .setIssuedAt()
+      .setExpirationTime(new Date(Date.now() + ttlMs))
+      .encrypt(key);
+  }
+
+  /** The claims of a value sealed by `sealClaims`, or null when missing, tampered with, expired or sealed by an unknown key. */
+  async openClaims(value: string | undefined): Promise<Record<string, unknown> | null> {
     if (!value) return null;
     try {
       const { payload } = await jwtDecrypt(value, async (header) => {
@@ -39,10 +49,15 @@ export class SessionCookieService {
         if (!found) throw new Error('unknown key');
         return found.key;
       });
-      return typeof payload.sid === 'string' ? payload.sid : null;
+      return payload;
     } catch {
       return null;
     }
+  }
+
+  /** The attributes of the session cookie (path, HttpOnly, Secure, SameSite, Domain), for sibling cookies. */
+  cookieAttributes(): CookieSerializeOptions {
+    return this.attributes();
   }
 
   async set(reply: FastifyReply, secret: string): Promise<void> {

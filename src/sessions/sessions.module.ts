@@ -5,18 +5,20 @@ import { AccountPagesController } from './account-pages.controller';
 import { AccountSessionsController } from './account-sessions.controller';
 import { AccountSessionsService } from './account-sessions.service';
 import { CsrfService } from './csrf.service';
+import { FlashService } from './flash.service';
 import { LoginThrottle } from './login-throttle.service';
 import { LoginController } from './login.controller';
 import { SessionCookieService } from './session-cookie.service';
 import { SessionCookieStrategy } from './session-cookie.strategy';
 import { Session } from './session.entity';
 import { SessionsService } from './sessions.service';
+import { SignInHints } from './sign-in-hints';
 
 /** Browser sessions: sign-in, the sealed cookie, its Passport strategy, CSRF, account pages. */
 @Module({
   imports: [TypeOrmModule.forFeature([Session]), UsersModule],
   controllers: [LoginController, AccountSessionsController, AccountPagesController],
-  providers: [SessionsService, AccountSessionsService, SessionCookieService, SessionCookieStrategy, CsrfService, LoginThrottle],
-  exports: [SessionsService, CsrfService],
+  providers: [SessionsService, AccountSessionsService, SessionCookieService, SessionCookieStrategy, CsrfService, LoginThrottle, FlashService, SignInHints],
+  exports: [SessionsService, CsrfService, SessionCookieService, FlashService, SignInHints],
 })
 export class SessionsModule {}

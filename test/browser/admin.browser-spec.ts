@@ -81,17 +81,19 @@ describe('browser: an admin creates a user, disables them, and finds both in the
     await page.getByLabel('Type').selectOption('confidential');
     await page.getByLabel(/Redirect URIs/).fill('https://app.example.com/callback');
     await page.getByLabel(/read:device/).check();
-    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Register client' }).click()]);
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Client “Browser app” registered');
-    const secret = (await page.getByTestId('client-secret').textContent())!.trim();
+    // Post/Redirect/Get: the client's own page, with the secret shown once from the flash.
+    await Promise.all([page.waitForURL(/\/admin\/ui\/clients\/ghc_/), page.getByRole('button', { name: 'Register client' }).click()]);
+    await expect(page.getByTestId('flash').getByText('Client “Browser app” registered.').isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Browser app');
+    const secret = (await page.getByTestId('revealed-secret').textContent())!.trim();
     expect(secret.length).toBeGreaterThan(20);
     await page.getByRole('button', { name: 'Copy' }).click();
     await page.getByRole('button', { name: 'Copied' }).waitFor();
     await expect(page.evaluate<string>('navigator.clipboard.readText()')).resolves.toBe(secret);
     await h.screenshot('admin-client-created');
 
-    // The client's page: never the secret again; disabling asks first (accepted above) and comes back with a 303.
-    await Promise.all([page.waitForURL(/\/admin\/ui\/clients\/ghc_/), page.getByRole('link', { name: 'Go to the client' }).click()]);
+    // Reloaded: never the secret again; disabling asks first (accepted above) and comes back with a 303.
+    await page.reload();
     await expect(page.content()).resolves.not.toContain(secret);
     await expect(page.getByTestId('client-status').textContent()).resolves.toBe('active');
     await Promise.all([page.waitForURL(/\?done=disabled$/), page.getByRole('button', { name: 'Disable' }).click()]);

@@ -33,12 +33,13 @@ describe('browser: Account settings → API keys (create, copy, use with curl-st
     await expect(page.getByLabel(/write:device: Add, change and delete/).isChecked()).resolves.toBe(false);
     await page.getByLabel('Expires').selectOption('30');
     await h.screenshot('api-keys-form');
-    await Promise.all([page.waitForURL(h.url('/account/tokens/new')), page.getByRole('button', { name: 'Add API key' }).click()]);
+    // Post/Redirect/Get: back on /account/tokens, the key shown once from the flash.
+    await Promise.all([page.waitForURL(h.url('/account/tokens')), page.getByRole('button', { name: 'Add API key' }).click()]);
 
     // Shown once, with the warning and a copy button.
-    const shown = page.getByTestId('created-token');
+    const shown = page.getByTestId('reveal');
     await expect(shown.getByText('It will not be shown again.').isVisible()).resolves.toBe(true);
-    const token = (await page.locator('#new-token').textContent())?.trim() ?? '';
+    const token = (await page.getByTestId('revealed-secret').textContent())?.trim() ?? '';
     expect(token).toMatch(tokenPattern('personalAccessToken'));
     await h.screenshot('api-keys-created');
     await page.getByRole('button', { name: 'Copy' }).click();
@@ -54,7 +55,7 @@ describe('browser: Account settings → API keys (create, copy, use with curl-st
 
     // Coming back to the page: listed by name and hint, never shown again.
     await page.goto(h.url('/account/tokens'));
-    await expect(page.locator('#new-token').count()).resolves.toBe(0);
+    await expect(page.getByTestId('revealed-secret').count()).resolves.toBe(0);
     await expect(page.content()).resolves.not.toContain(token);
     const row = page.getByRole('row', { name: /backup script/ });
     await expect(row.getByText(token.slice(-4)).isVisible()).resolves.toBe(true);

@@ -3,6 +3,7 @@ import { Client } from '../../src/clients/client.entity';
 import { auditByActor, auditForTarget, detailsOf, signedInAdmin, SignedIn } from './support/admin.fixture';
 import { basicAuth, createClient } from './support/clients.fixture';
 import { csrfFromPage } from './support/personal-tokens.fixture';
+import { followRedirect, revealedSecret } from './support/pages.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser, signedInUser } from './support/users.fixture';
 
@@ -22,8 +23,13 @@ describe('admin pages: clients (/admin/ui/clients)', () => {
   const page = (path: string) => t.http.get(`/admin/ui/clients${path}`, { cookie: admin.cookie });
   const post = (path: string, form: Record<string, string | string[]> = {}) =>
     t.http.post(`/admin/ui/clients${path}`, { cookie: admin.cookie, form: { _csrf: csrf, ...form } });
-  const shownSecret = (html: string) => /data-testid="client-secret">([^<]+)</.exec(html)?.[1];
-  const shownClientId = (html: string) => /data-testid="shown-client-id">([^<]+)</.exec(html)![1];
+  const shownSecret = revealedSecret;
+  /** Posts a form and follows its 303 to the client page, as a browser does (the secret rides in the flash cookie). */
+  const postAndFollow = async (path: string, form: Record<string, string | string[]> = {}) => {
+    const posted = await post(path, form);
+    const shown = await followRedirect(t, posted, admin.cookie);
+    return { ...shown, clientId: decodeURIComponent(/^\/admin\/ui\/clients\/([^/?]+)$/.exec(posted.headers.get('location')!)![1]) };
+  };
   const tokenStatus = async (clientId: string, secret: string) =>
     (await t.http.post('/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: basicAuth(clientId, secret) } })).status;
   const clientRow = (clientId: string) => t.dataSource.getRepository(Client).findOneBy({ clientId });
@@ -63,7 +69,7 @@ describe('admin pages: clients (/admin/ui/clients)', () => {
   describe('create', () => {
     it('registers a confidential client for the owner and shows its secret once, with a copy button', async () => {
       const owner = await createUser(t);
-      const res = await post('', {
+      const res = await postAndFollow('', {
         ownerEmail: owner.email.toUpperCase(),
         name: 'Radon dashboard',
         type: 'confidential',
@@ -72,11 +78,11 @@ describe('admin pages: clients (/admin/ui/clients)', () => {
         scopes: ['read:device', 'write:device'],
       });
       expect(res.status).toBe(200);
-      const clientId = shownClientId(res.text);
+      const clientId = res.clientId;
       const secret = shownSecret(res.text)!;
       expect(secret).toBeTruthy();
-      expect(res.text).toContain('data-copy-target="client-secret"');
-      expect(res.text).toContain('id="client-secret"');
+      expect(res.text).toContain('data-copy-target="revealed-secret"');
+      expect(res.text).toContain('id="revealed-secret"');
       expect(res.headers.get('cache-control')).toBe('no-store');
 
       const row = (await clientRow(clientId))!;
@@ -111,15 +117,15 @@ describe('admin pages: clients (/admin/ui/clients)', () => {
 
     it('registers a public client (no secret shown) and an introspecting one', async () => {
       const owner = await createUser(t);
-      const pub = await post('', { ownerEmail: owner.email, name: 'CLI', type: 'public', redirectUris: 'http://127.0.0.1/cb', scopes: 'read:device' });
+      const pub = await postAndFollow('', { ownerEmail: owner.email, name: 'CLI', type: 'public', redirectUris: 'http://127.0.0.1/cb', scopes: 'read:device' });
       expect(pub.status).toBe(200);
       expect(shownSecret(pub.text)).toBeUndefined();
       expect(pub.text).toContain('it has no secret');
-      expect(await clientRow(shownClientId(pub.text))).toMatchObject({ type: 'public', grantTypes: ['authorization_code', 'refresh_token'] });
+      expect(await clientRow(pub.clientId)).toMatchObject({ type: 'public', grantTypes: ['authorization_code', 'refresh_token'] });
 
-      const rs = await post('', { ownerEmail: owner.email, name: 'Resource server', type: 'confidential', introspectionAllowed: 'on' });
+      const rs = await postAndFollow('', { ownerEmail: owner.email, name: 'Resource server', type: 'confidential', introspectionAllowed: 'on' });
       expect(rs.status).toBe(200);
-      expect(await clientRow(shownClientId(rs.text))).toMatchObject({ introspectionAllowed: true, grantTypes: ['client_credentials'], allowedScopes: [] });
+      expect(await clientRow(rs.clientId)).toMatchObject({ introspectionAllowed: true, grantTypes: ['client_credentials'], allowedScopes: [] });
     });
 
     it.each([
@@ -200,13 +206,13 @@ describe('admin pages: clients (/admin/ui/clients)', () => {
     it('with a grace period: the new secret is shown once, the old one keeps working until the grace ends', async () => {
       const owner = await createUser(t);
       const c = await createClient(t, owner.user);
-      const res = await post(`/${c.clientId}/rotate-secret`);
+      const res = await postAndFollow(`/${c.clientId}/rotate-secret`);
       expect(res.status).toBe(200);
       const secret = shownSecret(res.text)!;
       expect(secret).toBeTruthy();
       expect(secret).not.toBe(c.secret);
-      expect(res.text).toContain('data-copy-target="client-secret"');
-      expect(res.text).toContain('The previous secret keeps working until');
+      expect(res.text).toContain('data-copy-target="revealed-secret"');
+      expect(res.text).toContain('The previous secret works until');
       expect(await tokenStatus(c.clientId, secret)).toBe(200);
       expect(await tokenStatus(c.clientId, c.secret!)).toBe(200);
 
@@ -225,10 +231,10 @@ describe('admin pages: clients (/admin/ui/clients)', () => {
     it('revoking now: the old secret stops at once', async () => {
       const owner = await createUser(t);
       const c = await createClient(t, owner.user);
-      const res = await post(`/${c.clientId}/rotate-secret`, { revokeOld: 'on' });
+      const res = await postAndFollow(`/${c.clientId}/rotate-secret`, { revokeOld: 'on' });
       expect(res.status).toBe(200);
       const secret = shownSecret(res.text)!;
-      expect(res.text).not.toContain('The previous secret keeps working');
+      expect(res.text).not.toContain('The previous secret works');
       expect(await tokenStatus(c.clientId, c.secret!)).toBe(401);
       expect(await tokenStatus(c.clientId, secret)).toBe(200);
       expect((await page(`/${c.clientId}`)).text.match(/data-testid="secret-row"/g)).toHaveLength(1);

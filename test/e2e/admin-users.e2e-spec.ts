@@ -103,12 +103,12 @@ describe('admin users API', () => {
     it('disabling ends the user’s session at once; enabling lets them sign in again', async () => {
       const admin = await signedInAdmin(t);
       const victim = await signedInUser(t);
-      expect((await t.http.get('/account/sessions', { cookie: victim.cookie })).status).toBe(200);
+      expect((await t.http.get('/account/sessions', { cookie: victim.cookie, headers: { accept: 'application/json' } })).status).toBe(200);
 
       const res = await t.http.post(`/admin/users/${victim.user.id}/disable`, { cookie: admin.cookie });
       expect(res.status).toBe(200);
       expect(res.body.status).toBe('disabled');
-      expect((await t.http.get('/account/sessions', { cookie: victim.cookie })).status).toBe(401);
+      expect((await t.http.get('/account/sessions', { cookie: victim.cookie, headers: { accept: 'application/json' } })).status).toBe(401);
       expect(await t.get<SessionsService>(SessionsService).listActiveForUser(victim.user.id)).toEqual([]);
       await expect(signIn(t, victim.email)).rejects.toThrow(/401/);
 
@@ -152,7 +152,7 @@ describe('admin users API', () => {
       const res = await t.http.post(`/admin/users/${victim.user.id}/reset-password`, { cookie: admin.cookie, json: { password: NEW_PASSWORD } });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ sessionsRevoked: 1, temporaryPassword: null });
-      expect((await t.http.get('/account/sessions', { cookie: victim.cookie })).status).toBe(401);
+      expect((await t.http.get('/account/sessions', { cookie: victim.cookie, headers: { accept: 'application/json' } })).status).toBe(401);
       await expect(signIn(t, victim.email)).rejects.toThrow(/401/);
       await expect(signIn(t, victim.email, NEW_PASSWORD)).resolves.toContain('=');
       const [row] = await auditForTarget(t, victim.user.id, 'admin.user.reset_password');
@@ -180,7 +180,7 @@ describe('admin users API', () => {
       expect(await t.get<UsersService>(UsersService).findById(victim.user.id)).toBeNull();
       const [{ n }] = await t.dataSource.query('SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?', [victim.user.id]);
       expect(Number(n)).toBe(0);
-      expect((await t.http.get('/account/sessions', { cookie: victim.cookie })).status).toBe(401);
+      expect((await t.http.get('/account/sessions', { cookie: victim.cookie, headers: { accept: 'application/json' } })).status).toBe(401);
       expect((await t.http.delete(`/admin/users/${victim.user.id}`, { cookie: admin.cookie })).status).toBe(404);
       const [row] = await auditForTarget(t, victim.user.id, 'admin.user.delete');
       expect(detailsOf(row)).toMatchObject({ email: victim.email });
@@ -206,7 +206,7 @@ describe('admin users API', () => {
       const all = await t.http.post(`/admin/users/${victim.user.id}/revoke-credentials`, { cookie: admin.cookie });
       expect(all.status).toBe(200);
       expect(all.body.session).toBe(1);
-      for (const cookie of [victim.cookie, second]) expect((await t.http.get('/account/sessions', { cookie })).status).toBe(401);
+      for (const cookie of [victim.cookie, second]) expect((await t.http.get('/account/sessions', { cookie, headers: { accept: 'application/json' } })).status).toBe(401);
       const rows = await auditForTarget(t, victim.user.id);
       expect(rows.map((r) => `${r.action}:${r.outcome}`)).toEqual(
         expect.arrayContaining([

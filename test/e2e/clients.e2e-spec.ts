@@ -3,6 +3,7 @@ import { hashToken, isWellFormed } from '../../src/auth/token-format';
 import { ClientSecret } from '../../src/clients/client-secret.entity';
 import { basicAuth, createClient } from './support/clients.fixture';
 import { createDevice } from './support/devices.fixture';
+import { flashMessage, followRedirect, revealedSecret } from './support/pages.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser, signedInUser } from './support/users.fixture';
 
@@ -213,9 +214,11 @@ describe('clients: Developer settings, admin API, the Secret scheme', () => {
       expect(page.status).toBe(200);
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
       const res = await t.http.post('/account/clients', { cookie, form: { _csrf: csrf, name: 'Form app', type: 'confidential', redirectUris: '', scopes: 'read:device' } });
-      expect(res.status).toBe(200);
-      expect(res.headers.get('cache-control')).toBe('no-store');
-      const secret = /data-testid="client-secret">([^<]+)</.exec(res.text)![1];
+      expect(res.status).toBe(303);
+      const shown = await followRedirect(t, res, cookie);
+      expect(shown.headers.get('cache-control')).toBe('no-store');
+      expect(flashMessage(shown.text)).toBe('Client “Form app” registered.');
+      const secret = revealedSecret(shown.text)!;
       expect(isWellFormed('clientSecret', secret)).toBe(true);
       const later = await t.http.get('/account/clients', { cookie });
       expect(later.text).toContain('Form app');

@@ -15,6 +15,7 @@ import {
   setPatTimes,
   userWithPat,
 } from './support/personal-tokens.fixture';
+import { flashMessage, followRedirect, revealedSecret } from './support/pages.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { signedInUser } from './support/users.fixture';
 
@@ -295,12 +296,22 @@ describe('personal access tokens', () => {
         cookie,
         form: { _csrf, name: 'form key', scopes: ['read:device', 'write:device'], expiresInDays: '30' },
       });
-      expect(res.status).toBe(201);
-      expect(res.headers.get('cache-control')).toBe('no-store');
-      const token = /<code class="secret" id="new-token">([^<]+)<\/code>/.exec(res.text)?.[1];
+      // Post/Redirect/Get: the key rides to the page in the sealed flash cookie, never in the URL.
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe('/account/tokens');
+      expect(res.text).not.toMatch(/ghpat_/);
+      const shown = await followRedirect(t, res, cookie);
+      expect(shown.headers.get('cache-control')).toBe('no-store');
+      expect(flashMessage(shown.text)).toBe('API key “form key” added.');
+      const token = revealedSecret(shown.text);
       expect(token).toMatch(tokenPattern('personalAccessToken'));
-      expect(res.text).toContain('data-copy-target="new-token"');
-      expect(res.text).toContain('It will not be shown again.');
+      expect(shown.text).toContain('data-copy-target="revealed-secret"');
+      expect(shown.text).toContain('It will not be shown again.');
+      // The page clears the flash cookie, so a reload sends none: it shows nothing and creates nothing.
+      expect(shown.setCookies.some((c) => c.includes('_flash=;'))).toBe(true);
+      const reloaded = await t.http.get('/account/tokens', { cookie, headers: HTML });
+      expect(reloaded.text).not.toContain(token);
+      expect(await countPatRows(t, user.id)).toBe(1);
       expect((await t.http.post('/devices', { bearer: token, json: { name: 'from form key' } })).status).toBe(201);
 
       const [row] = await t.dataSource.getRepository(PersonalToken).findBy({ userId: user.id });
@@ -316,6 +327,7 @@ describe('personal access tokens', () => {
       const del = await t.http.post(`/account/tokens/${row.id}/delete`, { cookie, form: { _csrf } });
       expect(del.status).toBe(303);
       expect(del.headers.get('location')).toBe('/account/tokens');
+      expect(flashMessage((await followRedirect(t, del, cookie)).text)).toBe('API key deleted.');
       expect((await t.http.get('/devices', { bearer: token })).status).toBe(401);
     });
 

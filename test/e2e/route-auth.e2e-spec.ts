@@ -32,7 +32,7 @@ const FRAMEWORK_ROUTES: { pattern: RegExp; what: string; probe: string }[] = [
   { pattern: /^\/docs(\/.*)?$/, what: 'OpenAPI UI (swagger-ui-dist files)', probe: '/docs' },
   { pattern: /^\/docs-(json|yaml)$/, what: 'OpenAPI document', probe: '/docs-json' },
   // @fastify/static's catch-all, mounted under /static/ (printRoutes shows it as a bare `*`).
-  { pattern: /^\*$/, what: 'static files under /static/', probe: '/static/style.css' },
+  { pattern: /^\/?\*$/, what: 'static files under /static/', probe: '/static/style.css' },
 ];
 
 describe('route auth declarations (run with -u after adding routes; see docs/testing.md)', () => {

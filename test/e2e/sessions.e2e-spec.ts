@@ -108,7 +108,7 @@ describe('sessions: sign-in, cookie, CSRF, session management', () => {
       const again = await t.http.post('/auth/login', { json: { email, password: TEST_PASSWORD }, cookie: first });
       const second = cookiePair(again.setCookies, cookieName)!;
       expect(second).not.toEqual(first);
-      expect((await t.http.get('/account/sessions', { cookie: first })).status).toBe(401);
+      expect((await t.http.get('/account/sessions', { cookie: first, headers: { accept: 'application/json' } })).status).toBe(401);
       expect((await t.http.get('/account/sessions', { cookie: second })).status).toBe(200);
     });
   });

@@ -1,0 +1,26 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { from, Observable, switchMap } from 'rxjs';
+import { FlashService } from '../sessions/flash.service';
+import { PageLayoutService } from './page-layout.service';
+
+/**
+ * Fills the layout's context before a page handler runs. Only GET requests render pages (every
+ * form post redirects), and only those from a browser session or carrying a flash need it.
+ */
+@Injectable()
+export class PageLayoutInterceptor implements NestInterceptor {
+  constructor(
+    private readonly layout: PageLayoutService,
+    private readonly flash: FlashService,
+  ) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (ctx.getType() !== 'http') return next.handle();
+    const req = ctx.switchToHttp().getRequest<FastifyRequest>();
+    const wanted = req.method === 'GET' && (req.user?.credential.kind === 'session' || req.cookies?.[this.flash.cookieName] !== undefined);
+    if (!wanted) return next.handle();
+    const reply = ctx.switchToHttp().getResponse<FastifyReply>();
+    return from(this.layout.apply(req, reply)).pipe(switchMap(() => next.handle()));
+  }
+}

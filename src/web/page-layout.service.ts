@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal';
+import { CsrfService } from '../sessions/csrf.service';
+import { Flash, FlashService } from '../sessions/flash.service';
+import { ADMIN_SCOPE } from '../users/users.scopes';
+import { NavigationRegistry } from './navigation.registry';
+
+/** What views/layout.hbs reads on every page, whatever the controller passes. */
+export interface LayoutLocals {
+  user?: Principal['user'];
+  csrf?: string;
+  isAdmin?: boolean;
+  nav?: ReturnType<NavigationRegistry['linksFor']>;
+  adminNav?: ReturnType<NavigationRegistry['linksFor']>;
+  flash?: Flash | null;
+}
+
+/**
+ * Builds the layout's context (signed-in user, CSRF token for the sign-out form, navigation,
+ * the pending flash message) and puts it in `reply.locals`, which @fastify/view merges under
+ * every template's own data. Controllers therefore never pass navigation themselves.
+ */
+@Injectable()
+export class PageLayoutService {
+  constructor(
+    private readonly nav: NavigationRegistry,
+    private readonly csrf: CsrfService,
+    private readonly flash: FlashService,
+  ) {}
+
+  async apply(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    Object.assign(reply.locals ?? (reply.locals = {}), await this.locals(req, reply));
+  }
+
+  async locals(req: FastifyRequest, reply: FastifyReply): Promise<LayoutLocals> {
+    const p = req.user;
+    const path = req.url.split('?', 1)[0];
+    const sessionId = p?.credential.kind === 'session' ? p.credential.id : undefined;
+    const flash = await this.flash.take(req, reply, sessionId);
+    if (!p?.user || !sessionId) return { flash };
+    const isAdmin = p.scopes.has(ADMIN_SCOPE);
+    return {
+      user: p.user,
+      csrf: this.csrf.tokenFor(sessionId),
+      isAdmin,
+      nav: this.nav.linksFor('main', path, isAdmin),
+      adminNav: isAdmin && path.startsWith('/admin/ui') ? this.nav.linksFor('admin', path, isAdmin) : undefined,
+      flash,
+    };
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** @fastify/view merges these under every template's data. */
+    locals: Record<string, unknown> | null;
+  }
+}
