@@ -101,7 +101,7 @@ describe('admin pages: clients (/admin/ui/clients)', () => {
       // Audited twice: the admin call and the client event, both about the new client, neither with the secret.
       const created = (await auditForTarget(t, clientId, 'admin.client.create'))[0];
       expect(created).toMatchObject({ actorId: admin.user.id, outcome: 'success', targetType: 'client' });
-      expect(detailsOf(created)).toMatchObject({ ownerEmail: owner.email, name: 'Radon dashboard', type: 'confidential', status: 200 });
+      expect(detailsOf(created)).toMatchObject({ ownerEmail: owner.email, name: 'Radon dashboard', type: 'confidential', status: 303 });
       expect(await auditForTarget(t, clientId, 'client.create')).toEqual([expect.objectContaining({ actorId: admin.user.id })]);
       const events = await t.dataSource.getRepository(AuditEvent).findBy({ targetId: clientId });
       expect(JSON.stringify(events)).not.toContain(secret);
