@@ -37,6 +37,7 @@ export class AuditDenialRecorder implements OnModuleInit {
   }
 
   private async record({ ctx, error }: AuthDenial): Promise<void> {
+    if (error.status !== 401 && error.status !== 403) return;
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
     const principal = req.user;
     const header = req.headers.authorization;

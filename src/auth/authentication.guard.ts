@@ -8,6 +8,7 @@ import {
   AuthenticationRequiredError,
   AuthError,
   InsufficientScopeError,
+  InvalidAuthRequestError,
   InvalidTokenError,
   LoginRequiredRedirect,
   SchemeNotAcceptedError,
@@ -98,14 +99,29 @@ function isApiClient(req: FastifyRequest): boolean {
   return req.headers.authorization !== undefined || (accept.includes('application/json') && !accept.includes('text/html'));
 }
 
-/** Which scheme the request presents. The Authorization header wins over a cookie. */
+/** RFC 6750 §2.1: `credentials = "Bearer" 1*SP b64token` (the Secret scheme has the same shape). */
+const ONE_TOKEN = /^\S+ +[A-Za-z0-9\-._~+/]+=*$/;
+
+/**
+ * Which scheme the request presents. The Authorization header wins over a cookie. A header that
+ * is not `<scheme> <one token>`, or a token also sent as an `access_token` parameter, is a 400
+ * (RFC 6750 §3.1 invalid_request): the request is malformed, not its token unknown.
+ */
 export function presentedScheme(req: FastifyRequest, cookieName: string): AuthScheme | undefined {
   const header = req.headers.authorization;
   if (header !== undefined) {
     const word = header.trim().split(/\s+/, 1)[0]?.toLowerCase();
-    if (word === 'bearer') return 'bearer';
-    if (word === 'secret') return 'secret';
-    throw new AuthenticationRequiredError('Unsupported Authorization scheme');
+    if (word !== 'bearer' && word !== 'secret') throw new AuthenticationRequiredError('Unsupported Authorization scheme');
+    if (!ONE_TOKEN.test(header.trim())) throw new InvalidAuthRequestError(`The Authorization header must be "${SCHEME_LABEL[word]} <token>"`);
+    if (accessTokenParameter(req)) throw new InvalidAuthRequestError('The access token was sent in more than one way (RFC 6750 §2)');
+    return word;
   }
   return req.cookies?.[cookieName] ? 'cookie' : undefined;
+}
+
+/** An `access_token` in the query string or the body (RFC 6750 §2.2, §2.3). */
+function accessTokenParameter(req: FastifyRequest): boolean {
+  const query = req.query as Record<string, unknown> | undefined;
+  const body = req.body as Record<string, unknown> | null | undefined;
+  return query?.access_token !== undefined || (typeof body === 'object' && body !== null && 'access_token' in body);
 }

@@ -23,6 +23,10 @@ export interface AuthenticatedClient {
   secretId?: string;
 }
 
+/**
+ * One message for an unknown, disabled or unauthenticated client and a wrong secret, so the
+ * answer never tells which client ids exist or which are confidential.
+ */
 const UNKNOWN = 'Client authentication failed';
 
 /**
@@ -53,20 +57,19 @@ export class ClientAuthenticator {
     }
     if (input.clientId) {
       const client = await this.clients.findActiveById(input.clientId);
-      if (!client) throw new InvalidClientError(UNKNOWN, false);
+      if (!client) throw new InvalidClientError(UNKNOWN);
       // A confidential client must prove itself; naming it is not enough.
-      if (client.type !== 'public') throw new InvalidClientError('This client must authenticate with its secret', false);
+      if (client.type !== 'public') throw new InvalidClientError(UNKNOWN);
       return { client, method: 'none' };
     }
-    throw new InvalidClientError('Client authentication is required', true);
+    throw new InvalidClientError('Client authentication is required');
   }
 
   private async withSecret(clientId: string, secret: string, method: ClientAuthMethod): Promise<AuthenticatedClient> {
-    const basic = method === 'client_secret_basic';
     const live = await this.secrets.authenticate(secret);
     // The secret identifies the client; the claimed id must match it (compared in constant time).
     if (!live || !constantTimeEquals(live.clientId, clientId) || live.client.type !== 'confidential') {
-      throw new InvalidClientError(UNKNOWN, basic);
+      throw new InvalidClientError(UNKNOWN);
     }
     return { client: live.client, method, secretId: live.id };
   }
@@ -78,14 +81,14 @@ export class ClientAuthenticator {
  */
 export function parseBasic(header: string): { clientId: string; secret: string } {
   const match = /^Basic\s+([A-Za-z0-9+/=._~-]+)\s*$/i.exec(header.trim());
-  if (!match) throw new InvalidClientError('Only HTTP Basic client authentication is accepted in the Authorization header', true);
+  if (!match) throw new InvalidClientError('Only HTTP Basic client authentication is accepted in the Authorization header');
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) throw new InvalidClientError('Malformed HTTP Basic credentials', true);
+  if (colon < 0) throw new InvalidClientError('Malformed HTTP Basic credentials');
   try {
     return { clientId: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
   } catch {
-    throw new InvalidClientError('Malformed HTTP Basic credentials', true);
+    throw new InvalidClientError('Malformed HTTP Basic credentials');
   }
 }
 

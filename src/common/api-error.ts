@@ -7,6 +7,13 @@ export interface ApiErrorBody {
   details?: { field: string; problems: string[] }[];
 }
 
+/**
+ * Fastify route config key (`@RouteConfig({ [OAUTH_ERROR_BODIES]: true })`): errors raised before
+ * the handler runs (body too large, malformed body) answer as RFC 6749 §5.2 `invalid_request`,
+ * not in the API's error shape. Set on the client-authenticated OAuth endpoints.
+ */
+export const OAUTH_ERROR_BODIES = 'oauthErrorBodies';
+
 const CODES: Record<number, string> = {
   400: 'bad_request',
   401: 'unauthorized',

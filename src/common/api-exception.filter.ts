@@ -2,10 +2,13 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthError, LoginRequiredRedirect } from '../auth/errors/auth.errors';
-import { ApiErrorBody, codeForStatus } from './api-error';
+import { ApiErrorBody, codeForStatus, OAUTH_ERROR_BODIES } from './api-error';
 import { isRenderable } from './renderable-error';
 import { requestId } from './request-meta';
 import { ValidationFailedError } from './validation-failed.error';
+
+/** What a request refused for its body gets before any handler runs: malformed, too large, unknown media type. */
+const MALFORMED_REQUEST = new Set([400, 413, 415]);
 
 /**
  * The one place errors become responses. Known errors keep their 4xx; anything unexpected is
@@ -33,6 +36,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
 
     const body = this.toBody(err, rid);
+    if (MALFORMED_REQUEST.has(body.statusCode) && (req.routeOptions?.config as unknown as Record<string, unknown> | undefined)?.[OAUTH_ERROR_BODIES]) {
+      // RFC 6749 §5.2: the OAuth endpoints answer a request refused before their handler ran
+      // (oversized or malformed body) with a 400 invalid_request that OAuth clients can read.
+      void reply
+        .headers({ 'cache-control': 'no-store', pragma: 'no-cache' })
+        .status(400)
+        .send({ error: 'invalid_request', error_description: body.message });
+      return;
+    }
     if (err instanceof AuthError && err.wwwAuthenticate) void reply.header('www-authenticate', err.wwwAuthenticate);
     if (body.statusCode >= 500) {
       this.logger.error({ err, requestId: rid }, err instanceof Error ? err.stack ?? err.message : String(err));
@@ -70,3 +82,4 @@ export class ApiExceptionFilter implements ExceptionFilter {
     return { statusCode: 500, error: 'internal_error', message: 'An unexpected error occurred', requestId: rid };
   }
 }
+

@@ -1,3 +1,5 @@
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { OAUTH_ERROR_BODIES } from '../common/api-error';
 import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -21,6 +23,7 @@ export class IntrospectionController {
 
   @Public()
   @UseGuards(TokenEndpointThrottleGuard)
+  @RouteConfig({ [OAUTH_ERROR_BODIES]: true })
   @Post('introspect')
   @HttpCode(200)
   @ApiOperation({ summary: 'Token introspection (RFC 7662)' })
@@ -30,7 +33,7 @@ export class IntrospectionController {
     const params = OAuthParams.fromRequest(req);
     const { client, method } = await this.authenticator.authenticate(clientCredentialsOf(req, params));
     // RFC 7662 §2.1: the endpoint is protected; a public client proves nothing about itself.
-    if (method === 'none') throw new InvalidClientError('Introspection requires client authentication', false);
+    if (method === 'none') throw new InvalidClientError('Introspection requires client authentication');
     const token = params.require('token');
     void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     return this.introspector.introspect(client, token);

@@ -1,3 +1,5 @@
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { OAUTH_ERROR_BODIES } from '../common/api-error';
 import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -27,6 +29,7 @@ export class RevocationController {
    */
   @Public()
   @UseGuards(TokenEndpointThrottleGuard)
+  @RouteConfig({ [OAUTH_ERROR_BODIES]: true })
   @Post('revoke')
   @HttpCode(200)
   @ApiOperation({ summary: 'Token revocation (RFC 7009)' })

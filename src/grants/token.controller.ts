@@ -1,3 +1,5 @@
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { OAUTH_ERROR_BODIES } from '../common/api-error';
 import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -26,6 +28,7 @@ export class TokenController {
 
   @Public()
   @UseGuards(TokenEndpointThrottleGuard)
+  @RouteConfig({ [OAUTH_ERROR_BODIES]: true })
   @Post('token')
   @HttpCode(200)
   @ApiOperation({ summary: 'OAuth 2.0 token endpoint (RFC 6749 §3.2)' })

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { presentedScheme } from '../../src/auth/authentication.guard';
-import { AuthenticationRequiredError } from '../../src/auth/errors/auth.errors';
+import { AuthenticationRequiredError, InvalidAuthRequestError } from '../../src/auth/errors/auth.errors';
 
 const COOKIE = '__Host-gatehouse_session';
 const req = (authorization?: string, cookies: Record<string, string> = {}) =>
@@ -11,7 +11,6 @@ describe('presentedScheme', () => {
     ['Bearer ghat_x', 'bearer'],
     ['bearer ghat_x', 'bearer'],
     ['  BEARER   ghat_x', 'bearer'],
-    ['Bearer', 'bearer'],
     ['Secret ghcs_x', 'secret'],
     ['secret ghcs_x', 'secret'],
   ])('reads %j as %s', (header, scheme) => {
@@ -33,5 +32,16 @@ describe('presentedScheme', () => {
 
   it.each(['Basic dXNlcjpwYXNz', 'Digest x', 'Bearerghat_x', '', 'Token abc'])('refuses the unsupported Authorization %j with a 401', (header) => {
     expect(() => presentedScheme(req(header), COOKIE)).toThrow(AuthenticationRequiredError);
+  });
+
+  it.each(['Bearer', 'Bearer ', 'Bearer a b', 'Bearer a,b', 'Secret ghcs_x y'])('RFC 6750 §3.1: %j is a 400 invalid_request, not an unknown token', (header) => {
+    expect(() => presentedScheme(req(header), COOKIE)).toThrow(InvalidAuthRequestError);
+  });
+
+  it('RFC 6750 §3.1: a token also sent as access_token (query or body) is a 400 invalid_request', () => {
+    const withQuery = { headers: { authorization: 'Bearer ghat_x' }, query: { access_token: 'ghat_x' } } as unknown as FastifyRequest;
+    const withBody = { headers: { authorization: 'Bearer ghat_x' }, body: { access_token: 'ghat_x' } } as unknown as FastifyRequest;
+    expect(() => presentedScheme(withQuery, COOKIE)).toThrow(InvalidAuthRequestError);
+    expect(() => presentedScheme(withBody, COOKIE)).toThrow(InvalidAuthRequestError);
   });
 });

@@ -39,6 +39,20 @@ export class InvalidTokenError extends AuthError {
   }
 }
 
+/**
+ * The request presents its credential wrongly: a token sent in more than one way, or an
+ * Authorization header that is not `<scheme> <one token>` (RFC 6750 §3.1 invalid_request: 400).
+ */
+export class InvalidAuthRequestError extends AuthError {
+  readonly status = 400;
+  readonly code = 'invalid_request';
+  readonly wwwAuthenticate: string;
+  constructor(message: string) {
+    super(message);
+    this.wwwAuthenticate = challenge({ realm: REALM, error: 'invalid_request', error_description: message });
+  }
+}
+
 /** Authenticated, but the credential lacks a required scope (RFC 6750 §3.1 insufficient_scope). */
 export class InsufficientScopeError extends AuthError {
   readonly status = 403;

@@ -1,6 +1,9 @@
 import { REALM } from '../../auth/errors/auth.errors';
 import type { RenderableError, RenderedError } from '../../common/renderable-error';
 
+/** The challenge of the client-authenticated endpoints (token, revocation, introspection). */
+const CLIENT_CHALLENGE = `Basic realm="${REALM}"`;
+
 /**
  * RFC 6749 §5.2 errors of the token, revocation and introspection endpoints. Each carries its
  * code and status and renders itself (the global filter imports nothing from here):
@@ -19,11 +22,10 @@ export abstract class OAuthError extends Error implements RenderableError {
   }
 
   render(): RenderedError {
-    return {
-      status: this.status,
-      body: { error: this.error, error_description: this.description },
-      headers: { 'cache-control': 'no-store', pragma: 'no-cache', ...this.extraHeaders() },
-    };
+    const headers: Record<string, string> = { 'cache-control': 'no-store', pragma: 'no-cache', ...this.extraHeaders() };
+    // RFC 9110 §15.5.2: a 401 always carries a challenge; these endpoints take HTTP Basic (RFC 6749 §2.3.1).
+    if (this.status === 401) headers['www-authenticate'] ??= CLIENT_CHALLENGE;
+    return { status: this.status, body: { error: this.error, error_description: this.description }, headers };
   }
 }
 
@@ -32,24 +34,12 @@ export class InvalidRequestError extends OAuthError {
 }
 
 /**
- * Client authentication failed. RFC 6749 §5.2: 401 with a `WWW-Authenticate` matching the
- * scheme the client used when it used the Authorization header (Basic).
+ * Client authentication failed. RFC 6749 §5.2: 401 with a `WWW-Authenticate: Basic` challenge,
+ * whichever way the client tried (as every 401 of this class: see `render`).
  */
 export class InvalidClientError extends OAuthError {
   readonly error = 'invalid_client';
   override readonly status = 401;
-
-  /** `challengeBasic`: the client used Basic, or sent no credentials at all (HTTP 401 needs a challenge). */
-  constructor(
-    description: string,
-    readonly challengeBasic: boolean,
-  ) {
-    super(description);
-  }
-
-  protected override extraHeaders(): Record<string, string> {
-    return this.challengeBasic ? { 'www-authenticate': `Basic realm="${REALM}"` } : {};
-  }
 }
 
 export class InvalidGrantError extends OAuthError {
