@@ -42,6 +42,17 @@ describe('operators CLI: client:create', () => {
     expect(await t.dataSource.getRepository(AuditEvent).countBy({ action: 'client.create', targetId: clientId! })).toBe(1);
   });
 
+  it('registers a public device client with --grant-type device_code (short for the RFC 8628 URN); it can start a device authorization', async () => {
+    const owner = await createUser(t);
+    const res = await cli(['client:create', '--owner', owner.email, '--name', 'Radon CLI', '--type', 'public', '--scope', 'read:device', '--grant-type', 'device_code', '--grant-type', 'refresh_token']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('urn:ietf:params:oauth:grant-type:device_code');
+    const clientId = /client_id\S*\s*[:=]?\s*(\S+)/i.exec(res.stdout)?.[1];
+    const started = await t.http.post('/oauth/device_authorization', { form: { client_id: clientId!, scope: 'read:device' } });
+    expect(started.status).toBe(200);
+    expect(started.body.device_code).toMatch(tokenPattern('deviceCode'));
+  });
+
   it('fails with a clear message and exit 1 for an unknown owner, and exit 2 for a bad redirect URI', async () => {
     const unknown = await cli(['client:create', '--owner', 'nobody-cli@example.test', '--name', 'X']);
     expect(unknown.code).toBe(1);

@@ -62,6 +62,7 @@ export class ClientCreateCommand implements CliCommand {
     });
     ctx.print(`Created ${client.type} client "${client.name}" for ${owner.email}`);
     ctx.print(`client_id:     ${client.clientId}`);
+    ctx.print(`grant_types:   ${client.grantTypes.join(' ')}`);
     if (secret) {
       ctx.print(`client_secret: ${secret}`);
       ctx.print('The secret is shown only now; store it in a secret manager.');
