@@ -1,13 +1,18 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { UuidPrimaryColumn } from '../database/entity-columns';
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
 /** `operator`: someone running the CLI on the server; actor_id is their OS account. */
 export type ActorType = 'user' | 'client' | 'anonymous' | 'operator';
 
 /** Append-only: nothing updates or deletes these rows. */
+@Index('ix_audit_time', ['occurredAt'])
+@Index('ix_audit_actor', ['actorId', 'occurredAt'])
+@Index('ix_audit_action', ['action', 'occurredAt'])
+@Index('ix_audit_target', ['targetType', 'targetId', 'occurredAt'])
 @Entity('audit_events')
 export class AuditEvent {
-  @PrimaryGeneratedColumn('uuid')
+  @UuidPrimaryColumn()
   id: string;
 
   @Column({ name: 'occurred_at', type: 'datetime', precision: 3 })

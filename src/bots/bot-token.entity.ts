@@ -1,8 +1,10 @@
-import { Column, Entity, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { MintedTokenColumns } from '../personal-tokens/minted-token.columns';
 import { User } from '../users/user.entity';
 
 /** An impersonated (bot) access token: acts as the bot, minted by one of its managers. */
+@Index('uq_bot_tokens_hash', ['tokenHash'], { unique: true })
+@Index('ix_bot_tokens_bot', ['botId', 'createdAt'])
 @Entity('bot_tokens')
 export class BotToken extends MintedTokenColumns {
   @Column({ name: 'bot_id', type: 'varchar', length: 36 })

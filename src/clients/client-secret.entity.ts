@@ -1,10 +1,13 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { UuidPrimaryColumn } from '../database/entity-columns';
 import { Client } from './client.entity';
 
 /** A client secret. Only its SHA-256 is stored; the plaintext is shown once. */
+@Index('uq_client_secrets_hash', ['secretHash'], { unique: true })
+@Index('ix_client_secrets_client', ['clientId'])
 @Entity('client_secrets')
 export class ClientSecret {
-  @PrimaryGeneratedColumn('uuid')
+  @UuidPrimaryColumn()
   id: string;
 
   @Column({ name: 'client_id', type: 'varchar', length: 64 })

@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { User } from '../users/user.entity';
 import type { ClientStatus, ClientType, GrantType } from './client-types';
 
@@ -17,6 +17,7 @@ const intBool = {
 };
 
 /** An OAuth client registration. Confidential clients hold secrets (see ClientSecret). */
+@Index('ix_clients_owner', ['ownerId', 'createdAt'])
 @Entity('clients')
 export class Client {
   /** The public, unguessable `client_id`. */

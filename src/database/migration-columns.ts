@@ -1,4 +1,4 @@
-import type { TableColumnOptions } from 'typeorm';
+import { TableColumnOptions, TableForeignKey } from 'typeorm';
 
 /**
  * Column shapes shared by every migration. Each maps to a type both drivers accept, so the
@@ -33,3 +33,19 @@ export const col = {
     generationStrategy: 'increment',
   }),
 };
+
+/**
+ * A foreign key that deletes the row with its parent, as every foreign key here does. `ON UPDATE
+ * NO ACTION` is spelled out: left out, MySQL/MariaDB record RESTRICT and SQLite NO ACTION, and
+ * the entity (`@ForeignKey(() => Parent, { onDelete: 'CASCADE' })` or a relation) can match only
+ * one of them (see the schema drift test).
+ */
+export function fk(column: string, referencedTable: string, referencedColumn = 'id'): TableForeignKey {
+  return new TableForeignKey({
+    columnNames: [column],
+    referencedTableName: referencedTable,
+    referencedColumnNames: [referencedColumn],
+    onDelete: 'CASCADE',
+    onUpdate: 'NO ACTION',
+  });
+}

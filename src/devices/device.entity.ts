@@ -1,10 +1,14 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index } from 'typeorm';
+import { User } from '../users/user.entity';
+import { UuidPrimaryColumn } from '../database/entity-columns';
 
+@Index('ix_devices_owner', ['ownerId', 'createdAt', 'id'])
 @Entity('devices')
 export class Device {
-  @PrimaryGeneratedColumn('uuid')
+  @UuidPrimaryColumn()
   id: string;
 
+  @ForeignKey(() => User, { onDelete: 'CASCADE' })
   @Column({ name: 'owner_id', type: 'varchar', length: 36 })
   ownerId: string;
 

@@ -1,11 +1,14 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Device } from './device.entity';
 
 /** One sensor reading of a device at a point in time. Every measurement is optional. */
+@Index('ix_samples_device_time', ['deviceId', 'recordedAt'])
 @Entity('samples')
 export class Sample {
   @PrimaryGeneratedColumn('increment')
   id: number;
 
+  @ForeignKey(() => Device, { onDelete: 'CASCADE' })
   @Column({ name: 'device_id', type: 'varchar', length: 36 })
   deviceId: string;
 

@@ -1,11 +1,16 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { UuidPrimaryColumn } from '../database/entity-columns';
 import { Client, spaceList } from '../clients/client.entity';
 import { User } from '../users/user.entity';
 
 /** An opaque OAuth access token. Only its SHA-256 is stored. */
+@Index('uq_oauth_access_tokens_hash', ['tokenHash'], { unique: true })
+@Index('ix_oauth_access_tokens_client', ['clientId'])
+@Index('ix_oauth_access_tokens_grant', ['grantId'])
+@Index('ix_oauth_access_tokens_user', ['userId'])
 @Entity('oauth_access_tokens')
 export class AccessToken {
-  @PrimaryGeneratedColumn('uuid')
+  @UuidPrimaryColumn()
   id: string;
 
   @Column({ name: 'token_hash', type: 'varchar', length: 64 })

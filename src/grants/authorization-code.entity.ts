@@ -1,4 +1,7 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index } from 'typeorm';
+import { Client } from '../clients/client.entity';
+import { User } from '../users/user.entity';
+import { BoolColumn, UuidPrimaryColumn } from '../database/entity-columns';
 import { scopeListTransformer } from './scope-list';
 
 /**
@@ -6,18 +9,22 @@ import { scopeListTransformer } from './scope-list';
  * must repeat or prove: client, redirect URI, PKCE challenge, user and scopes. Only the
  * SHA-256 of the code is stored.
  */
+@Index('uq_authorization_codes_hash', ['codeHash'], { unique: true })
+@Index('ix_authorization_codes_user_client', ['userId', 'clientId'])
 @Entity('authorization_codes')
 export class AuthorizationCode {
-  @PrimaryGeneratedColumn('uuid')
+  @UuidPrimaryColumn()
   id: string;
 
   @Column({ name: 'code_hash', type: 'varchar', length: 64 })
   codeHash: string;
 
   /** The client's public client_id (clients.client_id). */
+  @ForeignKey(() => Client, { onDelete: 'CASCADE' })
   @Column({ name: 'client_id', type: 'varchar', length: 64 })
   clientId: string;
 
+  @ForeignKey(() => User, { onDelete: 'CASCADE' })
   @Column({ name: 'user_id', type: 'varchar', length: 36 })
   userId: string;
 
@@ -26,7 +33,7 @@ export class AuthorizationCode {
   redirectUri: string;
 
   /** Whether the authorization request named the redirect URI: then the token request must too (RFC 6749 §4.1.3). */
-  @Column({ name: 'redirect_uri_given', type: 'boolean' })
+  @BoolColumn('redirect_uri_given')
   redirectUriGiven: boolean;
 
   @Column({ type: 'varchar', length: 1000, transformer: scopeListTransformer })

@@ -1,19 +1,25 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index } from 'typeorm';
+import { User } from '../users/user.entity';
+import { Client } from '../clients/client.entity';
+import { UuidPrimaryColumn } from '../database/entity-columns';
 import { scopeListTransformer } from './scope-list';
 
 /**
  * What a user has approved for a client: one row per (user, client). A later request for a
  * subset skips the consent page; revoking deletes the row.
  */
+@Index('uq_consents_user_client', ['userId', 'clientId'], { unique: true })
 @Entity('consents')
 export class Consent {
-  @PrimaryGeneratedColumn('uuid')
+  @UuidPrimaryColumn()
   id: string;
 
+  @ForeignKey(() => User, { onDelete: 'CASCADE' })
   @Column({ name: 'user_id', type: 'varchar', length: 36 })
   userId: string;
 
   /** The client's public client_id (clients.client_id). */
+  @ForeignKey(() => Client, { onDelete: 'CASCADE' })
   @Column({ name: 'client_id', type: 'varchar', length: 64 })
   clientId: string;
 

@@ -1,19 +1,25 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index } from 'typeorm';
+import { User } from '../users/user.entity';
+import { Client } from '../clients/client.entity';
+import { UuidPrimaryColumn } from '../database/entity-columns';
 import { scopeListTransformer } from './scope-list';
 
 /**
  * A refresh-token family: everything issued from one authorization code and its rotations.
  * Reuse of a rotated refresh token revokes exactly this family (RFC 9700 §4.14.2).
  */
+@Index('ix_authorization_grants_user_client', ['userId', 'clientId'])
 @Entity('authorization_grants')
 export class Grant {
-  @PrimaryGeneratedColumn('uuid')
+  @UuidPrimaryColumn()
   id: string;
 
+  @ForeignKey(() => User, { onDelete: 'CASCADE' })
   @Column({ name: 'user_id', type: 'varchar', length: 36 })
   userId: string;
 
   /** The client's public client_id (clients.client_id). */
+  @ForeignKey(() => Client, { onDelete: 'CASCADE' })
   @Column({ name: 'client_id', type: 'varchar', length: 64 })
   clientId: string;
 

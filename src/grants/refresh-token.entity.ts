@@ -1,21 +1,28 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index } from 'typeorm';
+import { Grant } from './grant.entity';
+import { Client } from '../clients/client.entity';
+import { UuidPrimaryColumn } from '../database/entity-columns';
 
 /**
  * One refresh token of a family. Each use rotates it: `rotated_at` is set by a conditional
  * update, so exactly one of concurrent uses wins, and any later use is reuse.
  */
+@Index('uq_refresh_tokens_hash', ['tokenHash'], { unique: true })
+@Index('ix_refresh_tokens_grant', ['grantId'])
 @Entity('refresh_tokens')
 export class RefreshToken {
-  @PrimaryGeneratedColumn('uuid')
+  @UuidPrimaryColumn()
   id: string;
 
   @Column({ name: 'token_hash', type: 'varchar', length: 64 })
   tokenHash: string;
 
+  @ForeignKey(() => Grant, { onDelete: 'CASCADE' })
   @Column({ name: 'grant_id', type: 'varchar', length: 36 })
   grantId: string;
 
   /** The client's client_id: the token is bound to it (RFC 6749 §6). */
+  @ForeignKey(() => Client, { onDelete: 'CASCADE' })
   @Column({ name: 'client_id', type: 'varchar', length: 64 })
   clientId: string;
 

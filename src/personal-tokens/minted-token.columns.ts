@@ -1,4 +1,5 @@
-import { Column, PrimaryGeneratedColumn } from 'typeorm';
+import { Column } from 'typeorm';
+import { UuidPrimaryColumn } from '../database/entity-columns';
 
 const scopesTransformer = {
   to: (scopes: string[]) => scopes.join(' '),
@@ -10,7 +11,7 @@ const scopesTransformer = {
  * table. Only the SHA-256 is stored; the plaintext is shown once at creation.
  */
 export abstract class MintedTokenColumns {
-  @PrimaryGeneratedColumn('uuid')
+  @UuidPrimaryColumn()
   id: string;
 
   @Column({ type: 'varchar', length: 100 })

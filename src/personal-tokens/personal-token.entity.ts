@@ -1,8 +1,10 @@
-import { Column, Entity, JoinColumn, ManyToOne } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '../users/user.entity';
 import { MintedTokenColumns } from './minted-token.columns';
 
 /** A personal access token: acts as the user who made it. */
+@Index('uq_pat_token_hash', ['tokenHash'], { unique: true })
+@Index('ix_pat_user', ['userId', 'createdAt'])
 @Entity('personal_access_tokens')
 export class PersonalToken extends MintedTokenColumns {
   @Column({ name: 'user_id', type: 'varchar', length: 36 })

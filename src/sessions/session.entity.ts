@@ -1,10 +1,13 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { UuidPrimaryColumn } from '../database/entity-columns';
 import { User } from '../users/user.entity';
 
 /** A browser session. The cookie carries the secret; only its SHA-256 is stored here. */
+@Index('uq_sessions_secret_hash', ['secretHash'], { unique: true })
+@Index('ix_sessions_user', ['userId', 'createdAt'])
 @Entity('sessions')
 export class Session {
-  @PrimaryGeneratedColumn('uuid')
+  @UuidPrimaryColumn()
   id: string;
 
   @Column({ name: 'secret_hash', type: 'varchar', length: 64 })

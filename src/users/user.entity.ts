@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { UuidPrimaryColumn } from '../database/entity-columns';
 
 export type UserStatus = 'active' | 'disabled';
 /** `bot`: an integration's identity (bots module); it has no password and never signs in. */
@@ -9,9 +10,10 @@ const rolesTransformer = {
   from: (value: string | null) => (value ? value.split(',').filter(Boolean) : []),
 };
 
+@Index('uq_users_email', ['email'], { unique: true })
 @Entity('users')
 export class User {
-  @PrimaryGeneratedColumn('uuid')
+  @UuidPrimaryColumn()
   id: string;
 
   /** Stored lower-cased: uniqueness is case-insensitive on every driver. */

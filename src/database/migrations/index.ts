@@ -6,6 +6,7 @@ import { AuditTargetIndex1763800004000 } from './1763800004000-audit-target-inde
 import { DeviceAuthorizations1764000300000 } from './1764000300000-device-authorizations';
 import { Bots1764000700000 } from './1764000700000-bots';
 import { ImpersonationTokens1764000701000 } from './1764000701000-impersonation-tokens';
+import { ForeignKeysOnUpdate1764000800000 } from './1764000800000-foreign-keys-on-update';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   DeviceAuthorizations1764000300000,
   Bots1764000700000,
   ImpersonationTokens1764000701000,
+  ForeignKeysOnUpdate1764000800000,
 ];

@@ -1,0 +1,20 @@
+import { Column, PrimaryGeneratedColumn } from 'typeorm';
+import type { PrimaryGeneratedColumnUUIDOptions } from 'typeorm/decorator/options/PrimaryGeneratedColumnUUIDOptions';
+
+/**
+ * The entity side of `col.uuidPk()`: a UUID primary key TypeORM generates on insert, stored as
+ * varchar(36). TypeORM's uuid options have no `type` or `length`, yet without them the SQLite schema diff
+ * sees `varchar` against the migration's `varchar(36)`; the decorator copies every option into
+ * the column, so the length is passed through here, once.
+ */
+export function UuidPrimaryColumn(): PropertyDecorator {
+  return PrimaryGeneratedColumn('uuid', { type: 'varchar', length: 36 } as PrimaryGeneratedColumnUUIDOptions);
+}
+
+/**
+ * The entity side of `col.bool()`: true/false on both drivers. `width: 1` is what MySQL/MariaDB
+ * store for BOOLEAN (tinyint(1)); declaring it keeps the schema diff empty there.
+ */
+export function BoolColumn(name: string): PropertyDecorator {
+  return Column({ name, type: 'boolean', width: 1 });
+}

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { buildDataSourceOptions } from '../../src/database/data-source-options';
+
+/** Every entity of the app, as the app's own options find them. */
+const ENTITIES = [join(__dirname, '..', '..', 'src', '**', '*.entity.{ts,js}')];
+
+/**
+ * The schema comes only from migrations, and TypeORM reads and writes it through the entities.
+ * When the two disagree (a column type or length, a nullable, an index or foreign key the entity
+ * does not declare), TypeORM's own schema diff lists the SQL it would run to make the database
+ * match the entities: after the migrations that list must be empty, on SQLite and on
+ * MySQL/MariaDB. A failure lists those statements; fix the entity (or add a migration), never
+ * a landed migration.
+ */
+describe('schema drift: the entities match the migrated schema', () => {
+  let ds: DataSource;
+  let file: string | undefined;
+
+  beforeAll(async () => {
+    const url = process.env.DATABASE_URL?.startsWith('mysql://') ? process.env.DATABASE_URL : undefined;
+    file = url ? undefined : join(tmpdir(), `gatehouse-drift-${randomUUID()}.sqlite`);
+    const options = buildDataSourceOptions(url ? { type: 'mysql', url } : { type: 'sqlite', path: file! }, true);
+    ds = new DataSource({ ...options, entities: ENTITIES } as DataSourceOptions);
+    await ds.initialize();
+    // The app talks to MariaDB with TypeORM's `mysql` driver, as here. Reading the schema back,
+    // that driver takes MariaDB's `DEFAULT NULL` for the string 'NULL' (a false difference on
+    // every nullable column) unless its options say `mariadb`; only the schema reader looks, so
+    // tell it after the entities were built exactly as the app builds them.
+    if (url && (await isMariaDb(ds))) Object.assign(ds.driver.options, { type: 'mariadb' });
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    if (file) for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  });
+
+  it('loads every entity', () => {
+    expect(ds.entityMetadatas.map((m) => m.tableName)).toEqual(expect.arrayContaining(['users', 'devices', 'samples', 'clients', 'audit_events']));
+  });
+
+  it('has nothing for TypeORM to change after the migrations', async () => {
+    const sql = await ds.driver.createSchemaBuilder().log();
+    expect(sql.upQueries.map((q) => q.query)).toEqual([]);
+  });
+});
+
+async function isMariaDb(ds: DataSource): Promise<boolean> {
+  const [row] = (await ds.query('SELECT VERSION() AS v')) as { v: string }[];
+  return /mariadb/i.test(row.v);
+}
