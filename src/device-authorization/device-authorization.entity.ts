@@ -1,4 +1,7 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index } from 'typeorm';
+import { Client } from '../clients/client.entity';
+import { UuidPrimaryColumn } from '../database/entity-columns';
+import { User } from '../users/user.entity';
 import { scopeListTransformer } from '../grants/scope-list';
 
 /**
@@ -12,9 +15,12 @@ export type DeviceAuthorizationStatus = 'pending' | 'approved' | 'denied' | 'red
  * and the user code the user types, both stored only as SHA-256, bound to the client and the
  * scopes it asked for; then the user's decision and the single redemption.
  */
+@Index('uq_device_authorizations_device_code', ['deviceCodeHash'], { unique: true })
+@Index('uq_device_authorizations_user_code', ['userCodeHash'], { unique: true })
+@Index('ix_device_authorizations_expires', ['expiresAt'])
 @Entity('device_authorizations')
 export class DeviceAuthorization {
-  @PrimaryGeneratedColumn('uuid')
+  @UuidPrimaryColumn()
   id: string;
 
   @Column({ name: 'device_code_hash', type: 'varchar', length: 64 })
@@ -25,6 +31,7 @@ export class DeviceAuthorization {
   userCodeHash: string;
 
   /** The client's public client_id (clients.client_id). */
+  @ForeignKey(() => Client, { onDelete: 'CASCADE' })
   @Column({ name: 'client_id', type: 'varchar', length: 64 })
   clientId: string;
 
@@ -49,6 +56,7 @@ export class DeviceAuthorization {
   lastPolledAt: Date | null;
 
   /** Who approved or denied it. */
+  @ForeignKey(() => User, { onDelete: 'CASCADE' })
   @Column({ name: 'user_id', type: 'varchar', length: 36, nullable: true })
   userId: string | null;
 

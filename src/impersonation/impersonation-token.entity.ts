@@ -1,14 +1,18 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { spaceList } from '../clients/client.entity';
+import { Column, Entity, ForeignKey, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Client, spaceList } from '../clients/client.entity';
+import { UuidPrimaryColumn } from '../database/entity-columns';
 import { User } from '../users/user.entity';
 
 /**
  * An impersonation access token (RFC 8693 token exchange): acts as `subject` with
  * `act: { sub: actor }`. Short-lived, never refreshed. Only its SHA-256 is stored.
  */
+@Index('uq_impersonation_tokens_hash', ['tokenHash'], { unique: true })
+@Index('ix_impersonation_tokens_expiry', ['expiresAt'])
+@Index('ix_impersonation_tokens_subject', ['subjectUserId'])
 @Entity('impersonation_tokens')
 export class ImpersonationToken {
-  @PrimaryGeneratedColumn('uuid')
+  @UuidPrimaryColumn()
   id: string;
 
   @Column({ name: 'token_hash', type: 'varchar', length: 64 })
@@ -30,6 +34,7 @@ export class ImpersonationToken {
   actor?: User;
 
   /** The client that asked at the token endpoint; null when started from the admin page. */
+  @ForeignKey(() => Client, { onDelete: 'CASCADE' })
   @Column({ name: 'client_id', type: 'varchar', length: 64, nullable: true })
   clientId: string | null;
 
