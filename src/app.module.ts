@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
@@ -18,6 +18,8 @@ import { GrantsModule } from './grants/grants.module';
 import { HealthModule } from './health/health.module';
 import { ImpersonationModule } from './impersonation/impersonation.module';
 import { loggerParams } from './logging';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
+import { RedisModule } from './redis/redis.module';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { UsersModule } from './users/users.module';
@@ -27,8 +29,10 @@ import { WebModule } from './web/web.module';
   imports: [
     ConfigModule.forRoot({ isGlobal: true, load: [appConfig], cache: true }),
     LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (c: AppConfig) => loggerParams(c) }),
-    // A broad per-IP ceiling for every route; sign-in and the token endpoint add their own limits.
-    ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 1200 }] }),
+    // Optional Redis (REDIS_URL), then the limits that use it: a broad per-IP (or per-credential)
+    // ceiling for every route; sign-in and the token endpoint add their own limits.
+    RedisModule,
+    RateLimitsModule,
     DatabaseModule,
     AuthModule,
     AuditModule,

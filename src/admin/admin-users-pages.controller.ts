@@ -35,6 +35,7 @@ const DONE_MESSAGES: Record<string, string> = {
   roles: 'Roles saved.',
   revoked: 'Credential revoked.',
   'revoked-all': 'Every credential of this user has been revoked.',
+  unlocked: 'Failed sign-ins cleared: the user can sign in again.',
 };
 
 /**
@@ -86,14 +87,16 @@ export class AdminUsersPagesController {
   @Render('admin/user.hbs')
   async view(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Query('done') done?: string) {
     const user = toAdminUserView(await this.users.get(id));
-    const [credentials, events] = await Promise.all([
+    const [credentials, events, signIn] = await Promise.all([
       this.credentials.listForUser(id),
       this.audit.search({ targetType: 'user', targetId: id }, 20),
+      this.users.signInFailures(user.email),
     ]);
     return this.context.build(p, user.email, {
       subject: { ...user, disabled: user.status === 'disabled', self: user.id === p.actor.id },
       roleOptions: ROLES.map((r) => ({ value: r, checked: user.roles.includes(r) })),
       credentials,
+      signIn,
       events: events.items.map(toAuditEventView),
       notice: done ? DONE_MESSAGES[done] : undefined,
     });
@@ -168,6 +171,14 @@ export class AdminUsersPagesController {
     noteAuditDetails(req, { kind, credentialId });
     await this.credentials.revoke(id, kind, credentialId);
     return userPage(id, 'revoked');
+  }
+
+  @AuditAction('admin.user.unlock', 'user')
+  @Post(':id/unlock')
+  @Redirect()
+  async unlock(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<Redirection> {
+    noteAuditDetails(req, { countersCleared: (await this.users.clearSignInFailures(id)).countersCleared });
+    return userPage(id, 'unlocked');
   }
 
   @AuditAction('admin.user.revoke_all', 'user')

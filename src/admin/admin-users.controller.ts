@@ -122,6 +122,20 @@ export class AdminUsersController {
     await this.credentials.revoke(id, kind, credentialId);
   }
 
+  /**
+   * Clears the user's failed sign-in counters (docs/admin.md "Sign-in lockouts"): a locked-out
+   * owner can sign in again at once. 200 `{ countersCleared }`; 404 for an unknown user.
+   */
+  @AuditAction('admin.user.unlock', 'user')
+  @Post(':id/unlock')
+  @HttpCode(200)
+  @ApiOkResponse({ schema: { type: 'object', properties: { countersCleared: { type: 'integer' } } } })
+  async unlock(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<{ countersCleared: number }> {
+    const { countersCleared } = await this.users.clearSignInFailures(id);
+    noteAuditDetails(req, { countersCleared });
+    return { countersCleared };
+  }
+
   /** Incident response: every session, token and grant of the user ends now. */
   @AuditAction('admin.user.revoke_all', 'user')
   @Post(':id/revoke-credentials')

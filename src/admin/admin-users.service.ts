@@ -8,6 +8,7 @@ import { escapeLike, LIKE_ESCAPE } from '../common/sql-like';
 import { runTransaction } from '../database/transactions';
 import { User, UserStatus } from '../users/user.entity';
 import { hasRoleCondition, NewUser, UsersService } from '../users/users.service';
+import { LoginThrottle } from '../sessions/login-throttle.service';
 import { USER_CREDENTIAL_SOURCES, UserCredentialSource } from './credentials/user-credential-source';
 import type { AdminUserPageView } from './dto/admin-user-page.view';
 import type { AdminUserView } from './dto/admin-user.view';
@@ -50,6 +51,7 @@ export class AdminUsersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly accounts: UsersService,
     @Inject(USER_CREDENTIAL_SOURCES) private readonly credentials: UserCredentialSource[],
+    private readonly loginThrottle: LoginThrottle,
   ) {}
 
   async search(s: UserSearch, limit: number, cursor?: string): Promise<AdminUserPageView> {
@@ -62,6 +64,22 @@ export class AdminUsersService {
     if (s.role) qb.andWhere(...hasRoleCondition('u', s.role));
     const page = await keysetPage(qb, { time: 'u.created_at', id: 'u.id' }, { limit, cursor }, (u) => ({ time: u.createdAt, id: u.id }));
     return mapPage(page, toAdminUserView);
+  }
+
+  /**
+   * Clears the user's sign-in failure counters (the per-account ceiling and every (account, IP)
+   * delay), so a locked-out owner can sign in at once. Returns how many counters there were.
+   * Errors: 404 for an unknown user; CounterStoreUnavailableError when Redis is down.
+   */
+  async clearSignInFailures(id: string): Promise<{ user: User; countersCleared: number }> {
+    const user = await this.get(id);
+    return { user, countersCleared: await this.loginThrottle.clearAccount(user.email) };
+  }
+
+  /** The user's failed sign-ins in the current window, and whether the account is locked. */
+  async signInFailures(email: string): Promise<{ failures: number; locked: boolean } | null> {
+    // The page still renders while Redis is down; it just cannot say.
+    return this.loginThrottle.accountFailures(email).catch(() => null);
   }
 
   async get(id: string): Promise<User> {

@@ -5,6 +5,7 @@ import { UserCreateCommand } from './commands/user-create.command';
 import { UserDisableCommand } from './commands/user-disable.command';
 import { UserResetPasswordCommand } from './commands/user-reset-password.command';
 import { UserRevokeAllCommand } from './commands/user-revoke-all.command';
+import { UserUnlockCommand } from './commands/user-unlock.command';
 
 /** Every operator command, in `--help` order. Add new commands here (one line each). */
 export const COMMANDS: readonly CliCommand[] = [
@@ -12,6 +13,7 @@ export const COMMANDS: readonly CliCommand[] = [
   new UserResetPasswordCommand(),
   new UserDisableCommand(),
   new UserRevokeAllCommand(),
+  new UserUnlockCommand(),
   new KeyGenerateCommand(),
   new ClientCreateCommand(),
 ];

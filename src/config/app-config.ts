@@ -32,11 +32,26 @@ export interface AppConfig {
     idleMs: number;
     absoluteMs: number;
   };
+  /** Sign-in throttling (see docs/operations.md "Sign-in throttling"). */
   login: {
+    /** Per-account ceiling across every IP: past it the account is locked for the window. */
     maxFailuresPerAccount: number;
+    /** Failures from one IP (any account) before that IP's tries are delayed. */
     maxFailuresPerIp: number;
+    /** Failures for one account from one IP before those tries are delayed. */
+    freeFailuresPerAccountIp: number;
+    /** The cap of the doubling delay, in ms. */
+    maxDelayMs: number;
+    /** Counters are forgotten this long after their last failure. */
     windowMs: number;
   };
+  /** REDIS_URL: unset keeps every counter in-process. */
+  redisUrl?: string;
+  rateLimit: { perCredentialPerMinute: number };
+  /** SIGTERM: readiness goes 503 at once; idle keep-alive sockets close after this. */
+  shutdownGraceMs: number;
+  metrics?: { port: number; host: string };
+  housekeeping: { intervalMs: number; retentionMs: number; batchSize: number };
   passwordScryptLogN: number;
   oauth: {
     accessTokenTtlSeconds: number;
@@ -147,9 +162,21 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       absoluteMs: (env.SESSION_ABSOLUTE_HOURS ?? 12) * 3_600_000,
     },
     login: {
-      maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT ?? 5,
+      maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT ?? 100,
       maxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP ?? 30,
+      freeFailuresPerAccountIp: env.LOGIN_FREE_FAILURES_PER_ACCOUNT_IP ?? 5,
+      maxDelayMs: (env.LOGIN_MAX_DELAY_SECONDS ?? 900) * 1000,
       windowMs: (env.LOGIN_FAILURE_WINDOW_SECONDS ?? 900) * 1000,
+    },
+    redisUrl: env.REDIS_URL || undefined,
+    rateLimit: { perCredentialPerMinute: env.RATE_LIMIT_PER_CREDENTIAL_PER_MINUTE ?? 1200 },
+    // Tests close at once; a load balancer needs a few seconds to see readiness fail.
+    shutdownGraceMs: (env.SHUTDOWN_GRACE_SECONDS ?? (mode === 'test' ? 0 : 5)) * 1000,
+    metrics: env.METRICS_PORT !== undefined ? { port: env.METRICS_PORT, host: env.METRICS_HOST ?? '127.0.0.1' } : undefined,
+    housekeeping: {
+      intervalMs: (env.HOUSEKEEPING_INTERVAL_MINUTES ?? 60) * 60_000,
+      retentionMs: (env.HOUSEKEEPING_RETENTION_DAYS ?? 30) * 86_400_000,
+      batchSize: env.HOUSEKEEPING_BATCH_SIZE ?? 500,
     },
     passwordScryptLogN: env.PASSWORD_SCRYPT_LOG_N ?? 17,
     oauth: {

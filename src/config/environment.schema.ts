@@ -89,6 +89,14 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   LOGIN_FAILURE_WINDOW_SECONDS?: number;
 
+  /** Failed sign-ins for one account from one IP before each further try has to wait (1 s, 2 s, 4 s, …). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_FREE_FAILURES_PER_ACCOUNT_IP?: number;
+
+  /** The longest wait the increasing delay reaches. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  LOGIN_MAX_DELAY_SECONDS?: number;
+
   /** scrypt cost as log2(N). 17 (128 MiB) is the OWASP recommendation; tests lower it. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(20)
   PASSWORD_SCRYPT_LOG_N?: number;
@@ -102,6 +110,35 @@ export class EnvironmentVariables {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024)
   BODY_LIMIT_BYTES?: number;
+
+  /** Optional Redis (redis://[:password@]host:port/db): shared counters and cross-instance signals. */
+  @IsOptional() @Transform(({ value }) => (value === '' ? undefined : value)) @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be redis://host:port/db (or rediss://)' })
+  REDIS_URL?: string;
+
+  /** Requests per minute for one credential (API traffic behind a shared proxy is counted per credential). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_PER_CREDENTIAL_PER_MINUTE?: number;
+
+  /** After SIGTERM: how long readiness says 503 before idle keep-alive connections are closed. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600)
+  SHUTDOWN_GRACE_SECONDS?: number;
+
+  /** Serve Prometheus metrics on this separate port (unset: no metrics endpoint). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  METRICS_PORT?: number;
+
+  @IsOptional() @IsString()
+  METRICS_HOST?: string;
+
+  /** Housekeeping: minutes between purge runs (0: never), days kept after expiry, rows per batch. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10080)
+  HOUSEKEEPING_INTERVAL_MINUTES?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3650)
+  HOUSEKEEPING_RETENTION_DAYS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000)
+  HOUSEKEEPING_BATCH_SIZE?: number;
 
   /** Lifetime of OAuth access tokens (RFC 6749 §5.1 expires_in). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86400)

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/s
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/decorators/public.decorator';
 import { NotReadyError } from './not-ready.error';
+import { RedisHealthIndicator } from './redis.health';
 
 @ApiTags('health')
 @Controller('health')
@@ -12,6 +13,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
   ) {}
 
   /** Liveness: the process answers. */
@@ -26,10 +28,13 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiOkResponse({ description: 'Every dependency is up' })
-  @ApiServiceUnavailableResponse({ description: 'A dependency (the database) is down; `checks` says which' })
+  @ApiServiceUnavailableResponse({ description: 'A dependency (the database, Redis when configured) is down, or the instance is shutting down; `checks` says which' })
   async ready(): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([() => this.db.pingCheck('database', { timeout: 2000 })]);
+      const checks = [() => this.db.pingCheck('database', { timeout: 2000 })];
+      // Redis is a check only where it is configured (REDIS_URL).
+      if (this.redis.configured) checks.push(() => this.redis.pingCheck('redis'));
+      return await this.health.check(checks);
     } catch (err) {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       const details = (err.getResponse() as { details?: HealthIndicatorResult }).details ?? {};

@@ -1,54 +1,107 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { ATTEMPT_COUNTER_STORE, AttemptCounter, AttemptCounterStore } from '../rate-limits/attempt-counter.store';
 
-interface Window {
-  failures: number;
-  resetAt: number;
+/** Why a sign-in must wait. `account_locked` is the per-account ceiling; the others are delays. */
+export type ThrottleReason = 'account_locked' | 'account_ip_delay' | 'ip_delay';
+
+export interface ThrottleVerdict {
+  /** Seconds until the caller may try again; 0: try now. */
+  retryAfter: number;
+  reason?: ThrottleReason;
+}
+
+/** What one recorded failure changed: a new lockout or a delay that just started is audited. */
+export interface FailureOutcome {
+  accountLocked: boolean;
+  delayStarted: boolean;
 }
 
 /**
- * Counts failed sign-ins per IP and per account in a fixed window. Only failures count, so a
- * person who signs in correctly is never slowed down. In-memory: one instance's view. A
- * multi-instance deployment should put this behind a shared store.
+ * Sign-in throttling that slows guessing without locking the owner out (OWASP ASVS V6.3):
+ *
+ * - per (account, IP): after `freeFailuresPerAccountIp` failures, each further try waits
+ *   1 s, 2 s, 4 s, … up to `maxDelayMs` after the previous failure;
+ * - per IP (any account): the same doubling delay after `maxFailuresPerIp` failures;
+ * - per account (every IP): a much higher ceiling, `maxFailuresPerAccount`; past it the account
+ *   is locked until `windowMs` after its last failure, or until an admin clears it.
+ *
+ * The owner signing in from their own IP is only stopped by that ceiling, which takes a
+ * distributed attack to reach. Only failures count. Counters live in the AttemptCounterStore
+ * (in-process, or Redis so every instance shares them); emails are hashed in the keys.
+ *
+ * Errors: rejects with CounterStoreUnavailableError when the shared store is down (the
+ * controller fails closed: 503).
  */
 @Injectable()
 export class LoginThrottle {
-  private readonly windows = new Map<string, Window>();
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ATTEMPT_COUNTER_STORE) private readonly store: AttemptCounterStore,
+  ) {}
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  /** True when the counters live in Redis, where another process (the CLI) can reach them. */
+  get sharedAcrossProcesses(): boolean {
+    return Boolean(this.config.redisUrl);
+  }
 
-  /** Seconds until the caller may try again, or 0 when it may try now. */
-  retryAfter(ip: string, email: string): number {
-    const now = Date.now();
-    const { maxFailuresPerIp, maxFailuresPerAccount } = this.config.login;
-    const waits = [
-      this.blockedFor(`ip:${ip}`, maxFailuresPerIp, now),
-      this.blockedFor(`account:${email}`, maxFailuresPerAccount, now),
+  async check(ip: string, email: string, now = Date.now()): Promise<ThrottleVerdict> {
+    const { maxFailuresPerAccount, maxFailuresPerIp, freeFailuresPerAccountIp, windowMs } = this.config.login;
+    const [account, accountIp, byIp] = await this.store.read(keysFor(ip, email));
+    const waits: [number, ThrottleReason][] = [
+      [account && account.count >= maxFailuresPerAccount ? account.lastAt + windowMs - now : 0, 'account_locked'],
+      [this.delayLeft(accountIp, freeFailuresPerAccountIp, now), 'account_ip_delay'],
+      [this.delayLeft(byIp, maxFailuresPerIp, now), 'ip_delay'],
     ];
-    return Math.max(...waits);
+    const [ms, reason] = waits.reduce((a, b) => (b[0] > a[0] ? b : a));
+    return ms > 0 ? { retryAfter: Math.ceil(ms / 1000), reason } : { retryAfter: 0 };
   }
 
-  recordFailure(ip: string, email: string): void {
-    const now = Date.now();
-    for (const key of [`ip:${ip}`, `account:${email}`]) {
-      const w = this.windows.get(key);
-      if (!w || w.resetAt <= now) this.windows.set(key, { failures: 1, resetAt: now + this.config.login.windowMs });
-      else w.failures++;
-    }
-    if (this.windows.size > 100_000) this.sweep(now);
+  async recordFailure(ip: string, email: string, now = Date.now()): Promise<FailureOutcome> {
+    const { maxFailuresPerAccount, maxFailuresPerIp, freeFailuresPerAccountIp, windowMs } = this.config.login;
+    const [account, accountIp, byIp] = await this.store.hit(keysFor(ip, email), windowMs, now);
+    return {
+      accountLocked: account.count === maxFailuresPerAccount,
+      delayStarted: accountIp.count === freeFailuresPerAccountIp + 1 || byIp.count === maxFailuresPerIp + 1,
+    };
   }
 
-  recordSuccess(email: string): void {
-    this.windows.delete(`account:${email}`);
+  /** A correct password from this IP: its (account, IP) counter starts again. */
+  async recordSuccess(ip: string, email: string): Promise<void> {
+    await this.store.delete([keysFor(ip, email)[1]]);
   }
 
-  private blockedFor(key: string, limit: number, now: number): number {
-    const w = this.windows.get(key);
-    if (!w || w.resetAt <= now || w.failures < limit) return 0;
-    return Math.ceil((w.resetAt - now) / 1000);
+  /** An admin clears an account: its ceiling and every (account, IP) counter. Per-IP counters stay. */
+  async clearAccount(email: string): Promise<number> {
+    const h = emailHash(email);
+    const [account] = await this.store.read([`login:acct:${h}`]);
+    await this.store.delete([`login:acct:${h}`]);
+    const pairs = await this.store.deletePrefix(`login:aip:${h}:`);
+    return (account ? 1 : 0) + pairs;
   }
 
-  private sweep(now: number): void {
-    for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
+  /** The account's current failure count (for the admin view). */
+  async accountFailures(email: string): Promise<{ failures: number; locked: boolean }> {
+    const [account] = await this.store.read([`login:acct:${emailHash(email)}`]);
+    const failures = account?.count ?? 0;
+    return { failures, locked: failures >= this.config.login.maxFailuresPerAccount };
   }
+
+  /** 1 s after the first failure past the free ones, doubling, capped. */
+  private delayLeft(counter: AttemptCounter | null, free: number, now: number): number {
+    if (!counter || counter.count <= free) return 0;
+    const delay = Math.min(1000 * 2 ** Math.min(counter.count - free - 1, 30), this.config.login.maxDelayMs);
+    return counter.lastAt + delay - now;
+  }
+}
+
+function emailHash(email: string): string {
+  return createHash('sha256').update(email).digest('hex').slice(0, 32);
+}
+
+/** [account, (account, IP), IP]. */
+function keysFor(ip: string, email: string): string[] {
+  const h = emailHash(email);
+  return [`login:acct:${h}`, `login:aip:${h}:${ip}`, `login:ip:${ip}`];
 }

@@ -1,5 +1,12 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Logger, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiExcludeEndpoint,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
@@ -12,17 +19,21 @@ import { normalizeEmail, UsersService } from '../users/users.service';
 import { CsrfService, isFormPost } from './csrf.service';
 import { FlashService } from './flash.service';
 import { LoginDto } from './dto/login.dto';
-import { LoginThrottle } from './login-throttle.service';
+import { FailureOutcome, LoginThrottle, ThrottleVerdict } from './login-throttle.service';
+import { CounterStoreUnavailableError } from '../rate-limits/attempt-counter.store';
 import { safeReturnPath } from './return-path';
 import { SessionCookieService } from './session-cookie.service';
 import { SessionsService } from './sessions.service';
 import { SignInHints } from './sign-in-hints';
 
 const INVALID_CREDENTIALS = 'Email or password is incorrect';
+const SIGN_IN_RETRY_AFTER_SECONDS = 5;
 
 @ApiTags('sessions')
 @Controller()
 export class LoginController {
+  private readonly logger = new Logger('Sign-in');
+
   constructor(
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
@@ -49,6 +60,7 @@ export class LoginController {
   @HttpCode(200)
   @ApiOkResponse({ description: 'Signed in; the session cookie is set' })
   @ApiTooManyRequestsResponse({ description: 'Too many failed sign-ins from this IP or for this account' })
+  @ApiServiceUnavailableResponse({ description: 'The shared failure counters (Redis) are unreachable: sign-in fails closed, with Retry-After' })
   async login(@Body() body: LoginDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     this.csrf.assertSameOrigin(req);
     const meta = requestMeta(req);
@@ -57,9 +69,15 @@ export class LoginController {
     const next = safeReturnPath(body.next);
     void reply.header('cache-control', 'no-store');
 
-    const wait = this.throttle.retryAfter(meta.ip, email);
+    let verdict: ThrottleVerdict;
+    try {
+      verdict = await this.throttle.check(meta.ip, email);
+    } catch (err) {
+      return this.throttleUnavailable(err, form, { next, email }, meta.requestId, reply);
+    }
+    const wait = verdict.retryAfter;
     if (wait > 0) {
-      await this.audit.record({ action: 'auth.login', outcome: 'denied', meta, details: { email, reason: 'rate_limited' } });
+      await this.audit.record({ action: 'auth.login', outcome: 'denied', meta, details: { email, reason: verdict.reason ?? 'rate_limited' } });
       void reply.header('retry-after', String(wait)).status(429);
       const message = `Too many failed sign-ins. Try again in ${wait} seconds.`;
       return form
@@ -71,7 +89,12 @@ export class LoginController {
     const ok = user ? await this.hasher.verify(body.password, user.passwordHash) : await this.hasher.verifyAgainstDummy(body.password);
     // Bots never sign in, even if someone gave one a password.
     if (!user || !ok || user.status !== 'active' || user.kind !== 'person') {
-      this.throttle.recordFailure(meta.ip, email);
+      let outcome: FailureOutcome;
+      try {
+        outcome = await this.throttle.recordFailure(meta.ip, email);
+      } catch (err) {
+        return this.throttleUnavailable(err, form, { next, email }, meta.requestId, reply);
+      }
       await this.audit.record({
         action: 'auth.login',
         outcome: 'failed',
@@ -79,13 +102,27 @@ export class LoginController {
         meta,
         details: { email },
       });
+      if (outcome.accountLocked || outcome.delayStarted) {
+        // Lockouts are audited once, when they begin (ASVS V6.3): the account's owner and admins see them.
+        await this.audit.record({
+          action: outcome.accountLocked ? 'auth.account_locked' : 'auth.login_delayed',
+          outcome: 'denied',
+          target: user ? { type: 'user', id: user.id } : undefined,
+          meta,
+          details: { email },
+        });
+      }
       void reply.status(401);
       return form
         ? reply.view('login.hbs', { title: 'Sign in', next, email, error: INVALID_CREDENTIALS, purpose: await this.hints.describe(next) })
         : reply.send({ statusCode: 401, error: 'invalid_credentials', message: INVALID_CREDENTIALS, requestId: meta.requestId });
     }
 
-    this.throttle.recordSuccess(email);
+    try {
+      await this.throttle.recordSuccess(meta.ip, email);
+    } catch (err) {
+      return this.throttleUnavailable(err, form, { next, email }, meta.requestId, reply);
+    }
     // A sign-in over an existing session replaces it rather than reusing its id.
     const previous = await this.cookies.open(req);
     const old = previous ? await this.sessions.authenticate(previous) : null;
@@ -102,6 +139,26 @@ export class LoginController {
     });
     if (form) return reply.redirect(next, 303);
     return reply.send({ user: { id: user.id, email: user.email, displayName: user.displayName }, sessionId: session.id });
+  }
+
+  /**
+   * The shared failure counters (Redis) are down: sign-in fails CLOSED, 503 + Retry-After,
+   * because guessing unthrottled is worse than a short sign-in outage. Other errors propagate.
+   */
+  private throttleUnavailable(
+    err: unknown,
+    form: boolean,
+    page: { next: string; email: string },
+    requestId: string,
+    reply: FastifyReply,
+  ) {
+    if (!(err instanceof CounterStoreUnavailableError)) throw err;
+    this.logger.error(`Sign-in refused: ${err.message}`);
+    const message = 'Sign-in is temporarily unavailable. Try again shortly.';
+    void reply.header('retry-after', String(SIGN_IN_RETRY_AFTER_SECONDS)).status(503);
+    return form
+      ? reply.view('login.hbs', { title: 'Sign in', ...page, error: message })
+      : reply.send({ statusCode: 503, error: 'service_unavailable', message, requestId });
   }
 
   @Authenticated({ schemes: ['cookie'] })

@@ -19,6 +19,6 @@ import { SignInHints } from './sign-in-hints';
   imports: [TypeOrmModule.forFeature([Session]), UsersModule],
   controllers: [LoginController, AccountSessionsController, AccountPagesController],
   providers: [SessionsService, AccountSessionsService, SessionCookieService, SessionCookieStrategy, CsrfService, LoginThrottle, FlashService, SignInHints],
-  exports: [SessionsService, CsrfService, SessionCookieService, FlashService, SignInHints],
+  exports: [SessionsService, CsrfService, SessionCookieService, FlashService, SignInHints, LoginThrottle],
 })
 export class SessionsModule {}

@@ -47,10 +47,25 @@ describe('loadAppConfig', () => {
       expect(config.session.domain).toBeUndefined();
     });
 
-    it('limits failed sign-ins and uses the OWASP scrypt cost', () => {
-      expect(config.login).toEqual({ maxFailuresPerAccount: 5, maxFailuresPerIp: 30, windowMs: 900_000 });
+    it('delays failed sign-ins (a high per-account ceiling, ASVS V6.3) and uses the OWASP scrypt cost', () => {
+      expect(config.login).toEqual({
+        maxFailuresPerAccount: 100,
+        maxFailuresPerIp: 30,
+        freeFailuresPerAccountIp: 5,
+        maxDelayMs: 900_000,
+        windowMs: 900_000,
+      });
       expect(config.passwordScryptLogN).toBe(17);
       expect(config.bootstrapAdmin).toBeUndefined();
+    });
+
+    it('keeps everything in-process without REDIS_URL (an empty value is unset), and serves no metrics', () => {
+      expect(config.redisUrl).toBeUndefined();
+      expect(loadAppConfig({ REDIS_URL: '' }).redisUrl).toBeUndefined();
+      expect(loadAppConfig({ REDIS_URL: 'redis://127.0.0.1:6379/6' }).redisUrl).toBe('redis://127.0.0.1:6379/6');
+      expect(() => loadAppConfig({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
+      expect(config.metrics).toBeUndefined();
+      expect(loadAppConfig({ METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
     });
 
     it('is silent in test mode', () => {

@@ -1,10 +1,18 @@
 import type { AppConfig } from '../../src/config/app-config';
+import { MemoryAttemptCounterStore } from '../../src/rate-limits/memory-attempt-counter.store';
 import { LoginThrottle } from '../../src/sessions/login-throttle.service';
 
+/** OWASP ASVS V6.3: throttling slows guessing without letting anyone lock the owner out. */
 describe('LoginThrottle', () => {
-  const WINDOW_MS = 60_000;
+  const WINDOW_MS = 900_000;
   const throttle = () =>
-    new LoginThrottle({ login: { maxFailuresPerAccount: 3, maxFailuresPerIp: 5, windowMs: WINDOW_MS } } as AppConfig);
+    new LoginThrottle(
+      {
+        login: { maxFailuresPerAccount: 20, maxFailuresPerIp: 8, freeFailuresPerAccountIp: 3, maxDelayMs: 60_000, windowMs: WINDOW_MS },
+      } as AppConfig,
+      new MemoryAttemptCounterStore(),
+    );
+  const A = 'a@example.test';
 
   beforeEach(() => {
     jest.useFakeTimers();
@@ -12,47 +20,73 @@ describe('LoginThrottle', () => {
   });
   afterEach(() => jest.useRealTimers());
 
-  it('lets an account try until its failure limit, then asks it to wait for the rest of the window', () => {
+  it('ASVS V6.3: lets one IP fail a few times, then delays it 1 s, 2 s, 4 s … up to the cap', async () => {
     const t = throttle();
     for (let i = 0; i < 3; i++) {
-      expect(t.retryAfter('10.0.0.1', 'a@example.test')).toBe(0);
-      t.recordFailure('10.0.0.1', 'a@example.test');
+      expect((await t.check('10.0.0.1', A)).retryAfter).toBe(0);
+      await t.recordFailure('10.0.0.1', A);
     }
-    expect(t.retryAfter('10.0.0.1', 'a@example.test')).toBe(60);
-    jest.advanceTimersByTime(45_000);
-    expect(t.retryAfter('10.0.0.1', 'a@example.test')).toBe(15);
+    expect(await t.check('10.0.0.1', A)).toEqual({ retryAfter: 0 });
+    const waits: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      await t.recordFailure('10.0.0.1', A);
+      const { retryAfter, reason } = await t.check('10.0.0.1', A);
+      expect(reason).toBe('account_ip_delay');
+      waits.push(retryAfter);
+      jest.advanceTimersByTime(retryAfter * 1000);
+    }
+    expect(waits).toEqual([1, 2, 4, 8, 16, 32, 60, 60]);
   });
 
-  it('limits the account from every IP, and only that account', () => {
+  it('ASVS V6.3: never delays the owner on another IP because of someone else’s failures (below the ceiling)', async () => {
     const t = throttle();
-    for (const ip of ['10.0.0.1', '10.0.0.2', '10.0.0.3']) t.recordFailure(ip, 'a@example.test');
-    expect(t.retryAfter('10.0.0.9', 'a@example.test')).toBeGreaterThan(0);
-    expect(t.retryAfter('10.0.0.9', 'b@example.test')).toBe(0);
+    for (let i = 0; i < 6; i++) await t.recordFailure('10.0.0.1', A);
+    expect((await t.check('10.0.0.1', A)).retryAfter).toBeGreaterThan(0);
+    expect(await t.check('192.0.2.7', A)).toEqual({ retryAfter: 0 });
   });
 
-  it('limits an IP that tries many accounts', () => {
+  it('delays an IP that tries many accounts, and only that IP', async () => {
     const t = throttle();
-    for (let i = 0; i < 5; i++) t.recordFailure('10.0.0.1', `user${i}@example.test`);
-    expect(t.retryAfter('10.0.0.1', 'fresh@example.test')).toBeGreaterThan(0);
-    expect(t.retryAfter('10.0.0.2', 'fresh@example.test')).toBe(0);
+    for (let i = 0; i < 9; i++) await t.recordFailure('10.0.0.1', `user${i}@example.test`);
+    expect(await t.check('10.0.0.1', 'fresh@example.test')).toEqual({ retryAfter: 1, reason: 'ip_delay' });
+    expect((await t.check('10.0.0.2', 'fresh@example.test')).retryAfter).toBe(0);
   });
 
-  it('forgets failures when the window ends', () => {
+  it('locks the account at the much higher per-account ceiling, from every IP, until the window ends', async () => {
     const t = throttle();
-    for (let i = 0; i < 3; i++) t.recordFailure('10.0.0.1', 'a@example.test');
+    const outcomes = [];
+    for (let i = 0; i < 20; i++) outcomes.push(await t.recordFailure(`10.0.${i}.1`, A));
+    expect(outcomes.filter((o) => o.accountLocked)).toHaveLength(1);
+    expect(outcomes[19].accountLocked).toBe(true);
+    expect(await t.check('192.0.2.7', A)).toEqual({ retryAfter: WINDOW_MS / 1000, reason: 'account_locked' });
+    expect((await t.check('192.0.2.7', 'b@example.test')).retryAfter).toBe(0);
     jest.advanceTimersByTime(WINDOW_MS);
-    expect(t.retryAfter('10.0.0.1', 'a@example.test')).toBe(0);
-    t.recordFailure('10.0.0.1', 'a@example.test');
-    expect(t.retryAfter('10.0.0.1', 'a@example.test')).toBe(0);
+    expect((await t.check('192.0.2.7', A)).retryAfter).toBe(0);
   });
 
-  it('clears the account count on a successful sign-in (the IP count stays)', () => {
+  it('an admin clears the account (ceiling and every IP pair); the per-IP counters stay', async () => {
     const t = throttle();
-    for (let i = 0; i < 2; i++) t.recordFailure('10.0.0.1', 'a@example.test');
-    t.recordSuccess('a@example.test');
-    t.recordFailure('10.0.0.1', 'a@example.test');
-    expect(t.retryAfter('10.0.0.1', 'a@example.test')).toBe(0);
-    for (let i = 0; i < 2; i++) t.recordFailure('10.0.0.1', `other${i}@example.test`);
-    expect(t.retryAfter('10.0.0.1', 'new@example.test')).toBeGreaterThan(0);
+    for (let i = 0; i < 20; i++) await t.recordFailure('10.0.0.1', A);
+    expect((await t.accountFailures(A)).locked).toBe(true);
+    expect(await t.clearAccount(A)).toBe(2);
+    expect(await t.accountFailures(A)).toEqual({ failures: 0, locked: false });
+    expect(await t.check('10.0.0.2', A)).toEqual({ retryAfter: 0 });
+    expect((await t.check('10.0.0.1', 'other@example.test')).reason).toBe('ip_delay');
+  });
+
+  it('a correct password clears that IP’s pair counter only', async () => {
+    const t = throttle();
+    for (let i = 0; i < 3; i++) await t.recordFailure('10.0.0.1', A);
+    await t.recordSuccess('10.0.0.1', A);
+    await t.recordFailure('10.0.0.1', A);
+    expect(await t.check('10.0.0.1', A)).toEqual({ retryAfter: 0 });
+    expect((await t.accountFailures(A)).failures).toBe(4);
+  });
+
+  it('reports when a delay begins (audited once, not at every failure)', async () => {
+    const t = throttle();
+    const started = [];
+    for (let i = 0; i < 6; i++) started.push((await t.recordFailure('10.0.0.1', A)).delayStarted);
+    expect(started).toEqual([false, false, false, true, false, false]);
   });
 });

@@ -1,0 +1,66 @@
+import { Global, Module } from '@nestjs/common';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { ThrottlerModule, ThrottlerModuleOptions } from '@nestjs/throttler';
+import type { FastifyRequest } from 'fastify';
+import type Redis from 'ioredis';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { REDIS_CLIENT } from '../redis/redis.constants';
+import { ATTEMPT_COUNTER_STORE, AttemptCounterStore } from './attempt-counter.store';
+import { FailOpenThrottlerStorage } from './fail-open-throttler.storage';
+import { MemoryAttemptCounterStore } from './memory-attempt-counter.store';
+import { presentedCredentialKey } from './presented-credential';
+import { RateLimitEvents } from './rate-limit.events';
+import { RedisAttemptCounterStore } from './redis-attempt-counter.store';
+
+/** The global per-IP ceiling (requests per minute per IP and route) for requests without a credential. */
+export const PER_IP_PER_MINUTE = 1200;
+
+function throttlerOptions(config: AppConfig, redis: Redis | null, events: RateLimitEvents): ThrottlerModuleOptions {
+  const credential = (req: FastifyRequest) => presentedCredentialKey(req, config.session.cookieName);
+  return {
+    throttlers: [
+      // Without a credential: per IP. With one: per credential, so that a shared proxy IP does
+      // not throttle the many API clients behind it (docs/scaling.md "Request ceilings").
+      {
+        name: 'default',
+        ttl: 60_000,
+        limit: PER_IP_PER_MINUTE,
+        skipIf: (ctx) => credential(ctx.switchToHttp().getRequest<FastifyRequest>()) !== undefined,
+      },
+      {
+        name: 'credential',
+        ttl: 60_000,
+        limit: config.rateLimit.perCredentialPerMinute,
+        skipIf: (ctx) => credential(ctx.switchToHttp().getRequest<FastifyRequest>()) === undefined,
+        getTracker: (req) => credential(req as unknown as FastifyRequest) ?? '',
+      },
+    ],
+    // Unset REDIS_URL: the throttler's own in-process storage, exactly as before.
+    storage: redis ? new FailOpenThrottlerStorage(new ThrottlerStorageRedisService(redis), () => events.storeError()) : undefined,
+  };
+}
+
+/**
+ * Rate limits and failure counters, in-process or in Redis (REDIS_URL): the throttler storage
+ * behind the request ceilings and the token endpoint limits, and the `AttemptCounterStore`
+ * behind sign-in throttling.
+ */
+@Global()
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG, REDIS_CLIENT, RateLimitEvents],
+      useFactory: throttlerOptions,
+    }),
+  ],
+  providers: [
+    RateLimitEvents,
+    {
+      provide: ATTEMPT_COUNTER_STORE,
+      inject: [REDIS_CLIENT],
+      useFactory: (redis: Redis | null): AttemptCounterStore => (redis ? new RedisAttemptCounterStore(redis) : new MemoryAttemptCounterStore()),
+    },
+  ],
+  exports: [ATTEMPT_COUNTER_STORE, RateLimitEvents],
+})
+export class RateLimitsModule {}
