@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { CreatePersonalTokenDto } from '../../personal-tokens/dto/create-personal-token.dto';
 
 /** JSON body of POST /account/bots/:id/tokens: a PAT's fields, with the bot-token expiry settings. */
@@ -13,5 +13,6 @@ export class CreateBotTokenDto extends CreatePersonalTokenDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(3650)
   override expiresInDays?: number | null = undefined;
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { RequestMethod, Type } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ROUTE_AUTH, RouteAuth } from '../../../src/auth/route-auth';
@@ -10,6 +11,8 @@ export interface DeclaredRoute {
   method: string;
   path: string;
   controller: string;
+  /** The controller class (for reading the handler's parameter metadata). */
+  controllerType: Type;
   handler: string;
   /** Undefined when neither the handler nor its controller carries @Public()/@Authenticated(). */
   auth: RouteAuth | undefined;
@@ -42,7 +45,7 @@ export function routesOf(controllers: Type[]): DeclaredRoute[] {
       const auth = (Reflect.getMetadata(ROUTE_AUTH, handler) ?? Reflect.getMetadata(ROUTE_AUTH, controller)) as RouteAuth | undefined;
       for (const prefix of prefixes) {
         for (const path of asList(Reflect.getMetadata(PATH_METADATA, handler))) {
-          routes.push({ method: RequestMethod[method], path: joinPath(prefix, path), controller: controller.name, handler: name, auth });
+          routes.push({ method: RequestMethod[method], path: joinPath(prefix, path), controller: controller.name, controllerType: controller, handler: name, auth });
         }
       }
     }
@@ -129,4 +132,20 @@ export function snapshotLines(snapFile: string, name: string): string[] | undefi
   const entry = entries[name];
   if (entry === undefined) return undefined;
   return [...entry.matchAll(/^\s*"(.*)",$/gm)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+}
+
+/** The DTO classes a route validates: the types of its whole-object @Body() and @Query() parameters. */
+export function inputDtosOf(r: DeclaredRoute): { body?: Type; query?: Type } {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, r.controllerType, r.handler) ?? {}) as Record<string, { index: number; data?: unknown }>;
+  const types = (Reflect.getMetadata('design:paramtypes', r.controllerType.prototype, r.handler) ?? []) as Type[];
+  const found: { body?: Type; query?: Type } = {};
+  for (const [key, arg] of Object.entries(args)) {
+    const kind = Number(key.split(':')[0]);
+    const type = types[arg.index];
+    // A named parameter (@Query('next')) is a single value, not a DTO; Object means "untyped".
+    if (arg.data !== undefined || !type || type === Object) continue;
+    if (kind === RouteParamtypes.BODY) found.body = type;
+    if (kind === RouteParamtypes.QUERY) found.query = type;
+  }
+  return found;
 }
