@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BotsModule } from '../bots/bots.module';
 import { ClientsModule } from '../clients/clients.module';
+import { ImpersonationModule } from '../impersonation/impersonation.module';
 import { CodeFlowModule } from '../grants/code-flow.module';
 import { GrantsModule } from '../grants/grants.module';
 import { PersonalTokensModule } from '../personal-tokens/personal-tokens.module';
@@ -8,6 +10,7 @@ import { SessionsModule } from '../sessions/sessions.module';
 import { User } from '../users/user.entity';
 import { UsersModule } from '../users/users.module';
 import { AdminAuditController } from './admin-audit.controller';
+import { AdminBotsPagesController } from './admin-bots-pages.controller';
 import { AdminClientsPagesController } from './admin-clients-pages.controller';
 import { AdminCredentialsService } from './admin-credentials.service';
 import { AdminDashboardController } from './admin-dashboard.controller';
@@ -17,6 +20,8 @@ import { AdminPagesController } from './admin-pages.controller';
 import { AdminUsersPagesController } from './admin-users-pages.controller';
 import { AdminUsersController } from './admin-users.controller';
 import { AdminUsersService } from './admin-users.service';
+import { BotTokenCredentialSource } from './credentials/bot-token-credential.source';
+import { ImpersonationCredentialSource } from './credentials/impersonation-credential.source';
 import { OAuthGrantCredentialSource } from './credentials/oauth-grant-credential.source';
 import { PersonalTokenCredentialSource } from './credentials/personal-token-credential.source';
 import { SessionCredentialSource } from './credentials/session-credential.source';
@@ -28,8 +33,8 @@ import { USER_CREDENTIAL_SOURCES, UserCredentialSource } from './credentials/use
  * /admin/clients, their pages are here). Every route requires the `admin` scope.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([User]), UsersModule, SessionsModule, PersonalTokensModule, GrantsModule, CodeFlowModule, ClientsModule],
-  controllers: [AdminUsersController, AdminAuditController, AdminDashboardController, AdminPagesController, AdminUsersPagesController, AdminClientsPagesController],
+  imports: [TypeOrmModule.forFeature([User]), UsersModule, SessionsModule, PersonalTokensModule, GrantsModule, CodeFlowModule, ClientsModule, BotsModule, ImpersonationModule],
+  controllers: [AdminBotsPagesController, AdminUsersController, AdminAuditController, AdminDashboardController, AdminPagesController, AdminUsersPagesController, AdminClientsPagesController],
   providers: [
     AdminUsersService,
     AdminCredentialsService,
@@ -38,9 +43,11 @@ import { USER_CREDENTIAL_SOURCES, UserCredentialSource } from './credentials/use
     SessionCredentialSource,
     PersonalTokenCredentialSource,
     OAuthGrantCredentialSource,
+    BotTokenCredentialSource,
+    ImpersonationCredentialSource,
     {
       provide: USER_CREDENTIAL_SOURCES,
-      inject: [SessionCredentialSource, PersonalTokenCredentialSource, OAuthGrantCredentialSource],
+      inject: [SessionCredentialSource, PersonalTokenCredentialSource, OAuthGrantCredentialSource, BotTokenCredentialSource, ImpersonationCredentialSource],
       useFactory: (...sources: UserCredentialSource[]) => sources,
     },
   ],

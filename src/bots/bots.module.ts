@@ -4,6 +4,7 @@ import { ScopeRegistry } from '../auth/scope-registry';
 import { GrantsModule } from '../grants/grants.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
+import { NavigationRegistry } from '../web/navigation.registry';
 import { AccountBotsPagesController } from './account-bots-pages.controller';
 import { AccountBotsController } from './account-bots.controller';
 import { AdminBotsController } from './admin-bots.controller';
@@ -30,7 +31,10 @@ import { BotsService } from './bots.service';
   exports: [BotsService, BotTokensService],
 })
 export class BotsModule {
-  constructor(scopes: ScopeRegistry) {
+  constructor(scopes: ScopeRegistry, nav: NavigationRegistry) {
     scopes.register(BOT_SCOPES);
+    nav.add({ section: 'main', href: '/account/bots', label: 'Bots', order: 35 });
+    // The admin page itself is served by the admin module (AdminBotsPagesController).
+    nav.add({ section: 'admin', href: '/admin/ui/bots', label: 'Bots', order: 33 });
   }
 }

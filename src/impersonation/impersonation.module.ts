@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ScopeRegistry } from '../auth/scope-registry';
 import { GrantsModule } from '../grants/grants.module';
 import { UsersModule } from '../users/users.module';
+import { NavigationRegistry } from '../web/navigation.registry';
 import { AdminImpersonationService } from './admin-impersonation.service';
 import { AdminImpersonationsController } from './admin-impersonations.controller';
 import { ImpersonationToken } from './impersonation-token.entity';
@@ -26,7 +27,8 @@ import { TokenExchangeGrant } from './token-exchange.grant';
   exports: [AdminImpersonationService, ImpersonationTokensService],
 })
 export class ImpersonationModule {
-  constructor(scopes: ScopeRegistry) {
+  constructor(scopes: ScopeRegistry, nav: NavigationRegistry) {
     scopes.register(IMPERSONATION_SCOPES);
+    nav.add({ section: 'admin', href: '/admin/ui/impersonation', label: 'Impersonation', order: 36 });
   }
 }

@@ -60,7 +60,7 @@ describe('admin: a user’s credentials across kinds', () => {
     const v = await userWithEverything();
     const res = await t.http.post(`/admin/users/${v.victim.user.id}/revoke-credentials`, { cookie: admin.cookie });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ session: 1, personal_access_token: 1, oauth_grant: 1 });
+    expect(res.body).toEqual({ session: 1, personal_access_token: 1, oauth_grant: 1, bot_token: 0, impersonation: 0 });
     await assertAllDead(v);
     const after = await t.http.get(`/admin/users/${v.victim.user.id}/credentials`, { cookie: admin.cookie });
     expect(after.body).toEqual([]);

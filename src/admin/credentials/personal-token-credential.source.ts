@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PersonalTokensService } from '../../personal-tokens/personal-tokens.service';
-import { CredentialSummary, UserCredentialSource } from './user-credential-source';
+import { CredentialSummary, liveMintedTokens, UserCredentialSource } from './user-credential-source';
 
 @Injectable()
 export class PersonalTokenCredentialSource implements UserCredentialSource {
@@ -9,18 +9,7 @@ export class PersonalTokenCredentialSource implements UserCredentialSource {
   constructor(private readonly tokens: PersonalTokensService) {}
 
   async listLiveForUser(userId: string): Promise<CredentialSummary[]> {
-    const now = Date.now();
-    const rows = await this.tokens.listForOwner(userId);
-    return rows
-      .filter((t) => t.expiresAt === null || t.expiresAt.getTime() > now)
-      .map((t) => ({
-        kind: this.kind,
-        id: t.id,
-        label: `${t.name} (${t.hint}) · ${t.scopes.join(' ')}`,
-        createdAt: t.createdAt.toISOString(),
-        lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
-        expiresAt: t.expiresAt?.toISOString() ?? null,
-      }));
+    return liveMintedTokens(this.kind, await this.tokens.listForOwner(userId));
   }
 
   revokeOne(userId: string, tokenId: string): Promise<boolean> {

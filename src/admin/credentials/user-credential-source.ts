@@ -1,3 +1,6 @@
+import { isExpiredAt } from '../../auth/minted-token-rules';
+import type { MintedTokenColumns } from '../../personal-tokens/minted-token.columns';
+
 /** One live credential of a user, as the admin pages list it (never a secret). */
 export interface CredentialSummary {
   kind: string;
@@ -25,3 +28,17 @@ export interface UserCredentialSource {
 }
 
 export const USER_CREDENTIAL_SOURCES = Symbol('USER_CREDENTIAL_SOURCES');
+
+/** The live (unexpired) ones of a user's minted tokens (PATs, bot tokens), as summaries of `kind`. */
+export function liveMintedTokens(kind: string, rows: readonly MintedTokenColumns[], now = Date.now()): CredentialSummary[] {
+  return rows
+    .filter((t) => !isExpiredAt(t.expiresAt, now))
+    .map((t) => ({
+      kind,
+      id: t.id,
+      label: `${t.name} (${t.hint}) · ${t.scopes.join(' ')}`,
+      createdAt: t.createdAt.toISOString(),
+      lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+      expiresAt: t.expiresAt?.toISOString() ?? null,
+    }));
+}
