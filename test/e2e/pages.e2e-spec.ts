@@ -6,8 +6,8 @@ import { startTestApp, TestApp } from './support/test-app';
 import { createUser, signedInUser, signIn } from './support/users.fixture';
 
 /** Every page a person reaches from the navigation, signed in. */
-const NAV_PAGES = ['/account', '/account/sessions', '/account/tokens', '/account/clients', '/account/authorizations', '/account/security'];
-const NAV_LABELS = ['Account', 'Sessions', 'API keys', 'Developer settings', 'Authorized apps', 'Security events'];
+const NAV_PAGES = ['/account', '/account/sessions', '/account/tokens', '/account/bots', '/account/clients', '/account/authorizations', '/account/security'];
+const NAV_LABELS = ['Account', 'Sessions', 'API keys', 'Bots', 'Developer settings', 'Authorized apps', 'Security events'];
 
 /** The labels of the main navigation, in order. */
 function navLabels(html: string): string[] {
