@@ -1,4 +1,6 @@
 import type { Type } from '@nestjs/common';
+import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
+import { OAUTH_ERROR_BODIES } from '../../src/common/api-error';
 import { Sample } from '../../src/devices/sample.entity';
 import { basicAuth, createClient } from './support/clients.fixture';
 import { createBot } from './support/bots.fixture';
@@ -110,6 +112,19 @@ describe('hostile input on every route (issue 9, items 8–12)', () => {
       );
       expect(cases.length).toBeGreaterThan(100);
       expect(await refusals(t, cases)).toEqual([]);
+    });
+
+    it('RFC 6749 §5.2: at the OAuth endpoints the same refusals are invalid_request error bodies', async () => {
+      const oauth = unsafe.filter((r) => (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, r.controllerType.prototype[r.handler]) ?? {})[OAUTH_ERROR_BODIES]);
+      expect(oauth.map((r) => r.path)).toEqual(expect.arrayContaining(['/oauth/token', '/oauth/revoke', '/oauth/introspect']));
+      const bad: string[] = [];
+      for (const r of oauth) {
+        for (const body of ['['.repeat(1300) + ']'.repeat(1300), '{"grant_type":"client_credentials","scope":"\\ud800"}']) {
+          const res = await t.http.request(r.method, r.path, jsonText(body));
+          if (res.status !== 400 || res.body?.error !== 'invalid_request') bad.push(`${r.method} ${r.path}: ${res.status} ${res.text.slice(0, 100)}`);
+        }
+      }
+      expect(bad).toEqual([]);
     });
 
     it('item 9: RFC 8259 §8.2: an unpaired surrogate in a JSON string is a 400 on every route (isEmail threw URIError, 500)', async () => {
