@@ -1,5 +1,6 @@
 /**
- * Limits on the shape of a JSON request body, checked on the raw text before it is parsed.
+ * Limits on the shape of a JSON request body, checked on the raw text before it is parsed
+ * (RFC 8259 §9: a parser may limit the depth of nesting).
  *
  * No route reads more than three levels (`{"samples":[{…}]}`) nor more than 1,000 items
  * (MAX_SAMPLES_PER_BATCH); the limits leave room above that, so a DTO's own limit (with its

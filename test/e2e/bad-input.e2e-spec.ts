@@ -100,7 +100,7 @@ describe('hostile input on every route (issue 9, items 8–12)', () => {
     });
     afterAll(() => t.close());
 
-    it('item 8: deeply nested or too wide JSON is a 400/413 on every route that takes a body (was a stack overflow, 500)', async () => {
+    it('item 8: RFC 8259 §9 (parsers may limit nesting depth): deeply nested or too wide JSON is a 400/413 on every route that takes a body (was a stack overflow, 500)', async () => {
       const bodies = {
         '1,300 nested arrays (2.6 KB)': '['.repeat(1300) + ']'.repeat(1300),
         'nesting inside a field': `{"name":${'{"a":'.repeat(40)}1${'}'.repeat(40)}}`,
