@@ -1,8 +1,10 @@
 import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBadRequestResponse, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator';
 import { ClientAuthenticator } from '../clients/client-authenticator.service';
+import { OAUTH_ERROR_BODIES } from '../common/api-error';
 import { requestMeta } from '../common/request-meta';
 import { clientCredentialsOf } from '../grants/oauth-client-credentials';
 import { OAuthParams } from '../grants/oauth-params';
@@ -25,6 +27,8 @@ export class DeviceAuthorizationController {
 
   @Public()
   @UseGuards(TokenEndpointThrottleGuard)
+  // A body refused before the handler (too large, malformed JSON) is invalid_request too (RFC 6749 §5.2).
+  @RouteConfig({ [OAUTH_ERROR_BODIES]: true })
   @Post('device_authorization')
   @HttpCode(200)
   @ApiOperation({ summary: 'Device authorization endpoint (RFC 8628 §3.1)' })

@@ -5,6 +5,7 @@ import { CodeFlowModule } from '../grants/code-flow.module';
 import { GrantsModule } from '../grants/grants.module';
 import { TokenEndpointThrottleGuard } from '../grants/token-endpoint-throttle.guard';
 import { SessionsModule } from '../sessions/sessions.module';
+import { NavigationRegistry } from '../web/navigation.registry';
 import { ATTEMPT_COUNTER_STORE } from './attempt-counter.store';
 import { DeviceAuthorizationRequestsService } from './device-authorization-requests.service';
 import { DeviceAuthorization } from './device-authorization.entity';
@@ -36,4 +37,8 @@ import { UserCodeAttemptLimiter } from './user-code-attempt-limiter';
     TokenEndpointThrottleGuard,
   ],
 })
-export class DeviceAuthorizationModule {}
+export class DeviceAuthorizationModule {
+  constructor(nav: NavigationRegistry) {
+    nav.add({ section: 'main', href: '/device', label: 'Connect a device', order: 55 });
+  }
+}

@@ -1,5 +1,6 @@
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { hashToken, tokenPattern } from '../../src/auth/token-format';
+import { ClientsService } from '../../src/clients/clients.service';
 import { DeviceAuthorization } from '../../src/device-authorization/device-authorization.entity';
 import { hashUserCode } from '../../src/device-authorization/user-code';
 import { Grant } from '../../src/grants/grant.entity';
@@ -124,6 +125,9 @@ describe('device authorization grant (RFC 8628)', () => {
       const repeated = await t.http.post('/oauth/device_authorization', { form: { client_id: [client.clientId, client.clientId] } });
       expect(repeated.status).toBe(400);
       expect(repeated.body.error).toBe('invalid_request');
+      const malformed = await t.http.post('/oauth/device_authorization', { body: '{"client_id":', headers: { 'content-type': 'application/json' } });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error).toBe('invalid_request');
       const anonymous = await t.http.post('/oauth/device_authorization', { form: { scope: 'read:device' } });
       expect(anonymous.status).toBe(401);
       expect(anonymous.body.error).toBe('invalid_client');
@@ -133,6 +137,15 @@ describe('device authorization grant (RFC 8628)', () => {
       const meta = (await t.http.get('/.well-known/oauth-authorization-server')).body;
       expect(meta.device_authorization_endpoint).toBe(`${issuer}/oauth/device_authorization`);
       expect(meta.grant_types_supported).toContain(DEVICE_CODE_GRANT_TYPE);
+    });
+
+    it('OpenAPI documents the endpoint as public, with the RFC 8628 §3.2 response fields; the pages are not in it', async () => {
+      const doc = (await t.http.get('/docs-json')).body;
+      const op = doc.paths['/oauth/device_authorization'].post;
+      expect(op.security).toBeUndefined();
+      const schema = doc.components.schemas.DeviceAuthorizationResponse;
+      expect(Object.keys(schema.properties).sort()).toEqual(['device_code', 'expires_in', 'interval', 'user_code', 'verification_uri', 'verification_uri_complete']);
+      expect(doc.paths['/device']).toBeUndefined();
     });
   });
 
@@ -323,6 +336,8 @@ describe('device authorization grant (RFC 8628)', () => {
       expect(page.text).toContain(`value="${flow.user_code}"`);
       expect(page.text).toContain('action="/device"');
       expect(page.text).not.toContain('value="approve"');
+      // Reachable from the navigation too, marked as the current page.
+      expect(page.text).toMatch(/<a href="\/device"[^>]*aria-current="page"/);
       expect((await rowOf(flow.device_code)).status).toBe('pending');
     });
 
@@ -457,9 +472,10 @@ describe('device authorization grant (RFC 8628)', () => {
         cookie: owner.cookie,
         form: { _csrf: csrf, name: 'TV app', type: 'public', redirectUris: '', deviceFlow: 'on', scopes: 'read:device' },
       });
-      expect(res.status).toBe(200);
-      const clientId = /data-testid="shown-client-id">([^<]+)</.exec(res.text)![1];
-      const client = { clientId, type: 'public' as const, redirectUris: [] };
+      expect(res.status).toBe(303);
+      const [created] = await t.get<ClientsService>(ClientsService).listOwnedBy(owner.user.id);
+      expect(created.grantTypes).toEqual([DEVICE_CODE_GRANT_TYPE, 'refresh_token']);
+      const client = { clientId: created.clientId, type: 'public' as const, redirectUris: [] };
       expect((await requestDeviceAuthorization(t, client)).status).toBe(200);
     });
 
