@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Redirect, Render, Req, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Redirect, Render, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { noteAuditTarget } from '../audit/audit-context';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
@@ -9,6 +9,7 @@ import type { Principal } from '../auth/principal';
 import { BotTokensService } from '../bots/bot-tokens.service';
 import { BotsService, toBotView } from '../bots/bots.service';
 import { requestMeta } from '../common/request-meta';
+import { FlashService } from '../sessions/flash.service';
 import { AdminImpersonationService } from '../impersonation/admin-impersonation.service';
 import { StartImpersonationDto } from '../impersonation/dto/start-impersonation.dto';
 import { IMPERSONATE_SCOPE } from '../impersonation/impersonation.scopes';
@@ -31,6 +32,7 @@ export class AdminBotsPagesController {
     private readonly botTokens: BotTokensService,
     private readonly impersonations: AdminImpersonationService,
     private readonly context: AdminPageContext,
+    private readonly flash: FlashService,
   ) {}
 
   @AuditAction('admin.bot.list')
@@ -62,20 +64,29 @@ export class AdminBotsPagesController {
     });
   }
 
-  /** Answers with a page (not a redirect): the token is shown once and never put in a URL. */
+  /** Post/Redirect/Get: the token rides to the page once in the sealed flash cookie, never in a URL. */
   @Authenticated({ ...ADMIN_PAGE, scopes: [...ADMIN_PAGE.scopes, IMPERSONATE_SCOPE] })
   @AuditAction('admin.impersonation.start', 'user')
   @Post('impersonation')
-  @HttpCode(200)
-  @Render('admin/impersonation.hbs')
-  async start(@CurrentPrincipal() p: Principal, @Body() form: StartImpersonationDto, @Req() req: FastifyRequest) {
+  @Redirect('/admin/ui/impersonation', 303)
+  async start(@CurrentPrincipal() p: Principal, @Body() form: StartImpersonationDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     const started = await this.impersonations.start(p, form, requestMeta(req));
     noteAuditTarget(req, 'user', started.subjectId);
-    return this.context.build(p, 'Impersonation', {
-      started,
-      live: await this.impersonations.listLive(),
-      canImpersonate: true,
-    });
+    await this.flash.set(
+      reply,
+      {
+        message: `Acting as ${started.subjectEmail}: your name is attached to everything this token does, and they are told.`,
+        reveal: {
+          title: `Impersonation token for ${started.subjectEmail}`,
+          value: started.token,
+          facts: [
+            { label: 'Expires', value: started.expiresAt },
+            { label: 'Scopes', value: started.scopes.join(' ') },
+          ],
+        },
+      },
+      p.credential.id,
+    );
   }
 
   @AuditAction('admin.impersonation.revoke', 'impersonation_token')

@@ -6,6 +6,7 @@ import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator
 import type { Principal } from '../auth/principal';
 import { requestMeta } from '../common/request-meta';
 import { CreatePersonalTokenFormDto, fromTokenForm } from '../personal-tokens/dto/create-personal-token-form.dto';
+import { FlashService } from '../sessions/flash.service';
 import { BotsPage } from './bots.page';
 import { MANAGE_BOTS_SCOPE } from './bots.scopes';
 import { BotsService } from './bots.service';
@@ -20,8 +21,8 @@ function refusal(err: unknown): string | null {
 
 /**
  * The form posts of the Bots pages (GETs are negotiated in AccountBotsController). Each answers
- * with a 303 to the bot's page, or re-renders it with the reason; a new token is shown once,
- * in the response to its form.
+ * with a 303 to the bot's page (Post/Redirect/Get; a new token rides there once in the sealed
+ * flash cookie), or re-renders the page with the reason.
  */
 @ApiExcludeController()
 @Authenticated(PAGE)
@@ -30,6 +31,7 @@ export class AccountBotsPagesController {
   constructor(
     private readonly bots: BotsService,
     private readonly page: BotsPage,
+    private readonly flash: FlashService,
   ) {}
 
   @Post('new')
@@ -55,7 +57,12 @@ export class AccountBotsPagesController {
     const input = fromTokenForm(form);
     try {
       const { token, plaintext } = await this.bots.createToken(p, id, input, requestMeta(req));
-      return await this.page.renderBot(reply, p, id, { created: { name: token.name, token: plaintext } }, 201);
+      await this.flash.set(
+        reply,
+        { message: `Token “${token.name}” created.`, reveal: { title: `The bot’s new token “${token.name}”`, value: plaintext } },
+        p.credential.id,
+      );
+      return reply.redirect(`/account/bots/${id}`, 303);
     } catch (err) {
       const error = refusal(err);
       if (error) return this.page.renderBot(reply, p, id, { error }, 400);

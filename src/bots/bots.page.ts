@@ -12,10 +12,7 @@ import { BotsService, toBotView } from './bots.service';
 const EXPIRY_CHOICES = [7, 30, 90, 180, 366];
 
 export interface BotPageState {
-  /** Set right after creation: the only time the page shows a token. */
-  created?: { name: string; token: string };
   error?: string;
-  notice?: string;
 }
 
 /** Renders "Account → Bots" (the list and the create form) and one bot's page. */
@@ -60,9 +57,7 @@ export class BotsPage {
         scopes: this.tokens.choosableScopes(bot.roles, p),
         roles: this.roleChoices(p).map((r) => ({ ...r, checked: bot.roles.includes(r.name) })),
         expiryOptions: this.expiryOptions(),
-        created: state.created,
         error: state.error,
-        notice: state.notice,
       });
   }
 

@@ -2,6 +2,7 @@ import { ImpersonationToken } from '../../src/impersonation/impersonation-token.
 import { User } from '../../src/users/user.entity';
 import { auditForTarget, detailsOf, signedInAdmin } from './support/admin.fixture';
 import { createBot } from './support/bots.fixture';
+import { followRedirect, revealedSecret } from './support/pages.fixture';
 import { csrfFromPage } from './support/personal-tokens.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser, signedInUser } from './support/users.fixture';
@@ -31,10 +32,13 @@ describe('bots and impersonation pages', () => {
     expect(page.text).toContain('Form bot');
     expect(page.text).toContain('read:device');
     const minted = await t.http.post(`${botPath}/tokens/new`, { cookie, form: { _csrf: csrf, name: 'ci', scopes: 'read:device', expiresInDays: '30' } });
-    expect(minted.status).toBe(201);
-    const token = /id="new-token">(ghbot_[0-9A-Za-z]{36})</.exec(minted.text)?.[1];
-    expect(token).toBeDefined();
-    expect(minted.text).toContain('data-copy-target="new-token"');
+    // Post/Redirect/Get: the token rides to the bot's page once, in the sealed flash cookie.
+    expect(minted.status).toBe(303);
+    expect(minted.headers.get('location')).toBe(botPath);
+    const shown = await followRedirect(t, minted, cookie);
+    const token = revealedSecret(shown.text);
+    expect(token).toMatch(/^ghbot_[0-9A-Za-z]{36}$/);
+    expect(shown.text).toContain('data-copy-target="revealed-secret"');
     const again = await t.http.get(botPath, { cookie, headers: HTML });
     expect(again.text).not.toContain(token!);
     expect(again.text).toContain(`ghbot_…${token!.slice(-4)}`);
@@ -70,9 +74,9 @@ describe('bots and impersonation pages', () => {
     const noReason = await t.http.post('/admin/ui/impersonation', { cookie: admin.cookie, form: { _csrf: csrf, user: email } });
     expect(noReason.status).toBe(400);
     const started = await t.http.post('/admin/ui/impersonation', { cookie: admin.cookie, form: { _csrf: csrf, user: email, reason: 'ticket 7' } });
-    expect(started.status).toBe(200);
-    const token = /id="new-token">(ghimp_[0-9A-Za-z]{36})</.exec(started.text)?.[1];
-    expect(token).toBeDefined();
+    expect(started.status).toBe(303);
+    const token = revealedSecret((await followRedirect(t, started, admin.cookie)).text);
+    expect(token).toMatch(/^ghimp_[0-9A-Za-z]{36}$/);
     expect((await t.http.get('/me', { bearer: token })).body.act).toEqual({ sub: admin.user.id });
     const row = await t.dataSource.getRepository(ImpersonationToken).findOneByOrFail({ subjectUserId: user.id });
     expect(row.reason).toBe('ticket 7');
