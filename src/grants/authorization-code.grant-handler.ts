@@ -33,7 +33,9 @@ export class AuthorizationCodeGrantHandler implements GrantHandler {
     // RFC 6749 §4.1.3: the code must have been issued to the authenticated client.
     if (!code || code.clientId !== client.clientId) throw new InvalidGrantError(INVALID_CODE);
     if (code.consumedAt) {
-      await this.revokeReplayedFamily(code, code.grantId, meta);
+      // Only the client itself may set off the revocation: anyone else holding a used code
+      // (from a log, a referrer) and a public client_id must not be able to end the user's grant.
+      await this.onReplay(code, code.grantId, meta, provesClient(code, params.get('code_verifier'), meta));
       throw new InvalidGrantError(INVALID_CODE);
     }
     if (code.expiresAt.getTime() <= Date.now()) throw new InvalidGrantError(INVALID_CODE);
@@ -46,24 +48,39 @@ export class AuthorizationCodeGrantHandler implements GrantHandler {
     const grant = await this.grants.start(user.id, client.clientId, code.scopes);
     if (!(await this.codes.consume(code.id, grant.id))) {
       await this.grants.revoke(grant.id, 'code_reuse');
-      await this.revokeReplayedFamily(code, await this.codes.grantIdOf(code.id), meta);
+      // This request passed the redirect URI and PKCE checks above: it is the client.
+      await this.onReplay(code, await this.codes.grantIdOf(code.id), meta, true);
       throw new InvalidGrantError(INVALID_CODE);
     }
     return this.tokens.issueInto(grant, client, user, code.scopes, meta, 'authorization_code');
   }
 
-  /** RFC 6749 §4.1.2 / RFC 9700 §4.5: a code used twice revokes every token issued from it. */
-  private async revokeReplayedFamily(code: AuthorizationCode, grantId: string | null, meta: GrantRequestMeta): Promise<void> {
-    if (grantId) await this.grants.revoke(grantId, 'code_reuse');
+  /**
+   * RFC 6749 §4.1.2 / RFC 9700 §4.2.4: a code used twice revokes every token issued from it,
+   * once the replaying request has proven it is the client the code was issued to. An
+   * unproven replay revokes nothing; both are on record.
+   */
+  private async onReplay(code: AuthorizationCode, grantId: string | null, meta: GrantRequestMeta, proven: boolean): Promise<void> {
+    if (proven && grantId) await this.grants.revoke(grantId, 'code_reuse');
     await this.audit.record({
-      action: 'code.reuse_detected',
+      action: proven ? 'code.reuse_detected' : 'code.replay_refused',
       outcome: 'denied',
       actor: { type: 'client', id: code.clientId },
       target: { type: 'user', id: code.userId },
       meta,
-      details: { family_id: grantId },
+      details: { family_id: grantId, ...(proven ? {} : { reason: 'no client authentication and no matching code_verifier' }) },
     });
   }
+}
+
+/**
+ * Whether a request presenting an already used code is the client it was issued to (the
+ * client id already matched): it authenticated with a secret, or it holds the PKCE verifier
+ * that only the client that started the flow has (RFC 7636 §1).
+ */
+function provesClient(code: AuthorizationCode, verifier: string | undefined, meta: GrantRequestMeta): boolean {
+  if (meta.authMethod !== 'none') return true;
+  return code.codeChallenge !== null && verifier !== undefined && verifyS256(verifier, code.codeChallenge);
 }
 
 /** RFC 6749 §4.1.3: repeated exactly when the authorization request carried it. */

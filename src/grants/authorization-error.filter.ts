@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Inject } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CsrfError } from '../auth/errors/auth.errors';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AuthorizationPageError, AuthorizationRedirectError } from './errors/authorization.errors';
 import { authorizationResponseUrl } from './authorization-response';
@@ -9,14 +10,19 @@ import { authorizationResponseUrl } from './authorization-response';
  * URI gets an error page on Gatehouse; everything else goes back to the client with `error`,
  * `error_description`, `state` and `iss` (RFC 9207).
  */
-@Catch(AuthorizationPageError, AuthorizationRedirectError)
+@Catch(AuthorizationPageError, AuthorizationRedirectError, CsrfError)
 export class AuthorizationErrorFilter implements ExceptionFilter {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  catch(err: AuthorizationPageError | AuthorizationRedirectError, host: ArgumentsHost): void {
+  catch(err: AuthorizationPageError | AuthorizationRedirectError | CsrfError, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     void reply.header('cache-control', 'no-store');
+    if (err instanceof CsrfError) {
+      // A consent post the CSRF check refused is still the authorization flow: a page, not API JSON.
+      void reply.status(403).view('oauth-error.hbs', { title: 'Authorization failed', error: 'access_denied', description: err.message });
+      return;
+    }
     if (err instanceof AuthorizationPageError) {
       void reply.status(400).view('oauth-error.hbs', { title: 'Authorization failed', error: err.error, description: err.message });
       return;

@@ -2,13 +2,34 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ScopeRegistry } from '../auth/scope-registry';
 import type { Client } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
+import { matchesRegisteredRedirectUri, MAX_REDIRECT_URI_LENGTH } from '../clients/redirect-uri';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { AuthorizationRequest } from './dto/authorization-request';
+import { AUTHORIZATION_PARAM_NAMES, AuthorizationParamName, AuthorizationRequest } from './dto/authorization-request';
 import { AuthorizationPageError, AuthorizationRedirectError } from './errors/authorization.errors';
 import { isWellFormedS256Challenge, PKCE_METHOD } from './pkce';
 import { splitScopes } from './scope-list';
 
 type RawParams = Record<string, unknown>;
+
+/**
+ * The longest value each authorization request parameter may have, in characters. The one
+ * place these limits live: /oauth/authorize and the consent post both apply them here.
+ */
+export const AUTHORIZATION_PARAM_LIMITS: Readonly<Record<AuthorizationParamName, number>> = {
+  response_type: 32,
+  client_id: 64,
+  redirect_uri: MAX_REDIRECT_URI_LENGTH,
+  scope: 1000,
+  state: 2000,
+  code_challenge: 128,
+  code_challenge_method: 16,
+};
+
+/** What the consent form posts back: the user's decision and the request it is about. */
+export interface ConsentDecision {
+  decision: 'approve' | 'deny';
+  request: AuthorizationRequest;
+}
 
 /**
  * Checks an authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3) in the order §4.1.2.1
@@ -26,13 +47,17 @@ export class AuthorizationRequestValidator {
   async validate(raw: RawParams): Promise<AuthorizationRequest> {
     const client = await this.trustedClient(raw);
     const { redirectUri, redirectUriGiven } = this.trustedRedirectUri(client, raw);
-    const state = typeof raw.state === 'string' && raw.state !== '' ? raw.state : undefined;
+    const rawState = typeof raw.state === 'string' && raw.state !== '' ? raw.state : undefined;
+    // An over-long state is not echoed back: it is the error being reported.
+    const state = rawState !== undefined && rawState.length <= AUTHORIZATION_PARAM_LIMITS.state ? rawState : undefined;
     const fail = (error: AuthorizationRedirectError['error'], message: string) =>
       new AuthorizationRedirectError(redirectUri, state, error, message);
 
     // RFC 6749 §3.1: request parameters must not be included more than once.
     const repeated = Object.entries(raw).find(([, v]) => Array.isArray(v));
     if (repeated) throw fail('invalid_request', `The ${repeated[0]} parameter is repeated`);
+    const tooLong = AUTHORIZATION_PARAM_NAMES.find((n) => typeof raw[n] === 'string' && raw[n].length > AUTHORIZATION_PARAM_LIMITS[n]);
+    if (tooLong) throw fail('invalid_request', `${tooLong} is longer than ${AUTHORIZATION_PARAM_LIMITS[tooLong]} characters`);
 
     const responseType = param(raw, 'response_type');
     if (!responseType) throw fail('invalid_request', 'response_type is required');
@@ -50,23 +75,46 @@ export class AuthorizationRequestValidator {
     return { client, redirectUri, redirectUriGiven, state, scopes, codeChallenge: pkce };
   }
 
+  /**
+   * The consent form's post (RFC 6749 §4.1.2): the request it carries back in hidden fields is
+   * validated again in full, by the same rules and limits as at /oauth/authorize. Every failure
+   * is an authorization error (page or redirect), never an API error body.
+   */
+  async validateConsent(body: unknown): Promise<ConsentDecision> {
+    const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as RawParams) : {};
+    const params = Object.fromEntries(AUTHORIZATION_PARAM_NAMES.filter((n) => n in fields).map((n) => [n, fields[n]]));
+    const request = await this.validate(params);
+    const decision = fields.decision;
+    if (decision !== 'approve' && decision !== 'deny') {
+      throw new AuthorizationPageError('invalid_request', 'The consent form was incomplete: it must say approve or deny');
+    }
+    return { decision, request };
+  }
+
   private async trustedClient(raw: RawParams): Promise<Client> {
     if (Array.isArray(raw.client_id)) throw new AuthorizationPageError('invalid_request', 'The client_id parameter is repeated');
     const clientId = param(raw, 'client_id');
     if (!clientId) throw new AuthorizationPageError('invalid_request', 'The request does not name a client (client_id is missing)');
-    const client = clientId.length <= 64 ? await this.clients.findActiveById(clientId) : null;
+    const client = clientId.length <= AUTHORIZATION_PARAM_LIMITS.client_id ? await this.clients.findActiveById(clientId) : null;
     if (!client) {
       throw new AuthorizationPageError('invalid_client', 'The application that sent you here is unknown or has been disabled');
     }
     return client;
   }
 
-  /** Exact string comparison only (RFC 9700 §2.1); an omitted URI means the single registered one. */
+  /**
+   * Exact string comparison (RFC 9700 §2.1), any port for a loopback IP (RFC 8252 §7.3); an
+   * omitted URI means the single registered one. The URI used is the one given: the code
+   * remembers it and the token request must repeat exactly it (RFC 6749 §4.1.3).
+   */
   private trustedRedirectUri(client: Client, raw: RawParams): { redirectUri: string; redirectUriGiven: boolean } {
     if (Array.isArray(raw.redirect_uri)) throw new AuthorizationPageError('invalid_request', 'The redirect_uri parameter is repeated');
     const given = param(raw, 'redirect_uri');
     if (given !== undefined) {
-      if (!client.redirectUris.includes(given)) {
+      if (given.length > AUTHORIZATION_PARAM_LIMITS.redirect_uri) {
+        throw new AuthorizationPageError('invalid_request', 'The redirect URI is not registered for this application');
+      }
+      if (!matchesRegisteredRedirectUri(given, client.redirectUris)) {
         throw new AuthorizationPageError('invalid_request', 'The redirect URI is not registered for this application');
       }
       return { redirectUri: given, redirectUriGiven: true };

@@ -8,11 +8,10 @@ import { requestMeta } from '../common/request-meta';
 import { AuthorizationErrorFilter } from './authorization-error.filter';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
 import { AuthorizationsService } from './authorizations.service';
-import { ConsentDecisionDto } from './dto/consent-decision.dto';
 
 /**
- * The consent form's target. The session cookie strategy has checked origin and CSRF token;
- * the request is validated again from scratch, and the answer is a 303 to the client.
+ * The consent form's target. The session cookie strategy has checked origin and CSRF token
+ * (`_csrf`); the request is validated again from scratch, and the answer is a 303 to the client.
  */
 @ApiExcludeController()
 @UseFilters(AuthorizationErrorFilter)
@@ -25,9 +24,9 @@ export class ConsentController {
 
   @Authenticated({ schemes: ['cookie'], page: true })
   @Post('consent')
-  async decide(@CurrentPrincipal() p: Principal, @Body() body: ConsentDecisionDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const { decision, _csrf, ...params } = body;
-    const request = await this.requests.validate(params);
+  async decide(@CurrentPrincipal() p: Principal, @Body() body: Record<string, unknown>, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    // Not a DTO: the validator owns every limit, and its failures render as authorization errors.
+    const { decision, request } = await this.requests.validateConsent(body);
     if (decision === 'deny') throw this.authorizations.denial(request);
     const scopes = this.authorizations.grantableScopes(request, p);
     await this.authorizations.recordApproval(request, p, scopes, requestMeta(req));

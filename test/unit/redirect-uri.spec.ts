@@ -1,4 +1,4 @@
-import { redirectUriProblem } from '../../src/clients/redirect-uri';
+import { matchesRegisteredRedirectUri, redirectUriProblem } from '../../src/clients/redirect-uri';
 
 describe('redirectUriProblem (RFC 6749 §3.1.2, RFC 8252 §7.3, RFC 9700 §2.1)', () => {
   it.each(['https://app.example.com/cb', 'https://app.example.com:8443/cb?x=1', 'http://127.0.0.1:5000/cb', 'http://[::1]/cb', 'http://localhost/cb'])(
@@ -18,4 +18,24 @@ describe('redirectUriProblem (RFC 6749 §3.1.2, RFC 8252 §7.3, RFC 9700 §2.1)'
     ['https://app.example.com/a b', /whitespace/],
     [`https://app.example.com/${'a'.repeat(2001)}`, /characters/],
   ])('refuses %s', (uri, why) => expect(redirectUriProblem(uri)).toMatch(why));
+});
+
+describe('matchesRegisteredRedirectUri (RFC 9700 §2.1, RFC 8252 §7.3)', () => {
+  const registered = ['https://app.example.com/cb', 'http://127.0.0.1:50123/oauth/cb', 'http://[::1]/oauth/cb'];
+  it.each(['https://app.example.com/cb', 'http://127.0.0.1:50123/oauth/cb', 'http://127.0.0.1:1/oauth/cb', 'http://127.0.0.1/oauth/cb', 'http://[::1]:65535/oauth/cb'])(
+    'matches %s',
+    (uri) => expect(matchesRegisteredRedirectUri(uri, registered)).toBe(true),
+  );
+  it.each([
+    'https://app.example.com:8443/cb',
+    'http://localhost:50123/oauth/cb',
+    'http://127.0.0.1:65536/oauth/cb',
+    'http://127.0.0.1:0/oauth/cb',
+    'http://127.0.0.1:50123/oauth/cb#x',
+    'http://127.0.0.1.nip.io:50123/oauth/cb',
+    'http://a@127.0.0.1:50123/oauth/cb',
+    'http://[::1]:50123/oauth/cb/',
+    'http://[0:0:0:0:0:0:0:1]:50123/oauth/cb',
+    'http://127.0.0.1:50123/oauth/cb?',
+  ])('does not match %s', (uri) => expect(matchesRegisteredRedirectUri(uri, registered)).toBe(false));
 });

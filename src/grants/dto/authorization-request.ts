@@ -24,3 +24,4 @@ export const AUTHORIZATION_PARAM_NAMES = [
   'code_challenge',
   'code_challenge_method',
 ] as const;
+export type AuthorizationParamName = (typeof AUTHORIZATION_PARAM_NAMES)[number];
