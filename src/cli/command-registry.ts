@@ -1,6 +1,7 @@
 import type { CliCommand } from './cli-command';
 import { ClientCreateCommand } from './commands/client-create.command';
 import { KeyGenerateCommand } from './commands/key-generate.command';
+import { KeyRotateCommand } from './commands/key-rotate.command';
 import { UserCreateCommand } from './commands/user-create.command';
 import { UserDisableCommand } from './commands/user-disable.command';
 import { UserResetPasswordCommand } from './commands/user-reset-password.command';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly CliCommand[] = [
   new UserRevokeAllCommand(),
   new UserUnlockCommand(),
   new KeyGenerateCommand(),
+  new KeyRotateCommand(),
   new ClientCreateCommand(),
 ];
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuditAction } from '../audit/audit-action.decorator';
@@ -12,6 +12,8 @@ import { actorOf, ClientManagementService } from './client-management.service';
 import { ClientsService } from './clients.service';
 import { AdminCreateClientDto } from './dto/admin-create-client.dto';
 import { ClientSecretView, CreatedClientView } from './dto/client-secret.view';
+import { ClientTokenSettingsDto } from './dto/client-token-settings.dto';
+import { ClientTokenSettingsView } from './dto/client-token-settings.view';
 import { ClientView } from './dto/client.view';
 import { ListClientsQuery } from './dto/list-clients.query';
 import { RotateSecretDto } from './dto/rotate-secret.dto';
@@ -54,6 +56,17 @@ export class AdminClientsController {
   @ApiNotFoundResponse()
   async get(@Param('clientId') clientId: string): Promise<ClientView> {
     return this.manage.view(await this.clients.get(clientId));
+  }
+
+  /** Access-token format (opaque or JWT, RFC 9068), JWT algorithm, and the RFC 8707 resource it serves. */
+  @AuditAction('admin.client.token_settings', 'client', 'clientId')
+  @Scopes(ADMIN_SCOPE)
+  @Patch(':clientId/token-settings')
+  @ApiOkResponse({ type: ClientTokenSettingsView })
+  @ApiNotFoundResponse()
+  async tokenSettings(@Param('clientId') clientId: string, @Body() dto: ClientTokenSettingsDto): Promise<ClientTokenSettingsView> {
+    const client = await this.clients.setTokenSettings(await this.clients.get(clientId), dto);
+    return { clientId, accessTokenFormat: client.accessTokenFormat, accessTokenAlg: client.accessTokenAlg, resourceUri: client.resourceUri };
   }
 
   @AuditAction('admin.client.rotate_secret', 'client', 'clientId')

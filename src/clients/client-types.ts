@@ -13,3 +13,11 @@ export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_crede
 export type GrantType = (typeof GRANT_TYPES)[number];
 
 export type ClientStatus = 'active' | 'disabled';
+
+/** The access-token formats a client can be issued: opaque `ghat_…` or RFC 9068 JWT. */
+export const ACCESS_TOKEN_FORMATS = ['opaque', 'jwt'] as const;
+export type AccessTokenFormat = (typeof ACCESS_TOKEN_FORMATS)[number];
+
+/** Asymmetric JWS algorithms for JWT access tokens (RFC 7518 §3.1). ES256 is the default. */
+export const JWT_SIGNING_ALGS = ['ES256', 'RS256'] as const;
+export type JwtSigningAlg = (typeof JWT_SIGNING_ALGS)[number];

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { User } from '../users/user.entity';
-import type { ClientStatus, ClientType, GrantType } from './client-types';
+import type { AccessTokenFormat, ClientStatus, ClientType, GrantType, JwtSigningAlg } from './client-types';
 
 /** Space-separated lists, as OAuth writes scopes and grant types. */
 export const spaceList = {
@@ -18,6 +18,7 @@ const intBool = {
 
 /** An OAuth client registration. Confidential clients hold secrets (see ClientSecret). */
 @Index('ix_clients_owner', ['ownerId', 'createdAt'])
+@Index('uq_clients_resource_uri', ['resourceUri'], { unique: true })
 @Entity('clients')
 export class Client {
   /** The public, unguessable `client_id`. */
@@ -54,6 +55,17 @@ export class Client {
   /** A resource server that may introspect any token (RFC 7662 §4). Set by admins only. */
   @Column({ name: 'introspection_allowed', type: 'integer', transformer: intBool })
   introspectionAllowed: boolean;
+
+  /** `opaque` (`ghat_…`, the default) or `jwt` (RFC 9068, signed with `accessTokenAlg`). Set by admins. */
+  @Column({ name: 'access_token_format', type: 'varchar', length: 8, default: 'opaque' })
+  accessTokenFormat: AccessTokenFormat;
+
+  @Column({ name: 'access_token_alg', type: 'varchar', length: 8, default: 'ES256' })
+  accessTokenAlg: JwtSigningAlg;
+
+  /** For a resource server: the RFC 8707 resource indicator (absolute URI) that names it in `aud`. */
+  @Column({ name: 'resource_uri', type: 'varchar', length: 255, nullable: true })
+  resourceUri: string | null;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
@@ -6,7 +6,7 @@ import type { PrincipalUser } from '../auth/principal.factory';
 import { ScopeRegistry } from '../auth/scope-registry';
 import { runTransaction } from '../database/transactions';
 import { ClientSecretsService } from './client-secrets.service';
-import { ClientType, DEVICE_CODE_GRANT_TYPE, GrantType, TOKEN_EXCHANGE_GRANT } from './client-types';
+import { type AccessTokenFormat, ClientType, DEVICE_CODE_GRANT_TYPE, GrantType, type JwtSigningAlg, TOKEN_EXCHANGE_GRANT } from './client-types';
 import { Client } from './client.entity';
 import type { CreateClientDto } from './dto/create-client.dto';
 import { redirectUriProblem } from './redirect-uri';
@@ -117,6 +117,34 @@ export class ClientsService {
 
   listAll(limit: number, offset: number): Promise<Client[]> {
     return this.clients.find({ order: { createdAt: 'DESC', clientId: 'ASC' }, take: limit, skip: offset });
+  }
+
+  /**
+   * RFC 8707: the active resource server registered under this resource indicator, if any.
+   * One indexed lookup (unique `resource_uri`).
+   */
+  findResourceServer(resourceUri: string): Promise<Client | null> {
+    return this.clients.findOneBy({ resourceUri, status: 'active' });
+  }
+
+  /**
+   * An admin's choice of access-token format and algorithm for a client, and its resource
+   * indicator when it is a resource server (`null` removes it). 409 when another client already
+   * names that resource.
+   */
+  async setTokenSettings(client: Client, settings: { accessTokenFormat?: AccessTokenFormat; accessTokenAlg?: JwtSigningAlg; resourceUri?: string | null }): Promise<Client> {
+    if (settings.resourceUri) {
+      const holder = await this.clients.findOneBy({ resourceUri: settings.resourceUri });
+      if (holder && holder.clientId !== client.clientId) throw new ConflictException('Another client already is this resource server');
+    }
+    const changes = {
+      ...(settings.accessTokenFormat ? { accessTokenFormat: settings.accessTokenFormat } : {}),
+      ...(settings.accessTokenAlg ? { accessTokenAlg: settings.accessTokenAlg } : {}),
+      ...(settings.resourceUri !== undefined ? { resourceUri: settings.resourceUri } : {}),
+      updatedAt: new Date(),
+    };
+    await this.clients.update({ clientId: client.clientId }, changes);
+    return Object.assign(client, changes);
   }
 
   /** Someone else's client is reported as missing, never as forbidden. */

@@ -1,7 +1,8 @@
 import { registerAs } from '@nestjs/config';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { EnvironmentVariables } from './environment.schema';
 
 export type DatabaseConfig =
@@ -78,6 +79,15 @@ export interface AppConfig {
     maxAttemptsPerIp: number;
     attemptWindowMs: number;
   };
+  /** JWT access tokens (RFC 9068) and their signing keys. */
+  jwt: {
+    accessTokenTtlSeconds: number;
+    /** Secret: seals the private signing keys at rest (from configuration, or derived from the session key). */
+    keyEncryptionKey: Uint8Array;
+    /** 0 = keys rotate only through `key:rotate`. */
+    rotationMs: number;
+    prepublishMs: number;
+  };
   personalTokens: {
     defaultExpiryDays: number;
     maxExpiryDays: number;
@@ -95,6 +105,21 @@ export interface AppConfig {
 }
 
 export class ConfigValidationError extends Error {}
+
+/** A key kept in a file (a mounted secret): its trimmed content, which must be base64url 32 bytes. */
+function readKeyFile(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8').trim();
+  } catch (err) {
+    throw new ConfigValidationError(`Invalid configuration:\n  - SIGNING_KEYS_ENCRYPTION_KEY_FILE: cannot read ${path} (${(err as Error).message})`);
+  }
+  if (!/^[A-Za-z0-9_-]{43}$/.test(text)) {
+    throw new ConfigValidationError('Invalid configuration:\n  - SIGNING_KEYS_ENCRYPTION_KEY_FILE: the file must hold a base64url 32-byte key (43 characters)');
+  }
+  return text;
+}
 
 export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
   if (!url) return { type: 'sqlite', path: 'data/gatehouse.sqlite' };
@@ -139,6 +164,7 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
   }
 
   const port = env.PORT ?? 3000;
+  const signingKeyText = env.SIGNING_KEYS_ENCRYPTION_KEY ?? readKeyFile(env.SIGNING_KEYS_ENCRYPTION_KEY_FILE);
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   return {
     env: mode,
@@ -201,6 +227,14 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       maxAttemptsPerSession: env.DEVICE_USER_CODE_MAX_ATTEMPTS_PER_SESSION ?? 10,
       maxAttemptsPerIp: env.DEVICE_USER_CODE_MAX_ATTEMPTS_PER_IP ?? 50,
       attemptWindowMs: (env.DEVICE_USER_CODE_ATTEMPT_WINDOW_SECONDS ?? 900) * 1000,
+    },
+    jwt: {
+      accessTokenTtlSeconds: env.JWT_ACCESS_TOKEN_TTL_SECONDS ?? 300,
+      keyEncryptionKey: signingKeyText
+        ? new Uint8Array(Buffer.from(signingKeyText, 'base64url'))
+        : new Uint8Array(hkdfSync('sha256', keys[0], new Uint8Array(0), 'gatehouse signing keys at rest v1', 32)),
+      rotationMs: (env.SIGNING_KEY_ROTATION_DAYS ?? 30) * 86_400_000,
+      prepublishMs: (env.SIGNING_KEY_PREPUBLISH_SECONDS ?? 3600) * 1000,
     },
     personalTokens: {
       defaultExpiryDays: env.PAT_DEFAULT_EXPIRY_DAYS ?? 90,

@@ -177,6 +177,26 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(300)
   REFRESH_TOKEN_REUSE_GRACE_SECONDS?: number;
 
+  /** Lifetime of JWT access tokens (RFC 9068). Short: outside resource servers see a revocation only at expiry. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(3600)
+  JWT_ACCESS_TOKEN_TTL_SECONDS?: number;
+
+  /** Secret. base64url 32-byte key that seals the JWT signing keys at rest. */
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'SIGNING_KEYS_ENCRYPTION_KEY must be a base64url 32-byte key (43 characters)' })
+  SIGNING_KEYS_ENCRYPTION_KEY?: string;
+
+  /** A file holding SIGNING_KEYS_ENCRYPTION_KEY (e.g. a mounted secret); the variable wins when both are set. */
+  @IsOptional() @IsString()
+  SIGNING_KEYS_ENCRYPTION_KEY_FILE?: string;
+
+  /** A new signing key is created (pre-published) when the newest is this old; 0 = only by `key:rotate`. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3650)
+  SIGNING_KEY_ROTATION_DAYS?: number;
+
+  /** How long a new signing key is published in the JWKS before it signs. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(604800)
+  SIGNING_KEY_PREPUBLISH_SECONDS?: number;
+
   /** PKCE is always required for public clients; this relaxes it for confidential ones only. */
   @IsOptional() @Transform(toBool) @IsBoolean()
   PKCE_REQUIRED_FOR_CONFIDENTIAL?: boolean;

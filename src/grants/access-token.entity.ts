@@ -3,7 +3,10 @@ import { UuidPrimaryColumn } from '../database/entity-columns';
 import { Client, spaceList } from '../clients/client.entity';
 import { User } from '../users/user.entity';
 
-/** An opaque OAuth access token. Only its SHA-256 is stored. */
+/**
+ * An OAuth access token. Opaque ones store the SHA-256 of the token; JWT ones (RFC 9068) the
+ * SHA-256 of their `jti`, so revocation and introspection work the same for both.
+ */
 @Index('uq_oauth_access_tokens_hash', ['tokenHash'], { unique: true })
 @Index('ix_oauth_access_tokens_client', ['clientId'])
 @Index('ix_oauth_access_tokens_grant', ['grantId'])
@@ -38,6 +41,10 @@ export class AccessToken {
   /** What was granted; effective scopes are computed at request time. */
   @Column({ type: 'varchar', length: 1000, transformer: spaceList })
   scopes: string[];
+
+  /** The RFC 8707 resource the token is for (`aud`); null = Gatehouse's own API. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  audience: string | null;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;

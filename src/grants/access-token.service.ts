@@ -7,6 +7,7 @@ import type { Client } from '../clients/client.entity';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { User } from '../users/user.entity';
 import { AccessToken } from './access-token.entity';
+import { AccessTokenClaims, JwtAccessTokensService } from './jwt-access-tokens.service';
 
 export interface IssueAccessToken {
   client: Client;
@@ -15,9 +16,18 @@ export interface IssueAccessToken {
   scopes: readonly string[];
   /** The code-flow grant (family) the token belongs to. */
   grantId?: string;
+  /** RFC 8707: the registered resource the token is for (`aud`); omitted = Gatehouse's own API. */
+  audience?: string;
 }
 
 export type LiveAccessToken = AccessToken & { client: Client & { owner: User }; user: User | null };
+
+/** The row, if its client, the client's owner and its user (if any) are all still active. */
+function liveOrNull(row: AccessToken): LiveAccessToken | null {
+  if (!row.client?.owner || row.client.status !== 'active' || row.client.owner.status !== 'active') return null;
+  if (row.userId && row.user?.status !== 'active') return null;
+  return row as LiveAccessToken;
+}
 
 /** OAuth access tokens: issued, looked up by hash on the hot path, revoked. */
 @Injectable()
@@ -25,65 +35,101 @@ export class AccessTokenService {
   constructor(
     @InjectRepository(AccessToken) private readonly tokens: Repository<AccessToken>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jwt: JwtAccessTokensService,
   ) {}
 
   get ttlSeconds(): number {
     return this.config.oauth.accessTokenTtlSeconds;
   }
 
-  /** Returns the plaintext token once; only its hash is stored. Pass `tx` to issue inside a transaction. */
-  async issue(input: IssueAccessToken, tx?: EntityManager): Promise<{ token: string; row: AccessToken; expiresIn: number }> {
-    const repo = tx ? tx.getRepository(AccessToken) : this.tokens;
-    const token = generateToken('accessToken');
-    const now = new Date();
-    const expiresIn = this.ttlSeconds;
-    const row = await repo.save(
-      repo.create({
-        tokenHash: hashToken(token),
-        clientId: input.client.clientId,
-        userId: input.user?.id ?? null,
-        grantId: input.grantId ?? null,
-        scopes: [...input.scopes],
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + expiresIn * 1000),
-        revokedAt: null,
-      }),
-    );
-    return { token, row, expiresIn };
+  /** Seconds a new token of this client lives: JWTs are short (outside servers see revocation only at expiry). */
+  ttlFor(client: Client): number {
+    return client.accessTokenFormat === 'jwt' ? this.config.jwt.accessTokenTtlSeconds : this.ttlSeconds;
   }
 
   /**
-   * Issues the access token whose plaintext the caller derived (graceful refresh rotation), or
-   * finds it when a concurrent request already did: insert-or-ignore on the unique hash, then
-   * one lookup, so every caller gets the one row. Returns null if that row is no longer live.
+   * Returns the token once: opaque `ghat_…` (only its hash is stored), or an RFC 9068 JWT for
+   * clients switched to JWT (the row stores the hash of its `jti`). Pass `tx` to issue inside
+   * a transaction.
    */
-  async issueOrFind(input: IssueAccessToken, token: string): Promise<{ row: AccessToken; expiresIn: number } | null> {
-    const now = new Date();
-    const tokenHash = hashToken(token);
-    await this.tokens
-      .createQueryBuilder()
-      .insert()
-      .into(AccessToken)
-      .values({
-        id: randomUUID(),
-        tokenHash,
-        clientId: input.client.clientId,
-        userId: input.user?.id ?? null,
-        grantId: input.grantId ?? null,
-        scopes: [...input.scopes],
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + this.ttlSeconds * 1000),
-        revokedAt: null,
-      })
-      .orIgnore()
-      .execute();
-    return this.findLiveInGrant(tokenHash, input.grantId ?? null);
+  async issue(input: IssueAccessToken, tx?: EntityManager): Promise<{ token: string; row: AccessToken; expiresIn: number }> {
+    const repo = tx ? tx.getRepository(AccessToken) : this.tokens;
+    const seed = generateToken('accessToken');
+    const { tokenHash, jti } = this.storedKey(input.client, seed);
+    const row = await repo.save(repo.create(this.newRow(input, tokenHash, new Date())));
+    const token = jti ? await this.jwt.sign(row, jti, input.client) : seed;
+    return { token, row, expiresIn: this.ttlFor(input.client) };
   }
 
-  /** The live token with this hash in this family (or with no family), with seconds left. */
-  async findLiveInGrant(tokenHash: string, grantId: string | null): Promise<{ row: AccessToken; expiresIn: number } | null> {
+  /**
+   * Issues the access token derived from `seed` (graceful refresh rotation), or finds it when a
+   * concurrent request already did: insert-or-ignore on the unique hash, then one lookup, so
+   * every caller gets the one row. Null if that row is no longer live.
+   */
+  async issueOrFind(input: IssueAccessToken, seed: string): Promise<{ token: string; row: AccessToken; expiresIn: number } | null> {
+    const { tokenHash } = this.storedKey(input.client, seed);
+    await this.tokens.createQueryBuilder().insert().into(AccessToken).values({ id: randomUUID(), ...this.newRow(input, tokenHash, new Date()) }).orIgnore().execute();
+    return this.findLiveDerived(seed, input.grantId ?? null, input.client);
+  }
+
+  /**
+   * The live token derived from `seed` in this family, with seconds left: the same opaque token,
+   * or the same JWT claims signed again. Null when revoked, expired or never issued.
+   */
+  async findLiveDerived(seed: string, grantId: string | null, client: Client): Promise<{ token: string; row: AccessToken; expiresIn: number } | null> {
+    const { tokenHash, jti } = this.storedKey(client, seed);
     const row = await this.tokens.findOneBy({ tokenHash, grantId: grantId ?? IsNull(), revokedAt: IsNull(), expiresAt: MoreThan(new Date()) });
-    return row ? { row, expiresIn: Math.max(1, Math.ceil((row.expiresAt.getTime() - Date.now()) / 1000)) } : null;
+    if (!row) return null;
+    const token = jti ? await this.jwt.sign(row, jti, client) : seed;
+    return { token, row, expiresIn: Math.max(1, Math.ceil((row.expiresAt.getTime() - Date.now()) / 1000)) };
+  }
+
+  /**
+   * Gatehouse's own check of a JWT access token: signature, `typ`, `iss`, `exp`, `aud` = this
+   * API (RFC 9068 §4), then one indexed lookup by the `jti` hash, which is the revocation
+   * check (a revoked JWT is refused at once) and brings the client and user as for opaque tokens.
+   */
+  async authenticateJwt(token: string): Promise<{ row: LiveAccessToken; claims: AccessTokenClaims } | null> {
+    const claims = await this.jwt.verify(token, this.jwt.ownAudience);
+    if (!claims) return null;
+    const row = await this.liveByJti(claims);
+    return row ? { row, claims } : null;
+  }
+
+  /** A JWT this server signed for any audience, and still live (introspection, revocation). */
+  async findLiveJwt(token: string): Promise<{ row: LiveAccessToken; claims: AccessTokenClaims } | null> {
+    const claims = await this.jwt.verify(token);
+    if (!claims) return null;
+    const row = await this.liveByJti(claims);
+    return row ? { row, claims } : null;
+  }
+
+  private async liveByJti(claims: AccessTokenClaims): Promise<LiveAccessToken | null> {
+    const row = await this.findActiveByHash(hashToken(claims.jti));
+    if (!row || row.clientId !== claims.client_id) return null;
+    return liveOrNull(row);
+  }
+
+  /** What the row is found by: the token's hash (opaque), or its `jti`'s hash (JWT). */
+  private storedKey(client: Client, seed: string): { tokenHash: string; jti?: string } {
+    if (client.accessTokenFormat !== 'jwt') return { tokenHash: hashToken(seed) };
+    // The jti is derived from the seed so a graceful-rotation retry can sign the same token again.
+    const jti = hashToken(`jti\0${seed}`).slice(0, 32);
+    return { tokenHash: hashToken(jti), jti };
+  }
+
+  private newRow(input: IssueAccessToken, tokenHash: string, now: Date) {
+    return {
+      tokenHash,
+      clientId: input.client.clientId,
+      userId: input.user?.id ?? null,
+      grantId: input.grantId ?? null,
+      scopes: [...input.scopes],
+      audience: input.audience ?? null,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.ttlFor(input.client) * 1000),
+      revokedAt: null,
+    };
   }
 
   /**
@@ -94,9 +140,7 @@ export class AccessTokenService {
   async authenticate(token: string): Promise<LiveAccessToken | null> {
     if (!isWellFormed('accessToken', token)) return null;
     const row = await this.findActiveByHash(hashToken(token));
-    if (!row?.client?.owner || row.client.status !== 'active' || row.client.owner.status !== 'active') return null;
-    if (row.userId && row.user?.status !== 'active') return null;
-    return row as LiveAccessToken;
+    return row ? liveOrNull(row) : null;
   }
 
   findActiveByHash(tokenHash: string): Promise<AccessToken | null> {
@@ -108,8 +152,15 @@ export class AccessTokenService {
 
   /** RFC 7009 §2.1: revokes the token only if it was issued to `clientId`. True when one was revoked. */
   async revokeForClient(token: string, clientId: string): Promise<boolean> {
-    if (!isWellFormed('accessToken', token)) return false;
-    const res = await this.tokens.update({ tokenHash: hashToken(token), clientId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    let tokenHash: string;
+    if (isWellFormed('accessToken', token)) tokenHash = hashToken(token);
+    else {
+      // A JWT: revoking it records its jti, which Gatehouse's guard and introspection check.
+      const claims = await this.jwt.verify(token);
+      if (!claims) return false;
+      tokenHash = hashToken(claims.jti);
+    }
+    const res = await this.tokens.update({ tokenHash, clientId, revokedAt: IsNull() }, { revokedAt: new Date() });
     return (res.affected ?? 0) > 0;
   }
 

@@ -30,7 +30,7 @@ export class ClientCredentialsGrant implements GrantHandler {
       throw new UnauthorizedClientError('client_credentials is only for confidential clients (RFC 6749 §4.4)');
     }
     const granted = this.grantedScopes(client, params.scopes());
-    const { token, row, expiresIn } = await this.tokens.issue({ client, scopes: granted });
+    const { token, row, expiresIn } = await this.tokens.issue({ client, scopes: granted, audience: meta.audience });
     await this.audit.record({
       action: 'token.issue',
       outcome: 'success',

@@ -49,7 +49,7 @@ export class CodeFlowTokensService {
   ): Promise<TokenResponse> {
     const held = this.scopeRegistry.permissionsFor(user.roles);
     const scopes = granted.filter((s) => held.has(s));
-    const access = await this.accessTokens.issue({ client, user, scopes, grantId: grant.id });
+    const access = await this.accessTokens.issue({ client, user, scopes, grantId: grant.id, audience: meta.audience });
     // Only clients allowed the refresh_token grant get one (RFC 6749 §1.5: refresh tokens are optional).
     const refresh = client.grantTypes.includes('refresh_token') ? await this.refreshTokens.issue(grant) : undefined;
 
@@ -69,21 +69,28 @@ export class CodeFlowTokensService {
    * stored scopes and expiry win over this caller's. Null when the successor is no longer live.
    * Call `announceSuccessor` once the presented token has been rotated out.
    */
-  async issueSuccessor(grant: Grant, client: Client, user: User, granted: readonly string[], successor: RefreshSuccessor): Promise<TokenResponse | null> {
+  async issueSuccessor(
+    grant: Grant,
+    client: Client,
+    user: User,
+    granted: readonly string[],
+    successor: RefreshSuccessor,
+    audience?: string,
+  ): Promise<TokenResponse | null> {
     const held = this.scopeRegistry.permissionsFor(user.roles);
     const scopes = granted.filter((s) => held.has(s));
     const withRefresh = client.grantTypes.includes('refresh_token');
-    const access = await this.accessTokens.issueOrFind({ client, user, scopes, grantId: grant.id }, successor.accessToken);
+    const access = await this.accessTokens.issueOrFind({ client, user, scopes, grantId: grant.id, audience }, successor.accessToken);
     if (withRefresh) await this.refreshTokens.issueOrKeep(grant, successor.refreshToken);
     // As in issueInto: nothing issued into a family revoked meanwhile stays live.
     if (await this.grants.isRevoked(grant.id)) await this.grants.endTokensOf(grant.id);
     if (!access) return null;
-    return tokenResponse(successor.accessToken, access.expiresIn, access.row.scopes, withRefresh ? successor.refreshToken : undefined);
+    return tokenResponse(access.token, access.expiresIn, access.row.scopes, withRefresh ? successor.refreshToken : undefined);
   }
 
   /** The audit record of a successful rotation (only the request that rotated the token writes it). */
   async announceSuccessor(grant: Grant, client: Client, userId: string, successor: RefreshSuccessor, meta: GrantRequestMeta): Promise<void> {
-    const access = await this.accessTokens.findLiveInGrant(hashToken(successor.accessToken), grant.id);
+    const access = await this.accessTokens.findLiveDerived(successor.accessToken, grant.id, client);
     if (access) await this.recordIssue(grant, client, userId, meta, 'refresh_token', access.row, client.grantTypes.includes('refresh_token'));
   }
 
@@ -92,13 +99,13 @@ export class CodeFlowTokensService {
    * into, if that is still live and unused (any of `candidates`, one per configured key).
    * Null otherwise, which the caller treats as reuse.
    */
-  async replaySuccessor(grant: Grant, candidates: readonly RefreshSuccessor[]): Promise<TokenResponse | null> {
+  async replaySuccessor(grant: Grant, client: Client, candidates: readonly RefreshSuccessor[]): Promise<TokenResponse | null> {
     const live = await this.refreshTokens.findLiveInFamily(candidates.map((c) => c.refreshToken), grant.id);
     const successor = live && candidates.find((c) => hashToken(c.refreshToken) === live.tokenHash);
     if (!successor) return null;
-    const access = await this.accessTokens.findLiveInGrant(hashToken(successor.accessToken), grant.id);
+    const access = await this.accessTokens.findLiveDerived(successor.accessToken, grant.id, client);
     if (!access) return null;
-    return tokenResponse(successor.accessToken, access.expiresIn, access.row.scopes, successor.refreshToken);
+    return tokenResponse(access.token, access.expiresIn, access.row.scopes, successor.refreshToken);
   }
 
   private recordIssue(grant: Grant, client: Client, userId: string, meta: GrantRequestMeta, grantType: string, access: AccessToken, refresh: boolean) {

@@ -35,6 +35,8 @@ export class DiscoveryController {
       // RFC 8628 §4: advertised whenever the device_code grant is registered.
       ...(grantTypes.includes(DEVICE_CODE_GRANT_TYPE) ? { device_authorization_endpoint: `${issuer}/oauth/device_authorization` } : {}),
       introspection_endpoint: `${issuer}/oauth/introspect`,
+      // RFC 8414 §2: the keys that verify JWT access tokens (RFC 9068).
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
       grant_types_supported: grantTypes,
       response_types_supported: codeFlow ? ['code'] : [],
       scopes_supported: this.scopes.list().map((s) => s.name),

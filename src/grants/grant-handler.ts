@@ -18,6 +18,11 @@ export interface TokenResponse {
 export interface GrantRequestMeta extends RequestMeta {
   /** How the client authenticated; `none` for public clients. */
   authMethod: ClientAuthMethod;
+  /**
+   * RFC 8707: the registered resource the request asked for (`resource` or `audience`), already
+   * validated by the token endpoint (unknown → invalid_target). It becomes the token's `aud`.
+   */
+  audience?: string;
 }
 
 /**

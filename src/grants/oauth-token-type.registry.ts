@@ -24,7 +24,10 @@ export interface ActiveTokenInfo {
  * registered by the grants module; refresh tokens (code flow) and PATs register their own.
  */
 export interface OAuthTokenType {
-  readonly kind: TokenKind;
+  /** A prefixed token kind, or another name for a type that recognises tokens with `matches`. */
+  readonly kind: TokenKind | 'jwtAccessToken';
+  /** For tokens without a prefix (JWTs): whether this type claims the token. */
+  matches?(token: string): boolean;
   /** RFC 7009 `token_type_hint` value this kind answers to. */
   readonly hint: string;
   /** Revoke only if issued to `clientId` (RFC 7009 §2.1); false (and nothing done) otherwise. */
@@ -44,7 +47,7 @@ export class OAuthTokenTypeRegistry {
 
   /** The token type by the token's own prefix, not by the client's hint. */
   forToken(token: string): OAuthTokenType | undefined {
-    return this.types.find((t) => hasPrefix(t.kind, token));
+    return this.types.find((t) => (t.matches ? t.matches(token) : hasPrefix(t.kind as TokenKind, token)));
   }
 
   hints(): string[] {

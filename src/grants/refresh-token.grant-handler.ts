@@ -44,7 +44,7 @@ export class RefreshTokenGrantHandler implements GrantHandler {
     if (!token || token.clientId !== client.clientId) throw new InvalidGrantError(INVALID_TOKEN);
     const grant = await this.grants.findById(token.grantId);
     if (!grant || grant.revokedAt || token.revokedAt) throw new InvalidGrantError(INVALID_TOKEN);
-    if (token.rotatedAt) return this.retryOrReuse(token, presented, grant, meta);
+    if (token.rotatedAt) return this.retryOrReuse(token, presented, grant, client, meta);
     const now = Date.now();
     if (token.expiresAt.getTime() <= now || grant.expiresAt.getTime() <= now) throw new InvalidGrantError(INVALID_TOKEN);
 
@@ -54,7 +54,7 @@ export class RefreshTokenGrantHandler implements GrantHandler {
     // The successor is written before the token is rotated out, so whoever sees the token
     // rotated can already find it. Concurrent presentations derive and write the same rows.
     const successor = this.successors.derive(presented);
-    const response = await this.tokens.issueSuccessor(grant, client, user, requested, successor);
+    const response = await this.tokens.issueSuccessor(grant, client, user, requested, successor, meta.audience);
     // Exactly one of concurrent uses rotates the token (a conditional update); the others
     // retry within the grace window, or are reuse.
     if (response && (await this.refreshTokens.rotate(token.id))) {
@@ -63,7 +63,7 @@ export class RefreshTokenGrantHandler implements GrantHandler {
     }
     const current = await this.refreshTokens.findByToken(presented);
     if (!current || current.revokedAt || !current.rotatedAt) throw new InvalidGrantError(INVALID_TOKEN);
-    return this.retryOrReuse(current, presented, grant, meta);
+    return this.retryOrReuse(current, presented, grant, client, meta);
   }
 
   /**
@@ -71,10 +71,10 @@ export class RefreshTokenGrantHandler implements GrantHandler {
    * it gets that same successor (a retry, or a parallel refresh that lost the race); otherwise
    * it is reuse. Decided by the database alone, so N instances agree.
    */
-  private async retryOrReuse(token: RefreshToken, presented: string, grant: Grant, meta: GrantRequestMeta): Promise<TokenResponse> {
+  private async retryOrReuse(token: RefreshToken, presented: string, grant: Grant, client: Client, meta: GrantRequestMeta): Promise<TokenResponse> {
     const graceMs = this.config.codeFlow.refreshReuseGraceMs;
     if (graceMs > 0 && Date.now() - token.rotatedAt!.getTime() < graceMs) {
-      const replay = await this.tokens.replaySuccessor(grant, this.successors.candidates(presented));
+      const replay = await this.tokens.replaySuccessor(grant, client, this.successors.candidates(presented));
       if (replay) {
         await this.auditFamily('refresh.grace_retry', 'success', grant, meta);
         return replay;

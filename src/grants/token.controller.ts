@@ -12,6 +12,7 @@ import type { TokenResponse } from './grant-handler';
 import { GrantHandlerRegistry } from './grant-handler.registry';
 import { clientCredentialsOf } from './oauth-client-credentials';
 import { OAuthParams } from './oauth-params';
+import { ResourceIndicatorsService } from './resource-indicators.service';
 import { TokenEndpointThrottleGuard } from './token-endpoint-throttle.guard';
 
 /**
@@ -24,6 +25,7 @@ export class TokenController {
   constructor(
     private readonly authenticator: ClientAuthenticator,
     private readonly grants: GrantHandlerRegistry,
+    private readonly resources: ResourceIndicatorsService,
   ) {}
 
   @Public()
@@ -46,7 +48,8 @@ export class TokenController {
     if (!client.grantTypes.includes(grantType as GrantType)) {
       throw new UnauthorizedClientError(`This client is not allowed the grant type ${grantType}`);
     }
-    const response = await handler.handle(client, params, { ...requestMeta(req), authMethod: method });
+    const audience = await this.resources.audienceFor(params);
+    const response = await handler.handle(client, params, { ...requestMeta(req), authMethod: method, audience });
     // RFC 6749 §5.1: token responses must not be cached.
     void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     return response;

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigValidationError, loadAppConfig, parseDatabaseUrl } from '../../src/config/app-config';
 
 const key = () => randomBytes(32).toString('base64url');
@@ -138,6 +141,36 @@ describe('loadAppConfig', () => {
     expect(problemsWith({ PORT: '70000' })).toMatch(/PORT/);
     expect(problemsWith({ BODY_LIMIT_BYTES: '10' })).toMatch(/BODY_LIMIT_BYTES/);
     expect(problemsWith({ PASSWORD_SCRYPT_LOG_N: '4' })).toMatch(/PASSWORD_SCRYPT_LOG_N/);
+  });
+});
+
+describe('token lifecycle settings (issue 12)', () => {
+  it('defaults: a 30 s refresh grace, 5 min JWTs, monthly key rotation, keys pre-published an hour', () => {
+    const c = loadAppConfig({});
+    expect(c.codeFlow.refreshReuseGraceMs).toBe(30_000);
+    expect(c.jwt.accessTokenTtlSeconds).toBe(300);
+    expect(c.jwt.rotationMs).toBe(30 * 86_400_000);
+    expect(c.jwt.prepublishMs).toBe(3_600_000);
+    expect(c.jwt.keyEncryptionKey).toHaveLength(32);
+  });
+
+  it('takes the signing-key encryption key from the variable, else from a file', () => {
+    const k = key();
+    expect(Buffer.from(loadAppConfig({ SIGNING_KEYS_ENCRYPTION_KEY: k }).jwt.keyEncryptionKey).toString('base64url')).toBe(k);
+    const file = join(tmpdir(), `gatehouse-key-${randomBytes(4).toString('hex')}`);
+    writeFileSync(file, `${k}\n`);
+    try {
+      expect(Buffer.from(loadAppConfig({ SIGNING_KEYS_ENCRYPTION_KEY_FILE: file }).jwt.keyEncryptionKey).toString('base64url')).toBe(k);
+    } finally {
+      rmSync(file);
+    }
+  });
+
+  it('refuses a bad encryption key, an unreadable key file, and out-of-range values', () => {
+    expect(problemsWith({ SIGNING_KEYS_ENCRYPTION_KEY: 'short' })).toMatch(/SIGNING_KEYS_ENCRYPTION_KEY/);
+    expect(problemsWith({ SIGNING_KEYS_ENCRYPTION_KEY_FILE: '/nonexistent/key' })).toMatch(/SIGNING_KEYS_ENCRYPTION_KEY_FILE/);
+    expect(problemsWith({ REFRESH_TOKEN_REUSE_GRACE_SECONDS: '301' })).toMatch(/REFRESH_TOKEN_REUSE_GRACE_SECONDS/);
+    expect(problemsWith({ JWT_ACCESS_TOKEN_TTL_SECONDS: '10' })).toMatch(/JWT_ACCESS_TOKEN_TTL_SECONDS/);
   });
 });
 

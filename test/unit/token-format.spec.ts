@@ -1,5 +1,6 @@
 import {
   constantTimeEquals,
+  deriveToken,
   generateToken,
   hashToken,
   hasPrefix,
@@ -75,6 +76,26 @@ describe('token-format', () => {
       expect(hashToken(token)).toBe(hashToken(token));
       expect(hashToken(token)).toMatch(/^[0-9a-f]{64}$/);
       expect(hashToken(token)).not.toBe(hashToken(mutate(token, token.length - 1)));
+    });
+  });
+
+  describe('deriveToken', () => {
+    const k1 = new Uint8Array(32).fill(1);
+    const k2 = new Uint8Array(32).fill(2);
+
+    it('is a well-formed token of its kind, the same for the same key, label and input', () => {
+      const input = generateToken('refreshToken');
+      const t = deriveToken('refreshToken', k1, 'refresh', input);
+      expect(isWellFormed('refreshToken', t)).toBe(true);
+      expect(deriveToken('refreshToken', k1, 'refresh', input)).toBe(t);
+    });
+
+    it('differs with another key, label or input', () => {
+      const input = generateToken('refreshToken');
+      const t = deriveToken('accessToken', k1, 'access', input);
+      expect(deriveToken('accessToken', k2, 'access', input)).not.toBe(t);
+      expect(deriveToken('accessToken', k1, 'other', input)).not.toBe(t);
+      expect(deriveToken('accessToken', k1, 'access', generateToken('refreshToken'))).not.toBe(t);
     });
   });
 

@@ -5,6 +5,7 @@ import { AuthorizationCodeFlow1763800003000 } from './1763800003000-authorizatio
 import { AuditTargetIndex1763800004000 } from './1763800004000-audit-target-index';
 import { DeviceAuthorizations1764000300000 } from './1764000300000-device-authorizations';
 import { Bots1764000700000 } from './1764000700000-bots';
+import { JwtAccessTokens1764000400000 } from './1764000400000-jwt-access-tokens';
 import { ImpersonationTokens1764000701000 } from './1764000701000-impersonation-tokens';
 import { ForeignKeysOnUpdate1764000800000 } from './1764000800000-foreign-keys-on-update';
 
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   AuthorizationCodeFlow1763800003000,
   AuditTargetIndex1763800004000,
   DeviceAuthorizations1764000300000,
+  JwtAccessTokens1764000400000,
   Bots1764000700000,
   ImpersonationTokens1764000701000,
   ForeignKeysOnUpdate1764000800000,

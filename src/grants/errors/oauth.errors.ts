@@ -77,7 +77,10 @@ export class TooManyTokenRequestsError extends OAuthError {
   }
 }
 
-/** RFC 8693 §2.2.2: the server will not issue a token for the `resource` or `audience` asked for. */
+/**
+ * RFC 8693 §2.2.2 / RFC 8707 §2: the server will not issue a token for the `resource` or
+ * `audience` asked for (unknown, malformed, or not supported by the grant).
+ */
 export class InvalidTargetError extends OAuthError {
   readonly error = 'invalid_target';
 }
