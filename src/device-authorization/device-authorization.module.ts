@@ -6,7 +6,6 @@ import { GrantsModule } from '../grants/grants.module';
 import { TokenEndpointThrottleGuard } from '../grants/token-endpoint-throttle.guard';
 import { SessionsModule } from '../sessions/sessions.module';
 import { NavigationRegistry } from '../web/navigation.registry';
-import { ATTEMPT_COUNTER_STORE } from './attempt-counter.store';
 import { DeviceAuthorizationRequestsService } from './device-authorization-requests.service';
 import { DeviceAuthorization } from './device-authorization.entity';
 import { DeviceAuthorizationController } from './device-authorization.controller';
@@ -14,7 +13,6 @@ import { DeviceAuthorizationsService } from './device-authorizations.service';
 import { DeviceCodeGrantHandler } from './device-code.grant-handler';
 import { DeviceVerificationController } from './device-verification.controller';
 import { DeviceVerificationService } from './device-verification.service';
-import { InMemoryAttemptCounterStore } from './in-memory-attempt-counter.store';
 import { UserCodeAttemptLimiter } from './user-code-attempt-limiter';
 
 /**
@@ -32,8 +30,6 @@ import { UserCodeAttemptLimiter } from './user-code-attempt-limiter';
     DeviceCodeGrantHandler,
     DeviceVerificationService,
     UserCodeAttemptLimiter,
-    // Swap for a shared store in a multi-instance deployment (see AttemptCounterStore).
-    { provide: ATTEMPT_COUNTER_STORE, useClass: InMemoryAttemptCounterStore },
     TokenEndpointThrottleGuard,
   ],
 })

@@ -13,6 +13,7 @@ const PAGE = { schemes: ['cookie'], page: true } as const;
 
 const REJECTION_MESSAGES: Record<CodeRejection['reason'], string> = {
   throttled: 'Too many codes entered. Wait a while, then try again.',
+  unavailable: 'Codes cannot be checked right now. Try again in a moment.',
   malformed: 'That is not a device code. Codes are 8 letters, like BCDF-GHJK.',
   unknown: 'That code is wrong, has expired or was already used. Check the code your device shows, or start again on the device.',
 };
@@ -75,8 +76,8 @@ export class DeviceVerificationController {
   }
 
   private renderRejection(p: Principal, reply: FastifyReply, rejection: CodeRejection, entered: string) {
-    if (rejection.reason === 'throttled') void reply.header('retry-after', String(rejection.retryAfterSeconds));
-    const status = rejection.reason === 'throttled' ? 429 : 400;
+    if ('retryAfterSeconds' in rejection) void reply.header('retry-after', String(rejection.retryAfterSeconds));
+    const status = rejection.reason === 'throttled' ? 429 : rejection.reason === 'unavailable' ? 503 : 400;
     return this.renderEntry(p, reply, { userCode: entered, error: REJECTION_MESSAGES[rejection.reason] }, status);
   }
 

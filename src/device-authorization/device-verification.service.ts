@@ -5,11 +5,15 @@ import { AuditService } from '../audit/audit.service';
 import type { Client } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
 import type { RequestMeta } from '../common/request-meta';
+import { CounterStoreUnavailableError } from '../rate-limits/attempt-counter.store';
 import { ConsentsService } from '../grants/consents.service';
 import type { DeviceAuthorization } from './device-authorization.entity';
 import { DeviceAuthorizationsService } from './device-authorizations.service';
 import { UserCodeAttemptLimiter } from './user-code-attempt-limiter';
 import { formatUserCode, normaliseUserCode } from './user-code';
+
+/** How long to wait when the shared counter store is down. */
+const UNAVAILABLE_RETRY_SECONDS = 30;
 
 /** A pending request the signed-in user may decide, with what they would grant. */
 export interface VerifiedRequest {
@@ -26,6 +30,7 @@ export interface VerifiedRequest {
 /** Why an entered code leads nowhere; the page says so in words. */
 export type CodeRejection =
   | { reason: 'throttled'; retryAfterSeconds: number }
+  | { reason: 'unavailable'; retryAfterSeconds: number }
   | { reason: 'malformed' }
   | { reason: 'unknown' };
 
@@ -49,7 +54,14 @@ export class DeviceVerificationService {
 
   /** Looks the entered code up, counting the entry. A wrong code is audited (guessing shows up in the log). */
   async verify(principal: Principal, entered: string, meta: RequestMeta): Promise<VerifiedRequest | CodeRejection> {
-    const wait = await this.limiter.attempt(principal.credential.id, meta.ip);
+    let wait: number;
+    try {
+      wait = await this.limiter.attempt(principal.credential.id, meta.ip);
+    } catch (err) {
+      // The shared counters (Redis) are down: fail closed, as sign-in does; codes cannot be guessed meanwhile.
+      if (err instanceof CounterStoreUnavailableError) return { reason: 'unavailable', retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS };
+      throw err;
+    }
     if (wait > 0) return { reason: 'throttled', retryAfterSeconds: wait };
     const code = normaliseUserCode(entered);
     if (code === null) return { reason: 'malformed' };

@@ -1,6 +1,7 @@
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { hashToken, tokenPattern } from '../../src/auth/token-format';
 import { ClientsService } from '../../src/clients/clients.service';
+import { ATTEMPT_COUNTER_STORE, AttemptCounterStore, CounterStoreUnavailableError } from '../../src/rate-limits/attempt-counter.store';
 import { DeviceAuthorization } from '../../src/device-authorization/device-authorization.entity';
 import { hashUserCode } from '../../src/device-authorization/user-code';
 import { Grant } from '../../src/grants/grant.entity';
@@ -405,6 +406,22 @@ describe('device authorization grant (RFC 8628)', () => {
       expect((await enterUserCode(t, sessions[2], flow.user_code)).status).toBe(429);
       // The same code from elsewhere: fine.
       expect((await enterUserCode(t, { ...sessions[2], ip: uniqueIp() }, flow.user_code)).status).toBe(200);
+    });
+
+    it('RFC 8628 §5.1: when the shared counter store is down, code entry fails closed (503 + Retry-After), nothing is looked up', async () => {
+      const { client, user } = await setup();
+      const flow = await startDeviceFlow(t, client);
+      const store = t.get<AttemptCounterStore>(ATTEMPT_COUNTER_STORE);
+      const spy = jest.spyOn(store, 'hit').mockRejectedValueOnce(new CounterStoreUnavailableError(new Error('connection refused')));
+      try {
+        const res = await enterUserCode(t, user, flow.user_code);
+        expect(res.status).toBe(503);
+        expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(res.text).toContain('cannot be checked right now');
+      } finally {
+        spy.mockRestore();
+      }
+      expect((await enterUserCode(t, user, flow.user_code)).status).toBe(200);
     });
 
     it('the page forms are CSRF-protected (a post without the token is refused)', async () => {
