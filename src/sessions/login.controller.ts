@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Logger, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Logger, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiExcludeEndpoint,
   ApiNoContentResponse,
@@ -14,6 +14,7 @@ import { Public } from '../auth/decorators/public.decorator';
 import type { Principal } from '../auth/principal';
 import { AuditService } from '../audit/audit.service';
 import { requestMeta } from '../common/request-meta';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PasswordHasher } from '../users/password-hasher.service';
 import { normalizeEmail, UsersService } from '../users/users.service';
 import { CsrfService, isFormPost } from './csrf.service';
@@ -44,13 +45,14 @@ export class LoginController {
     private readonly audit: AuditService,
     private readonly hints: SignInHints,
     private readonly flash: FlashService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Public()
   @ApiExcludeEndpoint()
   @Get('login')
   async loginPage(@Query('next') next: string | undefined, @Res() reply: FastifyReply) {
-    const returnPath = safeReturnPath(next);
+    const returnPath = safeReturnPath(next, this.config.publicUrl);
     return reply.header('cache-control', 'no-store').view('login.hbs', { title: 'Sign in', next: returnPath, purpose: await this.hints.describe(returnPath) });
   }
 
@@ -66,7 +68,7 @@ export class LoginController {
     const meta = requestMeta(req);
     const email = normalizeEmail(body.email);
     const form = isFormPost(req);
-    const next = safeReturnPath(body.next);
+    const next = safeReturnPath(body.next, this.config.publicUrl);
     void reply.header('cache-control', 'no-store');
 
     let verdict: ThrottleVerdict;
