@@ -52,6 +52,16 @@ describe('OpenAPI: /docs and /docs-json', () => {
     expect(mismatches).toEqual([]);
   });
 
+  it('documents bots and impersonation: cookie-only bot management with manage:bots, act and user_kind in introspection', () => {
+    const mint = doc.paths['/account/bots/{id}/tokens'].post;
+    expect(mint.security).toEqual([{ cookie: [] }]);
+    expect(mint['x-required-scopes']).toEqual(['manage:bots']);
+    expect(doc.paths['/admin/impersonations'].post['x-required-scopes']).toEqual(['admin', 'impersonate']);
+    const schemas = (doc.components as unknown as { schemas: Record<string, { properties: Record<string, unknown> }> }).schemas;
+    expect(Object.keys(schemas.IntrospectionResponse.properties)).toEqual(expect.arrayContaining(['act', 'user_kind']));
+    expect(Object.keys(schemas.CreatedBotTokenView.properties)).toContain('token');
+  });
+
   it('leaves public operations without security requirements', () => {
     expect(doc.paths['/auth/login'].post.security).toBeUndefined();
     expect(doc.paths['/health'].get.security).toBeUndefined();
