@@ -242,6 +242,16 @@ describe('hostile input on every route (issue 9, items 8–12)', () => {
       expect(await refusals(t, cases)).toEqual([]);
     });
 
+    it('item 11: public routes that read their body without a DTO (OAuth endpoints) refuse arrays and nulls with a 4xx', async () => {
+      const raw = routesOf(controllersOf(t.app)).filter((r) => UNSAFE.has(r.method) && r.auth?.public && !inputDtosOf(r).body);
+      expect(raw.map((r) => r.path)).toEqual(expect.arrayContaining(['/oauth/token', '/oauth/revoke', '/oauth/introspect']));
+      const bodies = [[[]], [{}], null, { grant_type: [[]] }, { client_id: [[{}]] }, { token: null, grant_type: null }, { scope: [['read:device']] }];
+      const cases = raw.flatMap((r) =>
+        bodies.map((json) => ({ route: describeRoute(r), method: r.method, path: concrete(r.path), opts: { json }, ok: (s: number) => s >= 400 && s < 500, want: '4xx' })),
+      );
+      expect(await refusals(t, cases)).toEqual([]);
+    });
+
     it('item 11: {"samples":[[]]} is a 400 and nothing unreadable is written; the device stays readable', async () => {
       const device = await createDevice(t, admin.cookie);
       const good = sampleBatch(1)[0];
