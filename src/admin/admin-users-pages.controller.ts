@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { AccountPasswordService } from '../account/account-password.service';
 import { ROLES } from '../auth/roles';
 import { plural } from '../common/plural';
 import { FlashService } from '../sessions/flash.service';
@@ -53,6 +54,7 @@ export class AdminUsersPagesController {
     private readonly audit: AuditService,
     private readonly context: AdminPageContext,
     private readonly flash: FlashService,
+    private readonly passwords: AccountPasswordService,
   ) {}
 
   @AuditAction('admin.user.list')
@@ -147,6 +149,24 @@ export class AdminUsersPagesController {
       ? { title: 'Temporary password: give it to the user over a safe channel', value: result.temporaryPassword }
       : undefined;
     await this.flash.set(reply, { message, reveal }, p.credential.id);
+    return userPage(id);
+  }
+
+  /** Post/Redirect/Get: the one-time reset link rides to the user page in the sealed flash cookie. */
+  @AuditAction('admin.user.password_reset_link', 'user')
+  @Post(':id/reset-link')
+  @Redirect()
+  async resetLink(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Redirection> {
+    const user = await this.users.get(id);
+    const link = await this.passwords.issueLink(id, p.actor.id);
+    await this.flash.set(
+      reply,
+      {
+        message: `Reset link created for ${user.email}.`,
+        reveal: { title: 'Password-reset link: hand it to the user over a safe channel', value: link.url, facts: [{ label: 'Works once, until', value: link.expiresAt.toISOString() }] },
+      },
+      p.credential.id,
+    );
     return userPage(id);
   }
 

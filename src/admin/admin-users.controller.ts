@@ -1,9 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AccountPasswordService } from '../account/account-password.service';
+import { PasswordResetLinkView } from '../account/dto/password-reset-link.view';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { noteAuditDetails } from '../audit/audit-context';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import type { Principal } from '../auth/principal';
 import { ADMIN_API } from './admin-access';
 import { AdminCredentialsService } from './admin-credentials.service';
 import { AdminUsersService, toAdminUserView } from './admin-users.service';
@@ -26,6 +30,7 @@ export class AdminUsersController {
   constructor(
     private readonly users: AdminUsersService,
     private readonly credentials: AdminCredentialsService,
+    private readonly passwords: AccountPasswordService,
   ) {}
 
   @AuditAction('admin.user.list')
@@ -42,6 +47,20 @@ export class AdminUsersController {
   async create(@Body() dto: CreateUserDto, @Req() req: FastifyRequest): Promise<AdminUserView> {
     noteAuditDetails(req, { email: dto.email.trim().toLowerCase(), roles: dto.roles });
     return toAdminUserView(await this.users.create(dto));
+  }
+
+  /**
+   * A one-time password-reset link for the user to open (30 minutes, single use; older unused
+   * links stop working). For deployments without SMTP: hand it over on a safe channel.
+   */
+  @AuditAction('admin.user.password_reset_link', 'user')
+  @Post(':id/password-reset-link')
+  @ApiCreatedResponse({ type: PasswordResetLinkView })
+  async resetLink(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<PasswordResetLinkView> {
+    await this.users.get(id);
+    const link = await this.passwords.issueLink(id, p.actor.id);
+    void reply.header('cache-control', 'no-store');
+    return { url: link.url, expiresAt: link.expiresAt.toISOString() };
   }
 
   @AuditAction('admin.user.view', 'user')

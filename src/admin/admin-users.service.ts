@@ -88,8 +88,9 @@ export class AdminUsersService {
     return user;
   }
 
+  /** The initial password an admin sets is temporary: the user replaces it at first sign-in. */
   create(input: NewUser): Promise<User> {
-    return this.accounts.create(input);
+    return this.accounts.create({ ...input, temporaryPassword: true });
   }
 
   /** Disables the account and ends its sessions; its tokens stop because every strategy checks the status. */
@@ -121,7 +122,8 @@ export class AdminUsersService {
   async resetPassword(id: string, password?: string): Promise<{ temporaryPassword: string | null; sessionsRevoked: number }> {
     await this.get(id);
     const temporaryPassword = password ? null : randomBytes(18).toString('base64url');
-    await this.accounts.setPassword(id, password ?? (temporaryPassword as string));
+    // Whoever the admin gave it to must replace it at sign-in: only the user should know their password.
+    await this.accounts.setPassword(id, password ?? (temporaryPassword as string), { temporary: true });
     const sessionsRevoked = await this.sessionSource().revokeAllForUser(id);
     return { temporaryPassword, sessionsRevoked };
   }

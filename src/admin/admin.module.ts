@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BotsModule } from '../bots/bots.module';
+import { AccountModule } from '../account/account.module';
 import { ClientsModule } from '../clients/clients.module';
 import { ImpersonationModule } from '../impersonation/impersonation.module';
 import { CodeFlowModule } from '../grants/code-flow.module';
@@ -33,7 +34,7 @@ import { USER_CREDENTIAL_SOURCES, UserCredentialSource } from './credentials/use
  * /admin/clients, their pages are here). Every route requires the `admin` scope.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([User]), UsersModule, SessionsModule, PersonalTokensModule, GrantsModule, CodeFlowModule, ClientsModule, BotsModule, ImpersonationModule],
+  imports: [TypeOrmModule.forFeature([User]), UsersModule, SessionsModule, PersonalTokensModule, GrantsModule, CodeFlowModule, ClientsModule, BotsModule, ImpersonationModule, AccountModule],
   controllers: [AdminBotsPagesController, AdminUsersController, AdminAuditController, AdminDashboardController, AdminPagesController, AdminUsersPagesController, AdminClientsPagesController],
   providers: [
     AdminUsersService,

@@ -19,6 +19,7 @@ export const TOKEN_PREFIX = {
   botToken: 'ghbot',
   impersonationToken: 'ghimp',
   deviceCode: 'ghdc',
+  passwordReset: 'ghpr',
 } as const;
 export type TokenKind = keyof typeof TOKEN_PREFIX;
 

@@ -4,6 +4,7 @@ import { KeyGenerateCommand } from './commands/key-generate.command';
 import { KeyRotateCommand } from './commands/key-rotate.command';
 import { UserCreateCommand } from './commands/user-create.command';
 import { UserDisableCommand } from './commands/user-disable.command';
+import { UserResetLinkCommand } from './commands/user-reset-link.command';
 import { UserResetPasswordCommand } from './commands/user-reset-password.command';
 import { UserRevokeAllCommand } from './commands/user-revoke-all.command';
 import { UserUnlockCommand } from './commands/user-unlock.command';
@@ -12,6 +13,7 @@ import { UserUnlockCommand } from './commands/user-unlock.command';
 export const COMMANDS: readonly CliCommand[] = [
   new UserCreateCommand(),
   new UserResetPasswordCommand(),
+  new UserResetLinkCommand(),
   new UserDisableCommand(),
   new UserRevokeAllCommand(),
   new UserUnlockCommand(),

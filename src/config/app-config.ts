@@ -102,6 +102,8 @@ export interface AppConfig {
   /** RFC 8693 impersonation tokens: lifetime in seconds (at most 3600). */
   impersonation: { ttlSeconds: number };
   bootstrapAdmin?: { email: string; password: string };
+  /** Outgoing mail (password-reset links); undefined when SMTP_URL is unset. */
+  mail?: { smtpUrl: string; from: string };
 }
 
 export class ConfigValidationError extends Error {}
@@ -247,6 +249,7 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       allowNeverExpires: env.BOT_TOKEN_ALLOW_NEVER_EXPIRES ?? false,
     },
     impersonation: { ttlSeconds: (env.IMPERSONATION_TOKEN_TTL_MINUTES ?? 15) * 60 },
+    mail: env.SMTP_URL ? { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? `Gatehouse <no-reply@${new URL(publicUrl).hostname}>` } : undefined,
     bootstrapAdmin:
       env.BOOTSTRAP_ADMIN_EMAIL && env.BOOTSTRAP_ADMIN_PASSWORD
         ? { email: env.BOOTSTRAP_ADMIN_EMAIL, password: env.BOOTSTRAP_ADMIN_PASSWORD }

@@ -197,6 +197,14 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(604800)
   SIGNING_KEY_PREPUBLISH_SECONDS?: number;
 
+  /** Outgoing mail for password-reset links (nodemailer URL: smtp://user:pass@host:587, smtps://…). Unset: no email; admins hand links over. */
+  @IsOptional() @IsString() @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** The From address of those emails. */
+  @IsOptional() @IsString()
+  MAIL_FROM?: string;
+
   /** PKCE is always required for public clients; this relaxes it for confidential ones only. */
   @IsOptional() @Transform(toBool) @IsBoolean()
   PKCE_REQUIRED_FOR_CONFIDENTIAL?: boolean;

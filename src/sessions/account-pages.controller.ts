@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal';
 import { requestMeta } from '../common/request-meta';
 import { plural } from '../common/plural';
 import { AccountSessionsService } from './account-sessions.service';
+import { UsersService } from '../users/users.service';
 import { CsrfService } from './csrf.service';
 import { FlashService } from './flash.service';
 import { SessionsService } from './sessions.service';
@@ -22,15 +23,18 @@ export class AccountPagesController {
     private readonly csrf: CsrfService,
     private readonly accountSessions: AccountSessionsService,
     private readonly flash: FlashService,
+    private readonly users: UsersService,
   ) {}
 
   @Authenticated(PAGE)
   @Get()
   async account(@CurrentPrincipal() p: Principal, @Res() reply: FastifyReply) {
-    const sessions = await this.sessions.listActiveForUser(p.actor.id);
+    const [sessions, account] = await Promise.all([this.sessions.listActiveForUser(p.actor.id), this.users.findById(p.actor.id)]);
     return reply.header('cache-control', 'no-store').view('account.hbs', {
       title: 'Your account',
       user: p.user,
+      passwordChangedAt: account?.passwordChangedAt?.toISOString(),
+      createdAt: account?.createdAt.toISOString(),
       roles: p.user?.roles.join(', ') || 'none',
       sessionCount: sessions.length,
       csrf: this.csrf.tokenFor(p.credential.id),

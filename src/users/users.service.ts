@@ -11,6 +11,8 @@ export interface NewUser {
   displayName: string;
   password: string;
   roles: Role[];
+  /** An initial password someone else chose (an admin, a generated one): replaced at first sign-in. */
+  temporaryPassword?: boolean;
 }
 
 export interface NewBotUser {
@@ -57,6 +59,8 @@ export class UsersService {
       status: 'active',
       kind: 'person',
       roles: input.roles,
+      passwordChangedAt: now,
+      passwordTemporary: input.temporaryPassword ?? false,
       createdAt: now,
       updatedAt: now,
     });
@@ -101,8 +105,17 @@ export class UsersService {
     return (res.affected ?? 0) > 0;
   }
 
-  async setPassword(userId: string, password: string): Promise<void> {
-    await this.users.update({ id: userId }, { passwordHash: await this.hasher.hash(password), updatedAt: new Date() });
+  /** `temporary`: someone else chose it (an admin, the CLI's generator); the user must replace it at sign-in. */
+  async setPassword(userId: string, password: string, opts: { temporary?: boolean } = {}): Promise<void> {
+    const now = new Date();
+    await this.users.update(
+      { id: userId },
+      { passwordHash: await this.hasher.hash(password), passwordChangedAt: now, passwordTemporary: opts.temporary ?? false, updatedAt: now },
+    );
+  }
+
+  async setDisplayName(userId: string, displayName: string): Promise<void> {
+    await this.users.update({ id: userId }, { displayName: displayName.trim(), updatedAt: new Date() });
   }
 
   async setStatus(userId: string, status: User['status']): Promise<void> {

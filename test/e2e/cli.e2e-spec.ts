@@ -112,7 +112,7 @@ describe('operators CLI (npm run cli)', () => {
       const password = generatedPassword(res.stdout);
       expect(occurrences(res.stdout + res.stderr, password)).toBe(1);
 
-      expect((await t.http.get('/account/sessions', { cookie })).status).toBe(401);
+      expect((await t.http.get('/account/sessions', { cookie, headers: { accept: 'application/json' } })).status).toBe(401);
       expect((await login(email, 'original password')).status).toBe(401);
       expect((await login(email, password)).status).toBe(200);
     });

@@ -29,7 +29,8 @@ export class UserCreateCommand implements CliCommand {
 
     let user;
     try {
-      user = await ctx.get(UsersService).create({ email, displayName, password, roles });
+      // A generated password is the operator's to hand over: the user replaces it at first sign-in.
+      user = await ctx.get(UsersService).create({ email, displayName, password, roles, temporaryPassword: generated });
     } catch (err) {
       if (err instanceof ConflictException) throw new CliError(`A user with email ${email} already exists`);
       throw err;

@@ -22,7 +22,8 @@ export class UserResetPasswordCommand implements CliCommand {
     const { password, generated } = passwordFromFlags(ctx.flags);
     const user = await existingUser(ctx, email);
 
-    await ctx.get(UsersService).setPassword(user.id, password);
+    // A generated password is the operator's to hand over: the user replaces it at first sign-in.
+    await ctx.get(UsersService).setPassword(user.id, password, { temporary: generated });
     const ended = await ctx.get(SessionsService).revokeAllForUser(user.id);
     await auditOperatorAction(ctx.get(AuditService), 'user.password_reset', { type: 'user', id: user.id }, { sessionsEnded: ended });
     ctx.print(`Password reset for ${user.email}; ended ${ended} session${ended === 1 ? '' : 's'}`);

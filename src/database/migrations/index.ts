@@ -4,6 +4,7 @@ import { ClientsAndTokens1763800002000 } from './1763800002000-clients-and-token
 import { AuthorizationCodeFlow1763800003000 } from './1763800003000-authorization-code-flow';
 import { AuditTargetIndex1763800004000 } from './1763800004000-audit-target-index';
 import { DeviceAuthorizations1764000300000 } from './1764000300000-device-authorizations';
+import { AccountSelfService1764000500000 } from './1764000500000-account-self-service';
 import { Bots1764000700000 } from './1764000700000-bots';
 import { JwtAccessTokens1764000400000 } from './1764000400000-jwt-access-tokens';
 import { ImpersonationTokens1764000701000 } from './1764000701000-impersonation-tokens';
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   AuditTargetIndex1763800004000,
   DeviceAuthorizations1764000300000,
   JwtAccessTokens1764000400000,
+  AccountSelfService1764000500000,
   Bots1764000700000,
   ImpersonationTokens1764000701000,
   ForeignKeysOnUpdate1764000800000,

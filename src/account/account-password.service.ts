@@ -1,0 +1,110 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal';
+import { AuditService } from '../audit/audit.service';
+import type { RequestMeta } from '../common/request-meta';
+import { SessionsService } from '../sessions/sessions.service';
+import { passwordProblem } from '../users/password-policy';
+import { PasswordHasher } from '../users/password-hasher.service';
+import { UsersService } from '../users/users.service';
+import { IssuedResetLink, PasswordResetLinksService } from './password-reset-links.service';
+import { ResetMailer } from './reset-mailer.service';
+
+/** A refused password change or reset, with the reason in words (shown on the form). */
+export class PasswordRefusedError extends BadRequestException {}
+
+/**
+ * What a person does to their own password, and the reset links that let them set one without
+ * the old. Every change ends the sessions that knew the old password and is audited as a
+ * `user.*` event, which the user's own security events page lists.
+ */
+@Injectable()
+export class AccountPasswordService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionsService,
+    private readonly links: PasswordResetLinksService,
+    private readonly mailer: ResetMailer,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Needs the current password; applies the strength rule; ends every other session of the user.
+   * @returns how many other sessions ended
+   * @throws PasswordRefusedError (400) with the reason
+   */
+  async change(p: Principal, current: string, next: string, meta: RequestMeta): Promise<number> {
+    const user = p.user && (await this.users.findById(p.user.id));
+    if (!user) throw new PasswordRefusedError('Only a signed-in person can change a password.');
+    if (!(await this.hasher.verify(current, user.passwordHash))) {
+      await this.audit.recordFor(p, { action: 'user.password_change', outcome: 'failed', target: { type: 'user', id: user.id }, meta, details: { reason: 'wrong_current_password' } });
+      throw new PasswordRefusedError('Your current password is not correct.');
+    }
+    const problem = passwordProblem(next, user) ?? (next === current ? 'Choose a password different from the current one.' : null);
+    if (problem) throw new PasswordRefusedError(problem);
+    await this.users.setPassword(user.id, next);
+    const ended = await this.sessions.revokeOthers(user.id, p.credential.id);
+    await this.audit.recordFor(p, { action: 'user.password_change', outcome: 'success', target: { type: 'user', id: user.id }, meta, details: { otherSessionsEnded: ended } });
+    return ended;
+  }
+
+  /**
+   * Issues a one-time reset link for the user, for an admin (page, API) or the CLI to hand over;
+   * older unused links stop working. The caller audits it (admin.user.password_reset_link, or
+   * the CLI's operator event): the link itself is never recorded.
+   */
+  issueLink(userId: string, issuedById: string | null): Promise<IssuedResetLink> {
+    return this.links.issue(userId, issuedById);
+  }
+
+  /**
+   * "Forgot password": emails a link when SMTP is configured and an active account has that
+   * email. Answers the same in every case, so the form tells nobody which emails exist.
+   */
+  async requestByEmail(email: string, meta: RequestMeta): Promise<void> {
+    const user = await this.users.findByEmail(email);
+    const sent = Boolean(user && user.status === 'active' && this.mailer.enabled);
+    if (user && sent) {
+      const link = await this.links.issue(user.id, null);
+      await this.mailer.sendResetLink(user.email, link.url, link.expiresAt);
+    }
+    await this.audit.record({
+      action: 'user.password_reset_request',
+      outcome: sent ? 'success' : 'denied',
+      actor: user ? { type: 'user', id: user.id } : undefined,
+      target: user ? { type: 'user', id: user.id } : undefined,
+      meta,
+    });
+  }
+
+  /** Whether a reset token is live (for the page), without using it. */
+  async linkIsLive(token: string): Promise<boolean> {
+    return (await this.links.findLive(token)) !== null;
+  }
+
+  /**
+   * Sets a new password with a live link, once: the link is consumed, every session of the user
+   * ends (whoever had the old password is out) and a temporary password stops being one.
+   * @throws PasswordRefusedError when the link is unknown, used or expired, or the password too weak
+   */
+  async resetWithLink(token: string, next: string, meta: RequestMeta): Promise<void> {
+    const link = await this.links.findLive(token);
+    const user = link && (await this.users.findById(link.userId));
+    if (!link || !user || user.status !== 'active') throw new PasswordRefusedError(INVALID_LINK);
+    const problem = passwordProblem(next, user);
+    if (problem) throw new PasswordRefusedError(problem);
+    if (!(await this.links.consume(link))) throw new PasswordRefusedError(INVALID_LINK);
+    await this.users.setPassword(user.id, next);
+    const ended = await this.sessions.revokeAllForUser(user.id);
+    await this.audit.record({
+      action: 'user.password_reset_by_link',
+      outcome: 'success',
+      actor: { type: 'user', id: user.id },
+      target: { type: 'user', id: user.id },
+      meta,
+      details: { sessionsEnded: ended },
+    });
+  }
+}
+
+export const INVALID_LINK = 'This reset link is not valid any more: it was used, it expired, or a newer one was issued. Ask for a new one.';

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SessionsModule } from '../sessions/sessions.module';
+import { UsersModule } from '../users/users.module';
+import { AccountPasswordService } from './account-password.service';
+import { AccountSettingsController } from './account-settings.controller';
+import { PasswordResetLink } from './password-reset-link.entity';
+import { PasswordResetLinksService } from './password-reset-links.service';
+import { PasswordResetController } from './password-reset.controller';
+import { ResetMailer } from './reset-mailer.service';
+import { TemporaryPasswordInterceptor } from './temporary-password.interceptor';
+
+/**
+ * Account self-service: change password (strength rule, common-password list), display name,
+ * temporary passwords replaced at first sign-in, one-time reset links (admins, CLI, email).
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([PasswordResetLink]), UsersModule, SessionsModule],
+  controllers: [AccountSettingsController, PasswordResetController],
+  providers: [
+    AccountPasswordService,
+    PasswordResetLinksService,
+    ResetMailer,
+    { provide: APP_INTERCEPTOR, useClass: TemporaryPasswordInterceptor },
+  ],
+  exports: [AccountPasswordService],
+})
+export class AccountModule {}
