@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import { SigningKey } from '../../src/signing-keys/signing-key.entity';
 import { SigningKeysService } from '../../src/signing-keys/signing-keys.service';
+import { cliDatabase, runCli } from './support/cli.fixture';
 import { basicAuth, createClient, TestClient } from './support/clients.fixture';
 import { inspectJwt, OutsideResourceServer, setTokenSettings, startOutsideResourceServer } from './support/jwt.fixture';
 import { obtainTokens, refresh, registerClient } from './support/oauth-flow.fixture';
@@ -226,4 +227,55 @@ describe('JWT access tokens (RFC 9068), JWKS and resource indicators (RFC 8707)'
     expect(inspectJwt(b.body.access_token).claims).toEqual(inspectJwt(a.body.access_token).claims);
     expect((await t.http.get('/devices', { bearer: b.body.access_token })).status).toBe(200);
   });
+
+  it('scheduled rotation (SIGNING_KEY_ROTATION_DAYS, 30): when the newest key is that old, a successor is pre-published; the old key keeps signing until its time', async () => {
+    const keys = t.get<SigningKeysService>(SigningKeysService);
+    const repo = t.dataSource.getRepository(SigningKey);
+    const monthAgo = new Date(Date.now() - 31 * 86_400_000);
+    await repo.createQueryBuilder().update().set({ activeFrom: monthAgo }).where('alg = :alg', { alg: 'ES256' }).execute();
+    await keys.reload();
+    const before = (await repo.findBy({ alg: 'ES256' })).map((k) => k.kid);
+    const { kid } = await keys.signingKey('ES256');
+    expect(before).toContain(kid);
+    const added = (await repo.findBy({ alg: 'ES256' })).filter((k) => !before.includes(k.kid));
+    expect(added).toHaveLength(1);
+    expect(added[0].activeFrom.getTime()).toBeGreaterThan(Date.now() + 3_500_000);
+    const published = JSON.parse((await t.http.get('/.well-known/jwks.json')).text).keys.map((k: { kid: string }) => k.kid);
+    expect(published).toEqual(expect.arrayContaining([kid, added[0].kid]));
+  });
+});
+
+describe('key:rotate (operators\' CLI)', () => {
+  const db = cliDatabase('key-rotate');
+  const encryption = { SIGNING_KEYS_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64url') };
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ DATABASE_URL: db.url, ...encryption });
+  });
+  afterAll(async () => {
+    await t.close();
+    db.dispose();
+  });
+
+  it('adds a key that the running server publishes and, once active, signs with', async () => {
+    const owner = await createUser(t);
+    const c = await createClient(t, owner.user);
+    await setTokenSettings(t, c.clientId, { accessTokenFormat: 'jwt' });
+    const mint = async () =>
+      (await t.http.post('/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: basicAuth(c.clientId, c.secret!) } })).body.access_token;
+    const oldKid = inspectJwt(await mint()).header.kid;
+
+    const res = await runCli(db.url, ['key:rotate', '--prepublish-seconds', '0'], encryption);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    const kid = /signing key (\S+):/.exec(res.stdout)?.[1];
+    expect(kid).toBeDefined();
+    expect(kid).not.toBe(oldKid);
+
+    await t.get<SigningKeysService>(SigningKeysService).reload();
+    const published = JSON.parse((await t.http.get('/.well-known/jwks.json')).text).keys.map((k: { kid: string }) => k.kid);
+    expect(published).toEqual(expect.arrayContaining([oldKid, kid]));
+    expect(inspectJwt(await mint()).header.kid).toBe(kid);
+  }, 120_000);
 });
