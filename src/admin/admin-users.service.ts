@@ -184,6 +184,8 @@ export class AdminUsersService {
       .createQueryBuilder(User, 'u')
       .select('u.id', 'id')
       .where('u.status = :status', { status: 'active' })
+      // A bot holding `admin` cannot sign in to administer anything: only people count.
+      .andWhere("u.kind = 'person'")
       .andWhere(...hasRoleCondition('u', 'admin'));
     // SQLite has no row locks; serialised() queues guarded changes there instead.
     if (this.dataSource.options.type === 'mysql') qb.setLock('pessimistic_write');

@@ -10,6 +10,7 @@ import type { RequestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { User } from '../users/user.entity';
 import { BotToken } from './bot-token.entity';
+import { NOT_FOR_BOT_TOKENS } from './bots.scopes';
 import type { BotTokenView } from './dto/bot-token.view';
 
 
@@ -158,7 +159,7 @@ export class BotTokensService {
   }
 
   private allowedScopes(botRoles: readonly string[], creator: Principal): Set<string> {
-    const held = this.scopes.permissionsFor(botRoles);
+    const held = new Set([...this.scopes.permissionsFor(botRoles)].filter((s) => !NOT_FOR_BOT_TOKENS.has(s)));
     if (creator.scopes.has('admin')) return held;
     const creatorHolds = this.scopes.permissionsFor(creator.user?.roles ?? []);
     return new Set([...held].filter((s) => creatorHolds.has(s)));

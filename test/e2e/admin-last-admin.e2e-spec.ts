@@ -22,6 +22,15 @@ describe('admin: the last-admin guard', () => {
     for (const o of others) if (o.id !== adminId) await t.get<UsersService>(UsersService).setStatus(o.id, 'disabled');
   }
 
+  it('an admin bot does not count: the last person who is an admin still cannot be demoted', async () => {
+    const admin = await signedInAdmin(t);
+    await makeSoleAdmin(admin.user.id);
+    const bot = await t.http.post('/account/bots', { cookie: admin.cookie, json: { name: 'Admin automation', roles: ['admin'] } });
+    expect(bot.status).toBe(201);
+    const res = await t.http.request('PUT', `/admin/users/${admin.user.id}/roles`, { cookie: admin.cookie, json: { roles: ['user'] } });
+    expect(res.status).toBe(409);
+  });
+
   it('refuses to disable, demote or delete the last active admin (409, clear message), and audits each refusal', async () => {
     const admin = await signedInAdmin(t);
     await makeSoleAdmin(admin.user.id);

@@ -112,6 +112,10 @@ describe('bots', () => {
       const bot = await createBot(t, cookie, { roles: ['viewer'] });
       const res = await t.http.post(`/account/bots/${bot.id}/tokens`, { cookie, json: { name: 'x', scopes: ['write:device'] } });
       expect(res.status).toBe(400);
+      // manage:bots is held by a `user` bot but unusable with a token (cookie-only routes): never granted.
+      const userBot = await createBot(t, cookie, { roles: ['user'] });
+      const unusable = await t.http.post(`/account/bots/${userBot.id}/tokens`, { cookie, json: { name: 'x', scopes: ['manage:bots'] } });
+      expect(unusable.status).toBe(400);
     });
 
     it('RFC 6750 §3.1: a disabled bot’s tokens are 401 invalid_token at once, and work again once enabled', async () => {
