@@ -97,7 +97,9 @@ describe('device authorization grant (RFC 8628)', () => {
     it('RFC 8628 §3.1: a confidential client authenticates as at the token endpoint; a wrong or missing secret is invalid_client (RFC 6749 §5.2)', async () => {
       const { client } = await setup({ type: 'confidential' });
       expect((await requestDeviceAuthorization(t, client)).status).toBe(200);
-      const wrong = await requestDeviceAuthorization(t, { ...client, secret: `${client.secret!.slice(0, -1)}x` });
+      // Another last character (never the same one): a well-formed prefix, a wrong secret.
+      const last = client.secret!.slice(-1) === 'x' ? 'y' : 'x';
+      const wrong = await requestDeviceAuthorization(t, { ...client, secret: `${client.secret!.slice(0, -1)}${last}` });
       expect(wrong.status).toBe(401);
       expect(wrong.body.error).toBe('invalid_client');
       const unauthenticated = await requestDeviceAuthorization(t, { ...client, type: 'public' });
