@@ -9,7 +9,7 @@ import { AppModule } from './app.module';
 import { ApiValidationPipe } from './common/api-validation.pipe';
 import { registerBodyParsers } from './common/body-parsers';
 import { assignRequestId } from './common/request-id';
-import { closeConnectionsWhileDraining } from './common/drain-on-close';
+import { closeConnectionsWhileDraining, ShutdownState } from './common/drain-on-close';
 import { noStoreForCredentials } from './common/no-store.hook';
 import { ValidationFailedError } from './common/validation-failed.error';
 import { APP_CONFIG, AppConfig, loadAppConfig } from './config/app-config';
@@ -34,7 +34,6 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, bodyParser: false });
   const config = app.get<AppConfig>(APP_CONFIG);
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
 
   app
     .getHttpAdapter()
@@ -44,7 +43,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
       done();
     })
     .addHook('onSend', noStoreForCredentials);
-  closeConnectionsWhileDraining(app.getHttpAdapter().getInstance());
+  closeConnectionsWhileDraining(app.getHttpAdapter().getInstance(), app.get(ShutdownState));
   // No route reads plain text: without this parser a text/plain body is a 415, not a string
   // that a JSON route then misreads as a 400.
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');

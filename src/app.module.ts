@@ -21,6 +21,7 @@ import { ImpersonationModule } from './impersonation/impersonation.module';
 import { loggerParams } from './logging';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { RedisModule } from './redis/redis.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { UsersModule } from './users/users.module';
@@ -34,6 +35,7 @@ import { WebModule } from './web/web.module';
     // ceiling for every route; sign-in and the token endpoint add their own limits.
     RedisModule,
     RateLimitsModule,
+    MetricsModule,
     DatabaseModule,
     AuthModule,
     AuditModule,

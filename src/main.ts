@@ -1,15 +1,17 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
+import { stopGracefullyOnSignals } from './common/graceful-shutdown';
 import { APP_CONFIG, AppConfig, ConfigValidationError } from './config/app-config';
 import { UsersService } from './users/users.service';
 
 async function main(): Promise<void> {
   const app = await createApp();
   const config = app.get<AppConfig>(APP_CONFIG);
+  const log = new Logger('Gatehouse');
+  stopGracefullyOnSignals(app, config.shutdownGraceMs, log);
   await app.listen(config.port, config.host);
   const url = await app.getUrl();
-  const log = new Logger('Gatehouse');
   log.log(`Gatehouse listening on ${url} (public URL ${config.publicUrl}; database ${config.database.type})`);
   log.log(`Sign in at ${config.publicUrl}/login, API docs at ${config.publicUrl}/docs`);
   if (config.session.keysGenerated) {

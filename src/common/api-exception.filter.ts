@@ -3,6 +3,8 @@ import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthError, LoginRequiredRedirect } from '../auth/errors/auth.errors';
 import { ApiErrorBody, codeForStatus, OAUTH_ERROR_BODIES } from './api-error';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../database/database-unavailable';
+import { credentialsRefused, rateLimitRejections } from '../metrics/metrics';
 import { isRenderable } from './renderable-error';
 import { requestId } from './request-meta';
 import { ValidationFailedError } from './validation-failed.error';
@@ -14,6 +16,22 @@ const MALFORMED_REQUEST = new Set([400, 413, 415]);
  * The one place errors become responses. Known errors keep their 4xx; anything unexpected is
  * a 500 carrying the request id, logged with its stack (never with credentials).
  */
+/** The client-authenticated OAuth endpoints (token, revoke, introspect, …) mark themselves in their route config. */
+function isOAuthEndpoint(req: FastifyRequest): boolean {
+  return Boolean((req.routeOptions?.config as unknown as Record<string, unknown> | undefined)?.[OAUTH_ERROR_BODIES]);
+}
+
+/** Metrics: refused credentials (401s) by scheme and reason, and request-ceiling rejections. */
+function countRefusal(req: FastifyRequest, err: unknown, status: number, code: unknown): void {
+  if (err instanceof ThrottlerException) rateLimitRejections.inc({ limiter: 'request_ceiling' });
+  if (status !== 401) return;
+  const auth = req.headers?.authorization;
+  const scheme = err instanceof AuthError ? (auth ? auth.split(' ')[0].toLowerCase() : req.headers?.cookie ? 'cookie' : 'none') : 'client';
+  // Bounded label values only: the scheme names we know, the error code (never the credential).
+  const known = ['bearer', 'secret', 'basic', 'cookie', 'none', 'client'];
+  credentialsRefused.inc({ scheme: known.includes(scheme) ? scheme : 'other', reason: typeof code === 'string' ? code.slice(0, 40) : 'unknown' });
+}
+
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Exceptions');
@@ -31,12 +49,19 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (isRenderable(err)) {
       const r = err.render(rid);
+      countRefusal(req, err, r.status, (r.body as { error?: unknown } | undefined)?.error);
       void reply.headers(r.headers ?? {}).status(r.status).send(r.body);
       return;
     }
 
+    if (isDatabaseUnavailable(err)) {
+      this.answerDatabaseUnavailable(err, req, reply, rid);
+      return;
+    }
+
     const body = this.toBody(err, rid);
-    if (MALFORMED_REQUEST.has(body.statusCode) && (req.routeOptions?.config as unknown as Record<string, unknown> | undefined)?.[OAUTH_ERROR_BODIES]) {
+    countRefusal(req, err, body.statusCode, body.error);
+    if (MALFORMED_REQUEST.has(body.statusCode) && isOAuthEndpoint(req)) {
       // RFC 6749 §5.2: the OAuth endpoints answer a request refused before their handler ran
       // (oversized or malformed body) with a 400 invalid_request that OAuth clients can read.
       void reply
@@ -50,6 +75,22 @@ export class ApiExceptionFilter implements ExceptionFilter {
       this.logger.error({ err, requestId: rid }, err instanceof Error ? err.stack ?? err.message : String(err));
     }
     void reply.status(body.statusCode).send(body);
+  }
+
+  /**
+   * The database is unreachable: 503 + Retry-After, never a 500. OAuth endpoints answer in
+   * RFC 6749 §5.2 form with `temporarily_unavailable` (the code §4.1.2.1 defines for a server
+   * that cannot handle the request for now); the rest in the API's error shape.
+   */
+  private answerDatabaseUnavailable(err: unknown, req: FastifyRequest, reply: FastifyReply, rid: string): void {
+    this.logger.error({ requestId: rid }, `Database unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    void reply.headers({ 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS), 'cache-control': 'no-store' }).status(503);
+    const message = 'The service is temporarily unavailable; try again shortly.';
+    if (isOAuthEndpoint(req)) {
+      void reply.header('pragma', 'no-cache').send({ error: 'temporarily_unavailable', error_description: message });
+      return;
+    }
+    void reply.send({ statusCode: 503, error: 'service_unavailable', message, requestId: rid });
   }
 
   private toBody(err: unknown, rid: string): ApiErrorBody {

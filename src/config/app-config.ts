@@ -48,7 +48,8 @@ export interface AppConfig {
   };
   /** REDIS_URL: unset keeps every counter in-process. */
   redisUrl?: string;
-  rateLimit: { perCredentialPerMinute: number };
+  /** The request ceilings (per route): per IP without a credential, per credential with one. */
+  rateLimit: { perIpPerMinute: number; perCredentialPerMinute: number };
   /** SIGTERM: readiness goes 503 at once; idle keep-alive sockets close after this. */
   shutdownGraceMs: number;
   metrics?: { port: number; host: string };
@@ -197,7 +198,10 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       windowMs: (env.LOGIN_FAILURE_WINDOW_SECONDS ?? 900) * 1000,
     },
     redisUrl: env.REDIS_URL || undefined,
-    rateLimit: { perCredentialPerMinute: env.RATE_LIMIT_PER_CREDENTIAL_PER_MINUTE ?? 1200 },
+    rateLimit: {
+      perIpPerMinute: env.RATE_LIMIT_PER_IP_PER_MINUTE ?? 1200,
+      perCredentialPerMinute: env.RATE_LIMIT_PER_CREDENTIAL_PER_MINUTE ?? 1200,
+    },
     // Tests close at once; a load balancer needs a few seconds to see readiness fail.
     shutdownGraceMs: (env.SHUTDOWN_GRACE_SECONDS ?? (mode === 'test' ? 0 : 5)) * 1000,
     metrics: env.METRICS_PORT !== undefined ? { port: env.METRICS_PORT, host: env.METRICS_HOST ?? '127.0.0.1' } : undefined,

@@ -115,6 +115,10 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(({ value }) => (value === '' ? undefined : value)) @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be redis://host:port/db (or rediss://)' })
   REDIS_URL?: string;
 
+  /** Requests per minute (per route) from one IP, for requests that present no credential. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_PER_IP_PER_MINUTE?: number;
+
   /** Requests per minute for one credential (API traffic behind a shared proxy is counted per credential). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   RATE_LIMIT_PER_CREDENTIAL_PER_MINUTE?: number;

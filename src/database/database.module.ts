@@ -1,8 +1,9 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
+import { runMigrationsOnce } from './migrate-once';
 import { serializeSqliteTransactions } from './sqlite-transactions';
 
 @Module({
@@ -16,6 +17,13 @@ import { serializeSqliteTransactions } from './sqlite-transactions';
         // Fail start-up at once instead of retrying for minutes against a wrong URL.
         retryAttempts: 0,
       }),
+      // Migrations run here, under a lock that N instances starting together share, rather than
+      // by TypeORM inside initialize().
+      dataSourceFactory: async (options) => {
+        const dataSource = await new DataSource({ ...options!, migrationsRun: false } as DataSourceOptions).initialize();
+        if (options!.migrationsRun) await runMigrationsOnce(dataSource);
+        return dataSource;
+      },
     }),
   ],
 })

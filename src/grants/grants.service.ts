@@ -1,3 +1,4 @@
+import { reuseDetected } from '../metrics/metrics';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -51,6 +52,7 @@ export class GrantsService {
   async revoke(id: string, reason: GrantRevocationReason): Promise<void> {
     await this.grants.update({ id, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
     await this.endTokensOf(id);
+    if (reason === 'refresh_reuse' || reason === 'code_reuse') reuseDetected.inc({ kind: reason });
   }
 
   /**

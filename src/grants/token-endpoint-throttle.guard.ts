@@ -1,3 +1,4 @@
+import { rateLimitRejections } from '../metrics/metrics';
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectThrottlerStorage, ThrottlerGuard, ThrottlerLimitDetail, ThrottlerStorage } from '@nestjs/throttler';
@@ -41,6 +42,7 @@ export class TokenEndpointThrottleGuard extends ThrottlerGuard {
   }
 
   protected override async throwThrottlingException(_ctx: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    rateLimitRejections.inc({ limiter: 'token_endpoint' });
     throw new TooManyTokenRequestsError(detail.timeToBlockExpire);
   }
 }

@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator';
 import { ClientAuthenticator } from '../clients/client-authenticator.service';
 import type { GrantType } from '../clients/client-types';
+import { tokensIssued } from '../metrics/metrics';
 import { requestMeta } from '../common/request-meta';
 import { UnauthorizedClientError, UnsupportedGrantTypeError } from './errors/oauth.errors';
 import type { TokenResponse } from './grant-handler';
@@ -50,6 +51,7 @@ export class TokenController {
     }
     const audience = await this.resources.audienceFor(params);
     const response = await handler.handle(client, params, { ...requestMeta(req), authMethod: method, audience });
+    tokensIssued.inc({ grant_type: handler.grantType });
     // RFC 6749 §5.1: token responses must not be cached.
     void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     return response;

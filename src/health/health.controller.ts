@@ -2,6 +2,7 @@ import { Controller, Get, Logger, ServiceUnavailableException } from '@nestjs/co
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/decorators/public.decorator';
+import { ShutdownState } from '../common/drain-on-close';
 import { NotReadyError } from './not-ready.error';
 import { RedisHealthIndicator } from './redis.health';
 
@@ -14,6 +15,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   /** Liveness: the process answers. */
@@ -30,6 +32,8 @@ export class HealthController {
   @ApiOkResponse({ description: 'Every dependency is up' })
   @ApiServiceUnavailableResponse({ description: 'A dependency (the database, Redis when configured) is down, or the instance is shutting down; `checks` says which' })
   async ready(): Promise<HealthCheckResult> {
+    // SIGTERM received: out of the load balancer's rotation at once, whatever the dependencies say.
+    if (this.shutdown.draining) throw new NotReadyError({ shutdown: { status: 'down' } });
     try {
       const checks = [() => this.db.pingCheck('database', { timeout: 2000 })];
       // Redis is a check only where it is configured (REDIS_URL).

@@ -6,7 +6,7 @@ import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-st
  * Wraps the shared (Redis) throttler storage so that the request ceilings fail OPEN when Redis is
  * down: a plain rate limit is not worth an outage of the whole API. Every refusal to count is
  * logged as an error (at most once every 10 s, so the log stays readable under load) and counted
- * in `gatehouse_rate_limit_store_errors_total`.
+ * (`gatehouse_rate_limit_store_errors_total`).
  */
 export class FailOpenThrottlerStorage implements ThrottlerStorage {
   private readonly logger = new Logger('RateLimit');

@@ -6,16 +6,13 @@ import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { REDIS_CLIENT } from '../redis/redis.constants';
 import { ATTEMPT_COUNTER_STORE, AttemptCounterStore } from './attempt-counter.store';
+import { rateLimitStoreErrors } from '../metrics/metrics';
 import { FailOpenThrottlerStorage } from './fail-open-throttler.storage';
 import { MemoryAttemptCounterStore } from './memory-attempt-counter.store';
 import { presentedCredentialKey } from './presented-credential';
-import { RateLimitEvents } from './rate-limit.events';
 import { RedisAttemptCounterStore } from './redis-attempt-counter.store';
 
-/** The global per-IP ceiling (requests per minute per IP and route) for requests without a credential. */
-export const PER_IP_PER_MINUTE = 1200;
-
-function throttlerOptions(config: AppConfig, redis: Redis | null, events: RateLimitEvents): ThrottlerModuleOptions {
+function throttlerOptions(config: AppConfig, redis: Redis | null): ThrottlerModuleOptions {
   const credential = (req: FastifyRequest) => presentedCredentialKey(req, config.session.cookieName);
   return {
     throttlers: [
@@ -24,7 +21,7 @@ function throttlerOptions(config: AppConfig, redis: Redis | null, events: RateLi
       {
         name: 'default',
         ttl: 60_000,
-        limit: PER_IP_PER_MINUTE,
+        limit: config.rateLimit.perIpPerMinute,
         skipIf: (ctx) => credential(ctx.switchToHttp().getRequest<FastifyRequest>()) !== undefined,
       },
       {
@@ -36,7 +33,7 @@ function throttlerOptions(config: AppConfig, redis: Redis | null, events: RateLi
       },
     ],
     // Unset REDIS_URL: the throttler's own in-process storage, exactly as before.
-    storage: redis ? new FailOpenThrottlerStorage(new ThrottlerStorageRedisService(redis), () => events.storeError()) : undefined,
+    storage: redis ? new FailOpenThrottlerStorage(new ThrottlerStorageRedisService(redis), () => rateLimitStoreErrors.inc()) : undefined,
   };
 }
 
@@ -49,18 +46,17 @@ function throttlerOptions(config: AppConfig, redis: Redis | null, events: RateLi
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [APP_CONFIG, REDIS_CLIENT, RateLimitEvents],
+      inject: [APP_CONFIG, REDIS_CLIENT],
       useFactory: throttlerOptions,
     }),
   ],
   providers: [
-    RateLimitEvents,
     {
       provide: ATTEMPT_COUNTER_STORE,
       inject: [REDIS_CLIENT],
       useFactory: (redis: Redis | null): AttemptCounterStore => (redis ? new RedisAttemptCounterStore(redis) : new MemoryAttemptCounterStore()),
     },
   ],
-  exports: [ATTEMPT_COUNTER_STORE, RateLimitEvents],
+  exports: [ATTEMPT_COUNTER_STORE],
 })
 export class RateLimitsModule {}

@@ -13,6 +13,7 @@ import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator
 import { Public } from '../auth/decorators/public.decorator';
 import type { Principal } from '../auth/principal';
 import { AuditService } from '../audit/audit.service';
+import { credentialsRefused, rateLimitRejections } from '../metrics/metrics';
 import { requestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PasswordHasher } from '../users/password-hasher.service';
@@ -80,6 +81,7 @@ export class LoginController {
     const wait = verdict.retryAfter;
     if (wait > 0) {
       await this.audit.record({ action: 'auth.login', outcome: 'denied', meta, details: { email, reason: verdict.reason ?? 'rate_limited' } });
+      rateLimitRejections.inc({ limiter: 'sign_in' });
       void reply.header('retry-after', String(wait)).status(429);
       const message = `Too many failed sign-ins. Try again in ${wait} seconds.`;
       return form
@@ -114,6 +116,7 @@ export class LoginController {
           details: { email },
         });
       }
+      credentialsRefused.inc({ scheme: 'password', reason: 'invalid_credentials' });
       void reply.status(401);
       return form
         ? reply.view('login.hbs', { title: 'Sign in', next, email, error: INVALID_CREDENTIALS, purpose: await this.hints.describe(next) })

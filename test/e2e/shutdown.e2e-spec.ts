@@ -4,8 +4,9 @@ import { startTestApp, TestApp } from './support/test-app';
 import { signedInUser } from './support/users.fixture';
 
 /**
- * Graceful shutdown. SIGTERM runs app.close() (enableShutdownHooks); a signal would end the
- * Jest worker, so this calls app.close() directly: the very same path.
+ * Graceful shutdown. SIGTERM runs app.close() after the grace period (src/common/graceful-shutdown.ts);
+ * a signal would end the Jest worker, so this calls app.close() directly: the very same path
+ * (test/scale/shutdown.scale-spec.ts sends a real SIGTERM to a real process).
  */
 describe('graceful shutdown', () => {
   let t: TestApp;

@@ -158,3 +158,38 @@ describe('ApiExceptionFilter', () => {
     });
   });
 });
+
+describe('ApiExceptionFilter: database unreachable (issue 11)', () => {
+  beforeEach(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
+  afterEach(() => jest.restoreAllMocks());
+
+  function handle(err: unknown, oauth = false): FakeReply {
+    const reply = new FakeReply();
+    const req = { id: 'req-7', url: '/x', routeOptions: { config: oauth ? { oauthErrorBodies: true } : {} } };
+    const host = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => reply }) } as unknown as ArgumentsHost;
+    new ApiExceptionFilter().catch(err, host);
+    return reply;
+  }
+  const driverError = (code: string) => Object.assign(new Error(`driver: ${code}`), { driverError: Object.assign(new Error(code), { code }) });
+
+  it.each(['ECONNREFUSED', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN'])(
+    'RFC 9110 §15.6.4: %s is a 503 with Retry-After, never a 500',
+    (code) => {
+      const reply = handle(driverError(code));
+      expect(reply.statusCode).toBe(503);
+      expect(reply.headersSet['retry-after']).toBe('5');
+      expect(reply.body).toMatchObject({ statusCode: 503, error: 'service_unavailable', requestId: 'req-7' });
+    },
+  );
+
+  it('RFC 6749 §5.2 / §4.1.2.1: an OAuth endpoint answers temporarily_unavailable', () => {
+    const reply = handle(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), true);
+    expect(reply.statusCode).toBe(503);
+    expect(reply.body).toEqual({ error: 'temporarily_unavailable', error_description: expect.any(String) });
+    expect(reply.headersSet).toMatchObject({ 'retry-after': '5', 'cache-control': 'no-store', pragma: 'no-cache' });
+  });
+
+  it('a query error that is not about reaching the database stays a 500', () => {
+    expect(handle(driverError('ER_PARSE_ERROR')).statusCode).toBe(500);
+  });
+});

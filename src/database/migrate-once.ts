@@ -1,0 +1,40 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+
+/** The MySQL advisory lock every instance takes before migrating (names are server-wide: one per database). */
+export function migrationLockName(database: string): string {
+  return `gatehouse_migrations:${database}`.slice(0, 64);
+}
+
+const LOCK_WAIT_SECONDS = 120;
+
+/**
+ * Applies pending migrations exactly once when N instances start together. On MySQL/MariaDB the
+ * instance first takes `GET_LOCK` (a named advisory lock held by one connection): the others
+ * wait for it, then find nothing pending. SQLite is one process's file: no lock needed.
+ * Throws when the lock cannot be had within LOCK_WAIT_SECONDS (another instance is stuck).
+ */
+export async function runMigrationsOnce(dataSource: DataSource): Promise<void> {
+  const logger = new Logger('Migrations');
+  if (dataSource.options.type !== 'mysql') {
+    await dataSource.runMigrations({ transaction: 'all' });
+    return;
+  }
+  // GET_LOCK belongs to a connection: hold one for the whole run.
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    const [{ name }] = (await runner.query('SELECT DATABASE() AS name')) as { name: string }[];
+    const lock = migrationLockName(name);
+    const [{ got }] = (await runner.query('SELECT GET_LOCK(?, ?) AS got', [lock, LOCK_WAIT_SECONDS])) as { got: number | string | null }[];
+    if (Number(got) !== 1) throw new Error(`Could not take the migration lock ${lock} within ${LOCK_WAIT_SECONDS} s`);
+    try {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      if (applied.length > 0) logger.log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+    } finally {
+      await runner.query('SELECT RELEASE_LOCK(?)', [lock]);
+    }
+  } finally {
+    await runner.release();
+  }
+}
