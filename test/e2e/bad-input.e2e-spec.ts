@@ -201,6 +201,7 @@ describe('hostile input on every route (issue 9, items 8–12)', () => {
     const patchTargets: Record<string, (cookie: string) => Promise<string>> = {
       'PATCH /devices/:id': async (cookie) => (await createDevice(t, cookie)).id,
       'PATCH /account/bots/:id': async (cookie) => (await createBot(t, cookie)).id,
+      'PATCH /admin/clients/:clientId/token-settings': async () => (await createClient(t, admin.user, { type: 'confidential' })).clientId,
     };
 
     it('item 10: on every PATCH route, null for a field of a real resource is a 400 (NOT NULL column) or clears it (nullable), never a 5xx', async () => {

@@ -1,16 +1,20 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUrl, MaxLength, ValidateIf } from 'class-validator';
+import { IsIn, IsUrl, MaxLength, ValidateIf } from 'class-validator';
+import { OptionalNotNull } from '../../common/optional-not-null.decorator';
 import { ACCESS_TOKEN_FORMATS, type AccessTokenFormat, JWT_SIGNING_ALGS, type JwtSigningAlg } from '../client-types';
 
-/** An admin's access-token settings for one client (JWT access tokens, RFC 9068; resources, RFC 8707). */
+/**
+ * An admin's access-token settings for one client (JWT access tokens, RFC 9068; resources, RFC 8707).
+ * A field may be left out; null is a 400 for the format and algorithm (NOT NULL), and removes the resource.
+ */
 export class ClientTokenSettingsDto {
   @ApiPropertyOptional({ enum: ACCESS_TOKEN_FORMATS, description: 'opaque (ghat_…, default) or jwt (RFC 9068)' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(ACCESS_TOKEN_FORMATS)
   accessTokenFormat?: AccessTokenFormat;
 
   @ApiPropertyOptional({ enum: JWT_SIGNING_ALGS, description: 'JWS algorithm of its JWT access tokens (default ES256)' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(JWT_SIGNING_ALGS)
   accessTokenAlg?: JwtSigningAlg;
 
