@@ -7,6 +7,8 @@ export interface PrincipalUser {
   email: string;
   displayName: string;
   roles: readonly string[];
+  /** Bot users are `bot`; absent means a person. */
+  kind?: 'person' | 'bot';
 }
 
 /** Builds Principals so every strategy computes effective scopes the same way. */
@@ -28,7 +30,7 @@ export class PrincipalFactory {
     const effective = granted === undefined ? held : new Set([...granted].filter((s) => held.has(s)));
     return {
       actor: { type: 'user', id: user.id },
-      user: { id: user.id, email: user.email, displayName: user.displayName, roles: user.roles },
+      user: { id: user.id, email: user.email, displayName: user.displayName, roles: user.roles, ...(user.kind ? { kind: user.kind } : {}) },
       clientId,
       credential,
       scopes: effective,

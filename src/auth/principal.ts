@@ -13,7 +13,7 @@ export interface Principal {
   /** Who acts: a user, or a client acting as its own service identity. */
   actor: { type: 'user' | 'client'; id: string };
   /** The user behind the request, when there is one (sessions, PATs, code-flow tokens, Secret). */
-  user?: { id: string; email: string; displayName: string; roles: readonly string[] };
+  user?: { id: string; email: string; displayName: string; roles: readonly string[]; kind?: 'person' | 'bot' };
   /** The OAuth client involved, when there is one. */
   clientId?: string;
   /** `createdBy`: the person who made the credential when they are not the actor (a bot's token). */

@@ -32,6 +32,6 @@ export class BotTokenStrategy extends PassportStrategy(Strategy, BOT_BEARER_STRA
     const row = await this.tokens.authenticate(token, req.ip);
     if (!row) throw new InvalidTokenError('The bot token is invalid, expired or revoked, or its bot is disabled');
     const credential = { kind: 'bot_token' as const, id: row.id, ...(row.createdBy ? { createdBy: row.createdBy } : {}) };
-    return this.principals.forUser(row.bot, credential, row.scopes);
+    return { ...this.principals.forUser(row.bot, credential, row.scopes), expiresAt: row.expiresAt ?? undefined };
   }
 }

@@ -17,10 +17,12 @@ export class MeController {
   @ApiOperation({ summary: 'Who the caller is: subject, credential, client, effective scopes, expiry' })
   @ApiOkResponse({ type: MeView })
   me(@CurrentPrincipal() p: Principal): MeView {
+    const bot = p.user?.kind === 'bot';
     return {
       sub: p.actor.id,
-      kind: p.actor.type,
-      ...(p.actor.type === 'user' && p.user ? { email: p.user.email, name: p.user.displayName } : {}),
+      kind: p.actor.type === 'client' ? 'client' : bot ? 'bot' : 'user',
+      // A person's email and name (OIDC claims); a bot has a name but no mailbox.
+      ...(p.actor.type === 'user' && p.user ? { ...(bot ? {} : { email: p.user.email }), name: p.user.displayName } : {}),
       credential: { kind: p.credential.kind, id: p.credential.id },
       ...(p.clientId ? { client_id: p.clientId } : {}),
       scopes: [...p.scopes].sort(),

@@ -2,6 +2,7 @@ import { AccessToken } from '../../src/grants/access-token.entity';
 import { hashToken } from '../../src/auth/token-format';
 import { PersonalToken } from '../../src/personal-tokens/personal-token.entity';
 import { Session } from '../../src/sessions/session.entity';
+import { createBot, createBotToken } from './support/bots.fixture';
 import { clientCredentialsToken, createClient } from './support/clients.fixture';
 import { obtainTokens, userAndClient } from './support/oauth-flow.fixture';
 import { userWithPat } from './support/personal-tokens.fixture';
@@ -95,6 +96,38 @@ describe('GET /me: who the caller is, for every kind of principal', () => {
       expires_at: null,
     });
     expect(res.text).not.toContain(client.secret);
+  });
+
+  it('a bot token: kind bot, the bot’s name but no email, the bot_token credential and its expiry', async () => {
+    const manager = await signedInUser(t);
+    const bot = await createBot(t, manager.cookie);
+    const token = await createBotToken(t, manager.cookie, bot.id, ['read:device']);
+    const res = await t.http.get('/me', { bearer: token.token });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      sub: bot.id,
+      kind: 'bot',
+      name: 'CI bot',
+      credential: { kind: 'bot_token', id: token.id },
+      scopes: ['read:device'],
+      expires_at: token.expiresAt,
+    });
+  });
+
+  it('RFC 8693 §4.1: an impersonation token shows the person acted for as sub and the admin as act', async () => {
+    const admin = await signedInUser(t, { roles: ['admin'] });
+    const target = await createUser(t, { displayName: 'Acted For' });
+    const started = await t.http.post('/admin/impersonations', { cookie: admin.cookie, json: { user: target.email, reason: 'support ticket 42', scopes: ['read:device'] } });
+    expect(started.status).toBe(201);
+    const res = await t.http.get('/me', { bearer: started.body.token });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      ...person(target, 'Acted For'),
+      credential: { kind: 'impersonation', id: expect.any(String) },
+      scopes: ['read:device'],
+      act: { sub: admin.user.id },
+    });
+    expect(new Date(res.body.expires_at).getTime()).toBeGreaterThan(Date.now());
   });
 
   it('RFC 6750 §3.1: no credential → 401 with a Bearer challenge; a revoked token → 401 invalid_token', async () => {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class MeCredentialView {
-  @ApiProperty({ enum: ['session', 'pat', 'oauth_access', 'client_secret'] }) kind: string;
+  @ApiProperty({ enum: ['session', 'pat', 'oauth_access', 'client_secret', 'bot_token', 'impersonation'] }) kind: string;
   @ApiProperty({ description: 'The credential row id (never the secret)' }) id: string;
 }
 
@@ -15,9 +15,9 @@ export class MeActorView {
  */
 export class MeView {
   @ApiProperty({ description: 'The acting subject: a user id, or a client id for a client acting as itself' }) sub: string;
-  @ApiProperty({ enum: ['user', 'client'], description: 'What `sub` names' }) kind: string;
+  @ApiProperty({ enum: ['user', 'bot', 'client'], description: 'What `sub` names: a person, a bot user, or a client as itself' }) kind: string;
   @ApiPropertyOptional({ description: 'For a person' }) email?: string;
-  @ApiPropertyOptional({ description: 'For a person: their display name' }) name?: string;
+  @ApiPropertyOptional({ description: 'For a person or a bot: the display name' }) name?: string;
   @ApiProperty({ type: MeCredentialView }) credential: MeCredentialView;
   @ApiPropertyOptional({ description: 'The OAuth client, for OAuth tokens and client secrets' }) client_id?: string;
   @ApiProperty({ type: [String], description: 'Effective scopes, sorted: granted ∩ held by the user now' }) scopes: string[];
