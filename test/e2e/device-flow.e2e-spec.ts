@@ -217,6 +217,9 @@ describe('device authorization grant (RFC 8628)', () => {
       expect(grant).toMatchObject({ userId: user.user.id, clientId: client.clientId });
       const approved = (await audit('device_authorization.approve')).find((e) => e.actorId === user.user.id);
       expect(approved?.targetId).toBe(client.clientId);
+      // The user sees it among their own security events.
+      const events = await t.http.get('/account/security-events', { cookie: user.cookie });
+      expect(events.body.items.map((e: { action: string }) => e.action)).toContain('device_authorization.approve');
       const issued = (await audit('token.issue')).filter((e) => e.actorId === client.clientId);
       expect(issued).toHaveLength(1);
       expect(JSON.parse(issued[0].details!)).toMatchObject({ grant_type: DEVICE_CODE_GRANT_TYPE, family_id: grant.id });
