@@ -11,9 +11,16 @@ import { CsrfService } from '../sessions/csrf.service';
 import { FlashService } from '../sessions/flash.service';
 import { actorOf, ClientManagementService } from './client-management.service';
 import { ClientsService, grantTypesWithDeviceFlow } from './clients.service';
-import { ClientFormDto, CsrfOnlyFormDto, redirectUriLines, RotateSecretFormDto } from './dto/client-form.dto';
+import { CLIENT_TYPES, ClientType, GRANT_TYPE_LABELS, GRANT_TYPES } from './client-types';
+import type { Client } from './client.entity';
+import { ClientEditFormDto, ClientFormDto, CsrfOnlyFormDto, redirectUriLines, RotateSecretFormDto } from './dto/client-form.dto';
 
 const PAGE = { schemes: ['cookie'], page: true } as const;
+
+const TYPE_LABELS: Record<ClientType, string> = {
+  confidential: 'Confidential (a server that can keep a secret)',
+  public: 'Public (a native or browser app; no secret)',
+};
 
 /** Developer settings: the owner's clients, server-rendered. Forms post back with the CSRF token. */
 @ApiExcludeController()
@@ -22,7 +29,7 @@ export class AccountClientPagesController {
   constructor(
     private readonly clients: ClientsService,
     private readonly manage: ClientManagementService,
-    private readonly scopes: ScopeRegistry,
+    private readonly scopeRegistry: ScopeRegistry,
     private readonly csrf: CsrfService,
     private readonly flash: FlashService,
   ) {}
@@ -42,7 +49,7 @@ export class AccountClientPagesController {
         name: form.name,
         type: form.type,
         redirectUris,
-        grantTypes: form.deviceFlow ? grantTypesWithDeviceFlow(form.type, redirectUris) : undefined,
+        grantTypes: form.grantTypes?.length ? form.grantTypes : form.deviceFlow ? grantTypesWithDeviceFlow(form.type, redirectUris) : undefined,
         scopes: form.scopes ?? [],
       });
       await this.flash.set(reply, clientSecretFlash(`Client “${client.name}” registered.`, client.clientId, secret), p.credential.id);
@@ -51,6 +58,34 @@ export class AccountClientPagesController {
       if (err instanceof BadRequestException) return this.render(p, reply, { error: err.message, form }, 400);
       throw err;
     }
+  }
+
+  /** The client's page: what it is registered with, and the edit form. */
+  @Authenticated(PAGE)
+  @Get(':clientId')
+  async clientPage(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Res() reply: FastifyReply) {
+    const client = await this.clients.getOwned(p.actor.id, clientId);
+    return this.renderClient(p, reply, client);
+  }
+
+  /** Saves an edit (client_id and type stay); a refusal re-shows the form with what was typed and ticked. */
+  @Authenticated(PAGE)
+  @Post(':clientId')
+  async edit(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Body() form: ClientEditFormDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const client = await this.clients.getOwned(p.actor.id, clientId);
+    try {
+      await this.manage.update(actorOf(p, requestMeta(req)), client, p.user!, {
+        name: form.name,
+        redirectUris: redirectUriLines(form.redirectUris),
+        grantTypes: form.grantTypes ?? [],
+        scopes: form.scopes ?? [],
+      });
+    } catch (err) {
+      if (err instanceof BadRequestException) return this.renderClient(p, reply, client, { error: err.message, form }, 400);
+      throw err;
+    }
+    await this.flash.set(reply, { message: `Client “${client.name}” saved.` });
+    return reply.redirect(`/account/clients/${encodeURIComponent(clientId)}`, 303);
   }
 
   @Authenticated(PAGE)
@@ -98,7 +133,7 @@ export class AccountClientPagesController {
   private async render(p: Principal, reply: FastifyReply, extra: { error?: string; form?: ClientFormDto } = {}, status = 200) {
     const rows = await this.clients.listOwnedBy(p.actor.id);
     const clients = await Promise.all(rows.map((c) => this.manage.view(c)));
-    const held = new Set(p.scopes);
+    const form = extra.form;
     return reply
       .status(status)
       .header('cache-control', 'no-store')
@@ -107,8 +142,37 @@ export class AccountClientPagesController {
         user: p.user,
         csrf: this.csrf.tokenFor(p.credential.id),
         clients: clients.map((c) => ({ ...c, active: c.status === 'active', confidential: c.type === 'confidential' })),
-        scopes: this.scopes.list().filter((s) => held.has(s.name)),
-        ...extra,
+        error: extra.error,
+        form,
+        typeOptions: CLIENT_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t], selected: t === (form?.type ?? 'confidential') })),
+        ...this.choices(p, form?.scopes ?? [], form ? (form.grantTypes ?? []) : ['authorization_code', 'refresh_token']),
       });
+  }
+
+  private async renderClient(p: Principal, reply: FastifyReply, client: Client, extra: { error?: string; form?: ClientEditFormDto } = {}, status = 200) {
+    const view = await this.manage.view(client);
+    const form = extra.form;
+    return reply
+      .status(status)
+      .header('cache-control', 'no-store')
+      .view('client.hbs', {
+        title: client.name,
+        user: p.user,
+        csrf: this.csrf.tokenFor(p.credential.id),
+        client: { ...view, active: view.status === 'active', confidential: view.type === 'confidential' },
+        error: extra.error,
+        name: form?.name ?? view.name,
+        redirectUrisText: form ? (form.redirectUris ?? '') : view.redirectUris.join('\n'),
+        ...this.choices(p, form ? (form.scopes ?? []) : view.scopes, form ? (form.grantTypes ?? []) : view.grantTypes),
+      });
+  }
+
+  /** The scope and grant-type checkboxes, ticked as given (a refused form keeps what was ticked). */
+  private choices(p: Principal, scopes: readonly string[], grantTypes: readonly string[]) {
+    const held = new Set(p.scopes);
+    return {
+      scopes: this.scopeRegistry.list().filter((s) => held.has(s.name)).map((s) => ({ ...s, checked: scopes.includes(s.name) })),
+      grantTypes: GRANT_TYPES.map((g, i) => ({ value: g, id: `grant-${i}`, label: GRANT_TYPE_LABELS[g], checked: grantTypes.includes(g) })),
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
@@ -11,6 +11,7 @@ import { ClientSecretView, CreatedClientView } from './dto/client-secret.view';
 import { ClientView } from './dto/client.view';
 import { CreateClientDto } from './dto/create-client.dto';
 import { RotateSecretDto } from './dto/rotate-secret.dto';
+import { UpdateClientDto } from './dto/update-client.dto';
 
 /**
  * Developer settings API: the caller's own clients (the page is /account/clients). Cookie only:
@@ -49,6 +50,20 @@ export class AccountClientsController {
   @ApiNotFoundResponse()
   async get(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string): Promise<ClientView> {
     return this.manage.view(await this.clients.getOwned(p.actor.id, clientId));
+  }
+
+  /**
+   * Edits your client: any of name, redirect URIs, grant types, scopes; the client_id and type
+   * stay. Narrowing applies at once: a removed redirect URI is refused at the next authorization
+   * request, removed scopes or grant types at the next use of an existing token or refresh token.
+   */
+  @Authenticated(OWNER)
+  @Patch(':clientId')
+  @ApiOkResponse({ type: ClientView })
+  @ApiNotFoundResponse()
+  async update(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Body() dto: UpdateClientDto, @Req() req: FastifyRequest): Promise<ClientView> {
+    const client = await this.clients.getOwned(p.actor.id, clientId);
+    return this.manage.view(await this.manage.update(actorOf(p, requestMeta(req)), client, p.user!, dto));
   }
 
   @Authenticated(OWNER)

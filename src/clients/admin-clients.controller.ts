@@ -17,6 +17,7 @@ import { ClientTokenSettingsView } from './dto/client-token-settings.view';
 import { ClientView } from './dto/client.view';
 import { ListClientsQuery } from './dto/list-clients.query';
 import { RotateSecretDto } from './dto/rotate-secret.dto';
+import { UpdateClientDto } from './dto/update-client.dto';
 
 /** Every client, for administrators (the admin pages build on this API). */
 @ApiTags('admin')
@@ -59,6 +60,19 @@ export class AdminClientsController {
   }
 
   /** Access-token format (opaque or JWT, RFC 9068), JWT algorithm, and the RFC 8707 resource it serves. */
+  /** Edits name, redirect URIs, grant types, scopes (scopes the owner holds); client_id and type stay. */
+  @AuditAction('admin.client.update', 'client', 'clientId')
+  @Scopes(ADMIN_SCOPE)
+  @Patch(':clientId')
+  @ApiOkResponse({ type: ClientView })
+  @ApiNotFoundResponse()
+  async update(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Body() dto: UpdateClientDto, @Req() req: FastifyRequest): Promise<ClientView> {
+    const client = await this.clients.get(clientId);
+    const owner = await this.users.findById(client.ownerId);
+    if (!owner) throw new NotFoundException('The owner of this client no longer exists');
+    return this.manage.view(await this.manage.update(actorOf(p, requestMeta(req)), client, owner, dto));
+  }
+
   @AuditAction('admin.client.token_settings', 'client', 'clientId')
   @Scopes(ADMIN_SCOPE)
   @Patch(':clientId/token-settings')

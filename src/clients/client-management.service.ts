@@ -5,6 +5,7 @@ import type { PrincipalUser } from '../auth/principal.factory';
 import type { RequestMeta } from '../common/request-meta';
 import { ClientSecretsService } from './client-secrets.service';
 import type { Client } from './client.entity';
+import type { UpdateClientDto } from './dto/update-client.dto';
 import { ClientsService, RegisteredClient, RotatedSecret } from './clients.service';
 import type { CreateClientDto } from './dto/create-client.dto';
 import type { ClientView } from './dto/client.view';
@@ -45,6 +46,13 @@ export class ClientManagementService {
     const c = registered.client;
     await this.record(by, 'client.create', c, { name: c.name, type: c.type, ownerId: c.ownerId, grantTypes: c.grantTypes, scopes: c.allowedScopes });
     return registered;
+  }
+
+  /** Edits name, redirect URIs, grant types and scopes (never client_id or type); audited with before and after. */
+  async update(by: ClientActor, client: Client, owner: PrincipalUser, input: UpdateClientDto): Promise<Client> {
+    const { before, after } = await this.clients.update(client, owner, input);
+    await this.record(by, 'client.update', client, { before, after });
+    return client;
   }
 
   async rotateSecret(by: ClientActor, client: Client, revokeOld: boolean): Promise<RotatedSecret> {

@@ -21,3 +21,12 @@ export type AccessTokenFormat = (typeof ACCESS_TOKEN_FORMATS)[number];
 /** Asymmetric JWS algorithms for JWT access tokens (RFC 7518 §3.1). ES256 is the default. */
 export const JWT_SIGNING_ALGS = ['ES256', 'RS256'] as const;
 export type JwtSigningAlg = (typeof JWT_SIGNING_ALGS)[number];
+
+/** Grant types in words, for the pages' checkboxes. */
+export const GRANT_TYPE_LABELS: Record<GrantType, string> = {
+  authorization_code: 'Authorization code (people sign in and approve; needs a redirect URI)',
+  refresh_token: 'Refresh tokens (with the authorization code or device flow)',
+  client_credentials: 'Client credentials (the app acts as itself; confidential clients only)',
+  [DEVICE_CODE_GRANT_TYPE]: 'Device code (TVs and command-line tools: people approve on another device)',
+  [TOKEN_EXCHANGE_GRANT]: 'Token exchange (confidential clients only)',
+};

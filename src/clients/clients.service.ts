@@ -38,19 +38,7 @@ export class ClientsService {
    * written in one transaction.
    */
   async register(owner: PrincipalUser, input: CreateClientDto, opts: { introspectionAllowed?: boolean } = {}): Promise<RegisteredClient> {
-    const redirectUris = [...new Set(input.redirectUris ?? [])];
-    const problems = redirectUris.map((u) => [u, redirectUriProblem(u)] as const).filter(([, p]) => p !== null);
-    if (problems.length > 0) {
-      throw new BadRequestException(problems.map(([u, p]) => `redirect URI "${u}" ${p}`).join('; '));
-    }
-    const scopes = [...new Set(input.scopes ?? [])];
-    const unknown = this.scopes.unknown(scopes);
-    if (unknown.length > 0) throw new BadRequestException(`Unknown scope: ${unknown.join(' ')}`);
-    const held = this.scopes.permissionsFor(owner.roles);
-    const notHeld = scopes.filter((s) => !held.has(s));
-    if (notHeld.length > 0) throw new BadRequestException(`The owner does not hold the scope: ${notHeld.join(' ')}`);
-    const grantTypes = this.grantTypesFor(input, redirectUris);
-
+    const { redirectUris, scopes, grantTypes } = this.checked(owner, input);
     const now = new Date();
     return runTransaction(this.dataSource, async (tx) => {
       const client = await tx.getRepository(Client).save(
@@ -72,6 +60,46 @@ export class ClientsService {
       const { secret } = await this.secrets.issue(client.clientId, tx);
       return { client, secret };
     });
+  }
+
+  /**
+   * Edits a client, keeping its client_id, type, secrets and owner. Omitted fields stay as they
+   * are; the result is checked like a registration. Narrowing takes effect at once: a removed
+   * redirect URI is refused at the next authorization request, removed scopes and grant types at
+   * the next use of a token or refresh (see AccessTokenService, CodeFlowTokensService).
+   * @throws BadRequestException with the reason
+   */
+  async update(client: Client, owner: PrincipalUser, input: Partial<Omit<CreateClientDto, 'type'>>): Promise<{ before: ClientShape; after: ClientShape }> {
+    const before = shapeOf(client);
+    const merged: CreateClientDto = {
+      name: input.name ?? client.name,
+      type: client.type,
+      redirectUris: input.redirectUris ?? client.redirectUris,
+      grantTypes: input.grantTypes ?? client.grantTypes,
+      scopes: input.scopes ?? client.allowedScopes,
+    };
+    const { redirectUris, scopes, grantTypes } = this.checked(owner, merged);
+    const name = merged.name.trim();
+    if (!name) throw new BadRequestException('The name cannot be blank');
+    await this.clients.update({ clientId: client.clientId }, { name, redirectUris, grantTypes, allowedScopes: scopes, updatedAt: new Date() });
+    Object.assign(client, { name, redirectUris, grantTypes, allowedScopes: scopes });
+    return { before, after: shapeOf(client) };
+  }
+
+  /** Redirect URIs, scopes and grant types of a registration or an edit, checked; the reason in words when refused. */
+  private checked(owner: PrincipalUser, input: CreateClientDto): { redirectUris: string[]; scopes: string[]; grantTypes: GrantType[] } {
+    const redirectUris = [...new Set(input.redirectUris ?? [])];
+    const problems = redirectUris.map((u) => [u, redirectUriProblem(u)] as const).filter(([, p]) => p !== null);
+    if (problems.length > 0) {
+      throw new BadRequestException(problems.map(([u, p]) => `redirect URI "${u}" ${p}`).join('; '));
+    }
+    const scopes = [...new Set(input.scopes ?? [])];
+    const unknown = this.scopes.unknown(scopes);
+    if (unknown.length > 0) throw new BadRequestException(`Unknown scope: ${unknown.join(' ')}`);
+    const held = this.scopes.permissionsFor(owner.roles);
+    const notHeld = scopes.filter((s) => !held.has(s));
+    if (notHeld.length > 0) throw new BadRequestException(`The owner does not hold the scope: ${notHeld.join(' ')}`);
+    return { redirectUris, scopes, grantTypes: this.grantTypesFor(input, redirectUris) };
   }
 
   /** Explicit grant types are checked against the client; omitted ones default sensibly. */
@@ -197,4 +225,16 @@ export function grantTypesWithDeviceFlow(type: ClientType, redirectUris: readonl
 /** Public but unguessable: 144 bits from the CSPRNG, base64url (safe in Basic credentials and URLs). */
 function newClientId(): string {
   return `ghc_${randomBytes(18).toString('base64url')}`;
+}
+
+/** What an edit can change, for the audit record's before/after. */
+export interface ClientShape {
+  name: string;
+  redirectUris: string[];
+  grantTypes: string[];
+  scopes: string[];
+}
+
+function shapeOf(c: Client): ClientShape {
+  return { name: c.name, redirectUris: [...c.redirectUris], grantTypes: [...c.grantTypes], scopes: [...c.allowedScopes] };
 }

@@ -26,6 +26,10 @@ export type LiveAccessToken = AccessToken & { client: Client & { owner: User }; 
 function liveOrNull(row: AccessToken): LiveAccessToken | null {
   if (!row.client?.owner || row.client.status !== 'active' || row.client.owner.status !== 'active') return null;
   if (row.userId && row.user?.status !== 'active') return null;
+  // A client edited to fewer scopes narrows its live tokens at their next use, as a user's
+  // narrowed roles do (the row keeps what was granted; what it is good for is the intersection).
+  const allowed = new Set(row.client.allowedScopes);
+  if (row.scopes.some((s) => !allowed.has(s))) row.scopes = row.scopes.filter((s) => allowed.has(s));
   return row as LiveAccessToken;
 }
 

@@ -48,7 +48,8 @@ export class CodeFlowTokensService {
     grantType: string,
   ): Promise<TokenResponse> {
     const held = this.scopeRegistry.permissionsFor(user.roles);
-    const scopes = granted.filter((s) => held.has(s));
+    // Never more than the client may ask for now (an edit may have narrowed it) nor the user holds.
+    const scopes = granted.filter((s) => held.has(s) && client.allowedScopes.includes(s));
     const access = await this.accessTokens.issue({ client, user, scopes, grantId: grant.id, audience: meta.audience });
     // Only clients allowed the refresh_token grant get one (RFC 6749 §1.5: refresh tokens are optional).
     const refresh = client.grantTypes.includes('refresh_token') ? await this.refreshTokens.issue(grant) : undefined;
@@ -78,7 +79,8 @@ export class CodeFlowTokensService {
     audience?: string,
   ): Promise<TokenResponse | null> {
     const held = this.scopeRegistry.permissionsFor(user.roles);
-    const scopes = granted.filter((s) => held.has(s));
+    // Never more than the client may ask for now (an edit may have narrowed it) nor the user holds.
+    const scopes = granted.filter((s) => held.has(s) && client.allowedScopes.includes(s));
     const withRefresh = client.grantTypes.includes('refresh_token');
     const access = await this.accessTokens.issueOrFind({ client, user, scopes, grantId: grant.id, audience }, successor.accessToken);
     if (withRefresh) await this.refreshTokens.issueOrKeep(grant, successor.refreshToken);

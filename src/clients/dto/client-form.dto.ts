@@ -1,6 +1,7 @@
+import { OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsArray, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { CLIENT_TYPES, ClientType } from '../client-types';
+import { CLIENT_TYPES, ClientType, GRANT_TYPES, GrantType } from '../client-types';
 
 /** A form field that may be sent once or repeated (checkboxes) as a list. */
 export const toList = ({ value }: { value: unknown }) => (value === undefined ? undefined : [value].flat());
@@ -30,6 +31,13 @@ export class ClientFormDto {
   @IsString({ each: true })
   scopes?: string[];
 
+  /** The ticked grant types (an explicit choice); none ticked means the defaults for the type. */
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @IsIn(GRANT_TYPES, { each: true })
+  grantTypes?: GrantType[];
+
   /** Developer settings: also allow the device authorization grant (RFC 8628), on top of the defaults. */
   @IsOptional()
   @IsIn(['on', 'true', '1'])
@@ -39,6 +47,9 @@ export class ClientFormDto {
   @IsString()
   _csrf?: string;
 }
+
+/** The client edit form: like registration, without the type (fixed once registered). */
+export class ClientEditFormDto extends OmitType(ClientFormDto, ['type', 'deviceFlow'] as const) {}
 
 /** Rotate form: a checkbox to revoke the old secret now. */
 export class RotateSecretFormDto {
