@@ -65,7 +65,7 @@ export class AdminUsersPagesController {
     const filters = { q: q.q ?? '', status: q.status ?? '', role: q.role ?? '' };
     const next = page.nextCursor ? `?${new URLSearchParams({ ...filters, cursor: page.nextCursor })}` : null;
     return this.context.build(p, 'Users', {
-      users: page.items.map((u) => ({ ...u, disabled: u.status === 'disabled', rolesText: u.roles.join(', ') })),
+      users: page.items.map((u) => ({ ...u, disabled: u.status === 'disabled', bot: u.kind === 'bot', rolesText: u.roles.join(', ') })),
       filters,
       statusOptions: ['active', 'disabled'].map((s) => ({ value: s, selected: s === q.status })),
       roleOptions: ROLES.map((r) => ({ value: r, selected: r === q.role })),
@@ -95,7 +95,7 @@ export class AdminUsersPagesController {
       this.users.signInFailures(user.email),
     ]);
     return this.context.build(p, user.email, {
-      subject: { ...user, disabled: user.status === 'disabled', self: user.id === p.actor.id },
+      subject: { ...user, disabled: user.status === 'disabled', bot: user.kind === 'bot', self: user.id === p.actor.id },
       roleOptions: ROLES.map((r) => ({ value: r, checked: user.roles.includes(r) })),
       credentials,
       signIn,

@@ -24,6 +24,7 @@ export function toAdminUserView(u: User): AdminUserView {
     id: u.id,
     email: u.email,
     displayName: u.displayName,
+    kind: u.kind,
     status: u.status,
     roles: u.roles,
     createdAt: u.createdAt.toISOString(),

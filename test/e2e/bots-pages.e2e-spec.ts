@@ -64,6 +64,9 @@ describe('bots and impersonation pages', () => {
     expect(row).toContain('Orphan bot');
     expect(row).toContain('unmanaged');
     expect(page.text).toContain('href="/admin/ui/impersonation"');
+    // Among users, the bot is marked as one, in the API and on its page.
+    expect((await t.http.get(`/admin/users/${bot.id}`, { cookie: admin.cookie })).body.kind).toBe('bot');
+    expect((await t.http.get(`/admin/ui/users/${bot.id}`, { cookie: admin.cookie })).text).toContain(`href="/account/bots/${bot.id}"`);
   });
 
   it('Admin → Impersonation: starts one with a reason (recorded), shows the token once, lists it live, and ends it', async () => {
