@@ -406,10 +406,10 @@ describe('devices: the guarded resource API', () => {
       }
     });
 
-    it('RFC 6750 §3.1: an empty Bearer credential is not accepted', async () => {
+    it('RFC 6750 §3.1: an empty Bearer credential is a malformed request: 400 invalid_request', async () => {
       const res = await t.http.get('/devices', { headers: { authorization: 'Bearer' } });
-      expect(res.status).toBe(401);
-      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="gatehouse"/);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="gatehouse", error="invalid_request"/);
     });
 
     it('refuses Authorization: Basic with 401 and the Bearer challenge', async () => {
