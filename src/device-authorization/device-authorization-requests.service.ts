@@ -5,6 +5,7 @@ import { DEVICE_CODE_GRANT_TYPE } from '../clients/client-types';
 import type { Client } from '../clients/client.entity';
 import type { RequestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { requestedScopeProblem } from '../grants/client-scopes';
 import { InvalidScopeError, UnauthorizedClientError } from '../grants/errors/oauth.errors';
 import { DeviceAuthorizationsService } from './device-authorizations.service';
 import type { DeviceAuthorizationResponse } from './dto/device-authorization.response';
@@ -54,11 +55,8 @@ export class DeviceAuthorizationRequestsService {
 
   private checkedScopes(client: Client, requested: string[] | undefined): string[] {
     const scopes = requested ?? client.allowedScopes;
-    if (scopes.length === 0) throw new InvalidScopeError('No scope was requested');
-    const unknown = this.scopeRegistry.unknown(scopes);
-    if (unknown.length > 0) throw new InvalidScopeError(`Unknown scope: ${unknown.join(' ')}`);
-    const notAllowed = scopes.filter((s) => !client.allowedScopes.includes(s));
-    if (notAllowed.length > 0) throw new InvalidScopeError(`This client may not request: ${notAllowed.join(' ')}`);
+    const problem = requestedScopeProblem(scopes, client, this.scopeRegistry);
+    if (problem) throw new InvalidScopeError(problem);
     return scopes;
   }
 }

@@ -4,6 +4,7 @@ import type { Client } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
 import { matchesRegisteredRedirectUri, MAX_REDIRECT_URI_LENGTH } from '../clients/redirect-uri';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { requestedScopeProblem } from './client-scopes';
 import { AUTHORIZATION_PARAM_NAMES, AuthorizationParamName, AuthorizationRequest } from './dto/authorization-request';
 import { AuthorizationPageError, AuthorizationRedirectError } from './errors/authorization.errors';
 import { isWellFormedS256Challenge, PKCE_METHOD } from './pkce';
@@ -128,12 +129,7 @@ export class AuthorizationRequestValidator {
   /** The requested scopes, or the problem with them. An omitted scope means the client's defaults (RFC 6749 §3.3). */
   private requestedScopes(client: Client, scope: string | undefined): string[] | string {
     const requested = scope === undefined ? client.allowedScopes : splitScopes(scope);
-    if (requested.length === 0) return 'No scope was requested';
-    const unknown = this.scopeRegistry.unknown(requested);
-    if (unknown.length > 0) return `Unknown scope: ${unknown.join(' ')}`;
-    const notAllowed = requested.filter((s) => !client.allowedScopes.includes(s));
-    if (notAllowed.length > 0) return `This client may not request: ${notAllowed.join(' ')}`;
-    return requested;
+    return requestedScopeProblem(requested, client, this.scopeRegistry) ?? requested;
   }
 
   /** The S256 challenge, null when PKCE is not required and not used, or the problem (RFC 7636 §4.4.1). */
