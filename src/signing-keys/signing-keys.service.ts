@@ -58,6 +58,11 @@ export class SigningKeysService {
     const ofAlg = this.cache!.rows.filter((k) => k.alg === alg);
     const newest = ofAlg[ofAlg.length - 1];
     if (newest && this.config.jwt.rotationMs > 0 && newest.activeFrom.getTime() + this.config.jwt.rotationMs <= now) {
+      // Another instance may have rotated since this one last read the keys: look again first.
+      if (Date.now() - this.cache!.loadedAt > UNKNOWN_KID_RELOAD_MS) {
+        await this.reload();
+        return this.signingKey(alg);
+      }
       await this.rotate(alg);
       return this.signingKey(alg);
     }

@@ -179,6 +179,21 @@ describe('graceful rotation on two instances sharing one database', () => {
     expect((await a.dataSource.getRepository(Grant).findOneByOrFail({ id: grantId })).revokedAt).toBeNull();
   });
 
+  it('RFC 9700 §4.14.2 across instances: a grandparent on one instance, or a token past the window on the other, is reuse', async () => {
+    const { user, client } = await userAndClient(a);
+    const first = await obtainTokens(a, user.cookie, client);
+    const second = (await refresh(a, client, first.refresh_token)).body;
+    await refresh(b, client, second.refresh_token);
+    expect((await refresh(b, client, first.refresh_token)).body.error).toBe('invalid_grant');
+    expect((await refresh(a, client, second.refresh_token)).body.error).toBe('invalid_grant');
+
+    const other = await obtainTokens(a, user.cookie, client);
+    const next = (await refresh(a, client, other.refresh_token)).body;
+    await a.dataSource.getRepository(RefreshToken).update({ tokenHash: hashToken(other.refresh_token) }, { rotatedAt: new Date(Date.now() - 31_000) });
+    expect((await refresh(b, client, other.refresh_token)).body.error).toBe('invalid_grant');
+    expect((await b.http.get('/devices', { bearer: next.access_token })).status).toBe(401);
+  });
+
   it('a retry on the other instance gets the successor; a retry after the successor was used is reuse on either', async () => {
     const { user, client } = await userAndClient(a);
     const first = await obtainTokens(a, user.cookie, client);
