@@ -1,10 +1,14 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { CredentialSummary, USER_CREDENTIAL_SOURCES, UserCredentialSource } from './credentials/user-credential-source';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { CredentialSummary, UserCredentialRegistry } from '../users/user-credential-source';
 
 /** Lists and revokes any user's credentials across every registered kind. */
 @Injectable()
 export class AdminCredentialsService {
-  constructor(@Inject(USER_CREDENTIAL_SOURCES) private readonly sources: UserCredentialSource[]) {}
+  constructor(private readonly registry: UserCredentialRegistry) {}
+
+  private get sources() {
+    return this.registry.all();
+  }
 
   /** The kinds that can be listed and revoked here (grows as credential modules land). */
   kinds(): string[] {
@@ -17,7 +21,7 @@ export class AdminCredentialsService {
   }
 
   async revoke(userId: string, kind: string, credentialId: string): Promise<void> {
-    const source = this.sources.find((s) => s.kind === kind);
+    const source = this.registry.find(kind);
     if (!source) throw new NotFoundException(`Unknown credential kind: ${kind}`);
     if (!(await source.revokeOne(userId, credentialId))) throw new NotFoundException('No such live credential for this user');
   }

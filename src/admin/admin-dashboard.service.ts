@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { ClientsService } from '../clients/clients.service';
-import { User } from '../users/user.entity';
-import { hasRoleCondition } from '../users/users.service';
+import { UsersService } from '../users/users.service';
 import { AdminCredentialsService } from './admin-credentials.service';
 import type { DashboardView } from './dto/dashboard.view';
 
@@ -14,7 +11,7 @@ const DAY_MS = 86_400_000;
 @Injectable()
 export class AdminDashboardService {
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly users: UsersService,
     private readonly credentials: AdminCredentialsService,
     private readonly audit: AuditService,
     private readonly clients: ClientsService,
@@ -22,10 +19,8 @@ export class AdminDashboardService {
 
   async overview(now = new Date()): Promise<DashboardView> {
     const since = new Date(now.getTime() - DAY_MS);
-    const [total, active, activeAdmins, clients, liveTokens, succeeded, failed, denied] = await Promise.all([
-      this.users.count(),
-      this.users.countBy({ status: 'active' }),
-      this.users.createQueryBuilder('u').where('u.status = :s', { s: 'active' }).andWhere(...hasRoleCondition('u', 'admin')).getCount(),
+    const [{ total, active, activeAdmins }, clients, liveTokens, succeeded, failed, denied] = await Promise.all([
+      this.users.counts(),
       this.clients.countAll(),
       this.credentials.countLive(),
       this.audit.countSince('auth.login', 'success', since),

@@ -16,7 +16,10 @@ import { ADMIN_PAGE } from './admin-access';
 import { AdminCredentialsService } from './admin-credentials.service';
 import { AdminPageErrorFilter } from './admin-page-error.filter';
 import { AdminPageContext } from './admin-page.context';
-import { AdminUsersService, toAdminUserView } from './admin-users.service';
+import { mapPage } from '../common/keyset';
+import { LoginThrottle } from '../sessions/login-throttle.service';
+import { UserLifecycleService } from '../users/user-lifecycle.service';
+import { toAdminUserView } from './admin-user.mapper';
 import { CreateUserForm } from './dto/create-user.form';
 import { ListUsersQuery } from './dto/list-users.query';
 import { ResetPasswordForm } from './dto/reset-password.form';
@@ -49,19 +52,20 @@ const DONE_MESSAGES: Record<string, string> = {
 @Controller('admin/ui/users')
 export class AdminUsersPagesController {
   constructor(
-    private readonly users: AdminUsersService,
+    private readonly users: UserLifecycleService,
     private readonly credentials: AdminCredentialsService,
     private readonly audit: AuditService,
     private readonly context: AdminPageContext,
     private readonly flash: FlashService,
     private readonly passwords: AccountPasswordService,
+    private readonly loginThrottle: LoginThrottle,
   ) {}
 
   @AuditAction('admin.user.list')
   @Get()
   @Render('admin/users.hbs')
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListUsersQuery) {
-    const page = await this.users.search(q, q.limit ?? 50, q.cursor);
+    const page = mapPage(await this.users.search(q, q.limit ?? 50, q.cursor), toAdminUserView);
     const filters = { q: q.q ?? '', status: q.status ?? '', role: q.role ?? '' };
     const next = page.nextCursor ? `?${new URLSearchParams({ ...filters, cursor: page.nextCursor })}` : null;
     return this.context.build(p, 'Users', {
@@ -92,7 +96,8 @@ export class AdminUsersPagesController {
     const [credentials, events, signIn] = await Promise.all([
       this.credentials.listForUser(id),
       this.audit.search({ targetType: 'user', targetId: id }, 20),
-      this.users.signInFailures(user.email),
+      // The page still renders while Redis is down; it just cannot say.
+      this.loginThrottle.accountFailures(user.email).catch(() => null),
     ]);
     return this.context.build(p, user.email, {
       subject: { ...user, disabled: user.status === 'disabled', bot: user.kind === 'bot', self: user.id === p.actor.id },
@@ -197,7 +202,8 @@ export class AdminUsersPagesController {
   @Post(':id/unlock')
   @Redirect()
   async unlock(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<Redirection> {
-    noteAuditDetails(req, { countersCleared: (await this.users.clearSignInFailures(id)).countersCleared });
+    const user = await this.users.get(id);
+    noteAuditDetails(req, { countersCleared: await this.loginThrottle.clearAccount(user.email) });
     return userPage(id, 'unlocked');
   }
 

@@ -10,7 +10,10 @@ import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator
 import type { Principal } from '../auth/principal';
 import { ADMIN_API } from './admin-access';
 import { AdminCredentialsService } from './admin-credentials.service';
-import { AdminUsersService, toAdminUserView } from './admin-users.service';
+import { mapPage } from '../common/keyset';
+import { LoginThrottle } from '../sessions/login-throttle.service';
+import { UserLifecycleService } from '../users/user-lifecycle.service';
+import { toAdminUserView } from './admin-user.mapper';
 import { AdminUserPageView } from './dto/admin-user-page.view';
 import { AdminUserView } from './dto/admin-user.view';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -28,16 +31,17 @@ const LAST_ADMIN = 'Refused: the user is the last active admin';
 @Controller('admin/users')
 export class AdminUsersController {
   constructor(
-    private readonly users: AdminUsersService,
+    private readonly users: UserLifecycleService,
     private readonly credentials: AdminCredentialsService,
     private readonly passwords: AccountPasswordService,
+    private readonly loginThrottle: LoginThrottle,
   ) {}
 
   @AuditAction('admin.user.list')
   @Get()
   @ApiOkResponse({ type: AdminUserPageView })
-  list(@Query() q: ListUsersQuery): Promise<AdminUserPageView> {
-    return this.users.search(q, q.limit ?? 50, q.cursor);
+  async list(@Query() q: ListUsersQuery): Promise<AdminUserPageView> {
+    return mapPage(await this.users.search(q, q.limit ?? 50, q.cursor), toAdminUserView);
   }
 
   @AuditAction('admin.user.create', 'user')
@@ -150,7 +154,8 @@ export class AdminUsersController {
   @HttpCode(200)
   @ApiOkResponse({ schema: { type: 'object', properties: { countersCleared: { type: 'integer' } } } })
   async unlock(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<{ countersCleared: number }> {
-    const { countersCleared } = await this.users.clearSignInFailures(id);
+    // Clears the per-account ceiling and every (account, IP) delay: the owner can sign in at once.
+    const countersCleared = await this.loginThrottle.clearAccount((await this.users.get(id)).email);
     noteAuditDetails(req, { countersCleared });
     return { countersCleared };
   }

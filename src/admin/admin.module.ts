@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { BotsModule } from '../bots/bots.module';
 import { AccountModule } from '../account/account.module';
 import { ClientsModule } from '../clients/clients.module';
@@ -8,7 +7,6 @@ import { CodeFlowModule } from '../grants/code-flow.module';
 import { GrantsModule } from '../grants/grants.module';
 import { PersonalTokensModule } from '../personal-tokens/personal-tokens.module';
 import { SessionsModule } from '../sessions/sessions.module';
-import { User } from '../users/user.entity';
 import { UsersModule } from '../users/users.module';
 import { AdminAuditController } from './admin-audit.controller';
 import { AdminBotsPagesController } from './admin-bots-pages.controller';
@@ -20,13 +18,12 @@ import { AdminPageContext } from './admin-page.context';
 import { AdminPagesController } from './admin-pages.controller';
 import { AdminUsersPagesController } from './admin-users-pages.controller';
 import { AdminUsersController } from './admin-users.controller';
-import { AdminUsersService } from './admin-users.service';
 import { BotTokenCredentialSource } from './credentials/bot-token-credential.source';
 import { ImpersonationCredentialSource } from './credentials/impersonation-credential.source';
 import { OAuthGrantCredentialSource } from './credentials/oauth-grant-credential.source';
 import { PersonalTokenCredentialSource } from './credentials/personal-token-credential.source';
 import { SessionCredentialSource } from './credentials/session-credential.source';
-import { USER_CREDENTIAL_SOURCES, UserCredentialSource } from './credentials/user-credential-source';
+import { UserCredentialRegistry } from '../users/user-credential-source';
 
 /**
  * The operators' module: users, credentials, the audit log and the dashboard, as a JSON API
@@ -34,10 +31,9 @@ import { USER_CREDENTIAL_SOURCES, UserCredentialSource } from './credentials/use
  * /admin/clients, their pages are here). Every route requires the `admin` scope.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([User]), UsersModule, SessionsModule, PersonalTokensModule, GrantsModule, CodeFlowModule, ClientsModule, BotsModule, ImpersonationModule, AccountModule],
+  imports: [UsersModule, SessionsModule, PersonalTokensModule, GrantsModule, CodeFlowModule, ClientsModule, BotsModule, ImpersonationModule, AccountModule],
   controllers: [AdminBotsPagesController, AdminUsersController, AdminAuditController, AdminDashboardController, AdminPagesController, AdminUsersPagesController, AdminClientsPagesController],
   providers: [
-    AdminUsersService,
     AdminCredentialsService,
     AdminDashboardService,
     AdminPageContext,
@@ -46,11 +42,17 @@ import { USER_CREDENTIAL_SOURCES, UserCredentialSource } from './credentials/use
     OAuthGrantCredentialSource,
     BotTokenCredentialSource,
     ImpersonationCredentialSource,
-    {
-      provide: USER_CREDENTIAL_SOURCES,
-      inject: [SessionCredentialSource, PersonalTokenCredentialSource, OAuthGrantCredentialSource, BotTokenCredentialSource, ImpersonationCredentialSource],
-      useFactory: (...sources: UserCredentialSource[]) => sources,
-    },
   ],
 })
-export class AdminModule {}
+export class AdminModule {
+  constructor(
+    registry: UserCredentialRegistry,
+    sessions: SessionCredentialSource,
+    pats: PersonalTokenCredentialSource,
+    grants: OAuthGrantCredentialSource,
+    bots: BotTokenCredentialSource,
+    impersonation: ImpersonationCredentialSource,
+  ) {
+    registry.register(sessions, pats, grants, bots, impersonation);
+  }
+}

@@ -4,7 +4,6 @@ import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { PageQuery } from '../common/page.query';
-import { CsrfService } from '../sessions/csrf.service';
 import type { AuditEvent } from './audit-event.entity';
 import { AuditService } from './audit.service';
 import { SecurityEventPageView } from './dto/security-event-page.view';
@@ -14,10 +13,7 @@ import type { SecurityEventView } from './dto/security-event.view';
 @ApiTags('account')
 @Controller('account')
 export class AccountSecurityController {
-  constructor(
-    private readonly audit: AuditService,
-    private readonly csrf: CsrfService,
-  ) {}
+  constructor(private readonly audit: AuditService) {}
 
   @Authenticated()
   @Get('security-events')
@@ -34,9 +30,8 @@ export class AccountSecurityController {
   async page(@CurrentPrincipal() p: Principal, @Query() q: PageQuery) {
     const page = await this.pageFor(p, q);
     return {
+      // The signed-in user and the sign-out form's CSRF token come from the page layout (web/).
       title: 'Security events',
-      user: p.user,
-      csrf: this.csrf.tokenFor(p.credential.id),
       events: page.items.map((e) => ({ ...e, failed: e.outcome !== 'success' })),
       next: page.nextCursor ? `/account/security?cursor=${encodeURIComponent(page.nextCursor)}` : null,
     };

@@ -3,7 +3,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEvent } from './audit-event.entity';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditRequestInterceptor } from './audit-request.interceptor';
-import { SessionsModule } from '../sessions/sessions.module';
 import { AccountSecurityController } from './account-security.controller';
 import { AuditDenialRecorder } from './audit-denial.recorder';
 import { AuditExportService } from './audit-export.service';
@@ -12,7 +11,7 @@ import { AuditService } from './audit.service';
 /** Global so every module can record events without importing it. */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEvent]), SessionsModule],
+  imports: [TypeOrmModule.forFeature([AuditEvent])],
   controllers: [AccountSecurityController],
   providers: [AuditService, AuditExportService, AuditDenialRecorder, { provide: APP_INTERCEPTOR, useClass: AuditRequestInterceptor }],
   exports: [AuditService, AuditExportService],

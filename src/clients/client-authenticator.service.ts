@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { constantTimeEquals } from '../auth/token-format';
-import { InvalidClientError, InvalidRequestError } from '../grants/errors/oauth.errors';
+import { InvalidClientError, InvalidRequestError } from '../auth/errors/oauth.errors';
 import { ClientSecretsService } from './client-secrets.service';
 import type { Client } from './client.entity';
 import { ClientsService } from './clients.service';

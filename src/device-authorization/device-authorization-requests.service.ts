@@ -6,7 +6,7 @@ import type { Client } from '../clients/client.entity';
 import type { RequestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { requestedScopeProblem } from '../grants/client-scopes';
-import { InvalidScopeError, UnauthorizedClientError } from '../grants/errors/oauth.errors';
+import { InvalidScopeError, UnauthorizedClientError } from '../auth/errors/oauth.errors';
 import { DeviceAuthorizationsService } from './device-authorizations.service';
 import type { DeviceAuthorizationResponse } from './dto/device-authorization.response';
 import { formatUserCode } from './user-code';

@@ -4,7 +4,7 @@ import { DEVICE_CODE_GRANT_TYPE } from '../clients/client-types';
 import type { Client } from '../clients/client.entity';
 import { CodeFlowTokensService } from '../grants/code-flow-tokens.service';
 import { ConsentsService } from '../grants/consents.service';
-import { InvalidGrantError } from '../grants/errors/oauth.errors';
+import { InvalidGrantError } from '../auth/errors/oauth.errors';
 import type { GrantHandler, GrantRequestMeta, TokenResponse } from '../grants/grant-handler';
 import { GrantHandlerRegistry } from '../grants/grant-handler.registry';
 import { GrantsService } from '../grants/grants.service';

@@ -1,4 +1,4 @@
-import { OAuthError } from '../grants/errors/oauth.errors';
+import { OAuthError } from '../auth/errors/oauth.errors';
 
 /** RFC 8628 §3.5: the user has not decided yet; the device keeps polling at its interval. */
 export class AuthorizationPendingError extends OAuthError {

@@ -4,7 +4,7 @@ import type { Client } from '../clients/client.entity';
 import type { AuthorizationCode } from './authorization-code.entity';
 import { AuthorizationCodesService } from './authorization-codes.service';
 import { CodeFlowTokensService } from './code-flow-tokens.service';
-import { InvalidGrantError } from './errors/oauth.errors';
+import { InvalidGrantError } from '../auth/errors/oauth.errors';
 import type { GrantHandler, GrantRequestMeta, TokenResponse } from './grant-handler';
 import { GrantHandlerRegistry } from './grant-handler.registry';
 import { GrantsService } from './grants.service';

@@ -3,7 +3,7 @@ import { AuditService } from '../audit/audit.service';
 import { ScopeRegistry } from '../auth/scope-registry';
 import type { Client } from '../clients/client.entity';
 import { AccessTokenService } from './access-token.service';
-import { InvalidScopeError, UnauthorizedClientError } from './errors/oauth.errors';
+import { InvalidScopeError, UnauthorizedClientError } from '../auth/errors/oauth.errors';
 import type { GrantHandler, GrantRequestMeta, TokenResponse } from './grant-handler';
 import { GrantHandlerRegistry } from './grant-handler.registry';
 import type { OAuthParams } from './oauth-params';

@@ -7,7 +7,7 @@ import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import type { AccessToken } from './access-token.entity';
 import { AccessTokenService } from './access-token.service';
-import { InvalidGrantError } from './errors/oauth.errors';
+import { InvalidGrantError } from '../auth/errors/oauth.errors';
 import type { GrantRequestMeta, TokenResponse } from './grant-handler';
 import type { Grant } from './grant.entity';
 import { GrantsService } from './grants.service';

@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator';
 import { ClientAuthenticator } from '../clients/client-authenticator.service';
 import { IntrospectionResponse } from './dto/introspection.response';
-import { InvalidClientError } from './errors/oauth.errors';
+import { InvalidClientError } from '../auth/errors/oauth.errors';
 import { clientCredentialsOf } from './oauth-client-credentials';
 import { OAuthParams } from './oauth-params';
 import { TokenEndpointThrottleGuard } from './token-endpoint-throttle.guard';

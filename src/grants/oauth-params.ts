@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { InvalidRequestError, InvalidScopeError } from './errors/oauth.errors';
+import { InvalidRequestError, InvalidScopeError } from '../auth/errors/oauth.errors';
 
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';

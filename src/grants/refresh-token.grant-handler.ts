@@ -3,7 +3,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Client } from '../clients/client.entity';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CodeFlowTokensService } from './code-flow-tokens.service';
-import { InvalidGrantError, InvalidScopeError } from './errors/oauth.errors';
+import { InvalidGrantError, InvalidScopeError } from '../auth/errors/oauth.errors';
 import type { Grant } from './grant.entity';
 import type { GrantHandler, GrantRequestMeta, TokenResponse } from './grant-handler';
 import { GrantHandlerRegistry } from './grant-handler.registry';

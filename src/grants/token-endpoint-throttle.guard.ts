@@ -5,7 +5,7 @@ import { InjectThrottlerStorage, ThrottlerGuard, ThrottlerLimitDetail, Throttler
 import type { FastifyRequest } from 'fastify';
 import { claimedClientId } from '../clients/client-authenticator.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { TooManyTokenRequestsError } from './errors/oauth.errors';
+import { TooManyTokenRequestsError } from '../auth/errors/oauth.errors';
 
 /** The client a request claims to be, from Basic or the body: counted before authentication. */
 function requestClientId(req: FastifyRequest): string | undefined {

@@ -8,7 +8,7 @@ import { ClientAuthenticator } from '../clients/client-authenticator.service';
 import type { GrantType } from '../clients/client-types';
 import { tokensIssued } from '../metrics/metrics';
 import { requestMeta } from '../common/request-meta';
-import { UnauthorizedClientError, UnsupportedGrantTypeError } from './errors/oauth.errors';
+import { UnauthorizedClientError, UnsupportedGrantTypeError } from '../auth/errors/oauth.errors';
 import type { TokenResponse } from './grant-handler';
 import { GrantHandlerRegistry } from './grant-handler.registry';
 import { clientCredentialsOf } from './oauth-client-credentials';

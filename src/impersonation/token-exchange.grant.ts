@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { redactToken } from '../auth/token-format';
 import type { Client } from '../clients/client.entity';
 import { TOKEN_EXCHANGE_GRANT } from '../clients/client-types';
-import { InvalidRequestError, InvalidScopeError, InvalidTargetError, UnauthorizedClientError } from '../grants/errors/oauth.errors';
+import { InvalidRequestError, InvalidScopeError, InvalidTargetError, UnauthorizedClientError } from '../auth/errors/oauth.errors';
 import type { GrantHandler, GrantRequestMeta, TokenResponse } from '../grants/grant-handler';
 import { GrantHandlerRegistry } from '../grants/grant-handler.registry';
 import type { OAuthParams } from '../grants/oauth-params';

@@ -4,6 +4,8 @@ import { ScopeRegistry } from '../auth/scope-registry';
 import { BootstrapAdminService } from './bootstrap-admin.service';
 import { MeController } from './me.controller';
 import { PasswordHasher } from './password-hasher.service';
+import { UserCredentialRegistry } from './user-credential-source';
+import { UserLifecycleService } from './user-lifecycle.service';
 import { User } from './user.entity';
 import { USER_SCOPES } from './users.scopes';
 import { UsersService } from './users.service';
@@ -11,8 +13,8 @@ import { UsersService } from './users.service';
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
   controllers: [MeController],
-  providers: [UsersService, PasswordHasher, BootstrapAdminService],
-  exports: [UsersService, PasswordHasher],
+  providers: [UsersService, PasswordHasher, BootstrapAdminService, UserLifecycleService, UserCredentialRegistry],
+  exports: [UsersService, PasswordHasher, UserLifecycleService, UserCredentialRegistry],
 })
 export class UsersModule {
   constructor(scopes: ScopeRegistry) {

@@ -122,6 +122,16 @@ export class UsersService {
     await this.users.update({ id: userId }, { status, updatedAt: new Date() });
   }
 
+  /** How many users there are, how many are active, and how many active users hold `admin`. */
+  async counts(): Promise<{ total: number; active: number; activeAdmins: number }> {
+    const [total, active, activeAdmins] = await Promise.all([
+      this.users.count(),
+      this.users.countBy({ status: 'active' }),
+      this.users.createQueryBuilder('u').where('u.status = :s', { s: 'active' }).andWhere(...hasRoleCondition('u', 'admin')).getCount(),
+    ]);
+    return { total, active, activeAdmins };
+  }
+
   /** Whether any active user holds the admin role. Roles are stored comma-separated. */
   activeAdminExists(): Promise<boolean> {
     return this.users

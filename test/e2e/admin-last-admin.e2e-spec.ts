@@ -1,4 +1,5 @@
-import { AdminUsersService, LastAdminError } from '../../src/admin/admin-users.service';
+import { LastAdminError } from '../../src/users/last-admin.error';
+import { UserLifecycleService } from '../../src/users/user-lifecycle.service';
 import { UsersService } from '../../src/users/users.service';
 import { auditForTarget, signedInAdmin, startIsolatedTestApp } from './support/admin.fixture';
 import type { TestApp } from './support/test-app';
@@ -86,7 +87,7 @@ describe('admin: the last-admin guard', () => {
     await t.get<UsersService>(UsersService).setStatus(b.user.id, 'active');
     // Straight at the service, so both transactions really overlap (over HTTP the second
     // request may already find its own admin role gone and get a 403 instead).
-    const admins = t.get<AdminUsersService>(AdminUsersService);
+    const admins = t.get<UserLifecycleService>(UserLifecycleService);
     const results = await Promise.allSettled([admins.setRoles(b.user.id, ['user']), admins.setRoles(a.user.id, ['user'])]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;

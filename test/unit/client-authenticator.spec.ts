@@ -1,5 +1,5 @@
 import { claimedClientId, parseBasic } from '../../src/clients/client-authenticator.service';
-import { InvalidClientError } from '../../src/grants/errors/oauth.errors';
+import { InvalidClientError } from '../../src/auth/errors/oauth.errors';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 

@@ -1,4 +1,4 @@
-import { InvalidRequestError, InvalidScopeError } from '../../src/grants/errors/oauth.errors';
+import { InvalidRequestError, InvalidScopeError } from '../../src/auth/errors/oauth.errors';
 import { OAuthParams } from '../../src/grants/oauth-params';
 
 describe('OAuthParams', () => {

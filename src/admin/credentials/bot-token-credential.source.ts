@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BotTokensService } from '../../bots/bot-tokens.service';
-import { CredentialSummary, liveMintedTokens, UserCredentialSource } from './user-credential-source';
+import { CredentialSummary, UserCredentialSource } from '../../users/user-credential-source';
+import { liveMintedTokens } from './minted-token-summaries';
 
 /** A bot user's tokens, on the admin user page of the bot (people have none: the list is empty). */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ImpersonationTokensService } from '../../impersonation/impersonation-tokens.service';
-import { CredentialSummary, UserCredentialSource } from './user-credential-source';
+import { CredentialSummary, UserCredentialSource } from '../../users/user-credential-source';
 
 /** Live impersonation tokens acting as the user (ended with the user's other credentials). */
 @Injectable()

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokenService } from '../../grants/access-token.service';
 import { GrantsService } from '../../grants/grants.service';
-import { CredentialSummary, UserCredentialSource } from './user-credential-source';
+import { CredentialSummary, UserCredentialSource } from '../../users/user-credential-source';
 
 /**
  * OAuth grants: one refresh-token family per authorization, with its access tokens. Revoking

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PersonalTokensService } from '../../personal-tokens/personal-tokens.service';
-import { CredentialSummary, liveMintedTokens, UserCredentialSource } from './user-credential-source';
+import { CredentialSummary, UserCredentialSource } from '../../users/user-credential-source';
+import { liveMintedTokens } from './minted-token-summaries';
 
 @Injectable()
 export class PersonalTokenCredentialSource implements UserCredentialSource {

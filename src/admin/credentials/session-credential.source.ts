@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SessionsService } from '../../sessions/sessions.service';
-import { CredentialSummary, UserCredentialSource } from './user-credential-source';
+import { CredentialSummary, UserCredentialSource } from '../../users/user-credential-source';
 
 @Injectable()
 export class SessionCredentialSource implements UserCredentialSource {

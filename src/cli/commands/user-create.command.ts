@@ -1,7 +1,7 @@
 import { ConflictException } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service';
 import { isRole, Role, ROLES } from '../../auth/roles';
-import { UsersService } from '../../users/users.service';
+import { UserLifecycleService } from '../../users/user-lifecycle.service';
 import type { CliCommand, CliContext, CliFlags } from '../cli-command';
 import { CliError } from '../cli-error';
 import { requiredEmail, requiredString } from '../cli-flags';
@@ -30,7 +30,7 @@ export class UserCreateCommand implements CliCommand {
     let user;
     try {
       // A generated password is the operator's to hand over: the user replaces it at first sign-in.
-      user = await ctx.get(UsersService).create({ email, displayName, password, roles, temporaryPassword: generated });
+      user = await ctx.get(UserLifecycleService).create({ email, displayName, password, roles, temporaryPassword: generated });
     } catch (err) {
       if (err instanceof ConflictException) throw new CliError(`A user with email ${email} already exists`);
       throw err;

@@ -1,4 +1,5 @@
-import { AdminUsersService, LastAdminError } from '../../admin/admin-users.service';
+import { LastAdminError } from '../../users/last-admin.error';
+import { UserLifecycleService } from '../../users/user-lifecycle.service';
 import { AuditService } from '../../audit/audit.service';
 import type { CliCommand, CliContext } from '../cli-command';
 import { CliError } from '../cli-error';
@@ -21,7 +22,7 @@ export class UserDisableCommand implements CliCommand {
     const user = await existingUser(ctx, email);
     if (user.status === 'disabled') throw new CliError(`${user.email} is already disabled`);
     try {
-      const { sessionsRevoked } = await ctx.get(AdminUsersService).disable(user.id);
+      const { sessionsRevoked } = await ctx.get(UserLifecycleService).disable(user.id);
       await auditOperatorAction(ctx.get(AuditService), 'user.disable', { type: 'user', id: user.id }, { sessionsRevoked });
       ctx.print(`Disabled ${user.email}; ended ${sessionsRevoked} session${sessionsRevoked === 1 ? '' : 's'}`);
     } catch (err) {

@@ -1,6 +1,5 @@
 import { AuditService } from '../../audit/audit.service';
-import { SessionsService } from '../../sessions/sessions.service';
-import { UsersService } from '../../users/users.service';
+import { UserLifecycleService } from '../../users/user-lifecycle.service';
 import type { CliCommand, CliContext } from '../cli-command';
 import { existingUser, requiredEmail } from '../cli-flags';
 import { passwordFromFlags, printGeneratedPassword } from '../cli-password';
@@ -22,9 +21,9 @@ export class UserResetPasswordCommand implements CliCommand {
     const { password, generated } = passwordFromFlags(ctx.flags);
     const user = await existingUser(ctx, email);
 
-    // A generated password is the operator's to hand over: the user replaces it at first sign-in.
-    await ctx.get(UsersService).setPassword(user.id, password, { temporary: generated });
-    const ended = await ctx.get(SessionsService).revokeAllForUser(user.id);
+    // The same rule as the admin API and pages (a new password ends every session); a generated
+    // password is the operator's to hand over, so the user replaces it at first sign-in.
+    const { sessionsRevoked: ended } = await ctx.get(UserLifecycleService).resetPassword(user.id, password, { temporary: generated });
     await auditOperatorAction(ctx.get(AuditService), 'user.password_reset', { type: 'user', id: user.id }, { sessionsEnded: ended });
     ctx.print(`Password reset for ${user.email}; ended ${ended} session${ended === 1 ? '' : 's'}`);
     if (generated) printGeneratedPassword(ctx.print, password);

@@ -1,4 +1,4 @@
-import { AdminUsersService } from '../../admin/admin-users.service';
+import { UserLifecycleService } from '../../users/user-lifecycle.service';
 import { AuditService } from '../../audit/audit.service';
 import type { CliCommand, CliContext } from '../cli-command';
 import { existingUser, requiredEmail } from '../cli-flags';
@@ -15,7 +15,7 @@ export class UserRevokeAllCommand implements CliCommand {
   async run(ctx: CliContext): Promise<void> {
     const email = requiredEmail(ctx.flags);
     const user = await existingUser(ctx, email);
-    const revoked = await ctx.get(AdminUsersService).revokeAllCredentials(user.id);
+    const revoked = await ctx.get(UserLifecycleService).revokeAllCredentials(user.id);
     await auditOperatorAction(ctx.get(AuditService), 'user.revoke_all', { type: 'user', id: user.id }, { revoked });
     const summary = Object.entries(revoked).map(([kind, n]) => `${n} ${kind}`).join(', ');
     ctx.print(`Revoked every credential of ${user.email}: ${summary}`);

@@ -1,4 +1,3 @@
-import { AdminUsersService } from '../../admin/admin-users.service';
 import { AuditService } from '../../audit/audit.service';
 import type { CliCommand, CliContext } from '../cli-command';
 import { LoginThrottle } from '../../sessions/login-throttle.service';
@@ -27,7 +26,7 @@ export class UserUnlockCommand implements CliCommand {
       );
     }
     const user = await existingUser(ctx, email);
-    const { countersCleared } = await ctx.get(AdminUsersService).clearSignInFailures(user.id);
+    const countersCleared = await ctx.get(LoginThrottle).clearAccount(user.email);
     await auditOperatorAction(ctx.get(AuditService), 'user.unlock', { type: 'user', id: user.id }, { countersCleared });
     ctx.print(`Cleared ${countersCleared} failed sign-in counter${countersCleared === 1 ? '' : 's'} of ${user.email}`);
   }

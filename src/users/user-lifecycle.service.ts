@@ -1,17 +1,15 @@
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import type { Role } from '../auth/roles';
-import { keysetPage, mapPage } from '../common/keyset';
+import { keysetPage, Page } from '../common/keyset';
 import { escapeLike, LIKE_ESCAPE } from '../common/sql-like';
 import { runTransaction } from '../database/transactions';
-import { User, UserStatus } from '../users/user.entity';
-import { hasRoleCondition, NewUser, UsersService } from '../users/users.service';
-import { LoginThrottle } from '../sessions/login-throttle.service';
-import { USER_CREDENTIAL_SOURCES, UserCredentialSource } from './credentials/user-credential-source';
-import type { AdminUserPageView } from './dto/admin-user-page.view';
-import type { AdminUserView } from './dto/admin-user.view';
+import { LastAdminError } from './last-admin.error';
+import { UserCredentialRegistry, UserCredentialSource } from './user-credential-source';
+import { User, UserStatus } from './user.entity';
+import { hasRoleCondition, NewUser, UsersService } from './users.service';
 
 export interface UserSearch {
   q?: string;
@@ -19,43 +17,25 @@ export interface UserSearch {
   role?: string;
 }
 
-export function toAdminUserView(u: User): AdminUserView {
-  return {
-    id: u.id,
-    email: u.email,
-    displayName: u.displayName,
-    kind: u.kind,
-    status: u.status,
-    roles: u.roles,
-    createdAt: u.createdAt.toISOString(),
-    updatedAt: u.updatedAt.toISOString(),
-  };
-}
-
-export class LastAdminError extends ConflictException {
-  constructor(email: string, change: string) {
-    super(`${email} is the last active admin and cannot be ${change}. Make another user an admin first.`);
-  }
-}
-
 /**
- * What administrators do to user accounts. Changes that could leave no active admin check and
- * apply under a lock of the active admins (see serialised), so two concurrent demotions cannot
- * both pass.
+ * The user lifecycle: create, disable, enable, roles, password reset, delete, revoke-all. The
+ * admin API, the admin pages and the CLI all call this, so the rules live once. Changes that
+ * could leave no active admin check and apply under a lock of the active admins (see
+ * serialised), so two concurrent demotions cannot both pass (LastAdminError, 409).
  */
 @Injectable()
-export class AdminUsersService {
+export class UserLifecycleService {
   private sqliteQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly accounts: UsersService,
-    @Inject(USER_CREDENTIAL_SOURCES) private readonly credentials: UserCredentialSource[],
-    private readonly loginThrottle: LoginThrottle,
+    private readonly credentials: UserCredentialRegistry,
   ) {}
 
-  async search(s: UserSearch, limit: number, cursor?: string): Promise<AdminUserPageView> {
+  /** Users matching the search, newest first (keyset pages). */
+  search(s: UserSearch, limit: number, cursor?: string): Promise<Page<User>> {
     const qb = this.users.createQueryBuilder('u');
     if (s.q) {
       const like = `%${escapeLike(s.q.trim().toLowerCase())}%`;
@@ -63,24 +43,7 @@ export class AdminUsersService {
     }
     if (s.status) qb.andWhere('u.status = :status', { status: s.status });
     if (s.role) qb.andWhere(...hasRoleCondition('u', s.role));
-    const page = await keysetPage(qb, { time: 'u.created_at', id: 'u.id' }, { limit, cursor }, (u) => ({ time: u.createdAt, id: u.id }));
-    return mapPage(page, toAdminUserView);
-  }
-
-  /**
-   * Clears the user's sign-in failure counters (the per-account ceiling and every (account, IP)
-   * delay), so a locked-out owner can sign in at once. Returns how many counters there were.
-   * Errors: 404 for an unknown user; CounterStoreUnavailableError when Redis is down.
-   */
-  async clearSignInFailures(id: string): Promise<{ user: User; countersCleared: number }> {
-    const user = await this.get(id);
-    return { user, countersCleared: await this.loginThrottle.clearAccount(user.email) };
-  }
-
-  /** The user's failed sign-ins in the current window, and whether the account is locked. */
-  async signInFailures(email: string): Promise<{ failures: number; locked: boolean } | null> {
-    // The page still renders while Redis is down; it just cannot say.
-    return this.loginThrottle.accountFailures(email).catch(() => null);
+    return keysetPage(qb, { time: 'u.created_at', id: 'u.id' }, { limit, cursor }, (u) => ({ time: u.createdAt, id: u.id }));
   }
 
   async get(id: string): Promise<User> {
@@ -89,9 +52,12 @@ export class AdminUsersService {
     return user;
   }
 
-  /** The initial password an admin sets is temporary: the user replaces it at first sign-in. */
+  /**
+   * The initial password someone else sets is temporary unless told otherwise (the CLI with an
+   * operator-typed password): the user replaces it at first sign-in. 409 on a taken email.
+   */
   create(input: NewUser): Promise<User> {
-    return this.accounts.create({ ...input, temporaryPassword: true });
+    return this.accounts.create({ ...input, temporaryPassword: input.temporaryPassword ?? true });
   }
 
   /** Disables the account and ends its sessions; its tokens stop because every strategy checks the status. */
@@ -120,11 +86,15 @@ export class AdminUsersService {
   }
 
   /** Sets a new password (or generates one) and signs the user out everywhere. */
-  async resetPassword(id: string, password?: string): Promise<{ temporaryPassword: string | null; sessionsRevoked: number }> {
+  async resetPassword(
+    id: string,
+    password?: string,
+    opts: { temporary?: boolean } = {},
+  ): Promise<{ temporaryPassword: string | null; sessionsRevoked: number }> {
     await this.get(id);
     const temporaryPassword = password ? null : randomBytes(18).toString('base64url');
     // Whoever the admin gave it to must replace it at sign-in: only the user should know their password.
-    await this.accounts.setPassword(id, password ?? (temporaryPassword as string), { temporary: true });
+    await this.accounts.setPassword(id, password ?? (temporaryPassword as string), { temporary: opts.temporary ?? true });
     const sessionsRevoked = await this.sessionSource().revokeAllForUser(id);
     return { temporaryPassword, sessionsRevoked };
   }
@@ -140,7 +110,7 @@ export class AdminUsersService {
   async revokeAllCredentials(id: string): Promise<Record<string, number>> {
     await this.get(id);
     const counts: Record<string, number> = {};
-    for (const source of this.credentials) counts[source.kind] = await source.revokeAllForUser(id);
+    for (const source of this.credentials.all()) counts[source.kind] = await source.revokeAllForUser(id);
     return counts;
   }
 
@@ -195,7 +165,7 @@ export class AdminUsersService {
   }
 
   private sessionSource(): UserCredentialSource {
-    const source = this.credentials.find((c) => c.kind === 'session');
+    const source = this.credentials.find('session');
     if (!source) throw new Error('The session credential source is not registered');
     return source;
   }

@@ -1,0 +1,138 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+const SRC = resolve(__dirname, '..', '..', 'src');
+
+/** Every .ts file under src/, as paths relative to src/. */
+function sourceFiles(dir = SRC): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) return sourceFiles(full);
+    return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [relative(SRC, full)] : [];
+  });
+}
+
+/** The feature folder a file belongs to (`devices` for devices/dto/x.ts); undefined at the top. */
+function moduleOf(file: string): string | undefined {
+  const parts = file.split(sep);
+  return parts.length > 1 ? parts[0] : undefined;
+}
+
+/** The relative imports of a file: local name → file (relative to src/, without extension). */
+function importsOf(file: string, text: string): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const m of text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'(\.[^']+)'/g)) {
+    const target = relative(SRC, resolve(SRC, dirname(file), m[2]));
+    for (const spec of m[1].split(',')) {
+      const local = spec.trim().split(/\s+as\s+/).pop()?.replace(/^type\s+/, '');
+      if (local) names.set(local, target);
+    }
+  }
+  return names;
+}
+
+const files = sourceFiles().map((file) => ({ file, text: readFileSync(join(SRC, file), 'utf8') }));
+
+/** feature → the features it imports values from (`import type` is erased at compile time). */
+function moduleGraph(): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  for (const { file, text } of files) {
+    const from = moduleOf(file);
+    if (!from) continue;
+    for (const m of text.matchAll(/^(?:import|export)\s+(?!type\s)[^;]*?from\s+'(\.[^']+)'/gms)) {
+      const to = moduleOf(relative(SRC, resolve(SRC, dirname(file), m[1])));
+      if (to && to !== from) graph.set(from, (graph.get(from) ?? new Set()).add(to));
+    }
+  }
+  return graph;
+}
+
+/** Groups of features that import each other, directly or around a loop (Tarjan's SCC). */
+export function importCycles(graph: Map<string, Set<string>>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const out: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      }
+    }
+    if (low.get(v) === index.get(v)) {
+      const group: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        group.push(w);
+      } while (w !== v);
+      if (group.length > 1) out.push(group.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return out;
+}
+
+/**
+ * Each place a module reaches an entity's table through TypeORM: an injected repository,
+ * `TypeOrmModule.forFeature`, `getRepository`, or an EntityManager call naming the entity.
+ */
+function tableAccesses(): { file: string; entity: string; owner: string | undefined }[] {
+  const found: { file: string; entity: string; owner: string | undefined }[] = [];
+  for (const { file, text } of files) {
+    const imports = importsOf(file, text);
+    const entityFile = (name: string) => {
+      const target = imports.get(name);
+      return target?.endsWith('.entity') ? target : undefined;
+    };
+    const names = [
+      ...[...text.matchAll(/@InjectRepository\(\s*(\w+)\s*\)/g)].map((m) => m[1]),
+      ...[...text.matchAll(/forFeature\(\s*\[([^\]]*)\]/g)].flatMap((m) => m[1].split(',').map((s) => s.trim())),
+      ...[...text.matchAll(/getRepository\(\s*(\w+)\s*\)/g)].map((m) => m[1]),
+      ...[
+        ...text.matchAll(
+          /\.(?:update|delete|insert|save|remove|upsert|increment|decrement|find|findBy|findOne|findOneBy|findOneByOrFail|count|countBy|exists|existsBy|createQueryBuilder)\(\s*(\w+)\s*,/g,
+        ),
+      ].map((m) => m[1]),
+    ];
+    for (const name of names) {
+      const target = entityFile(name);
+      if (target) found.push({ file, entity: name, owner: moduleOf(target) });
+    }
+  }
+  return found;
+}
+
+describe('module boundaries', () => {
+  it('no two feature folders import each other, directly or in a loop', () => {
+    expect(importCycles(moduleGraph())).toEqual([]);
+  });
+
+  it('a table is reached (repository, forFeature, EntityManager) only by the module that owns its entity', () => {
+    const accesses = tableAccesses();
+    // Sanity: the scan finds the usual patterns.
+    expect(accesses).toEqual(expect.arrayContaining([{ file: join('devices', 'devices.service.ts'), entity: 'Device', owner: 'devices' }]));
+    const foreign = accesses.filter((a) => a.owner !== moduleOf(a.file)).map((a) => `${a.file} uses ${a.entity} (owned by ${a.owner})`);
+    expect([...new Set(foreign)]).toEqual([]);
+  });
+
+  it('finds a loop of three and names its members', () => {
+    const graph = new Map([
+      ['a', new Set(['b'])],
+      ['b', new Set(['c'])],
+      ['c', new Set(['a'])],
+      ['d', new Set(['a'])],
+    ]);
+    expect(importCycles(graph)).toEqual([['a', 'b', 'c']]);
+  });
+});
