@@ -1,11 +1,16 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index } from 'typeorm';
+import { UuidPrimaryColumn } from '../database/entity-columns';
+import { User } from '../users/user.entity';
 
 /** A one-time password-reset link: only the SHA-256 of its token is stored. */
+@Index('uq_password_reset_links_hash', ['tokenHash'], { unique: true })
+@Index('ix_password_reset_links_user', ['userId'])
 @Entity('password_reset_links')
 export class PasswordResetLink {
-  @PrimaryGeneratedColumn('uuid')
+  @UuidPrimaryColumn()
   id: string;
 
+  @ForeignKey(() => User, { onDelete: 'CASCADE' })
   @Column({ name: 'user_id', type: 'varchar', length: 36 })
   userId: string;
 

@@ -1,7 +1,3 @@
-import { ADMIN_SCOPE } from '../users/users.scopes';
-
-/** Every admin API route: deny by default, `admin` required, Bearer or cookie. */
-export const ADMIN_API = { scopes: [ADMIN_SCOPE] } as const;
-
-/** Every admin page: `admin` required, browser session only, unauthenticated → sign-in page. */
-export const ADMIN_PAGE = { scopes: [ADMIN_SCOPE], schemes: ['cookie'], page: true } as const;
+// Moved to src/users/admin-access.ts (bots and impersonation use it too; importing admin/ from
+// them made an import loop). Kept only for branches written before the move.
+export * from '../users/admin-access';

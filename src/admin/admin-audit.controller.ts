@@ -11,7 +11,7 @@ import { AuditExportQuery } from '../audit/dto/audit-export.query';
 import { AuditPageView } from '../audit/dto/audit-page.view';
 import { AuditQuery } from '../audit/dto/audit-query';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
-import { ADMIN_API } from './admin-access';
+import { ADMIN_API } from '../users/admin-access';
 
 /** The audit log for administrators: filter, page, export. Read-only: there is no write route. */
 @ApiTags('admin')

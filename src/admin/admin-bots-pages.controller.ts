@@ -13,7 +13,7 @@ import { FlashService } from '../sessions/flash.service';
 import { AdminImpersonationService } from '../impersonation/admin-impersonation.service';
 import { StartImpersonationDto } from '../impersonation/dto/start-impersonation.dto';
 import { IMPERSONATE_SCOPE } from '../impersonation/impersonation.scopes';
-import { ADMIN_PAGE } from './admin-access';
+import { ADMIN_PAGE } from '../users/admin-access';
 import { AdminPageErrorFilter } from './admin-page-error.filter';
 import { AdminPageContext } from './admin-page.context';
 

@@ -18,7 +18,7 @@ import { ListClientsQuery } from '../clients/dto/list-clients.query';
 import { requestMeta } from '../common/request-meta';
 import { FlashService } from '../sessions/flash.service';
 import { normalizeEmail, UsersService } from '../users/users.service';
-import { ADMIN_PAGE } from './admin-access';
+import { ADMIN_PAGE } from '../users/admin-access';
 import { AdminPageErrorFilter } from './admin-page-error.filter';
 import { AdminPageContext } from './admin-page.context';
 import { AdminClientForm } from './dto/admin-client.form';

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
-import { ADMIN_API } from './admin-access';
+import { ADMIN_API } from '../users/admin-access';
 import { AdminDashboardService } from './admin-dashboard.service';
 import { DashboardView } from './dto/dashboard.view';
 

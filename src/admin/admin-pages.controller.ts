@@ -8,7 +8,7 @@ import { AuditQuery } from '../audit/dto/audit-query';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
-import { ADMIN_PAGE } from './admin-access';
+import { ADMIN_PAGE } from '../users/admin-access';
 import { AdminDashboardService } from './admin-dashboard.service';
 import { AdminPageErrorFilter } from './admin-page-error.filter';
 import { AdminPageContext } from './admin-page.context';

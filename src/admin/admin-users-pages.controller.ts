@@ -12,7 +12,7 @@ import { AccountPasswordService } from '../account/account-password.service';
 import { ROLES } from '../auth/roles';
 import { plural } from '../common/plural';
 import { FlashService } from '../sessions/flash.service';
-import { ADMIN_PAGE } from './admin-access';
+import { ADMIN_PAGE } from '../users/admin-access';
 import { AdminCredentialsService } from './admin-credentials.service';
 import { AdminPageErrorFilter } from './admin-page-error.filter';
 import { AdminPageContext } from './admin-page.context';

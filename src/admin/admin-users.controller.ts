@@ -8,7 +8,7 @@ import { noteAuditDetails } from '../audit/audit-context';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
-import { ADMIN_API } from './admin-access';
+import { ADMIN_API } from '../users/admin-access';
 import { AdminCredentialsService } from './admin-credentials.service';
 import { mapPage } from '../common/keyset';
 import { LoginThrottle } from '../sessions/login-throttle.service';

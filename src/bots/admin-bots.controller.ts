@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ADMIN_API } from '../admin/admin-access';
+import { ADMIN_API } from '../users/admin-access';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { BotsService, toBotView } from './bots.service';

@@ -15,6 +15,6 @@ export function UuidPrimaryColumn(): PropertyDecorator {
  * The entity side of `col.bool()`: true/false on both drivers. `width: 1` is what MySQL/MariaDB
  * store for BOOLEAN (tinyint(1)); declaring it keeps the schema diff empty there.
  */
-export function BoolColumn(name: string): PropertyDecorator {
-  return Column({ name, type: 'boolean', width: 1 });
+export function BoolColumn(name: string, options: { default?: boolean } = {}): PropertyDecorator {
+  return Column({ name, type: 'boolean', width: 1, ...options });
 }
