@@ -1,0 +1,30 @@
+import { createConnection } from 'mysql2/promise';
+import { MIGRATIONS } from '../../src/database/migrations';
+import { freshDatabase, Instance, startInstances } from './support/instance';
+
+/** Issue 11: N instances starting at once on an empty database apply each migration exactly once (GET_LOCK). */
+describe('migrations with three instances starting together', () => {
+  const instances: Instance[] = [];
+  let url: string;
+
+  beforeAll(async () => {
+    url = await freshDatabase('gh_scale_out_migrate');
+  });
+  afterAll(async () => {
+    await Promise.all(instances.map((i) => i.stop()));
+  });
+
+  it('all three start, and every migration is recorded once', async () => {
+    const started = await startInstances([0, 1, 2].map(() => ({ DATABASE_URL: url })));
+    instances.push(...started);
+    for (const i of started) expect((await i.http.get('/health/ready')).status).toBe(200);
+
+    const conn = await createConnection({ uri: url });
+    const [rows] = (await conn.query('SELECT name, COUNT(*) AS n FROM migrations GROUP BY name')) as unknown as [{ name: string; n: number }[]];
+    await conn.end();
+    expect(rows.map((r) => r.name).sort()).toEqual(MIGRATIONS.map((m) => m.name).sort());
+    expect(rows.every((r) => Number(r.n) === 1)).toBe(true);
+    // Nobody logged a failed migration or a duplicate table.
+    for (const i of started) expect(i.output()).not.toMatch(/already exists|Migration .* failed|QueryFailedError/);
+  });
+});
