@@ -10,7 +10,7 @@ import { requestMeta } from '../common/request-meta';
 import { CsrfService } from '../sessions/csrf.service';
 import { FlashService } from '../sessions/flash.service';
 import { actorOf, ClientManagementService } from './client-management.service';
-import { ClientsService, grantTypesWithDeviceFlow } from './clients.service';
+import { ClientsService } from './clients.service';
 import { CLIENT_TYPES, ClientType, GRANT_TYPE_LABELS, GRANT_TYPES } from './client-types';
 import type { Client } from './client.entity';
 import { ClientEditFormDto, ClientFormDto, CsrfOnlyFormDto, redirectUriLines, RotateSecretFormDto } from './dto/client-form.dto';
@@ -49,7 +49,7 @@ export class AccountClientPagesController {
         name: form.name,
         type: form.type,
         redirectUris,
-        grantTypes: form.grantTypes?.length ? form.grantTypes : form.deviceFlow ? grantTypesWithDeviceFlow(form.type, redirectUris) : undefined,
+        grantTypes: form.grantTypes?.length ? form.grantTypes : undefined,
         scopes: form.scopes ?? [],
       });
       await this.flash.set(reply, clientSecretFlash(`Client “${client.name}” registered.`, client.clientId, secret), p.credential.id);

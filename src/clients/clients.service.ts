@@ -211,15 +211,10 @@ export class ClientsService {
  * redirect URIs, client_credentials for a confidential client; a public client without
  * redirect URIs gets none (and must ask for the device grant explicitly).
  */
-export function defaultGrantTypes(type: ClientType, redirectUris: readonly string[]): GrantType[] {
+function defaultGrantTypes(type: ClientType, redirectUris: readonly string[]): GrantType[] {
   const confidential = type === 'confidential';
   if (redirectUris.length > 0) return ['authorization_code', 'refresh_token', ...(confidential ? (['client_credentials'] as const) : [])];
   return confidential ? ['client_credentials'] : [];
-}
-
-/** The defaults plus the device authorization grant and its refresh tokens (RFC 8628). */
-export function grantTypesWithDeviceFlow(type: ClientType, redirectUris: readonly string[]): GrantType[] {
-  return [...new Set<GrantType>([...defaultGrantTypes(type, redirectUris), DEVICE_CODE_GRANT_TYPE, 'refresh_token'])];
 }
 
 /** Public but unguessable: 144 bits from the CSPRNG, base64url (safe in Basic credentials and URLs). */

@@ -486,13 +486,13 @@ describe('device authorization grant (RFC 8628)', () => {
       expect(res.body.client?.grantTypes ?? res.body.grantTypes).toEqual([DEVICE_CODE_GRANT_TYPE, 'refresh_token']);
     });
 
-    it('the Developer settings page enables the grant with a checkbox', async () => {
+    it('the Developer settings page enables the grant with its grant type checkbox', async () => {
       const owner = await signedInUser(t);
       const page = await t.http.get('/account/clients', { cookie: owner.cookie });
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
       const res = await t.http.post('/account/clients', {
         cookie: owner.cookie,
-        form: { _csrf: csrf, name: 'TV app', type: 'public', redirectUris: '', deviceFlow: 'on', scopes: 'read:device' },
+        form: { _csrf: csrf, name: 'TV app', type: 'public', redirectUris: '', grantTypes: [DEVICE_CODE_GRANT_TYPE, 'refresh_token'], scopes: 'read:device' },
       });
       expect(res.status).toBe(303);
       const [created] = await t.get<ClientsService>(ClientsService).listOwnedBy(owner.user.id);

@@ -38,18 +38,13 @@ export class ClientFormDto {
   @IsIn(GRANT_TYPES, { each: true })
   grantTypes?: GrantType[];
 
-  /** Developer settings: also allow the device authorization grant (RFC 8628), on top of the defaults. */
-  @IsOptional()
-  @IsIn(['on', 'true', '1'])
-  deviceFlow?: string;
-
   @IsOptional()
   @IsString()
   _csrf?: string;
 }
 
 /** The client edit form: like registration, without the type (fixed once registered). */
-export class ClientEditFormDto extends OmitType(ClientFormDto, ['type', 'deviceFlow'] as const) {}
+export class ClientEditFormDto extends OmitType(ClientFormDto, ['type'] as const) {}
 
 /** Rotate form: a checkbox to revoke the old secret now. */
 export class RotateSecretFormDto {
