@@ -1,5 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import handlebars from 'handlebars';
@@ -18,9 +19,9 @@ import { PUBLIC_DIR, ROOT } from './web/web-paths';
 
 /**
  * Builds the fully configured app without listening, so main.ts and the e2e tests run the
- * very same thing.
+ * very same thing. `root` is AppModule except in tests that add a module (examples/).
  */
-export async function createApp(): Promise<NestFastifyApplication> {
+export async function createApp(root: Type = AppModule): Promise<NestFastifyApplication> {
   // Read before Nest so that the adapter gets the body limit and proxy setting.
   const bootConfig = loadAppConfig(process.env);
   const adapter = new FastifyAdapter({
@@ -31,7 +32,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     genReqId: assignRequestId,
   });
   // bodyParser: false: registerBodyParsers installs the JSON and form parsers (with JSON shape limits).
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: true, bodyParser: false });
   const config = app.get<AppConfig>(APP_CONFIG);
   app.useLogger(app.get(Logger));
 

@@ -13,6 +13,8 @@ import { SamplesController } from './samples.controller';
   imports: [TypeOrmModule.forFeature([Device, Sample])],
   controllers: [DevicesController, SamplesController],
   providers: [DevicesService],
+  // Modules that hang resources on a device (alerts, …) ask it who may see the device.
+  exports: [DevicesService],
 })
 export class DevicesModule {
   constructor(scopes: ScopeRegistry) {

@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -19,9 +20,10 @@ export interface TestApp {
 /**
  * Starts the real app on a random port. SQLite by default (a fresh file per call, so tests do
  * not share data); MySQL/MariaDB when DATABASE_URL points at one (the schema is set up once
- * by global-setup.js, and tests create their own rows with unique emails).
+ * by global-setup.js, and tests create their own rows with unique emails). `opts.root` replaces
+ * AppModule, for tests that add a module to the app (examples/).
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, opts: { root?: Type } = {}): Promise<TestApp> {
   const shared = process.env.DATABASE_URL?.startsWith('mysql://') ? process.env.DATABASE_URL : undefined;
   const sqliteFile = shared ? undefined : join(tmpdir(), `gatehouse-test-${randomUUID()}.sqlite`);
   const vars: Record<string, string> = {
@@ -36,7 +38,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   }
   let app: NestFastifyApplication;
   try {
-    app = await createApp();
+    app = await createApp(opts.root);
     await app.listen(0, '127.0.0.1');
   } finally {
     for (const [k, v] of Object.entries(saved)) {
