@@ -142,6 +142,20 @@ describe('GET /me: who the caller is, for every kind of principal', () => {
     expect(revoked.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });
 
+  it('is cheap: every query it causes is the authentication lookup of the credential itself', async () => {
+    const u = await userWithPat(t, ['read:device']);
+    await t.http.get('/me', { bearer: u.pat.token });
+    const spy = jest.spyOn(t.dataSource.logger, 'logQuery');
+    try {
+      expect((await t.http.get('/me', { bearer: u.pat.token })).status).toBe(200);
+      const queries = spy.mock.calls.map(([sql]) => sql);
+      expect(queries.length).toBeGreaterThan(0);
+      expect(queries.filter((q) => !/personal_access_tokens/.test(q))).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('needs no scope: a PAT with a single unrelated scope still gets 200', async () => {
     const u = await userWithPat(t, ['write:device']);
     const res = await t.http.get('/me', { bearer: u.pat.token });
