@@ -5,8 +5,9 @@ import { FlashService } from '../sessions/flash.service';
 import { PageLayoutService } from './page-layout.service';
 
 /**
- * Fills the layout's context before a page handler runs. Only GET requests render pages (every
- * form post redirects), and only those from a browser session or carrying a flash need it.
+ * Fills the layout's context before a handler of a browser session runs (a refused form post
+ * re-renders its page, which needs the navigation and the CSRF token too), and before any GET
+ * that carries a flash (the sign-in page after signing out).
  */
 @Injectable()
 export class PageLayoutInterceptor implements NestInterceptor {
@@ -18,7 +19,7 @@ export class PageLayoutInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (ctx.getType() !== 'http') return next.handle();
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
-    const wanted = req.method === 'GET' && (req.user?.credential.kind === 'session' || req.cookies?.[this.flash.cookieName] !== undefined);
+    const wanted = req.user?.credential.kind === 'session' || (req.method === 'GET' && req.cookies?.[this.flash.cookieName] !== undefined);
     if (!wanted) return next.handle();
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
     return from(this.layout.apply(req, reply)).pipe(switchMap(() => next.handle()));

@@ -37,7 +37,8 @@ export class PageLayoutService {
     const p = req.user;
     const path = req.url.split('?', 1)[0];
     const sessionId = p?.credential.kind === 'session' ? p.credential.id : undefined;
-    const flash = await this.flash.take(req, reply, sessionId);
+    // Only a page view reads (and clears) the flash: a form post is about to set its own.
+    const flash = req.method === 'GET' ? await this.flash.take(req, reply, sessionId) : null;
     if (!p?.user || !sessionId) return { flash };
     const isAdmin = p.scopes.has(ADMIN_SCOPE);
     return {

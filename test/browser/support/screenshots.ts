@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { createClient } from '../../e2e/support/clients.fixture';
+import { createUser, TEST_PASSWORD } from '../../e2e/support/users.fixture';
+import type { BrowserHarness } from './browser';
+
+/** The two widths every page is checked and pictured at. */
+export const WIDTHS = [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
+] as const;
+export type Width = (typeof WIDTHS)[number];
+
+/** Where the committed pictures live (linked from the README). */
+export const SCREENSHOTS_DIR = join(__dirname, '..', '..', '..', 'docs', 'screenshots');
+
+/** Every page a person can reach, signed in as an admin (so the admin pages are included). */
+export const TOUR: { name: string; path: string | ((ids: TourIds) => string); title: RegExp }[] = [
+  { name: 'account', path: '/account', title: /^Your account/ },
+  { name: 'password', path: '/account/password', title: /^Change password/ },
+  { name: 'sessions', path: '/account/sessions', title: /^Sessions/ },
+  { name: 'api-keys', path: '/account/tokens', title: /^API keys/ },
+  { name: 'developer-settings', path: '/account/clients', title: /^Developer settings/ },
+  { name: 'client', path: (ids) => `/account/clients/${ids.clientId}`, title: /^Tour app/ },
+  { name: 'authorized-apps', path: '/account/authorizations', title: /^Authorized apps/ },
+  { name: 'security-events', path: '/account/security', title: /^Security events/ },
+  { name: 'admin-dashboard', path: '/admin/ui', title: /^Admin/ },
+  { name: 'admin-users', path: '/admin/ui/users', title: /^Users/ },
+  { name: 'admin-user', path: (ids) => `/admin/ui/users/${ids.userId}`, title: /@/ },
+  { name: 'admin-clients', path: '/admin/ui/clients', title: /^Clients/ },
+  { name: 'admin-audit', path: '/admin/ui/audit', title: /^Audit log/ },
+];
+
+export interface TourIds {
+  adminEmail: string;
+  userId: string;
+  clientId: string;
+}
+
+/** An admin with a client, and another user: enough data that every page has something to show. */
+export async function seedTour(h: BrowserHarness): Promise<TourIds> {
+  const admin = await createUser(h.t, { roles: ['admin'], displayName: 'Ada Admin' });
+  const other = await createUser(h.t, { displayName: 'Grace Hopper' });
+  const client = await createClient(h.t, admin.user, { name: 'Tour app', redirectUris: ['https://app.example.com/callback'] });
+  return { adminEmail: admin.email, userId: other.user.id, clientId: client.clientId };
+}
+
+export async function signInThroughForm(h: BrowserHarness, email: string, password = TEST_PASSWORD): Promise<void> {
+  const { page } = h;
+  await page.goto(h.url('/'));
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.getByRole('button', { name: 'Sign in' }).click()]);
+}
+
+/** True when nothing sticks out sideways: the page never scrolls horizontally. */
+export function fitsWidth(page: Page): Promise<boolean> {
+  return page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1') as Promise<boolean>;
+}
+
+/**
+ * Visits every page of the tour at one width: the sign-in page as a visitor, then, signed in as
+ * the tour's admin, every page. Checks each fits the width, and writes `<dir>/<width>/<page>.png`.
+ * Used by the browser tests and by `npm run screenshots`, so the committed pictures are the
+ * tested pages.
+ */
+export async function captureTour(h: BrowserHarness, ids: TourIds, width: Width, dir = SCREENSHOTS_DIR): Promise<{ page: string; fits: boolean; title: string }[]> {
+  const { page } = h;
+  await page.setViewportSize({ width: width.width, height: width.height });
+  mkdirSync(join(dir, width.name), { recursive: true });
+  await h.context.clearCookies();
+  await page.goto(h.url('/login'));
+  const results = [{ page: 'sign-in', fits: await fitsWidth(page), title: await page.title() }];
+  await page.screenshot({ path: join(dir, width.name, 'sign-in.png'), fullPage: true });
+  await signInThroughForm(h, ids.adminEmail);
+  for (const stop of TOUR) {
+    const path = typeof stop.path === 'string' ? stop.path : stop.path(ids);
+    await page.goto(h.url(path));
+    results.push({ page: stop.name, fits: await fitsWidth(page), title: await page.title() });
+    await page.screenshot({ path: join(dir, width.name, `${stop.name}.png`), fullPage: true });
+  }
+  return results;
+}
