@@ -26,6 +26,7 @@ export class AccessTokenType implements OAuthTokenType {
       clientId: row.clientId,
       userId: row.userId ?? undefined,
       scopes: row.scopes,
+      ...(row.audience ? { audience: row.audience } : {}),
       issuedAt: row.createdAt,
       expiresAt: row.expiresAt,
       tokenType: 'Bearer',

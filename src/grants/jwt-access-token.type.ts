@@ -37,6 +37,7 @@ export class JwtAccessTokenType implements OAuthTokenType {
       userId: row.userId ?? undefined,
       ...(claims.act ? { act: claims.act } : {}),
       scopes: row.scopes,
+      ...(row.audience ? { audience: row.audience } : {}),
       issuedAt: row.createdAt,
       expiresAt: row.expiresAt,
       tokenType: 'Bearer',

@@ -12,6 +12,8 @@ export interface ActiveTokenInfo {
   /** RFC 8693 §4.1: who acts for the user (impersonation tokens). */
   act?: { sub: string };
   scopes: readonly string[];
+  /** RFC 8707: the resource the token was issued for (`aud`), when one was asked for. */
+  audience?: string;
   issuedAt: Date;
   expiresAt: Date | null;
   /** RFC 7662 `token_type`. */

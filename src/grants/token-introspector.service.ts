@@ -28,6 +28,7 @@ export class TokenIntrospector {
       ...(info.userId ? { sub: info.userId } : {}),
       ...(info.userKind ? { user_kind: info.userKind } : {}),
       ...(info.act ? { act: info.act } : {}),
+      ...(info.audience ? { aud: info.audience } : {}),
       ...(info.expiresAt ? { exp: Math.floor(info.expiresAt.getTime() / 1000) } : {}),
       iat: Math.floor(info.issuedAt.getTime() / 1000),
       token_type: info.tokenType,

@@ -14,13 +14,14 @@ const API = 'https://api.example.test';
 describe('JWT access tokens (RFC 9068), JWKS and resource indicators (RFC 8707)', () => {
   let t: TestApp;
   let rs: OutsideResourceServer;
+  let rsClient: TestClient;
 
   beforeAll(async () => {
     t = await startTestApp({ TOKEN_RATE_LIMIT_PER_IP: '100000', TOKEN_RATE_LIMIT_PER_CLIENT: '100000' });
     rs = await startOutsideResourceServer(ISSUER, `${t.baseUrl}/.well-known/jwks.json`, API);
     // The outside API is registered as a resource server (a client of its own).
     const rsOwner = await createUser(t);
-    const rsClient = await createClient(t, rsOwner.user, { introspectionAllowed: true });
+    rsClient = await createClient(t, rsOwner.user, { introspectionAllowed: true });
     await setTokenSettings(t, rsClient.clientId, { resourceUri: API });
   });
   afterAll(async () => {
@@ -152,6 +153,21 @@ describe('JWT access tokens (RFC 9068), JWKS and resource indicators (RFC 8707)'
     expect(revoke.status).toBe(200);
     expect((await t.http.get('/devices', { bearer: jwt })).status).toBe(401);
     expect((await introspect()).body).toEqual({ active: false });
+  });
+
+  it('RFC 7662 + RFC 8707: the resource server introspecting a token issued for it sees aud, for opaque and JWT tokens alike', async () => {
+    const owner = await createUser(t);
+    const opaque = await createClient(t, owner.user);
+    const jwt = await jwtClient();
+    for (const c of [opaque, jwt]) {
+      const issued = (await token(c, { resource: API })).body.access_token;
+      const res = await t.http.post('/oauth/introspect', { form: { token: issued }, headers: { authorization: basicAuth(rsClient.clientId, rsClient.secret!) } });
+      expect(res.body).toMatchObject({ active: true, aud: API, client_id: c.clientId });
+    }
+    const own = (await token(opaque)).body.access_token;
+    const plain = await t.http.post('/oauth/introspect', { form: { token: own }, headers: { authorization: basicAuth(rsClient.clientId, rsClient.secret!) } });
+    expect(plain.body.active).toBe(true);
+    expect(plain.body).not.toHaveProperty('aud');
   });
 
   it('RS256 is available per client, and verifies through the outside resource server', async () => {

@@ -9,6 +9,7 @@ export class IntrospectionResponse {
   @ApiPropertyOptional({ enum: ['person', 'bot'], description: 'Gatehouse extension: the kind of user `sub` is' }) user_kind?: 'person' | 'bot';
   @ApiPropertyOptional({ description: 'RFC 8693 §4.1: the party acting for `sub` (impersonation tokens)', example: { sub: 'admin-user-id' } })
   act?: { sub: string };
+  @ApiPropertyOptional({ description: 'RFC 8707: the resource the token is for, when one was asked for' }) aud?: string;
   @ApiPropertyOptional() exp?: number;
   @ApiPropertyOptional() iat?: number;
   @ApiPropertyOptional({ example: 'Bearer' }) token_type?: string;
