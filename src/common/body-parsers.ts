@@ -23,7 +23,8 @@ export function registerBodyParsers(fastify: FastifyInstance, bodyLimit: number)
       done(new BodyShapeError(problem), undefined);
       return;
     }
-    parseJson(req, body as string, done);
+    // Fastify's default JSON parser answers through `done`; its typing also allows a promise.
+    void parseJson(req, body as string, done);
   });
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, (_req, body, done) => {
     done(null, parseQueryString(body as string));

@@ -1,4 +1,5 @@
 /** C0 and C1 control characters, DEL, and backslashes: browsers drop or reinterpret them in URLs. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\\]/;
 
 /**

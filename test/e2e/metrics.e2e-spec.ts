@@ -13,7 +13,7 @@ describe('metrics', () => {
   let metricsUrl: string;
   const scrape = async () => (await fetch(`${metricsUrl}/metrics`)).text();
   const value = (text: string, series: string) =>
-    Number(new RegExp(`^${series.replace(/[{}()\[\].*+?^$|\\]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    Number(new RegExp(`^${series.replace(/[{}()[\].*+?^$|\\]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
 
   beforeAll(async () => {
     t = await startTestApp({ METRICS_PORT: '0', TOKEN_RATE_LIMIT_PER_CLIENT: '3' });

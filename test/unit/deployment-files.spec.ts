@@ -2,12 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAppConfig } from '../../src/config/app-config';
+// js-yaml (a dev dependency; also under @nestjs/swagger): parsing YAML is all this needs.
+import * as yaml from 'js-yaml';
 
 /* No Docker here: these checks parse docker-compose.yml and read the Dockerfile, so that a moved
  * entry point or a broken environment block fails a test rather than someone's first deploy. */
-
-// js-yaml arrives with @nestjs/swagger and @nestjs/cli; parsing YAML is all this needs.
-const yaml = require('js-yaml') as { load(text: string): unknown };
 
 const ROOT = join(__dirname, '..', '..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
