@@ -11,6 +11,7 @@ import { ApiValidationPipe } from './common/api-validation.pipe';
 import { registerBodyParsers } from './common/body-parsers';
 import { assignRequestId } from './common/request-id';
 import { closeConnectionsWhileDraining, ShutdownState } from './common/drain-on-close';
+import { answerWrongMethodWith405 } from './common/method-not-allowed';
 import { noStoreForCredentials } from './common/no-store.hook';
 import { ValidationFailedError } from './common/validation-failed.error';
 import { APP_CONFIG, AppConfig, loadAppConfig } from './config/app-config';
@@ -45,6 +46,7 @@ export async function createApp(root: Type = AppModule): Promise<NestFastifyAppl
     })
     .addHook('onSend', noStoreForCredentials);
   closeConnectionsWhileDraining(app.getHttpAdapter().getInstance(), app.get(ShutdownState));
+  answerWrongMethodWith405(app.getHttpAdapter().getInstance());
   // No route reads plain text: without this parser a text/plain body is a 415, not a string
   // that a JSON route then misreads as a 400.
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');

@@ -13,7 +13,16 @@ export function setupOpenApi(app: INestApplication, config: AppConfig): void {
         'and, in `x-required-scopes`, the scopes the credential must hold.',
     )
     .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'OAuth access token or personal access token' }, OPENAPI_SCHEME.bearer)
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        // Not "JWT" (the library's default): most of these are opaque, checksummed secrets.
+        bearerFormat: 'ghat_/ghpat_/ghbot_ token (opaque), or an RFC 9068 JWT for clients set to JWT access tokens',
+        description: 'OAuth access token or personal access token',
+      },
+      OPENAPI_SCHEME.bearer,
+    )
     .addApiKey(
       { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Secret <client secret>`, on the few routes that accept it' },
       OPENAPI_SCHEME.secret,

@@ -1,5 +1,5 @@
 import { Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSeeOtherResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
@@ -15,7 +15,7 @@ import { AUTHORIZATION_PARAM_NAMES } from './dto/authorization-request';
  * `GET /oauth/authorize` (RFC 6749 §4.1.1). A signed-in browser user only: anyone else goes
  * to the sign-in page and comes back to this very URL.
  */
-@ApiExcludeController()
+@ApiTags('oauth')
 @UseFilters(AuthorizationErrorFilter)
 @Controller('oauth')
 export class AuthorizeController {
@@ -27,6 +27,25 @@ export class AuthorizeController {
 
   @Authenticated({ schemes: ['cookie'], page: true })
   @Get('authorize')
+  @ApiOperation({
+    summary: 'Authorization endpoint (RFC 6749 §4.1.1, PKCE S256 per RFC 7636)',
+    description:
+      'Opened in the user’s browser. Not signed in: 303 to /login and back. Already approved: 302 to the ' +
+      'redirect URI with `code`, `state` and `iss` (RFC 9207). Otherwise the consent page. A bad client_id or ' +
+      'redirect_uri is an error page (400) and never redirects (RFC 6749 §4.1.2.1); other errors go back to the client.',
+  })
+  @ApiProduces('text/html')
+  @ApiQuery({ name: 'response_type', enum: ['code'] })
+  @ApiQuery({ name: 'client_id' })
+  @ApiQuery({ name: 'redirect_uri', required: false, description: 'Required when the client has more than one' })
+  @ApiQuery({ name: 'scope', required: false, description: 'Space-separated; defaults to the client’s scopes' })
+  @ApiQuery({ name: 'state', required: false })
+  @ApiQuery({ name: 'code_challenge', description: 'BASE64URL(SHA-256(code_verifier))' })
+  @ApiQuery({ name: 'code_challenge_method', enum: ['S256'] })
+  @ApiOkResponse({ description: 'The consent page (text/html)' })
+  @ApiFoundResponse({ description: 'Back to the redirect URI with code, state and iss; or with error (RFC 6749 §4.1.2.1)' })
+  @ApiSeeOtherResponse({ description: 'Not signed in: to /login?next=… and back here' })
+  @ApiBadRequestResponse({ description: 'Unknown client or redirect URI: an error page, no redirect' })
   async authorize(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const query = (req.query ?? {}) as Record<string, unknown>;
     const request = await this.requests.validate(query);

@@ -1,7 +1,8 @@
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { OAUTH_ERROR_BODIES } from '../common/api-error';
 import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { IntrospectionRequestBody, OAuthErrorBody } from './dto/oauth-openapi';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator';
 import { ClientAuthenticator } from '../clients/client-authenticator.service';
@@ -28,7 +29,10 @@ export class IntrospectionController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Token introspection (RFC 7662)' })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
-  @ApiOkResponse({ type: IntrospectionResponse })
+  @ApiBody({ type: IntrospectionRequestBody, description: 'Form (RFC 7662 §2.1) or the same fields as JSON' })
+  @ApiOkResponse({ type: IntrospectionResponse, description: 'RFC 7662 §2.2; an unknown, expired or foreign token is { active: false }' })
+  @ApiBadRequestResponse({ type: OAuthErrorBody, description: 'invalid_request' })
+  @ApiUnauthorizedResponse({ type: OAuthErrorBody, description: 'invalid_client' })
   async introspect(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<IntrospectionResponse> {
     const params = OAuthParams.fromRequest(req);
     const { client, method } = await this.authenticator.authenticate(clientCredentialsOf(req, params));

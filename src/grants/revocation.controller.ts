@@ -1,7 +1,8 @@
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { OAUTH_ERROR_BODIES } from '../common/api-error';
 import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { OAuthErrorBody, RevocationRequestBody } from './dto/oauth-openapi';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditService } from '../audit/audit.service';
 import { Public } from '../auth/decorators/public.decorator';
@@ -34,7 +35,10 @@ export class RevocationController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Token revocation (RFC 7009)' })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
-  @ApiOkResponse({ description: 'Revoked, or nothing to revoke' })
+  @ApiBody({ type: RevocationRequestBody, description: 'Form (RFC 7009 §2.1) or the same fields as JSON' })
+  @ApiOkResponse({ description: 'Revoked, or nothing to revoke (RFC 7009 §2.2: the same answer either way)', schema: { type: 'object', example: {} } })
+  @ApiBadRequestResponse({ type: OAuthErrorBody, description: 'invalid_request, unsupported_token_type (RFC 7009 §2.2.1)' })
+  @ApiUnauthorizedResponse({ type: OAuthErrorBody, description: 'invalid_client' })
   async revoke(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, never>> {
     const params = OAuthParams.fromRequest(req);
     const { client, secretId } = await this.authenticator.authenticate(clientCredentialsOf(req, params));

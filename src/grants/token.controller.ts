@@ -1,7 +1,8 @@
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { OAUTH_ERROR_BODIES } from '../common/api-error';
 import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { OAuthErrorBody, TokenRequestBody, TokenResponseBody } from './dto/oauth-openapi';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator';
 import { ClientAuthenticator } from '../clients/client-authenticator.service';
@@ -36,10 +37,11 @@ export class TokenController {
   @HttpCode(200)
   @ApiOperation({ summary: 'OAuth 2.0 token endpoint (RFC 6749 §3.2)' })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
-  @ApiOkResponse({ description: 'RFC 6749 §5.1 token response' })
-  @ApiBadRequestResponse({ description: 'RFC 6749 §5.2 error' })
-  @ApiUnauthorizedResponse({ description: 'invalid_client' })
-  @ApiTooManyRequestsResponse({ description: 'Rate limited per client and per IP' })
+  @ApiBody({ type: TokenRequestBody, description: 'Form (RFC 6749 §3.2) or the same fields as JSON' })
+  @ApiOkResponse({ type: TokenResponseBody, description: 'RFC 6749 §5.1 token response' })
+  @ApiBadRequestResponse({ type: OAuthErrorBody, description: 'RFC 6749 §5.2 error' })
+  @ApiUnauthorizedResponse({ type: OAuthErrorBody, description: 'invalid_client (RFC 6749 §5.2), with WWW-Authenticate: Basic' })
+  @ApiTooManyRequestsResponse({ type: OAuthErrorBody, description: 'Rate limited per client and per IP; Retry-After says when' })
   async token(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponse> {
     const params = OAuthParams.fromRequest(req);
     const grantType = params.require('grant_type');

@@ -202,6 +202,9 @@ describe('hostile input on every route (issue 9, items 8–12)', () => {
       'PATCH /devices/:id': async (cookie) => (await createDevice(t, cookie)).id,
       'PATCH /account/bots/:id': async (cookie) => (await createBot(t, cookie)).id,
       'PATCH /admin/clients/:clientId/token-settings': async () => (await createClient(t, admin.user, { type: 'confidential' })).clientId,
+      // Client edits: an omitted or null field stays as it is (the client_id and type never change).
+      'PATCH /admin/clients/:clientId': async () => (await createClient(t, admin.user, { type: 'confidential' })).clientId,
+      'PATCH /developer/clients/:clientId': async () => (await createClient(t, admin.user, { type: 'confidential' })).clientId,
     };
 
     it('item 10: on every PATCH route, null for a field of a real resource is a 400 (NOT NULL column) or clears it (nullable), never a 5xx', async () => {

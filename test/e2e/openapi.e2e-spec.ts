@@ -95,4 +95,37 @@ describe('OpenAPI: /docs and /docs-json', () => {
       expect({ path, inline: csp.includes('unsafe-inline') }).toEqual({ path, inline: false });
     }
   });
+
+  describe('issue 15: the OAuth endpoints and the Bearer scheme', () => {
+    type Body = { content: Record<string, { schema: { $ref?: string } }> };
+    type Op = { requestBody?: Body; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>; parameters?: { name: string }[] };
+    const op = (path: string, method: string) => (doc.paths[path] as unknown as Record<string, Op>)[method];
+    const schemaName = (ref?: string) => ref?.split('/').pop();
+
+    it('the Bearer scheme does not claim JWT: most tokens are opaque', () => {
+      expect(doc.components.securitySchemes.bearer.bearerFormat).not.toBe('JWT');
+      expect(doc.components.securitySchemes.bearer.bearerFormat).toContain('ghat_');
+    });
+
+    it.each([
+      ['/oauth/token', 'TokenRequestBody', 'TokenResponseBody', ['200', '400', '401', '429']],
+      ['/oauth/revoke', 'RevocationRequestBody', undefined, ['200', '400', '401']],
+      ['/oauth/introspect', 'IntrospectionRequestBody', 'IntrospectionResponse', ['200', '400', '401']],
+    ])('POST %s: form and JSON bodies (%s) and every response', (path, body, ok, statuses) => {
+      const o = op(path, 'post');
+      expect(Object.keys(o.requestBody!.content).sort()).toEqual(['application/json', 'application/x-www-form-urlencoded']);
+      for (const media of Object.values(o.requestBody!.content)) expect(schemaName(media.schema.$ref)).toBe(body);
+      expect(Object.keys(o.responses)).toEqual(expect.arrayContaining(statuses));
+      if (ok) expect(schemaName(Object.values(o.responses['200'].content!)[0].schema.$ref)).toBe(ok);
+      expect(schemaName(Object.values(o.responses['400'].content!)[0].schema.$ref)).toBe('OAuthErrorBody');
+    });
+
+    it('lists GET /oauth/authorize with its query parameters and responses (RFC 6749 §4.1.1)', () => {
+      const o = op('/oauth/authorize', 'get');
+      expect(o.parameters!.map((p) => p.name)).toEqual(
+        expect.arrayContaining(['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method']),
+      );
+      expect(Object.keys(o.responses)).toEqual(expect.arrayContaining(['200', '302', '303', '400']));
+    });
+  });
 });
