@@ -21,6 +21,7 @@ import { ImpersonationModule } from './impersonation/impersonation.module';
 import { loggerParams } from './logging';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { RedisModule } from './redis/redis.module';
+import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -36,6 +37,7 @@ import { WebModule } from './web/web.module';
     RedisModule,
     RateLimitsModule,
     MetricsModule,
+    HousekeepingModule,
     DatabaseModule,
     AuthModule,
     AuditModule,

@@ -1,3 +1,4 @@
+import { CodeFlowPurge } from './code-flow.purge';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
@@ -36,6 +37,7 @@ import { RefreshTokensService } from './refresh-tokens.service';
   imports: [TypeOrmModule.forFeature([AuthorizationCode, Consent, Grant, RefreshToken]), GrantsModule, ClientsModule, UsersModule, SessionsModule],
   controllers: [AuthorizeController, ConsentController, AccountAuthorizationsController],
   providers: [
+    CodeFlowPurge,
     AuthorizationRequestValidator,
     AuthorizationsService,
     AuthorizationErrorFilter,

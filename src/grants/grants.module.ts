@@ -1,3 +1,4 @@
+import { AccessTokensPurge } from './access-tokens.purge';
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -34,6 +35,7 @@ import { TokenController } from './token.controller';
   imports: [TypeOrmModule.forFeature([AccessToken]), ClientsModule, SigningKeysModule],
   controllers: [TokenController, RevocationController, IntrospectionController, DiscoveryController],
   providers: [
+    AccessTokensPurge,
     GrantHandlerRegistry,
     OAuthTokenTypeRegistry,
     AccessTokenService,

@@ -91,3 +91,10 @@ export const redisUp = new Gauge({
     if (status !== null && status !== undefined) this.set(status === 'ready' ? 1 : 0);
   },
 });
+
+export const housekeepingPurged = new Counter({
+  name: 'gatehouse_housekeeping_purged_rows_total',
+  help: 'Rows deleted by the housekeeping purge, by table',
+  labelNames: ['table'] as const,
+  registers: [registry],
+});

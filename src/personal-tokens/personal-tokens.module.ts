@@ -1,3 +1,4 @@
+import { PersonalTokensPurge } from './personal-tokens.purge';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GrantsModule } from '../grants/grants.module';
@@ -18,7 +19,7 @@ import { PersonalTokensService } from './personal-tokens.service';
 @Module({
   imports: [TypeOrmModule.forFeature([PersonalToken]), SessionsModule, GrantsModule],
   controllers: [PersonalTokensController, PersonalTokensPageController],
-  providers: [PersonalTokensService, PersonalTokenStrategy, PersonalTokenType, PersonalTokensPage],
+  providers: [PersonalTokensPurge, PersonalTokensService, PersonalTokenStrategy, PersonalTokenType, PersonalTokensPage],
   exports: [PersonalTokensService],
 })
 export class PersonalTokensModule {}

@@ -1,3 +1,4 @@
+import { SessionsPurge } from './sessions.purge';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersModule } from '../users/users.module';
@@ -18,7 +19,7 @@ import { SignInHints } from './sign-in-hints';
 @Module({
   imports: [TypeOrmModule.forFeature([Session]), UsersModule],
   controllers: [LoginController, AccountSessionsController, AccountPagesController],
-  providers: [SessionsService, AccountSessionsService, SessionCookieService, SessionCookieStrategy, CsrfService, LoginThrottle, FlashService, SignInHints],
+  providers: [SessionsPurge, SessionsService, AccountSessionsService, SessionCookieService, SessionCookieStrategy, CsrfService, LoginThrottle, FlashService, SignInHints],
   exports: [SessionsService, CsrfService, SessionCookieService, FlashService, SignInHints, LoginThrottle],
 })
 export class SessionsModule {}

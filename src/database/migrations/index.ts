@@ -9,6 +9,7 @@ import { Bots1764000700000 } from './1764000700000-bots';
 import { JwtAccessTokens1764000400000 } from './1764000400000-jwt-access-tokens';
 import { ImpersonationTokens1764000701000 } from './1764000701000-impersonation-tokens';
 import { ForeignKeysOnUpdate1764000800000 } from './1764000800000-foreign-keys-on-update';
+import { HousekeepingLeases1764000600000 } from './1764000600000-housekeeping-leases';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   DeviceAuthorizations1764000300000,
   JwtAccessTokens1764000400000,
   AccountSelfService1764000500000,
+  HousekeepingLeases1764000600000,
   Bots1764000700000,
   ImpersonationTokens1764000701000,
   ForeignKeysOnUpdate1764000800000,

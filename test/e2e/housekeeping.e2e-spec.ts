@@ -1,0 +1,102 @@
+import { AccessToken } from '../../src/grants/access-token.entity';
+import { AuthorizationCode } from '../../src/grants/authorization-code.entity';
+import { RefreshToken } from '../../src/grants/refresh-token.entity';
+import { HousekeepingLease } from '../../src/housekeeping/housekeeping-lease.entity';
+import { HousekeepingService } from '../../src/housekeeping/housekeeping.service';
+import { PersonalToken } from '../../src/personal-tokens/personal-token.entity';
+import { Session } from '../../src/sessions/session.entity';
+import { clientCredentialsToken, createClient } from './support/clients.fixture';
+import { obtainTokens, refresh, registerClient } from './support/oauth-flow.fixture';
+import { createPat } from './support/personal-tokens.fixture';
+import { startIsolatedTestApp } from './support/admin.fixture';
+import { TestApp } from './support/test-app';
+import { signedInUser } from './support/users.fixture';
+import { hashToken as sha256Hex } from '../../src/auth/token-format';
+
+/**
+ * Issue 11: housekeeping deletes credentials that ended (expired, revoked, consumed) more than the
+ * retention ago, in small batches, under a lease that one instance holds at a time, and nothing else.
+ */
+describe('housekeeping purge', () => {
+  let t: TestApp;
+  const DAY = 86_400_000;
+  const daysAgo = (n: number) => new Date(Date.now() - n * DAY);
+  const exists = async (entity: new () => object, id: string) => (await t.dataSource.getRepository(entity).countBy({ id } as never)) === 1;
+  const run = () => t.get<HousekeepingService>(HousekeepingService).runOnce();
+
+  beforeAll(async () => {
+    // An isolated database: the lease row is global state.
+    process.env.HOUSEKEEPING_BATCH_SIZE = '2';
+    t = await startIsolatedTestApp();
+    delete process.env.HOUSEKEEPING_BATCH_SIZE;
+  });
+  afterAll(() => t.close());
+
+  it('deletes what ended before the retention (30 days), in batches, and keeps the rest', async () => {
+    const u = await signedInUser(t);
+    const pats = await Promise.all(Array.from({ length: 6 }, () => createPat(t, u.cookie)));
+    const patRepo = t.dataSource.getRepository(PersonalToken);
+    for (const p of pats.slice(0, 4)) await patRepo.update(p.id, { revokedAt: daysAgo(40) }); // purged (2 batches of 2)
+    await patRepo.update(pats[4].id, { revokedAt: daysAgo(10) }); // revoked recently: kept
+    // pats[5] live: kept
+
+    const oldSession = await signedInUser(t);
+    const sessions = t.dataSource.getRepository(Session);
+    const [oldRow] = await sessions.findBy({ userId: oldSession.user.id });
+    await sessions.update(oldRow.id, { revokedAt: daysAgo(31) });
+    const [liveSession] = await sessions.findBy({ userId: u.user.id });
+
+    const client = await createClient(t, u.user);
+    const oldAccess = await clientCredentialsToken(t, client);
+    const freshAccess = await clientCredentialsToken(t, client);
+    const access = t.dataSource.getRepository(AccessToken);
+    const oldAccessRow = (await access.findOneBy({ tokenHash: sha256Hex(oldAccess) }))!;
+    await access.update(oldAccessRow.id, { expiresAt: daysAgo(31) });
+    const freshAccessRow = (await access.findOneBy({ tokenHash: sha256Hex(freshAccess) }))!;
+
+    const appClient = await registerClient(t, u.user);
+    const pair = await obtainTokens(t, u.cookie, appClient);
+    const rotated = await refresh(t, appClient, pair.refresh_token);
+    expect(rotated.status).toBe(200);
+    const refreshRepo = t.dataSource.getRepository(RefreshToken);
+    const consumed = (await refreshRepo.findOneBy({ tokenHash: sha256Hex(pair.refresh_token) }))!;
+    await refreshRepo.update(consumed.id, { rotatedAt: daysAgo(31) });
+    const current = (await refreshRepo.findOneBy({ tokenHash: sha256Hex(rotated.body.refresh_token) }))!;
+    const codes = t.dataSource.getRepository(AuthorizationCode);
+    const [code] = await codes.findBy({ userId: u.user.id, clientId: appClient.clientId });
+    await codes.update(code.id, { expiresAt: daysAgo(31) });
+
+    const result = await run();
+    expect(result.ran).toBe(true);
+
+    for (const p of pats.slice(0, 4)) expect(await exists(PersonalToken, p.id)).toBe(false);
+    for (const p of pats.slice(4)) expect(await exists(PersonalToken, p.id)).toBe(true);
+    expect(await exists(Session, oldRow.id)).toBe(false);
+    expect(await exists(Session, liveSession.id)).toBe(true);
+    expect(await exists(AccessToken, oldAccessRow.id)).toBe(false);
+    expect(await exists(AccessToken, freshAccessRow.id)).toBe(true);
+    expect(await exists(RefreshToken, consumed.id)).toBe(false);
+    expect(await exists(RefreshToken, current.id)).toBe(true);
+    expect(await exists(AuthorizationCode, code.id)).toBe(false);
+    // The survivors still work.
+    expect((await t.http.get('/devices', { bearer: pats[5].token })).status).toBe(200);
+    expect((await t.http.get('/devices', { bearer: freshAccess })).status).toBe(200);
+    expect((await refresh(t, appClient, rotated.body.refresh_token)).status).toBe(200);
+    if (result.ran) expect(result.deleted).toMatchObject({ personal_access_tokens: 4, sessions: 1, oauth_access_tokens: 1, refresh_tokens: 1, authorization_codes: 1 });
+  });
+
+  it('does nothing while another instance holds the lease, and runs once it has expired', async () => {
+    const u = await signedInUser(t);
+    const pat = await createPat(t, u.cookie);
+    await t.dataSource.getRepository(PersonalToken).update(pat.id, { revokedAt: daysAgo(40) });
+    const leases = t.dataSource.getRepository(HousekeepingLease);
+    await leases.update({ name: 'purge' }, { holder: 'another-instance', expiresAt: new Date(Date.now() + 60_000) });
+
+    expect(await run()).toEqual({ ran: false });
+    expect(await exists(PersonalToken, pat.id)).toBe(true);
+
+    await leases.update({ name: 'purge' }, { expiresAt: daysAgo(1) });
+    expect((await run()).ran).toBe(true);
+    expect(await exists(PersonalToken, pat.id)).toBe(false);
+  });
+});
