@@ -15,6 +15,7 @@
  *   BENCH_SOAK=600        then run mixed traffic for that many seconds and compare RSS (P6)
  *   BENCH_ONLY=health,me.pat   run only these paths (comma-separated ids)
  *   BENCH_NO_BUILD=1      skip `nest build`
+ *   BENCH_PROFILE=1       run the app under --cpu-prof; bench/profile-top.mjs prints where time went
  */
 import autocannon from 'autocannon';
 import { execFileSync, fork, spawn } from 'node:child_process';
@@ -123,7 +124,9 @@ async function main() {
   const adminPassword = randomBytes(18).toString('base64url');
   const oidcSecret = randomBytes(24).toString('base64url');
 
-  const appProc = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
+  const profileDir = join(ROOT, 'bench/results/profile');
+  const nodeArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const appProc = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/src/main.js')], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -296,6 +299,14 @@ async function main() {
   );
   process.stdout.write(`\nJSON: ${out}\n`);
   rmSync(work, { recursive: true, force: true });
+  if (process.env.BENCH_PROFILE) {
+    // A clean shutdown writes the profile.
+    await new Promise((resolve) => {
+      appProc.once('exit', resolve);
+      appProc.kill('SIGTERM');
+    });
+    process.stdout.write(`CPU profile: ${profileDir} (node bench/profile-top.mjs ${profileDir})\n`);
+  }
   process.exit(0);
 }
 

@@ -1,20 +1,22 @@
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import handlebars from 'handlebars';
-import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { ApiValidationPipe } from './common/api-validation.pipe';
 import { registerBodyParsers } from './common/body-parsers';
+import { bindAuditInterceptor } from './audit/bind-audit-interceptor';
 import { assignRequestId } from './common/request-id';
 import { closeConnectionsWhileDraining, ShutdownState } from './common/drain-on-close';
 import { answerWrongMethodWith405 } from './common/method-not-allowed';
 import { noStoreForCredentials } from './common/no-store.hook';
+import { PinoLoggerService } from './common/pino-logger.service';
+import { applySecurityHeaders } from './common/security-headers';
 import { ValidationFailedError } from './common/validation-failed.error';
 import { APP_CONFIG, AppConfig, loadAppConfig } from './config/app-config';
+import { accessLogHook, createRootLogger } from './logging';
 import { setupOpenApi } from './openapi';
 import { PUBLIC_DIR, ROOT } from './web/web-paths';
 
@@ -32,19 +34,23 @@ export async function createApp(root: Type = AppModule): Promise<NestFastifyAppl
     return503OnClosing: true,
     genReqId: assignRequestId,
   });
+  const logger = createRootLogger(bootConfig);
   // bodyParser: false: registerBodyParsers installs the JSON and form parsers (with JSON shape limits).
-  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger: new PinoLoggerService(logger), bodyParser: false });
   const config = app.get<AppConfig>(APP_CONFIG);
-  app.useLogger(app.get(Logger));
+  bindAuditInterceptor(app);
 
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onRequest', (req, reply, done) => {
+    // Response headers are decided once the content type is known; all values are precomputed.
+    .addHook('onSend', (req, reply, payload, done) => {
       void reply.header('x-request-id', req.id);
-      done();
+      applySecurityHeaders(reply);
+      done(null, payload);
     })
-    .addHook('onSend', noStoreForCredentials);
+    .addHook('onSend', noStoreForCredentials)
+    .addHook('onResponse', accessLogHook(logger));
   closeConnectionsWhileDraining(app.getHttpAdapter().getInstance(), app.get(ShutdownState));
   answerWrongMethodWith405(app.getHttpAdapter().getInstance());
   // No route reads plain text: without this parser a text/plain body is a 415, not a string
@@ -52,23 +58,6 @@ export async function createApp(root: Type = AppModule): Promise<NestFastifyAppl
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   registerBodyParsers(app.getHttpAdapter().getInstance(), bootConfig.bodyLimitBytes);
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        upgradeInsecureRequests: null,
-      },
-    },
-    // Only meaningful over https; harmless otherwise.
-    hsts: { maxAge: 15552000, includeSubDomains: true },
-  });
   app.useStaticAssets({ root: PUBLIC_DIR, prefix: '/static/', decorateReply: false });
   app.setViewEngine({
     engine: { handlebars },

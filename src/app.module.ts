@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard } from '@nestjs/throttler';
-import { LoggerModule } from 'nestjs-pino';
 import { AccountModule } from './account/account.module';
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
@@ -10,6 +8,7 @@ import { BotsModule } from './bots/bots.module';
 import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { GlobalRateLimitGuard } from './common/global-rate-limit.guard';
 import { APP_CONFIG, AppConfig, appConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { DeviceAuthorizationModule } from './device-authorization/device-authorization.module';
@@ -18,7 +17,6 @@ import { CodeFlowModule } from './grants/code-flow.module';
 import { GrantsModule } from './grants/grants.module';
 import { HealthModule } from './health/health.module';
 import { ImpersonationModule } from './impersonation/impersonation.module';
-import { loggerParams } from './logging';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { RedisModule } from './redis/redis.module';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
@@ -31,9 +29,8 @@ import { WebModule } from './web/web.module';
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, load: [appConfig], cache: true }),
-    LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (c: AppConfig) => loggerParams(c) }),
-    // Optional Redis (REDIS_URL), then the limits that use it: a broad per-IP (or per-credential)
-    // ceiling for every route; sign-in and the token endpoint add their own limits.
+    // Optional Redis (REDIS_URL), then the limits that use it: the global ceilings (per IP, or per
+    // credential when one is presented); sign-in and the token endpoint add their own limits.
     RedisModule,
     RateLimitsModule,
     MetricsModule,
@@ -57,7 +54,7 @@ import { WebModule } from './web/web.module';
     AccountModule,
   ],
   providers: [
-    { provide: APP_GUARD, useClass: ThrottlerGuard },
+    { provide: APP_GUARD, useClass: GlobalRateLimitGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
   ],
 })

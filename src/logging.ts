@@ -1,40 +1,92 @@
-import type { Params } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import pino, { Logger } from 'pino';
 import type { AppConfig } from './config/app-config';
 
 /**
- * Structured JSON logs with a request id. Credentials never reach a log line: auth and cookie
- * headers are redacted, and bodies (passwords, tokens) are never logged.
+ * Anything shaped like a Gatehouse secret (`<prefix>_<36 base62>`, see auth/token-format.ts),
+ * whatever its prefix: one rule that also covers credential kinds added later by other modules.
  */
-export function loggerParams(config: AppConfig): Params {
-  return {
-    pinoHttp: {
-      level: config.logLevel,
-      // Fastify assigned the id already (see request-id.ts); reuse it.
-      genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? randomUUID(),
-      redact: {
-        paths: [
-          'req.headers.authorization',
-          'req.headers.cookie',
-          'req.headers["x-csrf-token"]',
-          'res.headers["set-cookie"]',
-          'req.query.access_token',
-          'req.query.code',
-          'req.query.token',
-        ],
-        censor: '[redacted]',
+const SECRET_SHAPED = /\b([a-z]{2,8})_[0-9A-Za-z]{36}\b/g;
+/** Query parameters that carry credentials (RFC 6749 §4.1.2 code, RFC 6750 §2.3 access_token). */
+const SECRET_PARAMS = /([?&](?:code|access_token|token|refresh_token|client_secret|device_code|subject_token|actor_token)=)[^&#\s"]*/gi;
+
+/** Masks credentials in one string: token-shaped values and credential-carrying query parameters. */
+export function redactSecrets(text: string): string {
+  return text.replace(SECRET_SHAPED, '$1_[redacted]').replace(SECRET_PARAMS, '$1[redacted]');
+}
+
+/** Keys whose values are credentials whatever they look like (headers, form fields, cookies). */
+const SECRET_KEYS = new Set([
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'location',
+  'x-csrf-token',
+  '_csrf',
+  'password',
+  'currentpassword',
+  'newpassword',
+  'client_secret',
+  'clientsecret',
+  'code_verifier',
+  'token',
+  'access_token',
+  'refresh_token',
+  'device_code',
+  'subject_token',
+  'actor_token',
+]);
+
+function redactDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactSecrets(value);
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return { type: value.name, message: redactSecrets(value.message), stack: redactSecrets(value.stack ?? '') };
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.has(k.toLowerCase()) && v != null ? '[redacted]' : redactDeep(v, depth + 1);
+  return out;
+}
+
+/**
+ * The process's one pino logger: JSON lines on stdout. Every line, whatever logs it, goes through
+ * one redaction rule (token shapes, credential query parameters, and credential-named fields such
+ * as headers and form fields), so a secret cannot reach a log even through an error message or a URL.
+ */
+export function createRootLogger(config: Pick<AppConfig, 'logLevel'>): Logger {
+  return pino({
+    level: config.logLevel,
+    base: { service: 'gatehouse' },
+    formatters: { log: (obj) => redactDeep(obj) as Record<string, unknown> },
+    hooks: {
+      logMethod(args, method) {
+        // The message string too (pino's formatters see only the merged object).
+        const i = typeof args[0] === 'string' ? 0 : typeof args[1] === 'string' ? 1 : -1;
+        if (i >= 0) args[i] = redactSecrets(args[i] as string);
+        return method.apply(this, args as Parameters<typeof method>);
       },
-      serializers: {
-        // Query strings can carry codes and tokens: log the path only.
-        req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
-          id: req.id,
-          method: req.method,
-          path: req.url.split('?')[0],
-          userAgent: req.headers['user-agent'],
-        }),
-      },
-      customProps: () => ({ service: 'gatehouse' }),
     },
+  });
+}
+
+/**
+ * A Fastify onResponse hook writing one short access line per request: method, route pattern
+ * (never the query string), status, duration in ms, request id and the principal's actor id.
+ * It replaces per-request child loggers and AsyncLocalStorage: nothing is allocated before the
+ * response is sent, and nothing at all when the level is above `info`.
+ */
+export function accessLogHook(logger: Logger) {
+  return (req: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    if (logger.isLevelEnabled('info')) {
+      logger.info(
+        {
+          req: { id: req.id, method: req.method, path: req.routeOptions?.url ?? req.url.split('?', 1)[0] },
+          res: { statusCode: reply.statusCode },
+          responseTime: Math.round(reply.elapsedTime * 10) / 10,
+          principal: req.user ? `${req.user.actor.type}:${req.user.actor.id}` : undefined,
+        },
+        'request completed',
+      );
+    }
+    done();
   };
 }

@@ -1,7 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEvent } from './audit-event.entity';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditRequestInterceptor } from './audit-request.interceptor';
 import { AccountSecurityController } from './account-security.controller';
 import { AuditDenialRecorder } from './audit-denial.recorder';
@@ -13,7 +12,8 @@ import { AuditService } from './audit.service';
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEvent])],
   controllers: [AccountSecurityController],
-  providers: [AuditService, AuditExportService, AuditDenialRecorder, { provide: APP_INTERCEPTOR, useClass: AuditRequestInterceptor }],
+  // The interceptor is not global: bindAuditInterceptor() attaches it only to the routes it may record.
+  providers: [AuditService, AuditExportService, AuditDenialRecorder, AuditRequestInterceptor],
   exports: [AuditService, AuditExportService],
 })
 export class AuditModule {}

@@ -6,6 +6,7 @@ import type { RequestMeta } from '../common/request-meta';
 import { Page, pageFrom } from '../common/keyset';
 import { ActorType, AuditEvent, AuditOutcome } from './audit-event.entity';
 import { applyAuditFilter, AuditFilter } from './audit-filter';
+import type { WriteBatch } from '../database/write-batch';
 
 export type AuditPage = Page<AuditEvent>;
 
@@ -48,24 +49,19 @@ export class AuditService {
 
   async record(r: AuditRecord): Promise<void> {
     try {
-      await this.events.insert({
-        occurredAt: new Date(),
-        actorType: r.actor?.type ?? 'anonymous',
-        actorId: r.actor?.id ?? null,
-        credentialKind: r.credential?.kind ?? null,
-        credentialId: r.credential?.id ?? null,
-        action: r.action,
-        targetType: r.target?.type ?? null,
-        targetId: r.target?.id ?? null,
-        outcome: r.outcome,
-        ip: r.meta?.ip ?? null,
-        userAgent: r.meta?.userAgent ?? null,
-        requestId: r.meta?.requestId ?? null,
-        details: r.details ? JSON.stringify(r.details) : null,
-      });
+      await this.events.insert(rowOf(r));
     } catch (err) {
       this.logger.error({ err, action: r.action, outcome: r.outcome }, 'AUDIT WRITE FAILED: an audit event was lost');
     }
+  }
+
+  /**
+   * Adds the event to `batch`, written with the change it records when the caller commits it:
+   * one commit for both, and no change without its row. Unlike `record`, a failing write fails
+   * the batch.
+   */
+  recordInto(batch: WriteBatch, r: AuditRecord): void {
+    batch.insert(AuditEvent, rowOf(r));
   }
 
   /** One page of the filtered log, newest first. Reads only: the log has no update or delete. */
@@ -106,6 +102,24 @@ export class AuditService {
       .limit(limit + 1);
     return pageOf(await qb.getMany(), limit);
   }
+}
+
+function rowOf(r: AuditRecord): Partial<AuditEvent> {
+  return {
+    occurredAt: new Date(),
+    actorType: r.actor?.type ?? 'anonymous',
+    actorId: r.actor?.id ?? null,
+    credentialKind: r.credential?.kind ?? null,
+    credentialId: r.credential?.id ?? null,
+    action: r.action,
+    targetType: r.target?.type ?? null,
+    targetId: r.target?.id ?? null,
+    outcome: r.outcome,
+    ip: r.meta?.ip ?? null,
+    userAgent: r.meta?.userAgent ?? null,
+    requestId: r.meta?.requestId ?? null,
+    details: r.details ? JSON.stringify(r.details) : null,
+  };
 }
 
 /**

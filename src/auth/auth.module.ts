@@ -4,6 +4,8 @@ import { PassportModule } from '@nestjs/passport';
 import { AuthDenialListeners } from './auth-denial-listeners';
 import { AuthStrategyRegistry } from './auth-strategy-registry';
 import { AuthenticationGuard } from './authentication.guard';
+import { CredentialCache } from './credential-cache';
+import { CredentialCacheInvalidator } from './credential-cache.invalidator';
 import { PrincipalFactory } from './principal.factory';
 import { ScopeRegistry } from './scope-registry';
 
@@ -14,7 +16,15 @@ import { ScopeRegistry } from './scope-registry';
 @Global()
 @Module({
   imports: [PassportModule.register({ session: false })],
-  providers: [ScopeRegistry, AuthStrategyRegistry, AuthDenialListeners, PrincipalFactory, { provide: APP_GUARD, useClass: AuthenticationGuard }],
-  exports: [ScopeRegistry, AuthStrategyRegistry, AuthDenialListeners, PrincipalFactory, PassportModule],
+  providers: [
+    ScopeRegistry,
+    AuthStrategyRegistry,
+    AuthDenialListeners,
+    PrincipalFactory,
+    CredentialCache,
+    CredentialCacheInvalidator,
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
+  ],
+  exports: [ScopeRegistry, AuthStrategyRegistry, AuthDenialListeners, PrincipalFactory, CredentialCache, PassportModule],
 })
 export class AuthModule {}

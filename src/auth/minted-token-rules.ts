@@ -43,6 +43,9 @@ interface UsedToken {
 /** Records a use at most once a minute per token; conditional, so concurrent requests write once. */
 export async function recordUse<T extends UsedToken>(repo: Repository<T>, token: Pick<T, 'id' | 'lastUsedAt'>, ip: string, now: number): Promise<void> {
   if (token.lastUsedAt && now - token.lastUsedAt.getTime() < TOUCH_INTERVAL_MS) return;
+  // The row may be the credential cache's shared copy: updating it in place keeps the other
+  // requests served from that entry from sending the same (no-op) conditional UPDATE.
+  token.lastUsedAt = new Date(now);
   const stale = new Date(now - TOUCH_INTERVAL_MS);
   const where = { id: token.id, lastUsedAt: Or(IsNull(), LessThan(stale)) } as unknown as Parameters<Repository<T>['update']>[0];
   await repo.update(where, { lastUsedAt: new Date(now), lastUsedIp: ip.slice(0, 64) } as never);

@@ -73,8 +73,13 @@ export function hasPrefix(kind: TokenKind, token: string): boolean {
 }
 
 /** Format and checksum check: no I/O, so malformed tokens never reach the database. */
+const PATTERNS = new Map<TokenKind, RegExp>();
+
 export function isWellFormed(kind: TokenKind, token: string): boolean {
-  if (!tokenPattern(kind).test(token)) return false;
+  // Runs on every authenticated request: compile each kind's pattern once.
+  let pattern = PATTERNS.get(kind);
+  if (!pattern) PATTERNS.set(kind, (pattern = tokenPattern(kind)));
+  if (!pattern.test(token)) return false;
   const body = token.slice(TOKEN_PREFIX[kind].length + 1);
   const random = body.slice(0, RANDOM_LENGTH);
   return checksum(random) === body.slice(RANDOM_LENGTH);

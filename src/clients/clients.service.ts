@@ -1,4 +1,5 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { CredentialCache } from '../auth/credential-cache';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
@@ -30,6 +31,7 @@ export class ClientsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly secrets: ClientSecretsService,
     private readonly scopes: ScopeRegistry,
+    private readonly cache: CredentialCache,
   ) {}
 
   /**
@@ -130,8 +132,15 @@ export class ClientsService {
 
   /** Active and owned by an active user: the only clients that may obtain tokens. */
   async findActiveById(clientId: string): Promise<Client | null> {
-    const client = await this.clients.findOne({ where: { clientId, status: 'active' }, relations: { owner: true } });
-    return client?.owner?.status === 'active' ? client : null;
+    const client = await this.cache.getOrLoad('client', clientId, () =>
+      this.clients
+        .createQueryBuilder('c')
+        .innerJoin('c.owner', 'o')
+        .select(['c', 'o.id', 'o.email', 'o.displayName', 'o.roles', 'o.status'])
+        .where('c.client_id = :clientId', { clientId })
+        .getOne(),
+    );
+    return client?.status === 'active' && client.owner?.status === 'active' ? client : null;
   }
 
   listOwnedBy(ownerId: string): Promise<Client[]> {

@@ -5,7 +5,7 @@ const VALID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * Fastify's genReqId: reuse a well-formed incoming X-Request-Id, else a UUID. The id is also
- * kept on the raw request so pino-http logs the same one.
+ * kept on the raw request for code that only sees the raw request.
  */
 export function assignRequestId(raw: IncomingMessage): string {
   const given = raw.headers['x-request-id'];

@@ -48,13 +48,15 @@ export interface AppConfig {
   };
   /** REDIS_URL: unset keeps every counter in-process. */
   redisUrl?: string;
-  /** The request ceilings (per route): per IP without a credential, per credential with one. */
+  /** The request ceilings per minute (per route): per IP without a credential, per credential with one; 0 = off. */
   rateLimit: { perIpPerMinute: number; perCredentialPerMinute: number };
   /** SIGTERM: readiness goes 503 at once; idle keep-alive sockets close after this. */
   shutdownGraceMs: number;
   metrics?: { port: number; host: string };
   housekeeping: { intervalMs: number; retentionMs: number; batchSize: number };
   passwordScryptLogN: number;
+  /** The in-process cache of credential lookups (auth/credential-cache.ts); ttlMs 0 = off. */
+  credentialCache: { ttlMs: number; maxEntries: number };
   oauth: {
     accessTokenTtlSeconds: number;
     clientSecretGraceMs: number;
@@ -211,6 +213,7 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       batchSize: env.HOUSEKEEPING_BATCH_SIZE ?? 500,
     },
     passwordScryptLogN: env.PASSWORD_SCRYPT_LOG_N ?? 17,
+    credentialCache: { ttlMs: env.CREDENTIAL_CACHE_TTL_MS ?? 1000, maxEntries: env.CREDENTIAL_CACHE_MAX_ENTRIES ?? 10_000 },
     oauth: {
       accessTokenTtlSeconds: env.OAUTH_ACCESS_TOKEN_TTL_SECONDS ?? 3600,
       clientSecretGraceMs: (env.CLIENT_SECRET_ROTATION_GRACE_HOURS ?? 24) * 3_600_000,

@@ -115,12 +115,12 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(({ value }) => (value === '' ? undefined : value)) @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be redis://host:port/db (or rediss://)' })
   REDIS_URL?: string;
 
-  /** Requests per minute (per route) from one IP, for requests that present no credential. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  /** Requests per minute (per route) from one IP, for requests that present no credential; 0 switches it off. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
   RATE_LIMIT_PER_IP_PER_MINUTE?: number;
 
-  /** Requests per minute for one credential (API traffic behind a shared proxy is counted per credential). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  /** Requests per minute for one credential (API traffic behind a shared proxy is counted per credential); 0 switches it off. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
   RATE_LIMIT_PER_CREDENTIAL_PER_MINUTE?: number;
 
   /** After SIGTERM: how long readiness says 503 before idle keep-alive connections are closed. */
@@ -151,6 +151,14 @@ export class EnvironmentVariables {
   /** How long a rotated-out client secret keeps working, unless revoked at once. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(720)
   CLIENT_SECRET_ROTATION_GRACE_HOURS?: number;
+
+  /** How long a credential lookup may be served from memory (ms, at most 1000); 0 switches the cache off. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1000)
+  CREDENTIAL_CACHE_TTL_MS?: number;
+
+  /** The most credential lookups kept in memory (least recently used go first). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10_000_000)
+  CREDENTIAL_CACHE_MAX_ENTRIES?: number;
 
   /** Token endpoint limits: requests per window per client_id and per IP. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)

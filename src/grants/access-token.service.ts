@@ -2,9 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull, MoreThan, Repository } from 'typeorm';
+import { CredentialCache } from '../auth/credential-cache';
 import { generateToken, hashToken, isWellFormed } from '../auth/token-format';
 import type { Client } from '../clients/client.entity';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { WriteBatch } from '../database/write-batch';
 import type { User } from '../users/user.entity';
 import { AccessToken } from './access-token.entity';
 import { AccessTokenClaims, JwtAccessTokensService } from './jwt-access-tokens.service';
@@ -40,6 +42,7 @@ export class AccessTokenService {
     @InjectRepository(AccessToken) private readonly tokens: Repository<AccessToken>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly jwt: JwtAccessTokensService,
+    private readonly cache: CredentialCache,
   ) {}
 
   get ttlSeconds(): number {
@@ -57,12 +60,29 @@ export class AccessTokenService {
    * a transaction.
    */
   async issue(input: IssueAccessToken, tx?: EntityManager): Promise<{ token: string; row: AccessToken; expiresIn: number }> {
-    const repo = tx ? tx.getRepository(AccessToken) : this.tokens;
-    const seed = generateToken('accessToken');
-    const { tokenHash, jti } = this.storedKey(input.client, seed);
-    const row = await repo.save(repo.create(this.newRow(input, tokenHash, new Date())));
+    const manager = tx ?? this.tokens.manager;
+    const { seed, jti, row } = this.newToken(input);
+    // One INSERT, no read-back (the id is ours).
+    await manager.createQueryBuilder().insert().into(AccessToken).values(row).updateEntity(false).execute();
     const token = jti ? await this.jwt.sign(row, jti, input.client) : seed;
     return { token, row, expiresIn: this.ttlFor(input.client) };
+  }
+
+  /**
+   * The same, but the row is added to `batch` and written when the caller commits it (with the
+   * rows that belong with it, e.g. its audit event). Hand the token out only after the commit.
+   */
+  async issueInto(batch: WriteBatch, input: IssueAccessToken): Promise<{ token: string; row: AccessToken; expiresIn: number }> {
+    const { seed, jti, row } = this.newToken(input);
+    batch.insert(AccessToken, row);
+    const token = jti ? await this.jwt.sign(row, jti, input.client) : seed;
+    return { token, row, expiresIn: this.ttlFor(input.client) };
+  }
+
+  private newToken(input: IssueAccessToken): { seed: string; jti?: string; row: AccessToken } {
+    const seed = generateToken('accessToken');
+    const { tokenHash, jti } = this.storedKey(input.client, seed);
+    return { seed, jti, row: this.tokens.create({ id: randomUUID(), ...this.newRow(input, tokenHash, new Date()) }) };
   }
 
   /**
@@ -109,7 +129,7 @@ export class AccessTokenService {
   }
 
   private async liveByJti(claims: AccessTokenClaims): Promise<LiveAccessToken | null> {
-    const row = await this.findActiveByHash(hashToken(claims.jti));
+    const row = await this.findCachedByHash(hashToken(claims.jti));
     if (!row || row.clientId !== claims.client_id) return null;
     return liveOrNull(row);
   }
@@ -137,21 +157,37 @@ export class AccessTokenService {
   }
 
   /**
-   * The hot path: format and checksum check (no I/O for junk), then one indexed lookup by hash
-   * joined with the client, its owner and the user. No cache, so a revocation holds at once.
-   * Null for anything not live, or whose client, owner or user is no longer active.
+   * The hot path: format and checksum check (no I/O for junk), then a hit in the credential cache
+   * (at most 1 s old, emptied by every revocation) or one indexed lookup by hash joined with the
+   * client, its owner and the user. Null for anything not live, or whose client, owner or user is
+   * no longer active.
    */
   async authenticate(token: string): Promise<LiveAccessToken | null> {
     if (!isWellFormed('accessToken', token)) return null;
-    const row = await this.findActiveByHash(hashToken(token));
+    const row = await this.findCachedByHash(hashToken(token));
     return row ? liveOrNull(row) : null;
   }
 
+  /** The live row by token (or jti) hash through the credential cache; expiry re-checked on every hit. */
+  private async findCachedByHash(tokenHash: string): Promise<AccessToken | null> {
+    const row = await this.cache.getOrLoad('oauth_access', tokenHash, () => this.findActiveByHash(tokenHash));
+    return row && row.expiresAt.getTime() > Date.now() ? row : null;
+  }
+
+  /** One SELECT by the unique hash index, of only the columns a principal or introspection needs. */
   findActiveByHash(tokenHash: string): Promise<AccessToken | null> {
-    return this.tokens.findOne({
-      where: { tokenHash, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
-      relations: { client: { owner: true }, user: true },
-    });
+    return this.tokens
+      .createQueryBuilder('a')
+      .innerJoin('a.client', 'c')
+      .innerJoin('c.owner', 'o')
+      .leftJoin('a.user', 'u')
+      .select(['a.id', 'a.clientId', 'a.userId', 'a.grantId', 'a.scopes', 'a.audience', 'a.createdAt', 'a.expiresAt'])
+      .addSelect(['c.clientId', 'c.status', 'c.ownerId', 'c.accessTokenFormat', 'o.id', 'o.roles', 'o.status'])
+      .addSelect(['u.id', 'u.email', 'u.displayName', 'u.roles', 'u.status'])
+      .where('a.token_hash = :tokenHash', { tokenHash })
+      .andWhere('a.revoked_at IS NULL')
+      .andWhere('a.expires_at > :now', { now: new Date() })
+      .getOne();
   }
 
   /** RFC 7009 §2.1: revokes the token only if it was issued to `clientId`. True when one was revoked. */

@@ -1,3 +1,4 @@
+import { PAGE_CSP } from '../common/security-headers';
 import { Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSeeOtherResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -62,7 +63,7 @@ export class AuthorizeController {
       return reply.redirect(location, 302);
     }
 
-    const csp = String(reply.getHeader('content-security-policy') ?? '');
+    const csp = PAGE_CSP;
     const dropped = request.scopes.filter((s) => !scopes.includes(s));
     return reply
       .header('content-security-policy', csp.replace(/form-action [^;]*/, `form-action ${formActionSources(request.redirectUri)}`))

@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { WriteBatch } from '../database/write-batch';
 import { AuditService } from '../audit/audit.service';
 import { ScopeRegistry } from '../auth/scope-registry';
 import type { Client } from '../clients/client.entity';
@@ -21,6 +24,7 @@ export class ClientCredentialsGrant implements GrantHandler {
     private readonly tokens: AccessTokenService,
     private readonly scopes: ScopeRegistry,
     private readonly audit: AuditService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {
     registry.register(this);
   }
@@ -30,8 +34,10 @@ export class ClientCredentialsGrant implements GrantHandler {
       throw new UnauthorizedClientError('client_credentials is only for confidential clients (RFC 6749 §4.4)');
     }
     const granted = this.grantedScopes(client, params.scopes());
-    const { token, row, expiresIn } = await this.tokens.issue({ client, scopes: granted, audience: meta.audience });
-    await this.audit.record({
+    // The token and its audit row commit together: one commit, and no token without its record.
+    const batch = new WriteBatch(this.dataSource);
+    const { token, row, expiresIn } = await this.tokens.issueInto(batch, { client, scopes: granted, audience: meta.audience });
+    this.audit.recordInto(batch, {
       action: 'token.issue',
       outcome: 'success',
       actor: { type: 'client', id: client.clientId },
@@ -40,6 +46,7 @@ export class ClientCredentialsGrant implements GrantHandler {
       meta,
       details: { grantType: this.grantType, scopes: granted, authMethod: meta.authMethod },
     });
+    await batch.commit();
     return { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: granted.join(' ') };
   }
 

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { checkChosenScopes, expiryFrom, isExpiredAt, recordUse } from '../auth/minted-token-rules';
 import { AuditService } from '../audit/audit.service';
+import { CredentialCache } from '../auth/credential-cache';
 import type { Principal } from '../auth/principal';
 import { ScopeRegistry } from '../auth/scope-registry';
 import { generateToken, hashToken, isWellFormed, redactToken } from '../auth/token-format';
@@ -47,6 +48,7 @@ export class PersonalTokensService {
     private readonly scopes: ScopeRegistry,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly cache: CredentialCache,
   ) {}
 
   /**
@@ -142,7 +144,8 @@ export class PersonalTokensService {
    */
   async findLive(plaintext: string, now = Date.now()): Promise<ActivePersonalToken | null> {
     if (!isWellFormed('personalAccessToken', plaintext)) return null;
-    const token = await this.findActiveByHash(hashToken(plaintext));
+    const tokenHash = hashToken(plaintext);
+    const token = await this.cache.getOrLoad('pat', tokenHash, () => this.findActiveByHash(tokenHash));
     if (!token?.user || token.user.status !== 'active' || isExpired(token, now)) return null;
     return token as ActivePersonalToken;
   }
@@ -153,11 +156,12 @@ export class PersonalTokensService {
     return this.scopes.list().filter((s) => held.has(s.name)).map(({ name, description }) => ({ name, description }));
   }
 
+  /** One SELECT by the unique hash index, joined with the user, of only what a principal needs. */
   private findActiveByHash(tokenHash: string): Promise<PersonalToken | null> {
-    // A query builder without take/skip: one SELECT with the join, by the unique hash index.
     return this.tokens
       .createQueryBuilder('t')
-      .innerJoinAndSelect('t.user', 'u')
+      .innerJoin('t.user', 'u')
+      .select(['t.id', 't.userId', 't.scopes', 't.createdAt', 't.expiresAt', 't.lastUsedAt', 'u.id', 'u.email', 'u.displayName', 'u.roles', 'u.status'])
       .where('t.token_hash = :tokenHash', { tokenHash })
       .andWhere('t.revoked_at IS NULL')
       .getOne();

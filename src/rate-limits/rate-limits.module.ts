@@ -3,6 +3,7 @@ import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis'
 import { ThrottlerModule, ThrottlerModuleOptions } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
+import { FixedWindowThrottlerStorage } from '../common/fixed-window-throttler.storage';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { REDIS_CLIENT } from '../redis/redis.constants';
 import { ATTEMPT_COUNTER_STORE, AttemptCounterStore } from './attempt-counter.store';
@@ -14,26 +15,29 @@ import { RedisAttemptCounterStore } from './redis-attempt-counter.store';
 
 function throttlerOptions(config: AppConfig, redis: Redis | null): ThrottlerModuleOptions {
   const credential = (req: FastifyRequest) => presentedCredentialKey(req, config.session.cookieName);
+  const { perIpPerMinute: perIp, perCredentialPerMinute: perCredential } = config.rateLimit;
   return {
     throttlers: [
       // Without a credential: per IP. With one: per credential, so that a shared proxy IP does
       // not throttle the many API clients behind it (docs/scaling.md "Request ceilings").
+      // A limit of 0 (RATE_LIMIT_PER_IP_PER_MINUTE / _PER_CREDENTIAL_PER_MINUTE) switches that one off.
       {
         name: 'default',
         ttl: 60_000,
-        limit: config.rateLimit.perIpPerMinute,
-        skipIf: (ctx) => credential(ctx.switchToHttp().getRequest<FastifyRequest>()) !== undefined,
+        limit: Math.max(1, perIp),
+        skipIf: (ctx) => perIp === 0 || credential(ctx.switchToHttp().getRequest<FastifyRequest>()) !== undefined,
       },
       {
         name: 'credential',
         ttl: 60_000,
-        limit: config.rateLimit.perCredentialPerMinute,
-        skipIf: (ctx) => credential(ctx.switchToHttp().getRequest<FastifyRequest>()) === undefined,
+        limit: Math.max(1, perCredential),
+        skipIf: (ctx) => perCredential === 0 || credential(ctx.switchToHttp().getRequest<FastifyRequest>()) === undefined,
         getTracker: (req) => credential(req as unknown as FastifyRequest) ?? '',
       },
     ],
-    // Unset REDIS_URL: the throttler's own in-process storage, exactly as before.
-    storage: redis ? new FailOpenThrottlerStorage(new ThrottlerStorageRedisService(redis), () => rateLimitStoreErrors.inc()) : undefined,
+    // Unset REDIS_URL: in-process fixed windows, O(1) per hit (the library's default storage
+    // keeps and filters a list of hit times per key on every request).
+    storage: redis ? new FailOpenThrottlerStorage(new ThrottlerStorageRedisService(redis), () => rateLimitStoreErrors.inc()) : new FixedWindowThrottlerStorage(),
   };
 }
 

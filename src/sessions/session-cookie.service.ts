@@ -3,6 +3,8 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EncryptJWT, jwtDecrypt } from 'jose';
 import { createHash } from 'node:crypto';
+import { CredentialCache } from '../auth/credential-cache';
+import { hashToken } from '../auth/token-format';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 
 /**
@@ -15,7 +17,10 @@ export class SessionCookieService {
   readonly name: string;
   private readonly keys: { kid: string; key: Uint8Array }[];
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly cache: CredentialCache,
+  ) {
     this.name = config.session.cookieName;
     this.keys = config.session.keys.map((key) => ({ kid: createHash('sha256').update(key).digest('base64url').slice(0, 8), key }));
   }
@@ -26,8 +31,15 @@ export class SessionCookieService {
 
   /** The session secret, or null if the cookie is missing, tampered with, expired or sealed by an unknown key. */
   async open(req: FastifyRequest): Promise<string | null> {
-    const payload = await this.openClaims(req.cookies?.[this.name]);
-    return typeof payload?.sid === 'string' ? payload.sid : null;
+    const value = req.cookies?.[this.name];
+    if (!value) return null;
+    // Decrypting costs more than the rest of cookie authentication: reuse a recent opening of the
+    // same cookie (keyed by its hash; the session row itself is still checked on every request).
+    const opened = await this.cache.getOrLoad('session_cookie', hashToken(value), async () => {
+      const payload = await this.openClaims(value);
+      return typeof payload?.sid === 'string' ? { sid: payload.sid } : null;
+    });
+    return opened?.sid ?? null;
   }
 
   /** Seals any claims under the newest session key, expiring after `ttlMs` (also used for flash cookies). */

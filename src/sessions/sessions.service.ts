@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, Repository } from 'typeorm';
+import { CredentialCache } from '../auth/credential-cache';
 import { generateToken, hashToken, isWellFormed } from '../auth/token-format';
 import type { RequestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -15,6 +16,7 @@ export class SessionsService {
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly cache: CredentialCache,
   ) {}
 
   /** Starts a new session (a fresh id at every sign-in: no fixation). Returns the secret once. */
@@ -37,26 +39,36 @@ export class SessionsService {
   }
 
   /**
-   * The hot path: a format check, then one indexed lookup (session joined with its user).
+   * The hot path: a format check, then a credential-cache hit (at most 1 s old, emptied by every
+   * revocation) or one indexed lookup (session joined with its user).
    * Returns null for anything not live: unknown, revoked, idle or absolutely expired, or a
    * user who is no longer active.
    */
   async authenticate(secret: string): Promise<(Session & { user: User }) | null> {
     if (!isWellFormed('session', secret)) return null;
-    const session = await this.findLiveByHash(hashToken(secret));
+    const secretHash = hashToken(secret);
+    const session = await this.cache.getOrLoad('session', secretHash, () => this.findLiveByHash(secretHash));
     if (!session?.user || session.user.status !== 'active') return null;
     const now = Date.now();
     if (session.expiresAt.getTime() <= now) return null;
     if (session.lastSeenAt.getTime() + this.config.session.idleMs <= now) return null;
     if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+      // The row may be the cached one: updating it in place keeps other requests from touching again.
       session.lastSeenAt = new Date(now);
       await this.sessions.update({ id: session.id }, { lastSeenAt: session.lastSeenAt });
     }
     return session as Session & { user: User };
   }
 
+  /** One SELECT by the unique hash index, joined with the user, of only what a principal needs. */
   private findLiveByHash(secretHash: string): Promise<Session | null> {
-    return this.sessions.findOne({ where: { secretHash, revokedAt: IsNull() }, relations: { user: true } });
+    return this.sessions
+      .createQueryBuilder('s')
+      .innerJoin('s.user', 'u')
+      .select(['s.id', 's.userId', 's.createdAt', 's.lastSeenAt', 's.expiresAt', 'u.id', 'u.email', 'u.displayName', 'u.roles', 'u.status'])
+      .where('s.secret_hash = :secretHash', { secretHash })
+      .andWhere('s.revoked_at IS NULL')
+      .getOne();
   }
 
   listActiveForUser(userId: string): Promise<Session[]> {

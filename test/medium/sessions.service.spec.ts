@@ -1,3 +1,5 @@
+import { CredentialCache } from '../../src/auth/credential-cache';
+import { CredentialCacheInvalidator } from '../../src/auth/credential-cache.invalidator';
 import { randomUUID } from 'node:crypto';
 import type { Repository } from 'typeorm';
 import { generateToken, hashToken } from '../../src/auth/token-format';
@@ -21,7 +23,10 @@ describe('SessionsService on a real database', () => {
     db = await openTestDatabase([User, Session]);
     sessions = db.dataSource.getRepository(Session);
     users = db.dataSource.getRepository(User);
-    service = new SessionsService(sessions, { session: { idleMs: IDLE_MS, absoluteMs: ABSOLUTE_MS } } as AppConfig);
+    // The real credential cache and its invalidator on this database: revocations must hold with the cache on.
+    const cache = new CredentialCache({ credentialCache: { ttlMs: 1000, maxEntries: 100 } } as AppConfig);
+    new CredentialCacheInvalidator(db.dataSource, cache);
+    service = new SessionsService(sessions, { session: { idleMs: IDLE_MS, absoluteMs: ABSOLUTE_MS } } as AppConfig, cache);
   });
   afterAll(() => db.close());
   afterEach(() => jest.restoreAllMocks());

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Repository } from 'typeorm';
 import type { AuditService } from '../../src/audit/audit.service';
 import { AuthStrategyRegistry } from '../../src/auth/auth-strategy-registry';
+import { CredentialCache } from '../../src/auth/credential-cache';
 import { InvalidTokenError } from '../../src/auth/errors/auth.errors';
 import { PrincipalFactory } from '../../src/auth/principal.factory';
 import { ScopeRegistry } from '../../src/auth/scope-registry';
@@ -43,7 +44,7 @@ function setup(found: PersonalToken | null = null) {
   const registry = new AuthStrategyRegistry();
   const { repo, calls } = recordingRepository(found);
   const config = { personalTokens: { defaultExpiryDays: 90, maxExpiryDays: 366, allowNeverExpires: false } } as AppConfig;
-  const service = new PersonalTokensService(repo, scopes, {} as AuditService, config);
+  const service = new PersonalTokensService(repo, scopes, {} as AuditService, config, new CredentialCache({ credentialCache: { ttlMs: 0, maxEntries: 0 } } as AppConfig));
   const strategy = new PersonalTokenStrategy(service, new PrincipalFactory(scopes), registry);
   return { strategy, calls, registry };
 }

@@ -1,3 +1,4 @@
+import { CredentialCache } from '../../src/auth/credential-cache';
 import { BadRequestException } from '@nestjs/common';
 import type { Repository } from 'typeorm';
 import type { AuditService } from '../../src/audit/audit.service';
@@ -31,7 +32,7 @@ function setup(personalTokens: AppConfig['personalTokens']) {
   const audit = { recordFor: async (_p: unknown, r: unknown) => void audited.push(r) } as unknown as AuditService;
   const scopes = new ScopeRegistry();
   scopes.register(DEVICE_SCOPES);
-  return { service: new PersonalTokensService(repo, scopes, audit, { personalTokens } as AppConfig), saved, audited };
+  return { service: new PersonalTokensService(repo, scopes, audit, { personalTokens } as AppConfig, new CredentialCache({ credentialCache: { ttlMs: 0, maxEntries: 0 } } as AppConfig)), saved, audited };
 }
 
 describe('PersonalTokensService.createFor', () => {

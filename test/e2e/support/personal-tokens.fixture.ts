@@ -1,3 +1,4 @@
+import { CredentialCache } from '../../../src/auth/credential-cache';
 import type { Role } from '../../../src/auth/roles';
 import { PersonalToken } from '../../../src/personal-tokens/personal-token.entity';
 import type { TestApp } from './test-app';
@@ -42,8 +43,10 @@ export function countPatRows(t: TestApp, userId: string): Promise<number> {
   return t.dataSource.getRepository(PersonalToken).countBy({ userId });
 }
 
+/** Moves a PAT's times as if time had passed: the row, and the credential cache's copy (which would have expired). */
 export async function setPatTimes(t: TestApp, id: string, times: { expiresAt?: Date; lastUsedAt?: Date }): Promise<void> {
   await t.dataSource.getRepository(PersonalToken).update({ id }, times);
+  t.get<CredentialCache>(CredentialCache).invalidateAll();
 }
 
 /** The `_csrf` value a server-rendered page embeds in its forms. */
