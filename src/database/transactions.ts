@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DatabaseBusyError } from './database-busy.error';
+import { runExclusive } from './sqlite-transactions';
 
 /** Attempts of one transaction before it gives up with DatabaseBusyError (a 503, not a 500). */
 export const TRANSACTION_ATTEMPTS = 5;
@@ -43,6 +44,62 @@ export async function runTransaction<T>(dataSource: DataSource, work: (tx: Entit
       if (!isTransientLockError(err)) throw err;
       if (attempt >= TRANSACTION_ATTEMPTS) throw new DatabaseBusyError(attempt, err);
       logger.warn(`Transaction attempt ${attempt} lost to lock contention (${codeOf(err)}); retrying`);
+      await sleep(Math.round(Math.random() * 20 * 2 ** attempt));
+    }
+  }
+}
+
+interface NativeStatement {
+  run(...params: unknown[]): unknown;
+}
+interface NativeDatabase {
+  readonly inTransaction: boolean;
+  prepare(sql: string): NativeStatement;
+  transaction(fn: () => void): () => void;
+}
+
+/** Prepared statements by SQL text, per native connection (the shapes are few and fixed). */
+const prepared = new WeakMap<NativeDatabase, Map<string, NativeStatement>>();
+
+function statement(db: NativeDatabase, sql: string): NativeStatement {
+  let cache = prepared.get(db);
+  if (!cache) prepared.set(db, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (!stmt) {
+    if (cache.size > 200) cache.clear();
+    cache.set(sql, (stmt = db.prepare(sql)));
+  }
+  return stmt;
+}
+
+/**
+ * SQLite only: runs already-built statements (`[sql, parameters]`, e.g. from a query builder's
+ * `getQueryAndParameters()`) as one synchronous better-sqlite3 transaction, with no await between
+ * them for other requests to queue behind the in-process transaction queue. Waits for queued
+ * TypeORM transactions (and for one TypeORM opened outside the queue) so it never becomes part of
+ * another transaction. Statements are logged through TypeORM's logger. SQLITE_BUSY is retried as
+ * in `runTransaction`.
+ */
+export async function runNativeSqliteTransaction(dataSource: DataSource, queries: readonly [string, unknown[]][]): Promise<void> {
+  const db = (dataSource.driver as unknown as { databaseConnection: NativeDatabase }).databaseConnection;
+  const write = (): void | Promise<void> => {
+    if (db.inTransaction) return new Promise<void>((resolve) => setImmediate(resolve)).then(write);
+    const log = dataSource.logger;
+    db.transaction(() => {
+      log.logQuery('BEGIN');
+      for (const [sql, params] of queries) {
+        log.logQuery(sql, params);
+        statement(db, sql).run(...params);
+      }
+      log.logQuery('COMMIT');
+    })();
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runExclusive(dataSource, write);
+    } catch (err) {
+      if (!isTransientLockError(err)) throw err;
+      if (attempt >= TRANSACTION_ATTEMPTS) throw new DatabaseBusyError(attempt, err);
       await sleep(Math.round(Math.random() * 20 * 2 ** attempt));
     }
   }

@@ -182,7 +182,7 @@ export class AccessTokenService {
       .innerJoin('c.owner', 'o')
       .leftJoin('a.user', 'u')
       .select(['a.id', 'a.clientId', 'a.userId', 'a.grantId', 'a.scopes', 'a.audience', 'a.createdAt', 'a.expiresAt'])
-      .addSelect(['c.clientId', 'c.status', 'c.ownerId', 'c.accessTokenFormat', 'o.id', 'o.roles', 'o.status'])
+      .addSelect(['c', 'o.id', 'o.roles', 'o.status'])
       .addSelect(['u.id', 'u.email', 'u.displayName', 'u.roles', 'u.status'])
       .where('a.token_hash = :tokenHash', { tokenHash })
       .andWhere('a.revoked_at IS NULL')
