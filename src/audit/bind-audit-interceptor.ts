@@ -35,12 +35,14 @@ export function bindAuditInterceptor(app: INestApplication): void {
 }
 
 /** The route handlers of a controller, inherited ones included. */
-function routeHandlers(proto: object): Function[] {
-  const found = new Set<Function>();
+type Handler = (...args: unknown[]) => unknown;
+
+function routeHandlers(proto: object): Handler[] {
+  const found = new Set<Handler>();
   for (let p: object | null = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
     for (const name of Object.getOwnPropertyNames(p)) {
       const value = Object.getOwnPropertyDescriptor(p, name)?.value as unknown;
-      if (name !== 'constructor' && typeof value === 'function' && Reflect.getMetadata(METHOD_METADATA, value) !== undefined) found.add(value);
+      if (name !== 'constructor' && typeof value === 'function' && Reflect.getMetadata(METHOD_METADATA, value) !== undefined) found.add(value as Handler);
     }
   }
   return [...found];
