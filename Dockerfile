@@ -2,9 +2,10 @@
 # Gatehouse: build with the full toolchain, run with production dependencies only.
 #   docker build -t gatehouse .
 #   docker run -p 3000:3000 -e SESSION_KEYS=... -v gatehouse-data:/app/data gatehouse      (embedded SQLite)
-# or `docker compose up` for MySQL 8 (see docker-compose.yml and docs/operations.md).
+# or `docker compose up` for two instances behind Caddy on MySQL 8 and Redis 7 (docker-compose.yml, docs/scaling.md).
+# Node 24 is the active LTS (Node 20 reached end of life in April 2026).
 
-FROM node:20-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 # better-sqlite3 compiles from source when no prebuilt binary matches this Node.
 RUN apt-get update \
@@ -19,7 +20,7 @@ COPY src ./src
 RUN npx nest build \
  && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-slim AS runtime
+FROM node:24-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
@@ -39,5 +40,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Pending migrations are applied at start (DB_MIGRATIONS_RUN=true by default).
-# Operators' CLI in a running container: docker compose exec app node dist/src/cli/cli.js --help
+# Operators' CLI in a running container: docker compose exec app1 node dist/src/cli/cli.js --help
 CMD ["node", "dist/src/main.js"]

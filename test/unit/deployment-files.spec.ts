@@ -17,6 +17,7 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
   environment?: Record<string, string | number | null>;
   healthcheck?: { test: string[] };
+  ports?: string[];
 }
 
 const compose = yaml.load(read('docker-compose.yml')) as { services: Record<string, ComposeService> };
@@ -41,22 +42,41 @@ function containerEnv(service: ComposeService, shell: Record<string, string>): R
 }
 
 describe('docker-compose.yml', () => {
-  const { mysql, app } = compose.services;
+  const { mysql, redis, app1, app2, proxy } = compose.services;
+  const app = app1;
 
-  it('runs MySQL 8 and the app, which waits for a healthy database', () => {
+  it('runs MySQL 8, Redis 7, two Gatehouse instances and a reverse proxy, each with a healthcheck', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['app1', 'app2', 'mysql', 'proxy', 'redis']);
     expect(mysql.image).toMatch(/^mysql:8(\.|$)/);
+    expect(redis.image).toMatch(/^redis:7(\.|-|$)/);
+    expect(proxy.image).toMatch(/^caddy:2/);
+    expect(app2).toEqual(app1);
     expect(app.build).toBe('.');
-    expect(app.depends_on).toEqual({ mysql: { condition: 'service_healthy' } });
+    expect(app.depends_on).toEqual({ mysql: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
     expect(mysql.healthcheck?.test.join(' ')).toContain('mysqladmin ping');
+    expect(redis.healthcheck?.test.join(' ')).toContain('redis-cli ping');
     expect(app.healthcheck?.test.join(' ')).toContain('/health/ready');
+    expect(proxy.healthcheck?.test.join(' ')).toContain('/health');
   });
 
-  it("gives the app a valid production configuration once SESSION_KEYS is set", () => {
+  it('publishes only the proxy, on 127.0.0.1, and the proxy balances over both instances by readiness', () => {
+    expect(proxy.ports).toEqual(['127.0.0.1:3000:80']);
+    for (const s of [mysql, redis, app1, app2]) expect(s.ports).toBeUndefined();
+    const caddyfile = read('deploy/Caddyfile');
+    expect(caddyfile).toMatch(/reverse_proxy app1:3000 app2:3000/);
+    expect(caddyfile).toMatch(/health_uri \/health\/ready/);
+  });
+
+  it("gives the instances a valid production configuration once SESSION_KEYS is set: MySQL, Redis, behind the proxy", () => {
     const env = containerEnv(app, { SESSION_KEYS: randomBytes(32).toString('base64url') });
     const config = loadAppConfig(env);
     expect(config.env).toBe('production');
     expect(config.host).toBe('0.0.0.0');
     expect(config.database).toEqual({ type: 'mysql', url: 'mysql://gatehouse:gatehouse@mysql:3306/gatehouse' });
+    expect(config.redisUrl).toBe('redis://redis:6379/0');
+    expect(config.trustProxy).toBe(true);
+    expect(config.shutdownGraceMs).toBe(5000);
+    expect(config.metrics).toEqual({ port: 9464, host: '0.0.0.0' });
     // The app logs in with the account the MySQL container creates, whatever MYSQL_PASSWORD says.
     const db = containerEnv(mysql, { MYSQL_PASSWORD: 'p4ss' });
     const url = new URL(containerEnv(app, { SESSION_KEYS: 'x', MYSQL_PASSWORD: 'p4ss' }).DATABASE_URL);
@@ -79,12 +99,12 @@ describe('docker-compose.yml', () => {
 describe('Dockerfile', () => {
   const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
 
-  it('builds in one stage and runs as a non-root user on node:20-slim with production dependencies', () => {
-    expect(dockerfile).toMatch(/FROM node:20-slim AS build/);
+  it('builds and runs on a supported Node LTS image (node:24-slim; Node 20 reached end of life) as a non-root user with production dependencies', () => {
+    expect(dockerfile).toMatch(/FROM node:24-slim AS build/);
     expect(dockerfile).toMatch(/npm ci/);
     expect(dockerfile).toMatch(/nest build/);
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
-    expect(runtime).toMatch(/^\nFROM node:20-slim AS runtime/);
+    expect(runtime).toMatch(/^\nFROM node:24-slim AS runtime/);
     expect(runtime).toMatch(/\nUSER node\n/);
     expect(runtime).toMatch(/HOST=0\.0\.0\.0/);
     expect(runtime).toMatch(/COPY views \.\/views/);
