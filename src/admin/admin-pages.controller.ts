@@ -2,7 +2,7 @@ import { Controller, Get, Query, Render, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { toAuditEventView } from '../audit/audit-event.mapper';
-import { auditFilterFrom } from '../audit/audit-filter';
+import { actionLabel } from '../audit/action-labels';
 import { AuditService } from '../audit/audit.service';
 import { AuditQuery } from '../audit/dto/audit-query';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
@@ -12,6 +12,7 @@ import { ADMIN_PAGE } from '../users/admin-access';
 import { AdminDashboardService } from './admin-dashboard.service';
 import { AdminPageErrorFilter } from './admin-page-error.filter';
 import { AdminPageContext } from './admin-page.context';
+import { AuditNamesService } from './audit-names.service';
 
 const FILTER_FIELDS = ['actor', 'action', 'targetType', 'targetId', 'outcome', 'from', 'to'] as const;
 
@@ -25,6 +26,7 @@ export class AdminPagesController {
     private readonly dashboard: AdminDashboardService,
     private readonly audit: AuditService,
     private readonly context: AdminPageContext,
+    private readonly names: AuditNamesService,
   ) {}
 
   @AuditAction('admin.dashboard.view')
@@ -42,12 +44,19 @@ export class AdminPagesController {
   @Get('audit')
   @Render('admin/audit.hbs')
   async auditLog(@CurrentPrincipal() p: Principal, @Query() q: AuditQuery) {
-    const page = await this.audit.search(auditFilterFrom(q), q.limit ?? 50, q.cursor);
+    const page = await this.audit.search(await this.names.filterFrom(q), q.limit ?? 50, q.cursor);
+    const labels = await this.names.labels(page.items);
     const filters: Record<string, string> = {};
     for (const f of FILTER_FIELDS) if (q[f]) filters[f] = q[f] as string;
     const query = (extra: Record<string, string>) => new URLSearchParams({ ...filters, ...extra }).toString();
     return this.context.build(p, 'Audit log', {
-      events: page.items.map((e) => ({ ...toAuditEventView(e), detailsText: e.details ?? '' })),
+      events: page.items.map((e) => ({
+        ...toAuditEventView(e),
+        actionLabel: actionLabel(e.action),
+        actorLabel: e.actorId ? labels.get(e.actorId) : undefined,
+        targetLabel: e.targetId ? labels.get(e.targetId) : undefined,
+        detailsText: e.details ?? '',
+      })),
       filters,
       outcomeOptions: ['success', 'denied', 'failed'].map((o) => ({ value: o, selected: o === q.outcome })),
       next: page.nextCursor ? `/admin/ui/audit?${query({ cursor: page.nextCursor })}` : null,

@@ -14,6 +14,7 @@ import { AdminClientsPagesController } from './admin-clients-pages.controller';
 import { AdminCredentialsService } from './admin-credentials.service';
 import { AdminDashboardController } from './admin-dashboard.controller';
 import { AdminDashboardService } from './admin-dashboard.service';
+import { AuditNamesService } from './audit-names.service';
 import { AdminPageContext } from './admin-page.context';
 import { AdminPagesController } from './admin-pages.controller';
 import { AdminUsersPagesController } from './admin-users-pages.controller';
@@ -37,6 +38,7 @@ import { UserCredentialRegistry } from '../users/user-credential-source';
     AdminCredentialsService,
     AdminDashboardService,
     AdminPageContext,
+    AuditNamesService,
     SessionCredentialSource,
     PersonalTokenCredentialSource,
     OAuthGrantCredentialSource,

@@ -7,11 +7,12 @@ import type { AuditQuery } from './dto/audit-query';
 
 /** What the audit log can be filtered by. Every field narrows; none means everything. */
 export interface AuditFilter {
-  actorId?: string;
+  /** One id, or any of several (an email or client name resolved to ids; none matches nothing). */
+  actorId?: string | readonly string[];
   /** An exact action, or a prefix ending in `*` (`admin.*`). */
   action?: string;
   targetType?: string;
-  targetId?: string;
+  targetId?: string | readonly string[];
   outcome?: AuditOutcome;
   /** Inclusive lower bound. */
   from?: Date;
@@ -22,14 +23,16 @@ export interface AuditFilter {
 /** Applies the filter, newest first, and positions after the cursor when given. */
 export function applyAuditFilter(qb: SelectQueryBuilder<AuditEvent>, f: AuditFilter, cursor?: string): SelectQueryBuilder<AuditEvent> {
   qb.where('1 = 1');
-  if (f.actorId) qb.andWhere('e.actor_id = :actorId', { actorId: f.actorId });
+  if (typeof f.actorId === 'string') qb.andWhere('e.actor_id = :actorId', { actorId: f.actorId });
+  else if (f.actorId) qb.andWhere(f.actorId.length ? 'e.actor_id IN (:...actorIds)' : '1 = 0', { actorIds: f.actorId });
   if (f.action?.endsWith('*')) {
     qb.andWhere(`e.action LIKE :actionPrefix ${LIKE_ESCAPE}`, { actionPrefix: `${escapeLike(f.action.slice(0, -1))}%` });
   } else if (f.action) {
     qb.andWhere('e.action = :action', { action: f.action });
   }
   if (f.targetType) qb.andWhere('e.target_type = :targetType', { targetType: f.targetType });
-  if (f.targetId) qb.andWhere('e.target_id = :targetId', { targetId: f.targetId });
+  if (typeof f.targetId === 'string') qb.andWhere('e.target_id = :targetId', { targetId: f.targetId });
+  else if (f.targetId) qb.andWhere(f.targetId.length ? 'e.target_id IN (:...targetIds)' : '1 = 0', { targetIds: f.targetId });
   if (f.outcome) qb.andWhere('e.outcome = :outcome', { outcome: f.outcome });
   if (f.from) qb.andWhere('e.occurred_at >= :from', { from: f.from });
   if (f.to) qb.andWhere('e.occurred_at < :to', { to: f.to });

@@ -10,7 +10,8 @@ import { AuditService } from './audit.service';
 import { auditedRoute } from './audited-route';
 
 /**
- * Audits requests that reached a handler: every request to a handler marked @AuditAction;
+ * Audits requests that reached a handler: every request to a handler marked @AuditAction (but
+ * not a browser session's reads);
  * unsafe requests on resource controllers marked with @AuditResource; and any unsafe request
  * made with a token (so what a PAT does is on record as its user, with the token's id). The
  * row is written before the response is sent. Requests the guard refused never get here: the
@@ -28,7 +29,7 @@ export class AuditRequestInterceptor implements NestInterceptor {
     const principal = req.user;
     if (!principal) return next.handle();
     const route = auditedRoute(this.reflector, ctx, req.method, principal.credential.kind !== 'session');
-    if (!route) return next.handle();
+    if (!route || isSessionRead(req.method, principal.credential.kind, route.action)) return next.handle();
 
     const params = req.params as Record<string, string> | undefined;
     const write = (outcome: AuditOutcome, status: number, createdId?: string, error?: string) => {
@@ -68,4 +69,13 @@ export class AuditRequestInterceptor implements NestInterceptor {
     if (redirect) return (body as { statusCode?: number } | undefined)?.statusCode ?? redirect.statusCode ?? HttpStatus.FOUND;
     return ctx.switchToHttp().getResponse<FastifyReply>().statusCode;
   }
+}
+
+/**
+ * A person reading admin pages or the admin API in a browser session is not recorded row by row
+ * (the log would be mostly views of itself). Every change, every token's read, every refusal by
+ * the guard, and every reading of the audit log itself still are.
+ */
+function isSessionRead(method: string, credentialKind: string, action: string): boolean {
+  return credentialKind === 'session' && (method === 'GET' || method === 'HEAD') && !action.startsWith('admin.audit.');
 }

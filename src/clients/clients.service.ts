@@ -2,7 +2,7 @@ import { BadRequestException, ConflictException, Injectable, NotFoundException }
 import { CredentialCache } from '../auth/credential-cache';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import type { PrincipalUser } from '../auth/principal.factory';
 import { ScopeRegistry } from '../auth/scope-registry';
 import { runTransaction } from '../database/transactions';
@@ -124,6 +124,19 @@ export class ClientsService {
       throw new BadRequestException(`refresh_token is only issued with authorization_code or ${DEVICE_CODE_GRANT_TYPE}`);
     }
     return grantTypes;
+  }
+
+  /** Client names by client_id, for pages that show people and clients by name (the audit log). */
+  async namesOf(clientIds: readonly string[]): Promise<Map<string, string>> {
+    if (clientIds.length === 0) return new Map();
+    const rows = await this.clients.find({ where: { clientId: In([...clientIds]) }, select: { clientId: true, name: true } });
+    return new Map(rows.map((c) => [c.clientId, c.name]));
+  }
+
+  /** The client_ids of clients with exactly this name (names are not unique). */
+  async idsNamed(name: string): Promise<string[]> {
+    const rows = await this.clients.find({ where: { name: name.trim() }, select: { clientId: true } });
+    return rows.map((c) => c.clientId);
   }
 
   findById(clientId: string): Promise<Client | null> {

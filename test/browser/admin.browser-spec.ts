@@ -39,10 +39,11 @@ describe('browser: an admin creates a user, disables them, and finds both in the
     await expect(page.getByTestId('user-status').textContent()).resolves.toBe('disabled');
     await expect(page.getByRole('status').textContent()).resolves.toContain('User disabled');
 
-    // Both actions are on the audit page, filtered to this admin's admin.user.* actions.
+    // Both actions are on the audit page, filtered by the admin's email to admin.user.* actions,
+    // with the user shown by name and email and the actions in words.
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.waitForURL(h.url('/admin/ui/audit'));
-    await page.getByLabel('Actor id').fill(admin.user.id);
+    await page.getByLabel(/^Actor/).fill(admin.email);
     await page.getByLabel('Action (prefix with *)').fill('admin.user.*');
     await Promise.all([page.waitForURL(/\/admin\/ui\/audit\?/), page.getByRole('button', { name: 'Filter' }).click()]);
     const rows = page.locator('tbody tr[data-action]');
@@ -52,9 +53,12 @@ describe('browser: an admin creates a user, disables them, and finds both in the
         text: (tr as unknown as { textContent: string }).textContent,
       })),
     );
-    const about = (action: string) => seen.find((r) => r.action === action && r.text.includes(userId));
-    expect(about('admin.user.create')?.text).toContain('success');
+    const about = (action: string) => seen.find((r) => r.action === action && r.text.includes(email));
+    expect(about('admin.user.create')?.text).toContain('Admin: created a user');
+    expect(about('admin.user.create')?.text).toContain('Brenda Browser');
+    expect(about('admin.user.disable')?.text).toContain('Admin: disabled a user');
     expect(about('admin.user.disable')?.text).toContain('success');
+    expect(seen.every((r) => r.text.includes('Ada Admin'))).toBe(true);
     // Newest first: the disable comes before the create.
     expect(seen.findIndex((r) => r.action === 'admin.user.disable')).toBeLessThan(seen.findIndex((r) => r.action === 'admin.user.create'));
     await h.screenshot('admin-audit');
@@ -78,7 +82,7 @@ describe('browser: an admin creates a user, disables them, and finds both in the
 
     await page.getByLabel('Owner email').fill(owner.email);
     await page.getByLabel('Name', { exact: true }).fill('Browser app');
-    await page.getByLabel('Type').selectOption('confidential');
+    await page.getByLabel('Type', { exact: true }).selectOption('confidential');
     await page.getByLabel(/Redirect URIs/).fill('https://app.example.com/callback');
     await page.getByLabel(/read:device/).check();
     // Post/Redirect/Get: the client's own page, with the secret shown once from the flash.

@@ -50,7 +50,8 @@ describe('admin pages: clients (/admin/ui/clients)', () => {
     expect(row).toMatch(/<time datetime="\d{4}-\d\d-\d\dT/);
     expect(res.text).toContain('<a href="/admin/ui/clients" aria-current="page">Clients</a>');
     expect((await t.http.get('/admin/ui', { cookie: admin.cookie })).text).toContain('href="/admin/ui/clients"');
-    expect(await adminRow('admin.client.list')).toMatchObject({ outcome: 'success' });
+    // Reading pages is not audited row by row (issue 15); changes are.
+    expect(await adminRow('admin.client.list')).toBeUndefined();
   });
 
   it('pages through the list, newest first, with limit and offset', async () => {
@@ -169,13 +170,11 @@ describe('admin pages: clients (/admin/ui/clients)', () => {
     expect(res.text).toContain('data-testid="client-status">active<');
     expect(res.text).toContain('/rotate-secret"');
     expect(res.text).toMatch(/action="\/admin\/ui\/clients\/[^"]+\/delete" class="inline" data-confirm="/);
-    const viewed = (await auditForTarget(t, c.clientId, 'admin.client.view'))[0];
-    expect(viewed).toMatchObject({ actorId: admin.user.id, outcome: 'success', targetType: 'client' });
+    expect(await auditForTarget(t, c.clientId, 'admin.client.view')).toEqual([]);
 
     const missing = await page('/ghc_nosuchclient');
     expect(missing.status).toBe(404);
     expect(missing.text).toContain('Client not found');
-    expect((await auditForTarget(t, 'ghc_nosuchclient', 'admin.client.view'))[0]).toMatchObject({ outcome: 'denied' });
   });
 
   it('disables and enables a client: 303 back to it, its secret stops and works again; audited', async () => {

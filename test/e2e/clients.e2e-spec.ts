@@ -273,7 +273,6 @@ describe('clients: Developer settings, admin API, the Secret scheme', () => {
           'admin.client.rotate_secret:success',
           'admin.client.disable:success',
           'admin.client.delete:success',
-          'admin.client.view:denied',
         ]),
       );
     });

@@ -1,0 +1,71 @@
+/**
+ * Audit actions in words, for the pages ("Signed in", "Created API key"). The log and its
+ * exports keep the action names; an action without a label here reads as its name in words.
+ */
+const LABELS: Record<string, string> = {
+  'auth.login': 'Signed in',
+  'auth.logout': 'Signed out',
+  'auth.account_locked': 'Account locked after failed sign-ins',
+  'auth.login_delayed': 'Sign-in slowed down after failures',
+  'session.revoke': 'Ended a session',
+  'session.revoke_others': 'Signed out other sessions',
+  'pat.create': 'Created API key',
+  'pat.revoke': 'Deleted API key',
+  'token.issue': 'Issued OAuth tokens',
+  'token.revoke': 'Revoked an OAuth token',
+  'consent.grant': 'Authorized an app',
+  'consent.revoke': 'Revoked an app’s authorization',
+  'authorization.revoke': 'Revoked an authorized app',
+  'refresh.reuse_detected': 'Refresh token reused: family revoked',
+  'refresh.grace_retry': 'Refresh retried within the grace window',
+  'code.reuse_detected': 'Authorization code reused: tokens revoked',
+  'code.replay_refused': 'Authorization code replay refused',
+  'client.create': 'Registered a client',
+  'client.update': 'Edited a client',
+  'client.delete': 'Deleted a client',
+  'client.disable': 'Disabled a client',
+  'client.enable': 'Enabled a client',
+  'client.secret_rotate': 'Rotated a client secret',
+  'user.create': 'Created a user',
+  'user.disable': 'Disabled a user',
+  'user.unlock': 'Unlocked sign-in',
+  'user.revoke_all': 'Revoked every credential of a user',
+  'user.password_change': 'Changed password',
+  'user.password_reset': 'Reset a password',
+  'user.password_reset_link': 'Created a password-reset link',
+  'user.password_reset_by_link': 'Set a password with a reset link',
+  'user.password_reset_request': 'Asked for a password-reset email',
+  'user.profile_update': 'Changed display name',
+  'admin.user.create': 'Admin: created a user',
+  'admin.user.delete': 'Admin: deleted a user',
+  'admin.user.disable': 'Admin: disabled a user',
+  'admin.user.enable': 'Admin: enabled a user',
+  'admin.user.set_roles': 'Admin: changed roles',
+  'admin.user.reset_password': 'Admin: reset a password',
+  'admin.user.password_reset_link': 'Admin: created a password-reset link',
+  'admin.user.revoke_credential': 'Admin: revoked a credential',
+  'admin.user.revoke_all': 'Admin: revoked every credential',
+  'admin.user.unlock': 'Admin: unlocked sign-in',
+  'admin.user.list': 'Admin: listed users',
+  'admin.user.view': 'Admin: viewed a user',
+  'admin.client.create': 'Admin: registered a client',
+  'admin.client.update': 'Admin: edited a client',
+  'admin.client.delete': 'Admin: deleted a client',
+  'admin.client.disable': 'Admin: disabled a client',
+  'admin.client.enable': 'Admin: enabled a client',
+  'admin.client.rotate_secret': 'Admin: rotated a client secret',
+  'admin.audit.list': 'Admin: read the audit log',
+  'admin.audit.export': 'Admin: exported the audit log',
+  'device.create': 'Added a device',
+  'device.update': 'Changed a device',
+  'device.remove': 'Deleted a device',
+  'device.samples.add': 'Uploaded readings',
+  'api.request': 'API request',
+};
+
+export function actionLabel(action: string): string {
+  const known = LABELS[action];
+  if (known) return known;
+  const words = action.replace(/[._]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
