@@ -42,7 +42,7 @@ export class PasswordResetController {
   @ApiNoContentResponse({ description: 'Password set; the link is used up and every session of the account has ended' })
   @ApiBadRequestResponse({ description: 'The link is unknown, used or expired, or the password fails the strength rule' })
   async reset(@Body() body: ResetPasswordWithLinkDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    this.csrf.assertSameOrigin(req);
+    this.csrf.assertSignedOutOrigin(req);
     const form = isFormPost(req);
     try {
       if (body.confirmPassword !== undefined && body.confirmPassword !== body.newPassword) throw new PasswordRefusedError('The two new passwords differ.');
@@ -71,7 +71,7 @@ export class PasswordResetController {
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'The same answer whether or not an account has this email' })
   async request(@Body() body: RequestResetLinkDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    this.csrf.assertSameOrigin(req);
+    this.csrf.assertSignedOutOrigin(req);
     await this.passwords.requestByEmail(body.email, requestMeta(req));
     if (!isFormPost(req)) return reply.status(202).send({ message: REQUESTED });
     await this.flash.set(reply, { message: REQUESTED });

@@ -42,6 +42,21 @@ export class CsrfService {
     if (origin !== this.publicOrigin && origin !== own) throw new CsrfError('Cross-origin request refused');
   }
 
+  /**
+   * For the signed-out JSON endpoints (sign-in, password reset): a script's JSON request with
+   * neither Sec-Fetch-Site nor Origin and no session cookie is accepted. A browser cannot make
+   * that request cross-site: a JSON body needs a CORS preflight, which Gatehouse never grants,
+   * and browsers send Origin on every cross-origin POST. Forms keep the same-origin rule.
+   */
+  assertSignedOutOrigin(req: FastifyRequest): void {
+    const fromScript =
+      req.headers['sec-fetch-site'] === undefined &&
+      req.headers.origin === undefined &&
+      (req.headers['content-type'] ?? '').startsWith('application/json') &&
+      !req.cookies?.[this.config.session.cookieName];
+    if (!fromScript) this.assertSameOrigin(req);
+  }
+
   /** Full check for an unsafe cookie-authenticated request. */
   verify(req: FastifyRequest, sessionId: string): void {
     if (!this.isUnsafe(req)) return;

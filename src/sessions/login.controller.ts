@@ -65,7 +65,7 @@ export class LoginController {
   @ApiTooManyRequestsResponse({ description: 'Too many failed sign-ins from this IP or for this account' })
   @ApiServiceUnavailableResponse({ description: 'The shared failure counters (Redis) are unreachable: sign-in fails closed, with Retry-After' })
   async login(@Body() body: LoginDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    this.csrf.assertSameOrigin(req);
+    this.csrf.assertSignedOutOrigin(req);
     const meta = requestMeta(req);
     const email = normalizeEmail(body.email);
     const form = isFormPost(req);

@@ -102,6 +102,20 @@ describe('sessions: sign-in, cookie, CSRF, session management', () => {
       expect(res.body.error).toBe('csrf_failed');
     });
 
+    it('a script signs in with JSON and no Origin (curl); a form or a JSON post carrying a cross-site Origin or Sec-Fetch-Site is still refused', async () => {
+      const { email } = await createUser(t);
+      const script = await t.http.post('/auth/login', { json: { email, password: TEST_PASSWORD }, origin: null });
+      expect(script.status).toBe(200);
+      const form = await t.http.post('/auth/login', { form: { email, password: TEST_PASSWORD }, origin: null });
+      expect(form.status).toBe(403);
+      const crossSite = await t.http.post('/auth/login', { json: { email, password: TEST_PASSWORD }, origin: null, headers: { 'sec-fetch-site': 'cross-site' } });
+      expect(crossSite.status).toBe(403);
+      // With a session cookie present, the same-origin rule applies as before.
+      const cookie = script.setCookies.find((c) => c.startsWith('__Host-gatehouse_session='))!.split(';')[0];
+      const again = await t.http.post('/auth/login', { json: { email, password: TEST_PASSWORD }, origin: null, cookie });
+      expect(again.status).toBe(403);
+    });
+
     it('issues a new session id at every sign-in (no fixation)', async () => {
       const { email } = await createUser(t);
       const first = await signIn(t, email);
