@@ -3,13 +3,12 @@
  * Needs both (DATABASE_URL=mysql://…, REDIS_URL=redis://127.0.0.1:6379/6); .ci/run provides them.
  * `npm test` does not run these, so the README's commands need nothing but Node.
  */
+// The same transform and setup as the e2e tier, so the two never drift apart.
+const { projects } = require('./jest.config');
+const { displayName: _unused, testMatch: _e2eOnly, ...e2e } = projects.find((p) => p.displayName === 'e2e');
+
 module.exports = {
-  testEnvironment: 'node',
-  moduleFileExtensions: ['ts', 'js', 'json'],
-  transform: { '^.+\\.(ts|js)$': ['ts-jest', { diagnostics: false, tsconfig: '<rootDir>/tsconfig.jest.json' }] },
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
-  setupFiles: ['<rootDir>/test/setup-env.ts'],
-  rootDir: __dirname,
+  ...e2e,
   testMatch: ['<rootDir>/test/scale/**/*.scale-spec.ts'],
   testTimeout: 240_000,
   // Each file starts several server processes: one file at a time on a small machine.

@@ -1,6 +1,7 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { CredentialCacheFanout } from './credential-cache-fanout';
 import { createRedisClient, readyWithin } from './redis-client.factory';
 import { REDIS_CLIENT } from './redis.constants';
 
@@ -16,6 +17,7 @@ import { REDIS_CLIENT } from './redis.constants';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig): Redis | null => (config.redisUrl ? createRedisClient(config.redisUrl, 'gatehouse') : null),
     },
+    CredentialCacheFanout,
   ],
   exports: [REDIS_CLIENT],
 })

@@ -6,6 +6,7 @@ import { createUser, signedInUser, TEST_PASSWORD } from '../e2e/support/users.fi
 import { signedInAdmin } from '../e2e/support/admin.fixture';
 import { flushTestRedis, freshDatabase, Instance, REDIS_URL, SHARED_SESSION_KEY, startInstances } from './support/instance';
 import type { HttpResponse } from '../e2e/support/http-client';
+import { CredentialCache } from '../../src/auth/credential-cache';
 
 /**
  * Issue 11 "Done when": two real server processes, A and B, on one MariaDB database and one
@@ -23,6 +24,8 @@ describe('two instances on one database and one Redis', () => {
     TOKEN_RATE_LIMIT_PER_CLIENT: '4',
     RATE_LIMIT_PER_IP_PER_MINUTE: '6',
     CLIENT_SECRET_ROTATION_GRACE_HOURS: '1',
+    // Every instance caches credential lookups for up to 1 s; revocations fan out through Redis.
+    CREDENTIAL_CACHE_TTL_MS: '1000',
   };
   const asTestApp = (i: Instance) => i.app as unknown as TestApp;
 
@@ -99,7 +102,29 @@ describe('two instances on one database and one Redis', () => {
     expect((await a.http.get('/.well-known/oauth-authorization-server', { headers: { 'x-forwarded-for': '192.0.2.78' } })).status).toBe(200);
   });
 
-  describe('each kind of revocation on A is refused on B within 1 s', () => {
+  it('a write on A empties the credential cache of another instance through Redis pub/sub', async () => {
+    const cache = c.get<CredentialCache>(CredentialCache);
+    const u = await signedInUser(c);
+    const pat = await createPat(c, u.cookie);
+    const other = await createPat(c, u.cookie);
+    expect((await c.http.get('/devices', { bearer: pat.token })).status).toBe(200);
+    expect(cache.stats().size).toBeGreaterThan(0);
+    // Revoking an unrelated PAT on A (another process) is a credential write: C's cache empties.
+    expect((await a.http.delete(`/account/tokens/${other.id}`, { cookie: u.cookie })).status).toBe(204);
+    const started = Date.now();
+    while (cache.stats().size > 0 && Date.now() - started < 900) await new Promise((r) => setTimeout(r, 5));
+    const ms = Date.now() - started;
+    console.log(`credential cache on C emptied ${ms} ms after the write on A`);
+    expect(cache.stats().size).toBe(0);
+    expect(ms).toBeLessThan(500);
+  });
+
+  /**
+   * Each test uses the credential on B just before revoking it on A, so B's cache holds a fresh
+   * entry: without the Redis fan-out B would keep accepting it for about the cache TTL (1 s).
+   * Refused well under that (< 500 ms) shows the invalidation travelled; < 1 s is the requirement.
+   */
+  describe('each kind of revocation on A is refused on B within 1 s (credential caches invalidated through Redis)', () => {
     const figures: Record<string, number> = {};
     afterAll(() => console.log(`revocation on A refused on B after (ms): ${JSON.stringify(figures)}`));
 
@@ -109,7 +134,7 @@ describe('two instances on one database and one Redis', () => {
       expect((await b.http.get('/devices', { bearer: pat.token })).status).toBe(200);
       expect((await a.http.delete(`/account/tokens/${pat.id}`, { cookie: u.cookie })).status).toBe(204);
       figures.pat = await until(401, () => b.http.get('/devices', { bearer: pat.token }));
-      expect(figures.pat).toBeLessThan(1000);
+      expect(figures.pat).toBeLessThan(500);
     });
 
     it('a session (sign-out on A)', async () => {
@@ -117,7 +142,7 @@ describe('two instances on one database and one Redis', () => {
       expect((await b.http.get('/devices', { cookie: u.cookie })).status).toBe(200);
       expect((await a.http.post('/auth/logout', { cookie: u.cookie })).status).toBe(204);
       figures.session = await until(401, () => b.http.get('/devices', { cookie: u.cookie }));
-      expect(figures.session).toBeLessThan(1000);
+      expect(figures.session).toBeLessThan(500);
     });
 
     it('an access token (RFC 7009 revocation on A)', async () => {
@@ -128,7 +153,7 @@ describe('two instances on one database and one Redis', () => {
       const res = await a.http.post('/oauth/revoke', { form: { token: access }, headers: { authorization: basicAuth(client.clientId, client.secret!) } });
       expect(res.status).toBe(200);
       figures.accessToken = await until(401, () => b.http.get('/devices', { bearer: access }));
-      expect(figures.accessToken).toBeLessThan(1000);
+      expect(figures.accessToken).toBeLessThan(500);
     });
 
     it('a refresh-token family (revoking the refresh token on A ends its access tokens on B)', async () => {
@@ -140,7 +165,7 @@ describe('two instances on one database and one Redis', () => {
       const res = await a.http.post('/oauth/revoke', { form: { token: pair.refresh_token, client_id: client.clientId } });
       expect(res.status).toBe(200);
       figures.refreshFamily = await until(401, () => b.http.get('/devices', { bearer: pair.access_token }));
-      expect(figures.refreshFamily).toBeLessThan(1000);
+      expect(figures.refreshFamily).toBeLessThan(500);
     });
 
     it('a disabled user (admin on A)', async () => {
@@ -150,7 +175,7 @@ describe('two instances on one database and one Redis', () => {
       expect((await b.http.get('/devices', { bearer: pat.token })).status).toBe(200);
       expect((await a.http.post(`/admin/users/${u.user.id}/disable`, { cookie: admin.cookie })).status).toBe(200);
       figures.disabledUser = await until(401, () => b.http.get('/devices', { bearer: pat.token }));
-      expect(figures.disabledUser).toBeLessThan(1000);
+      expect(figures.disabledUser).toBeLessThan(500);
     });
 
     it('a disabled client (its owner on A)', async () => {
@@ -160,7 +185,7 @@ describe('two instances on one database and one Redis', () => {
       expect((await b.http.get('/devices', { bearer: access })).status).toBe(200);
       expect((await a.http.post(`/developer/clients/${client.clientId}/disable`, { cookie: owner.cookie })).status).toBe(200);
       figures.disabledClient = await until(401, () => b.http.get('/devices', { bearer: access }));
-      expect(figures.disabledClient).toBeLessThan(1000);
+      expect(figures.disabledClient).toBeLessThan(500);
     });
 
     it('a client secret rotated out with no grace (on A) stops at B’s token endpoint and as a Secret credential', async () => {
@@ -172,7 +197,7 @@ describe('two instances on one database and one Redis', () => {
       const rotated = await a.http.post(`/developer/clients/${client.clientId}/secret`, { cookie: owner.cookie, json: { revokeOld: true } });
       expect(rotated.status).toBe(201);
       figures.rotatedSecret = await until(401, viaB);
-      expect(figures.rotatedSecret).toBeLessThan(1000);
+      expect(figures.rotatedSecret).toBeLessThan(500);
       expect((await b.http.get('/devices', { headers: { authorization: `Secret ${client.secret}` } })).status).toBe(401);
     });
   });
