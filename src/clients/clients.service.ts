@@ -143,16 +143,21 @@ export class ClientsService {
     return this.clients.findOneBy({ clientId });
   }
 
-  /** Active and owned by an active user: the only clients that may obtain tokens. */
+  /**
+   * Active and owned by an active user: the only clients that may obtain tokens. The id must match
+   * exactly: MySQL's collation would also match case and trailing-space variants, each a new
+   * per-client rate-limit key and cache entry for the same client.
+   */
   async findActiveById(clientId: string): Promise<Client | null> {
-    const client = await this.cache.getOrLoad('client', clientId, () =>
-      this.clients
+    const client = await this.cache.getOrLoad('client', clientId, async () => {
+      const found = await this.clients
         .createQueryBuilder('c')
         .innerJoin('c.owner', 'o')
         .select(['c', 'o.id', 'o.email', 'o.displayName', 'o.roles', 'o.status'])
         .where('c.client_id = :clientId', { clientId })
-        .getOne(),
-    );
+        .getOne();
+      return found?.clientId === clientId ? found : null;
+    });
     return client?.status === 'active' && client.owner?.status === 'active' ? client : null;
   }
 
