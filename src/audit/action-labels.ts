@@ -28,6 +28,7 @@ const LABELS: Record<string, string> = {
   'client.secret_rotate': 'Rotated a client secret',
   'user.create': 'Created a user',
   'user.disable': 'Disabled a user',
+  'user.enable': 'Enabled a user',
   'user.unlock': 'Unlocked sign-in',
   'user.revoke_all': 'Revoked every credential of a user',
   'user.password_change': 'Changed password',

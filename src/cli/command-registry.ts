@@ -1,9 +1,12 @@
 import type { CliCommand } from './cli-command';
 import { ClientCreateCommand } from './commands/client-create.command';
+import { ClientListCommand } from './commands/client-list.command';
 import { KeyGenerateCommand } from './commands/key-generate.command';
 import { KeyRotateCommand } from './commands/key-rotate.command';
 import { UserCreateCommand } from './commands/user-create.command';
 import { UserDisableCommand } from './commands/user-disable.command';
+import { UserEnableCommand } from './commands/user-enable.command';
+import { UserListCommand } from './commands/user-list.command';
 import { UserResetLinkCommand } from './commands/user-reset-link.command';
 import { UserResetPasswordCommand } from './commands/user-reset-password.command';
 import { UserRevokeAllCommand } from './commands/user-revoke-all.command';
@@ -12,14 +15,17 @@ import { UserUnlockCommand } from './commands/user-unlock.command';
 /** Every operator command, in `--help` order. Add new commands here (one line each). */
 export const COMMANDS: readonly CliCommand[] = [
   new UserCreateCommand(),
+  new UserListCommand(),
   new UserResetPasswordCommand(),
   new UserResetLinkCommand(),
   new UserDisableCommand(),
+  new UserEnableCommand(),
   new UserRevokeAllCommand(),
   new UserUnlockCommand(),
   new KeyGenerateCommand(),
   new KeyRotateCommand(),
   new ClientCreateCommand(),
+  new ClientListCommand(),
 ];
 
 export function findCommand(name: string): CliCommand | undefined {
