@@ -14,6 +14,8 @@ const PRESENTED_KINDS: readonly [TokenKind, CredentialKind][] = [
   ['personalAccessToken', 'pat'],
   ['accessToken', 'oauth_access'],
   ['clientSecret', 'client_secret'],
+  ['botToken', 'bot_token'],
+  ['impersonationToken', 'impersonation'],
 ];
 
 /**
