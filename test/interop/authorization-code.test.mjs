@@ -28,7 +28,10 @@ let redirectUri;
 let nextCallback;
 
 before(async () => {
-  server = await startInteropApp();
+  // Strict rotation (REFRESH_TOKEN_REUSE_GRACE_SECONDS=0), like test/e2e/refresh-token.e2e-spec.ts:
+  // the replay below must be reuse detection (RFC 9700 §4.14.2), not a retry inside the default
+  // 30 s grace window, which answers with the successor (test/e2e/refresh-grace.e2e-spec.ts).
+  server = await startInteropApp({ REFRESH_TOKEN_REUSE_GRACE_SECONDS: '0' });
   const { UsersService } = server.load('users/users.service');
   const { ClientsService } = server.load('clients/clients.service');
   const email = `interop-${randomUUID().slice(0, 8)}@example.test`;
@@ -118,7 +121,8 @@ test('RFC 6749 §4.1 + RFC 7636 + RFC 9207 + RFC 9700 §4.14.2: openid-client an
   const again = await client.fetchProtectedResource(config, refreshed.access_token, new URL(`${server.issuer}/devices`), 'GET');
   assert.equal(again.status, 200);
 
-  // Replay of the rotated-out refresh token: invalid_grant, and the whole family is revoked.
+  // RFC 9700 §4.14.2: replay of the rotated-out refresh token (no grace window) is invalid_grant
+  // (RFC 6749 §5.2), and the whole family is revoked.
   await assert.rejects(client.refreshTokenGrant(config, tokens.refresh_token), (err) => {
     assert.equal(err.error, 'invalid_grant');
     return true;
