@@ -3,7 +3,8 @@ import { obtainTokens, registerClient } from '../e2e/support/oauth-flow.fixture'
 import { createPat } from '../e2e/support/personal-tokens.fixture';
 import { startTestApp, TestApp } from '../e2e/support/test-app';
 import { createUser, signedInUser, TEST_PASSWORD } from '../e2e/support/users.fixture';
-import { signedInAdmin } from '../e2e/support/admin.fixture';
+import { auditForTarget, signedInAdmin } from '../e2e/support/admin.fixture';
+import { runCli } from '../e2e/support/cli.fixture';
 import { flushTestRedis, freshDatabase, Instance, REDIS_URL, SHARED_SESSION_KEY, startInstances } from './support/instance';
 import type { HttpResponse } from '../e2e/support/http-client';
 import { CredentialCache } from '../../src/auth/credential-cache';
@@ -18,6 +19,7 @@ describe('two instances on one database and one Redis', () => {
   let a: Instance;
   let b: Instance;
   let c: TestApp;
+  let dbUrl: string;
   const env = {
     TRUST_PROXY: 'true',
     LOGIN_MAX_FAILURES_PER_ACCOUNT: '4',
@@ -31,6 +33,7 @@ describe('two instances on one database and one Redis', () => {
 
   beforeAll(async () => {
     const url = await freshDatabase('gh_scale_out_two');
+    dbUrl = url;
     await flushTestRedis();
     [a, b] = await startInstances([0, 1].map(() => ({ ...env, DATABASE_URL: url, REDIS_URL })));
     // C signs the fixtures' users in from 127.0.0.1: it keeps the default per-IP ceiling.
@@ -67,7 +70,7 @@ describe('two instances on one database and one Redis', () => {
     }
   });
 
-  it('an admin on A clears a lockout for B too; user:unlock-style clearing is shared', async () => {
+  it('an admin on A clears a lockout for B too', async () => {
     const admin = await signedInAdmin(c);
     const { email, user } = await createUser(c);
     for (let n = 0; n < 4; n++) {
@@ -76,6 +79,19 @@ describe('two instances on one database and one Redis', () => {
     expect((await b.http.post('/auth/login', { json: { email, password: TEST_PASSWORD }, origin: b.url })).status).toBe(429);
     expect((await a.http.post(`/admin/users/${user.id}/unlock`, { cookie: admin.cookie })).status).toBe(200);
     expect((await b.http.post('/auth/login', { json: { email, password: TEST_PASSWORD }, origin: b.url })).status).toBe(200);
+  });
+
+  it('npm run cli -- user:unlock clears a lockout in the shared store (another process), audited', async () => {
+    const { email, user } = await createUser(c);
+    for (let n = 0; n < 4; n++) {
+      await a.http.post('/auth/login', { json: { email, password: 'wrong' }, origin: a.url, headers: { 'x-forwarded-for': `198.51.100.${40 + n}` } });
+    }
+    expect((await b.http.post('/auth/login', { json: { email, password: TEST_PASSWORD }, origin: b.url })).status).toBe(429);
+    const res = await runCli(dbUrl, ['user:unlock', '--email', email], { REDIS_URL });
+    expect(res).toMatchObject({ code: 0, stdout: `Cleared 5 failed sign-in counters of ${email}\n` });
+    expect((await b.http.post('/auth/login', { json: { email, password: TEST_PASSWORD }, origin: b.url })).status).toBe(200);
+    const [row] = await auditForTarget(c, user.id, 'user.unlock');
+    expect(row).toMatchObject({ actorType: 'operator', outcome: 'success' });
   });
 
   it('the token endpoint’s per-client limit is shared: 2 on A + 2 on B, then 429 on both', async () => {
