@@ -5,6 +5,7 @@ import { AuthError, LoginRequiredRedirect } from '../auth/errors/auth.errors';
 import { ApiErrorBody, codeForStatus, OAUTH_ERROR_BODIES } from './api-error';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../database/database-unavailable';
 import { credentialsRefused, rateLimitRejections } from '../metrics/metrics';
+import { prefersHtml } from './prefers-html';
 import { isRenderable } from './renderable-error';
 import { requestId } from './request-meta';
 import { ValidationFailedError } from './validation-failed.error';
@@ -73,6 +74,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (err instanceof AuthError && err.wwwAuthenticate) void reply.header('www-authenticate', err.wwwAuthenticate);
     if (body.statusCode >= 500) {
       this.logger.error({ err, requestId: rid }, err instanceof Error ? err.stack ?? err.message : String(err));
+    }
+    if (body.statusCode === 404 && req.method === 'GET' && prefersHtml(req)) {
+      // A person who mistyped an address gets a page with a way back, not JSON; API clients
+      // (Accept: application/json or */*) keep the JSON body.
+      void reply
+        .status(404)
+        .header('cache-control', 'no-store')
+        .view('not-found.hbs', { title: 'Page not found', path: req.url.split('?', 1)[0].slice(0, 200) });
+      return;
     }
     void reply.status(body.statusCode).send(body);
   }

@@ -81,6 +81,21 @@ describe('errors and cross-cutting HTTP behaviour', () => {
       expectErrorShape(await t.http.post('/no/such/route', { cookie, json: {} }), 404, 'not_found');
     });
 
+    it('an unknown page opened in a browser → an HTML 404 page with a way home; JSON clients keep JSON', async () => {
+      const html = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+      const res = await t.http.get('/no/such/<page>?x=1', { headers: html });
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(res.text).toContain('data-testid="not-found"');
+      expect(res.text).toContain('<a href="/">Go to the home page</a>');
+      expect(res.text).toContain('<code>/no/such/%3Cpage%3E</code>'); // the path, never raw markup
+      expect(res.text).not.toContain('x=1');
+      // Signed in, too.
+      expect((await t.http.get('/no/such/route', { cookie, headers: html })).headers.get('content-type')).toMatch(/^text\/html/);
+      expectErrorShape(await t.http.get('/no/such/route', { headers: { accept: 'application/json' } }), 404, 'not_found');
+      expectErrorShape(await t.http.get('/no/such/route', { headers: { accept: '*/*' } }), 404, 'not_found');
+    });
+
     it('an unsupported method on a known path → 4xx in the same shape', async () => {
       const res = await t.http.request('PUT', '/devices', { cookie, json: { name: 'x' } });
       expect([404, 405]).toContain(res.status);
