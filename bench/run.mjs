@@ -140,6 +140,7 @@ async function main() {
       BOOTSTRAP_ADMIN_EMAIL: adminEmail,
       BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
       RATE_LIMIT_PER_IP_PER_MINUTE: '0',
+      RATE_LIMIT_PER_CREDENTIAL_PER_MINUTE: '0',
       TOKEN_RATE_LIMIT_PER_CLIENT: '1000000000',
       TOKEN_RATE_LIMIT_PER_IP: '1000000000',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',

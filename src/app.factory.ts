@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { ApiValidationPipe } from './common/api-validation.pipe';
 import { registerBodyParsers } from './common/body-parsers';
-import { bindAuditInterceptor } from './audit/bind-audit-interceptor';
+import { RouteInterceptorRegistry } from './auth/route-interceptor.registry';
 import { assignRequestId } from './common/request-id';
 import { closeConnectionsWhileDraining, ShutdownState } from './common/drain-on-close';
 import { answerWrongMethodWith405 } from './common/method-not-allowed';
@@ -38,7 +38,7 @@ export async function createApp(root: Type = AppModule): Promise<NestFastifyAppl
   // bodyParser: false: registerBodyParsers installs the JSON and form parsers (with JSON shape limits).
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger: new PinoLoggerService(logger), bodyParser: false });
   const config = app.get<AppConfig>(APP_CONFIG);
-  bindAuditInterceptor(app);
+  app.get(RouteInterceptorRegistry).bindTo(app);
 
   app
     .getHttpAdapter()

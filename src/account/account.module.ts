@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
@@ -22,7 +21,8 @@ import { TemporaryPasswordInterceptor } from './temporary-password.interceptor';
     AccountPasswordService,
     PasswordResetLinksService,
     ResetMailer,
-    { provide: APP_INTERCEPTOR, useClass: TemporaryPasswordInterceptor },
+    // Binds itself to guarded GET page routes (RouteInterceptorRegistry).
+    TemporaryPasswordInterceptor,
   ],
   exports: [AccountPasswordService],
 })

@@ -1,8 +1,9 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, RequestMethod } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, Observable, of, switchMap } from 'rxjs';
 import { ROUTE_AUTH, RouteAuth } from '../auth/route-auth';
+import { RouteInterceptorRegistry } from '../auth/route-interceptor.registry';
 import { UsersService } from '../users/users.service';
 
 /** Pages a person with a temporary password may still open. */
@@ -18,7 +19,11 @@ export class TemporaryPasswordInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly users: UsersService,
-  ) {}
+    routes: RouteInterceptorRegistry,
+  ) {
+    // Only on guarded GET page routes: nothing else can redirect to "Change password".
+    routes.register(this, (r) => r.method === RequestMethod.GET && r.auth !== undefined && !r.auth.public && r.auth.page, 20);
+  }
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (ctx.getType() !== 'http') return next.handle();

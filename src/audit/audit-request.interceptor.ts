@@ -3,7 +3,9 @@ import { REDIRECT_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
+import { RouteInterceptorRegistry } from '../auth/route-interceptor.registry';
 import { requestMeta } from '../common/request-meta';
+import { AUDIT_ACTION } from './audit-action.decorator';
 import { auditContextOf } from './audit-context';
 import { AuditOutcome } from './audit-event.entity';
 import { AuditService } from './audit.service';
@@ -22,7 +24,11 @@ export class AuditRequestInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly audit: AuditService,
-  ) {}
+    routes: RouteInterceptorRegistry,
+  ) {
+    // Only where it may record: @AuditAction routes, and non-public routes of unsafe methods.
+    routes.register(this, (r) => r.metadata(AUDIT_ACTION) !== undefined || (!r.safe && !r.auth?.public), 0);
+  }
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();

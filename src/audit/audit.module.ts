@@ -12,7 +12,7 @@ import { AuditService } from './audit.service';
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEvent])],
   controllers: [AccountSecurityController],
-  // The interceptor is not global: bindAuditInterceptor() attaches it only to the routes it may record.
+  // The interceptor is not global: it binds itself to the routes it may record (RouteInterceptorRegistry).
   providers: [AuditService, AuditExportService, AuditDenialRecorder, AuditRequestInterceptor],
   exports: [AuditService, AuditExportService],
 })

@@ -7,6 +7,7 @@ import { AuthenticationGuard } from './authentication.guard';
 import { CredentialCache } from './credential-cache';
 import { CredentialCacheInvalidator } from './credential-cache.invalidator';
 import { PrincipalFactory } from './principal.factory';
+import { RouteInterceptorRegistry } from './route-interceptor.registry';
 import { ScopeRegistry } from './scope-registry';
 
 /**
@@ -23,8 +24,9 @@ import { ScopeRegistry } from './scope-registry';
     PrincipalFactory,
     CredentialCache,
     CredentialCacheInvalidator,
+    RouteInterceptorRegistry,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
-  exports: [ScopeRegistry, AuthStrategyRegistry, AuthDenialListeners, PrincipalFactory, CredentialCache, PassportModule],
+  exports: [ScopeRegistry, AuthStrategyRegistry, AuthDenialListeners, PrincipalFactory, CredentialCache, RouteInterceptorRegistry, PassportModule],
 })
 export class AuthModule {}

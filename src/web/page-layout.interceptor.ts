@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, Observable, switchMap } from 'rxjs';
+import { RouteInterceptorRegistry } from '../auth/route-interceptor.registry';
 import { FlashService } from '../sessions/flash.service';
 import { PageLayoutService } from './page-layout.service';
 
@@ -14,7 +15,11 @@ export class PageLayoutInterceptor implements NestInterceptor {
   constructor(
     private readonly layout: PageLayoutService,
     private readonly flash: FlashService,
-  ) {}
+    routes: RouteInterceptorRegistry,
+  ) {
+    // Only on routes that render a page (@Render, or a handler that takes the reply to render).
+    routes.register(this, (r) => r.renders, 10);
+  }
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (ctx.getType() !== 'http') return next.handle();

@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { SessionsModule } from '../sessions/sessions.module';
 import { HomeController } from './home.controller';
 import { NavigationRegistry } from './navigation.registry';
@@ -15,7 +14,8 @@ import { PageLayoutService } from './page-layout.service';
 @Module({
   imports: [SessionsModule],
   controllers: [HomeController],
-  providers: [NavigationRegistry, PageLayoutService, { provide: APP_INTERCEPTOR, useClass: PageLayoutInterceptor }],
+  // The interceptor binds itself to the routes that render pages (RouteInterceptorRegistry).
+  providers: [NavigationRegistry, PageLayoutService, PageLayoutInterceptor],
   exports: [NavigationRegistry, PageLayoutService],
 })
 export class WebModule {}

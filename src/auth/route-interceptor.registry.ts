@@ -1,0 +1,93 @@
+import { Injectable, RequestMethod, type INestApplication, type NestInterceptor } from '@nestjs/common';
+import { INTERCEPTORS_METADATA, METHOD_METADATA, RENDER_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { ModulesContainer } from '@nestjs/core';
+import { ROUTE_AUTH, type RouteAuth } from './route-auth';
+
+/** What is known of a route before any request: enough to decide which interceptors it needs. */
+export interface RouteFacts {
+  method: RequestMethod;
+  /** GET, HEAD or OPTIONS. */
+  safe: boolean;
+  /** The route's auth declaration (method over class); undefined = default (authenticated). */
+  auth: RouteAuth | undefined;
+  /** It renders a page: @Render, or it takes the reply itself (`@Res()` without passthrough). */
+  renders: boolean;
+  /** Read metadata of the handler, then its controller. */
+  metadata<T>(key: string): T | undefined;
+}
+
+type Handler = (...args: unknown[]) => unknown;
+interface Binding {
+  interceptor: NestInterceptor;
+  when: (route: RouteFacts) => boolean;
+  order: number;
+}
+
+/**
+ * Route-scoped interceptors, registered by the modules that own them, attached at start-up only
+ * to the routes whose `when` says they need them. A global (APP_INTERCEPTOR) interceptor costs
+ * every request an rxjs pipeline and two AsyncResource bindings even when it does nothing for it;
+ * bound this way, a GET of the resource API runs no interceptor at all.
+ *
+ * Register from the interceptor's constructor; `bindTo` runs after NestFactory.create and before
+ * the app initialises (listen/init), when Nest reads interceptor metadata to build each route.
+ */
+@Injectable()
+export class RouteInterceptorRegistry {
+  private readonly bindings: Binding[] = [];
+
+  /** `order`: lower runs outside (first). */
+  register(interceptor: NestInterceptor, when: (route: RouteFacts) => boolean, order = 0): void {
+    this.bindings.push({ interceptor, when, order });
+  }
+
+  bindTo(app: INestApplication): void {
+    const bindings = [...this.bindings].sort((a, b) => a.order - b.order);
+    for (const module of app.get(ModulesContainer).values()) {
+      for (const wrapper of module.controllers.values()) {
+        const controller = wrapper.metatype as Controller | null;
+        if (!controller) continue;
+        for (const [name, handler] of routeHandlers(controller.prototype as object)) {
+          const facts = factsOf(controller, name, handler);
+          const wanted = bindings.filter((b) => b.when(facts)).map((b) => b.interceptor);
+          if (wanted.length === 0) continue;
+          const existing = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[] | undefined) ?? [];
+          Reflect.defineMetadata(INTERCEPTORS_METADATA, [...wanted.filter((i) => !existing.includes(i)), ...existing], handler);
+        }
+      }
+    }
+  }
+}
+
+const SAFE = new Set<RequestMethod>([RequestMethod.GET, RequestMethod.HEAD, RequestMethod.OPTIONS]);
+
+type Controller = new (...args: never[]) => unknown;
+
+function factsOf(controller: Controller, name: string, handler: Handler): RouteFacts {
+  const metadata = <T>(key: string) => (Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, controller)) as T | undefined;
+  const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<string, { data?: { passthrough?: boolean } }>;
+  const takesReply = Object.entries(args).some(([key, arg]) => key.startsWith(`${RouteParamtypes.RESPONSE}:`) && !arg.data?.passthrough);
+  return {
+    method,
+    safe: SAFE.has(method),
+    auth: metadata<RouteAuth>(ROUTE_AUTH),
+    renders: Reflect.getMetadata(RENDER_METADATA, handler) !== undefined || takesReply,
+    metadata,
+  };
+}
+
+/** The route handlers of a controller (inherited ones included), by method name. */
+function routeHandlers(proto: object): [string, Handler][] {
+  const found = new Map<string, Handler>();
+  for (let p: object | null = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    for (const name of Object.getOwnPropertyNames(p)) {
+      const value = Object.getOwnPropertyDescriptor(p, name)?.value as unknown;
+      if (name !== 'constructor' && !found.has(name) && typeof value === 'function' && Reflect.getMetadata(METHOD_METADATA, value) !== undefined) {
+        found.set(name, value as Handler);
+      }
+    }
+  }
+  return [...found];
+}
