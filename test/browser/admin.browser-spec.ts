@@ -31,7 +31,6 @@ describe('browser: an admin creates a user, disables them, and finds both in the
     await Promise.all([page.waitForURL(/\/admin\/ui\/users\/[0-9a-f-]{36}\?done=created$/), page.getByRole('button', { name: 'Create user' }).click()]);
     await expect(page.getByTestId('user-email').textContent()).resolves.toBe(email);
     await expect(page.getByTestId('user-status').textContent()).resolves.toBe('active');
-    const userId = /users\/([0-9a-f-]{36})/.exec(page.url())![1];
     await h.screenshot('admin-user-created');
 
     // Disable them.
