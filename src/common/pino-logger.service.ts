@@ -1,6 +1,9 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Logger } from 'pino';
 
+/** Contexts whose `log` lines are start-up chatter: one per module and per route. */
+const STARTUP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /**
@@ -11,8 +14,10 @@ type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 export class PinoLoggerService implements LoggerService {
   constructor(private readonly root: Logger) {}
 
+  /** Nest's start-up chatter (each module initialised, each route mapped) is debug, not info. */
   log(message: unknown, ...params: unknown[]): void {
-    this.write('info', message, params);
+    const context = params.at(-1);
+    this.write(typeof context === 'string' && STARTUP_CONTEXTS.has(context) ? 'debug' : 'info', message, params);
   }
   error(message: unknown, ...params: unknown[]): void {
     this.write('error', message, params);
