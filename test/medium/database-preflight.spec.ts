@@ -2,7 +2,11 @@ import { checkDatabaseReachable, DatabaseUnavailableError } from '../../src/data
 
 /** Start-up's database check (src/main.ts): a missing MySQL database or server is one plain line. */
 describe('database preflight (issue 15)', () => {
-  const failure = (url: string) => checkDatabaseReachable({ type: 'mysql', url }).catch((e: unknown) => e as Error);
+  const failure = (url: string): Promise<Error> =>
+    checkDatabaseReachable({ type: 'mysql', url }).then(
+      () => new Error('no failure'),
+      (e: unknown) => e as Error,
+    );
 
   it('a MySQL server that cannot be reached is one plain line naming host and port; SQLite needs no check', async () => {
     await expect(checkDatabaseReachable({ type: 'sqlite', path: ':memory:' })).resolves.toBeUndefined();
