@@ -17,6 +17,11 @@ export interface AttemptCounterStore {
   read(keys: string[]): Promise<(AttemptCounter | null)[]>;
   /** Adds one to each key at `now`; each then expires `ttlMs` after this hit. Returns the new counters. */
   hit(keys: string[], ttlMs: number, now: number): Promise<AttemptCounter[]>;
+  /**
+   * Takes back one hit of each key (an attempt counted before its outcome was known turned out
+   * not to be a failure); each then expires `ttlMs` from now. A key with no counter is left alone.
+   */
+  undo(keys: string[], ttlMs: number): Promise<void>;
   /** Forgets these keys. */
   delete(keys: string[]): Promise<void>;
   /** Forgets every key starting with `prefix`; returns how many there were. */

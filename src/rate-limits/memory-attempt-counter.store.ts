@@ -26,6 +26,16 @@ export class MemoryAttemptCounterStore implements AttemptCounterStore {
     });
   }
 
+  async undo(keys: string[], ttlMs: number): Promise<void> {
+    const now = Date.now();
+    for (const k of keys) {
+      const e = this.entries.get(k);
+      if (!e || e.expiresAt <= now) continue;
+      if (e.count <= 1) this.entries.delete(k);
+      else this.entries.set(k, { ...e, count: e.count - 1, expiresAt: now + ttlMs });
+    }
+  }
+
   async delete(keys: string[]): Promise<void> {
     for (const k of keys) this.entries.delete(k);
   }

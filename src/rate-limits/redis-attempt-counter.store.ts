@@ -28,6 +28,15 @@ export class RedisAttemptCounterStore implements AttemptCounterStore {
     return keys.map((_, i) => ({ count: Number(rows[i * 3][1]), lastAt: now }));
   }
 
+  async undo(keys: string[], ttlMs: number): Promise<void> {
+    if (keys.length === 0) return;
+    // The hit was at most seconds ago, so the hash exists; PEXPIRE again so it can never outlive
+    // the window (a counter cleared by an admin meanwhile at worst reads -1 until it expires).
+    const multi = this.redis.multi();
+    for (const k of keys) multi.hincrby(NS + k, 'n', -1).pexpire(NS + k, ttlMs);
+    await this.run(() => multi.exec());
+  }
+
   async delete(keys: string[]): Promise<void> {
     if (keys.length > 0) await this.run(() => this.redis.del(...keys.map((k) => NS + k)));
   }

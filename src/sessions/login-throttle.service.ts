@@ -10,6 +10,8 @@ export interface ThrottleVerdict {
   /** Seconds until the caller may try again; 0: try now. */
   retryAfter: number;
   reason?: ThrottleReason;
+  /** The counts `check` read ([account, (account, IP), IP]), for `claim` to spot concurrent attempts. */
+  seen?: number[];
 }
 
 /** What one recorded failure changed: a new lockout or a delay that just started is audited. */
@@ -30,6 +32,10 @@ export interface FailureOutcome {
  * The owner signing in from their own IP is only stopped by that ceiling, which takes a
  * distributed attack to reach. Only failures count. Counters live in the AttemptCounterStore
  * (in-process, or Redis so every instance shares them); emails are hashed in the keys.
+ *
+ * An attempt is counted before its password is verified (`claim`), and taken back when it
+ * succeeds (`recordSuccess`): checking, then verifying (scrypt, slow), then counting would let
+ * every request of a concurrent burst pass the check before the first failure was counted.
  *
  * Errors: rejects with CounterStoreUnavailableError when the shared store is down (the
  * controller fails closed: 503).
@@ -55,21 +61,51 @@ export class LoginThrottle {
       [this.delayLeft(byIp, maxFailuresPerIp, now), 'ip_delay'],
     ];
     const [ms, reason] = waits.reduce((a, b) => (b[0] > a[0] ? b : a));
-    return ms > 0 ? { retryAfter: Math.ceil(ms / 1000), reason } : { retryAfter: 0 };
+    const seen = [account?.count ?? 0, accountIp?.count ?? 0, byIp?.count ?? 0];
+    return ms > 0 ? { retryAfter: Math.ceil(ms / 1000), reason, seen } : { retryAfter: 0, seen };
   }
 
-  async recordFailure(ip: string, email: string, now = Date.now()): Promise<FailureOutcome> {
-    const { maxFailuresPerAccount, maxFailuresPerIp, freeFailuresPerAccountIp, windowMs } = this.config.login;
+  /**
+   * Counts this attempt (as a failure until `recordSuccess` takes it back) after `check` let it
+   * through. When other attempts were counted between the check and this claim (a concurrent
+   * burst) and they used up the free allowance, this one must wait as if it had come after them:
+   * `retryAfter` > 0, and the password must not be verified. `accountLocked`/`delayStarted` say
+   * whether this attempt, should it fail, began a lockout or a delay.
+   */
+  async claim(ip: string, email: string, checked: ThrottleVerdict, now = Date.now()): Promise<ThrottleVerdict & FailureOutcome> {
+    const { maxFailuresPerAccount, maxFailuresPerIp, freeFailuresPerAccountIp, windowMs, maxDelayMs } = this.config.login;
     const [account, accountIp, byIp] = await this.store.hit(keysFor(ip, email), windowMs, now);
-    return {
+    const [, seenAccountIp, seenIp] = checked.seen ?? [0, 0, 0];
+    // Past the free allowance, only the attempt that directly follows what `check` saw may go on.
+    const overtaken = (count: number, seen: number, free: number) => count !== seen + 1 && count - 1 > free;
+    const outcome: FailureOutcome = {
       accountLocked: account.count === maxFailuresPerAccount,
       delayStarted: accountIp.count === freeFailuresPerAccountIp + 1 || byIp.count === maxFailuresPerIp + 1,
     };
+    const delay = (count: number, free: number) => Math.min(1000 * 2 ** Math.min(Math.max(count - 1 - free - 1, 0), 30), maxDelayMs);
+    const waits: [number, ThrottleReason][] = [
+      [account.count > maxFailuresPerAccount ? windowMs : 0, 'account_locked'],
+      [overtaken(accountIp.count, seenAccountIp, freeFailuresPerAccountIp) ? delay(accountIp.count, freeFailuresPerAccountIp) : 0, 'account_ip_delay'],
+      [overtaken(byIp.count, seenIp, maxFailuresPerIp) ? delay(byIp.count, maxFailuresPerIp) : 0, 'ip_delay'],
+    ];
+    const [ms, reason] = waits.reduce((a, b) => (b[0] > a[0] ? b : a));
+    return ms > 0 ? { retryAfter: Math.ceil(ms / 1000), reason, ...outcome } : { retryAfter: 0, ...outcome };
   }
 
-  /** A correct password from this IP: its (account, IP) counter starts again. */
+  /** Counts one failure without a claim (an attempt known to have failed). */
+  async recordFailure(ip: string, email: string, now = Date.now()): Promise<FailureOutcome> {
+    const { accountLocked, delayStarted } = await this.claim(ip, email, { retryAfter: 0 }, now);
+    return { accountLocked, delayStarted };
+  }
+
+  /**
+   * A correct password from this IP: the attempt `claim` counted is taken back from the account
+   * and IP counters, and the (account, IP) counter starts again.
+   */
   async recordSuccess(ip: string, email: string): Promise<void> {
-    await this.store.delete([keysFor(ip, email)[1]]);
+    const [account, accountIp, byIp] = keysFor(ip, email);
+    await this.store.undo([account, byIp], this.config.login.windowMs);
+    await this.store.delete([accountIp]);
   }
 
   /** An admin clears an account: its ceiling and every (account, IP) counter. Per-IP counters stay. */

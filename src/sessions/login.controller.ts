@@ -73,14 +73,18 @@ export class LoginController {
     void reply.header('cache-control', 'no-store');
 
     let verdict: ThrottleVerdict;
+    let outcome: FailureOutcome | undefined;
     try {
       verdict = await this.throttle.check(meta.ip, email);
+      // Counted before the password is verified, so a concurrent burst cannot all pass the check.
+      if (verdict.retryAfter === 0) verdict = outcome = await this.throttle.claim(meta.ip, email, verdict);
     } catch (err) {
       return this.throttleUnavailable(err, form, { next, email }, meta.requestId, reply);
     }
     const wait = verdict.retryAfter;
     if (wait > 0) {
       await this.audit.record({ action: 'auth.login', outcome: 'denied', meta, details: { email, reason: verdict.reason ?? 'rate_limited' } });
+      if (outcome) await this.recordLockoutStart(outcome, undefined, meta, email);
       rateLimitRejections.inc({ limiter: 'sign_in' });
       void reply.header('retry-after', String(wait)).status(429);
       const message = `Too many failed sign-ins. Try again in ${wait} seconds.`;
@@ -93,12 +97,6 @@ export class LoginController {
     const ok = user ? await this.hasher.verify(body.password, user.passwordHash) : await this.hasher.verifyAgainstDummy(body.password);
     // Bots never sign in, even if someone gave one a password.
     if (!user || !ok || user.status !== 'active' || user.kind !== 'person') {
-      let outcome: FailureOutcome;
-      try {
-        outcome = await this.throttle.recordFailure(meta.ip, email);
-      } catch (err) {
-        return this.throttleUnavailable(err, form, { next, email }, meta.requestId, reply);
-      }
       await this.audit.record({
         action: 'auth.login',
         outcome: 'failed',
@@ -106,16 +104,7 @@ export class LoginController {
         meta,
         details: { email },
       });
-      if (outcome.accountLocked || outcome.delayStarted) {
-        // Lockouts are audited once, when they begin (ASVS V6.3): the account's owner and admins see them.
-        await this.audit.record({
-          action: outcome.accountLocked ? 'auth.account_locked' : 'auth.login_delayed',
-          outcome: 'denied',
-          target: user ? { type: 'user', id: user.id } : undefined,
-          meta,
-          details: { email },
-        });
-      }
+      if (outcome) await this.recordLockoutStart(outcome, user?.id, meta, email);
       credentialsRefused.inc({ scheme: 'password', reason: 'invalid_credentials' });
       void reply.status(401);
       return form
@@ -148,6 +137,18 @@ export class LoginController {
       user: { id: user.id, email: user.email, displayName: user.displayName },
       sessionId: session.id,
       passwordChangeRequired: user.passwordTemporary,
+    });
+  }
+
+  /** Lockouts and delays are audited once, when they begin (ASVS V6.3): the owner and admins see them. */
+  private async recordLockoutStart(outcome: FailureOutcome, userId: string | undefined, meta: ReturnType<typeof requestMeta>, email: string): Promise<void> {
+    if (!outcome.accountLocked && !outcome.delayStarted) return;
+    await this.audit.record({
+      action: outcome.accountLocked ? 'auth.account_locked' : 'auth.login_delayed',
+      outcome: 'denied',
+      target: userId ? { type: 'user', id: userId } : undefined,
+      meta,
+      details: { email },
     });
   }
 
