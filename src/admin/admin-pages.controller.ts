@@ -13,6 +13,7 @@ import { AdminDashboardService } from './admin-dashboard.service';
 import { AdminPageErrorFilter } from './admin-page-error.filter';
 import { AdminPageContext } from './admin-page.context';
 import { AuditNamesService } from './audit-names.service';
+import { credentialKindLabel } from './credential-kind-labels';
 
 const FILTER_FIELDS = ['actor', 'action', 'targetType', 'targetId', 'outcome', 'from', 'to'] as const;
 
@@ -36,7 +37,7 @@ export class AdminPagesController {
     const d = await this.dashboard.overview();
     return this.context.build(p, 'Admin', {
       d,
-      tokens: Object.entries(d.liveTokens).map(([kind, count]) => ({ kind, count })),
+      tokens: Object.entries(d.liveTokens).map(([kind, count]) => ({ kind, label: credentialKindLabel(kind), count })),
     });
   }
 

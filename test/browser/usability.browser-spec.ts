@@ -167,5 +167,7 @@ describe.each(WIDTHS)('browser at $name width ($width px): finding your way, sel
     const results = await captureTour(h, ids, width, join(ARTIFACTS, 'screenshots'));
     expect(results.filter((r) => !r.fits).map((r) => r.page)).toEqual([]);
     expect(results.every((r) => r.title.endsWith('· Gatehouse'))).toBe(true);
+    // Each stop is the page it names (a redirect to sign-in or an error page would show here).
+    expect(results.filter((r) => !r.titleMatches).map((r) => `${r.page}: ${r.title}`)).toEqual([]);
   });
 });

@@ -120,5 +120,12 @@ describe('admin: a user’s credentials across kinds', () => {
     }
     expect(res.body.clients).toBeGreaterThanOrEqual(1);
     expect(res.body.signInsLast24h.succeeded).toBeGreaterThanOrEqual(3);
+
+    // The page names each kind for a person; the identifier stays in the title.
+    const page = await t.http.get('/admin/ui', { cookie: admin.cookie, headers: { accept: 'text/html' } });
+    expect(page.text).toContain('<dt title="personal_access_token">API keys</dt>');
+    expect(page.text).toContain('<dt title="session">Browser sessions</dt>');
+    expect(page.text).toMatch(/data-testid="live-oauth_access_token">[1-9]\d*</);
+    expect(page.text).not.toContain('<dt title="oauth_grant">oauth_grant</dt>');
   });
 });

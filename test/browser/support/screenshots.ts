@@ -25,11 +25,17 @@ export const TOUR: { name: string; path: string | ((ids: TourIds) => string); ti
   { name: 'client', path: (ids) => `/account/clients/${ids.clientId}`, title: /^Tour app/ },
   { name: 'authorized-apps', path: '/account/authorizations', title: /^Authorized apps/ },
   { name: 'security-events', path: '/account/security', title: /^Security events/ },
+  { name: 'bots', path: '/account/bots', title: /^Bots/ },
+  { name: 'device', path: '/device', title: /^Connect a device/ },
   { name: 'admin-dashboard', path: '/admin/ui', title: /^Admin/ },
   { name: 'admin-users', path: '/admin/ui/users', title: /^Users/ },
   { name: 'admin-user', path: (ids) => `/admin/ui/users/${ids.userId}`, title: /@/ },
   { name: 'admin-clients', path: '/admin/ui/clients', title: /^Clients/ },
+  { name: 'admin-client', path: (ids) => `/admin/ui/clients/${ids.clientId}`, title: /^Tour app/ },
+  { name: 'admin-bots', path: '/admin/ui/bots', title: /^Bots/ },
+  { name: 'admin-impersonation', path: '/admin/ui/impersonation', title: /^Impersonation/ },
   { name: 'admin-audit', path: '/admin/ui/audit', title: /^Audit log/ },
+  { name: 'not-found', path: '/no-such-page', title: /^Page not found/ },
 ];
 
 export interface TourIds {
@@ -65,19 +71,21 @@ export function fitsWidth(page: Page): Promise<boolean> {
  * Used by the browser tests and by `npm run screenshots`, so the committed pictures are the
  * tested pages.
  */
-export async function captureTour(h: BrowserHarness, ids: TourIds, width: Width, dir = SCREENSHOTS_DIR): Promise<{ page: string; fits: boolean; title: string }[]> {
+export async function captureTour(h: BrowserHarness, ids: TourIds, width: Width, dir = SCREENSHOTS_DIR): Promise<{ page: string; fits: boolean; title: string; titleMatches: boolean }[]> {
   const { page } = h;
   await page.setViewportSize({ width: width.width, height: width.height });
   mkdirSync(join(dir, width.name), { recursive: true });
   await h.context.clearCookies();
   await page.goto(h.url('/login'));
-  const results = [{ page: 'sign-in', fits: await fitsWidth(page), title: await page.title() }];
+  const signInTitle = await page.title();
+  const results = [{ page: 'sign-in', fits: await fitsWidth(page), title: signInTitle, titleMatches: /^Sign in/.test(signInTitle) }];
   await page.screenshot({ path: join(dir, width.name, 'sign-in.png'), fullPage: true });
   await signInThroughForm(h, ids.adminEmail);
   for (const stop of TOUR) {
     const path = typeof stop.path === 'string' ? stop.path : stop.path(ids);
     await page.goto(h.url(path));
-    results.push({ page: stop.name, fits: await fitsWidth(page), title: await page.title() });
+    const title = await page.title();
+    results.push({ page: stop.name, fits: await fitsWidth(page), title, titleMatches: stop.title.test(title) });
     await page.screenshot({ path: join(dir, width.name, `${stop.name}.png`), fullPage: true });
   }
   return results;
