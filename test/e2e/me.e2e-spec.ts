@@ -1,3 +1,4 @@
+import { CredentialCache } from '../../src/auth/credential-cache';
 import { AccessToken } from '../../src/grants/access-token.entity';
 import { hashToken } from '../../src/auth/token-format';
 import { PersonalToken } from '../../src/personal-tokens/personal-token.entity';
@@ -145,6 +146,9 @@ describe('GET /me: who the caller is, for every kind of principal', () => {
   it('is cheap: every query it causes is the authentication lookup of the credential itself', async () => {
     const u = await userWithPat(t, ['read:device']);
     await t.http.get('/me', { bearer: u.pat.token });
+    // The credential cache (issue 16) would serve the repeat from memory with no query at all
+    // (sql-statements.e2e-spec.ts counts that): empty it, so the request looks the credential up.
+    t.get<CredentialCache>(CredentialCache).invalidateAll();
     const spy = jest.spyOn(t.dataSource.logger, 'logQuery');
     try {
       expect((await t.http.get('/me', { bearer: u.pat.token })).status).toBe(200);
