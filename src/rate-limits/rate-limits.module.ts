@@ -1,7 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { ExecutionContext, Global, Module } from '@nestjs/common';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { ThrottlerModule, ThrottlerModuleOptions } from '@nestjs/throttler';
-import type { FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
 import { FixedWindowThrottlerStorage } from '../common/fixed-window-throttler.storage';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -10,11 +9,11 @@ import { ATTEMPT_COUNTER_STORE, AttemptCounterStore } from './attempt-counter.st
 import { rateLimitStoreErrors } from '../metrics/metrics';
 import { FailOpenThrottlerStorage } from './fail-open-throttler.storage';
 import { MemoryAttemptCounterStore } from './memory-attempt-counter.store';
-import { presentedCredentialKey } from './presented-credential';
+import { countedCredentialKey } from './presented-credential';
 import { RedisAttemptCounterStore } from './redis-attempt-counter.store';
 
 function throttlerOptions(config: AppConfig, redis: Redis | null): ThrottlerModuleOptions {
-  const credential = (req: FastifyRequest) => presentedCredentialKey(req, config.session.cookieName);
+  const credential = (ctx: ExecutionContext) => countedCredentialKey(ctx, config.session.cookieName);
   const { perIpPerMinute: perIp, perCredentialPerMinute: perCredential } = config.rateLimit;
   return {
     throttlers: [
@@ -25,14 +24,14 @@ function throttlerOptions(config: AppConfig, redis: Redis | null): ThrottlerModu
         name: 'default',
         ttl: 60_000,
         limit: Math.max(1, perIp),
-        skipIf: (ctx) => perIp === 0 || credential(ctx.switchToHttp().getRequest<FastifyRequest>()) !== undefined,
+        skipIf: (ctx) => perIp === 0 || credential(ctx) !== undefined,
       },
       {
         name: 'credential',
         ttl: 60_000,
         limit: Math.max(1, perCredential),
-        skipIf: (ctx) => perCredential === 0 || credential(ctx.switchToHttp().getRequest<FastifyRequest>()) === undefined,
-        getTracker: (req) => credential(req as unknown as FastifyRequest) ?? '',
+        skipIf: (ctx) => perCredential === 0 || credential(ctx) === undefined,
+        getTracker: (_req, ctx) => credential(ctx) ?? '',
       },
     ],
     // Unset REDIS_URL: in-process fixed windows, O(1) per hit (the library's default storage

@@ -23,4 +23,17 @@ describe('global per-IP rate limit', () => {
     const statuses = await Promise.all(Array.from({ length: 300 }, () => t!.http.get('/health').then((r) => r.status)));
     expect(statuses.every((s) => s === 200)).toBe(true);
   });
+
+  it('a public route counts per IP whatever credential is presented: junk Authorization headers or cookies do not each buy a fresh budget', async () => {
+    t = await startTestApp({ RATE_LIMIT_PER_IP_PER_MINUTE: '3' });
+    const app = t;
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const junk = { bearer: `junk-${i}-${Math.random()}` };
+      statuses.push((await app.http.post('/password-reset/request', { json: { email: `victim${i}@example.test` }, origin: app.baseUrl, ...junk })).status);
+    }
+    statuses.push((await app.http.post('/password-reset/request', { json: { email: 'victim@example.test' }, origin: app.baseUrl, bearer: 'yet-another' })).status);
+    statuses.push((await app.http.post('/password-reset/request', { json: { email: 'victim@example.test' }, origin: app.baseUrl, cookie: 'gh_session=junk' })).status);
+    expect(statuses).toEqual([202, 202, 202, 429, 429]);
+  });
 });
