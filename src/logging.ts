@@ -48,6 +48,13 @@ function redactDeep(value: unknown, depth = 0): unknown {
 }
 
 /**
+ * Marks a log object whose every value was built from known-safe parts (the access line): the
+ * formatter skips its walk. A symbol, so it is never serialised.
+ */
+const PRE_REDACTED = Symbol('pre-redacted');
+const ACCESS_MESSAGE = 'request completed';
+
+/**
  * The process's one pino logger: JSON lines on stdout. Every line, whatever logs it, goes through
  * one redaction rule (token shapes, credential query parameters, and credential-named fields such
  * as headers and form fields), so a secret cannot reach a log even through an error message or a URL.
@@ -56,12 +63,12 @@ export function createRootLogger(config: Pick<AppConfig, 'logLevel'>): Logger {
   return pino({
     level: config.logLevel,
     base: { service: 'gatehouse' },
-    formatters: { log: (obj) => redactDeep(obj) as Record<string, unknown> },
+    formatters: { log: (obj) => ((obj as Record<symbol, unknown>)[PRE_REDACTED] ? obj : (redactDeep(obj) as Record<string, unknown>)) },
     hooks: {
       logMethod(args, method) {
         // The message string too (pino's formatters see only the merged object).
         const i = typeof args[0] === 'string' ? 0 : typeof args[1] === 'string' ? 1 : -1;
-        if (i >= 0) args[i] = redactSecrets(args[i] as string);
+        if (i >= 0 && args[i] !== ACCESS_MESSAGE) args[i] = redactSecrets(args[i] as string);
         return method.apply(this, args as Parameters<typeof method>);
       },
     },
@@ -79,12 +86,14 @@ export function accessLogHook(logger: Logger) {
     if (logger.isLevelEnabled('info')) {
       logger.info(
         {
-          req: { id: req.id, method: req.method, path: req.routeOptions?.url ?? req.url.split('?', 1)[0] },
+          // The route pattern is the app's own; a path no route matched may carry anything.
+          req: { id: req.id, method: req.method, path: req.routeOptions?.url ?? redactSecrets(req.url.split('?', 1)[0]) },
           res: { statusCode: reply.statusCode },
           responseTime: Math.round(reply.elapsedTime * 10) / 10,
           principal: req.user ? `${req.user.actor.type}:${req.user.actor.id}` : undefined,
+          [PRE_REDACTED]: true,
         },
-        'request completed',
+        ACCESS_MESSAGE,
       );
     }
     done();

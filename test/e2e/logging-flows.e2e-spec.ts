@@ -52,6 +52,9 @@ describe('logging hygiene over every flow (LOG_LEVEL=debug)', () => {
     const pat = await createPat(t, user.cookie, ['read:device']);
     issued.pat = pat.token;
     expect((await t.http.get('/devices', { bearer: pat.token })).status).toBe(200);
+    // A careless client echoing its token as its request id: the id is replaced, not logged.
+    const echoed = await t.http.get('/devices', { bearer: pat.token, headers: { 'x-request-id': pat.token } });
+    expect(echoed.headers.get('x-request-id')).not.toBe(pat.token);
 
     // client_credentials and introspection.
     const machine = await createClient(t, owner.user, { grantTypes: ['client_credentials'], introspectionAllowed: true });
