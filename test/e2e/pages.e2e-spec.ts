@@ -55,6 +55,19 @@ describe('pages: home, navigation, sessions page, flash messages, not allowed', 
   });
 
   describe('navigation', () => {
+    it('API keys and Developer settings link the API reference (/docs) and the OAuth metadata, and those links work', async () => {
+      const { cookie } = await signedInUser(t);
+      const keys = await t.http.get('/account/tokens', { cookie, headers: HTML });
+      expect(keys.text).toContain('<a href="/docs">API reference</a>');
+      const dev = await t.http.get('/account/clients', { cookie, headers: HTML });
+      expect(dev.text).toContain('<a href="/docs">API reference</a>');
+      expect(dev.text).toContain('<a href="/.well-known/oauth-authorization-server">');
+      const docs = await t.http.get('/docs', { headers: HTML });
+      expect(docs.status).toBe(200);
+      expect(docs.headers.get('content-type')).toMatch(/^text\/html/);
+      expect((await t.http.get('/.well-known/oauth-authorization-server')).status).toBe(200);
+    });
+
     it('every account page shows the same navigation, marks where you are, and has Sign out; no Admin for a non-admin', async () => {
       const { cookie } = await signedInUser(t);
       expect(navOf().filter((l) => BUILT_IN.includes(l))).toEqual(BUILT_IN);
