@@ -1,13 +1,22 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { AuditService } from '../audit/audit.service';
 import type { RequestMeta } from '../common/request-meta';
+import { ATTEMPT_COUNTER_STORE, AttemptCounterStore } from '../rate-limits/attempt-counter.store';
 import { SessionsService } from '../sessions/sessions.service';
 import { passwordProblem } from '../users/password-policy';
 import { PasswordHasher } from '../users/password-hasher.service';
 import { UsersService } from '../users/users.service';
 import { IssuedResetLink, PasswordResetLinksService } from './password-reset-links.service';
 import { ResetMailer } from './reset-mailer.service';
+
+/**
+ * Reset-link emails per account per window. Each request mails a fresh link and supersedes the
+ * last, so without a limit anyone knowing an address could flood its inbox and keep invalidating
+ * the link its owner is about to use.
+ */
+export const RESET_EMAILS_PER_ACCOUNT = 3;
+export const RESET_EMAIL_WINDOW_MS = 15 * 60_000;
 
 /** A refused password change or reset, with the reason in words (shown on the form). */
 export class PasswordRefusedError extends BadRequestException {}
@@ -26,6 +35,7 @@ export class AccountPasswordService {
     private readonly links: PasswordResetLinksService,
     private readonly mailer: ResetMailer,
     private readonly audit: AuditService,
+    @Inject(ATTEMPT_COUNTER_STORE) private readonly attempts: AttemptCounterStore,
   ) {}
 
   /**
@@ -59,11 +69,22 @@ export class AccountPasswordService {
 
   /**
    * "Forgot password": emails a link when SMTP is configured and an active account has that
-   * email. Answers the same in every case, so the form tells nobody which emails exist.
+   * email, at most RESET_EMAILS_PER_ACCOUNT per RESET_EMAIL_WINDOW_MS. Answers the same in every
+   * case, so the form tells nobody which emails exist.
+   * @throws ServiceUnavailableException (503) when the shared counter store (Redis) is down
    */
   async requestByEmail(email: string, meta: RequestMeta): Promise<void> {
     const user = await this.users.findByEmail(email);
-    const sent = Boolean(user && user.status === 'active' && this.mailer.enabled);
+    let sent = Boolean(user && user.status === 'active' && this.mailer.enabled);
+    let limited = false;
+    if (user && sent) {
+      // Counted by account (not by the address as typed), in the shared store; fails closed.
+      const [count] = await this.attempts.hit([`reset-email:${user.id}`], RESET_EMAIL_WINDOW_MS, Date.now()).catch(() => {
+        throw new ServiceUnavailableException('Password reset emails are unavailable for a moment; try again shortly.');
+      });
+      limited = count.count > RESET_EMAILS_PER_ACCOUNT;
+      sent = !limited;
+    }
     if (user && sent) {
       const link = await this.links.issue(user.id, null);
       await this.mailer.sendResetLink(user.email, link.url, link.expiresAt);
@@ -74,6 +95,7 @@ export class AccountPasswordService {
       actor: user ? { type: 'user', id: user.id } : undefined,
       target: user ? { type: 'user', id: user.id } : undefined,
       meta,
+      ...(limited ? { details: { reason: 'rate_limited' } } : {}),
     });
   }
 
