@@ -47,11 +47,25 @@ export class AdminPageErrorFilter implements ExceptionFilter {
     const problems = err instanceof ValidationFailedError ? err.details.map((d) => `${d.field}: ${d.problems.join(', ')}`) : [];
     const back = typeof req.headers.referer === 'string' && sameSitePath(req.headers.referer);
     const title = TITLES[status] ?? 'Something went wrong';
-    const data = { status, heading: title, message: err.message, problems, back: back || '/admin/ui' };
+    // A refused filter (a GET with a bad query) keeps what the admin typed: shown here, and the
+    // way back is the same page with the fields that were fine.
+    const typed = req.method === 'GET' ? typedFilter(req.url, err) : undefined;
+    const data = { status, heading: title, message: err.message, problems, back: typed?.back ?? (back || '/admin/ui'), typed: typed?.fields };
     // Admin pages are behind the guard, so a principal is always there; the fallback is defensive.
     const context = principal ? this.context.build(principal, title, data) : { title, ...data };
     void reply.status(status).header('cache-control', 'no-store').view('admin/error.hbs', context);
   }
+}
+
+/** The query the admin typed, and the page's URL without the fields that were refused. */
+function typedFilter(url: string, err: HttpException): { fields: { name: string; value: string }[]; back: string } | undefined {
+  const [path, query = ''] = url.split('?', 2);
+  const params = new URLSearchParams(query);
+  const fields = [...params].filter(([, v]) => v !== '').map(([name, value]) => ({ name, value }));
+  if (fields.length === 0) return undefined;
+  const refused = new Set(err instanceof ValidationFailedError ? err.details.map((d) => d.field.split('.')[0]) : []);
+  const kept = new URLSearchParams([...params].filter(([k]) => !refused.has(k) && k !== 'cursor'));
+  return { fields, back: kept.size ? `${path}?${kept}` : path };
 }
 
 /** The path of a same-site Referer, so "Back" never leads off the site. */

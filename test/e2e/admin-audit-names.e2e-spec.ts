@@ -61,4 +61,14 @@ describe('admin audit log by names (issue 15): emails and client names, actions 
     expect(actions).not.toContain('admin.user.view');
     expect(actions).toContain('admin.user.disable');
   });
+
+  it('a refused filter shows an error page titled by what happened, with what was typed, and a way back keeping the good fields', async () => {
+    const admin = await signedInAdmin(t);
+    const res = await t.http.get('/admin/ui/audit?actor=someone%40example.test&from=next+tuesday', { cookie: admin.cookie, headers: HTML });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('<title>Please check what you entered · Gatehouse</title>');
+    expect(res.text).toContain('<dt>from</dt><dd><code>next tuesday</code></dd>');
+    expect(res.text).toContain('<dt>actor</dt><dd><code>someone@example.test</code></dd>');
+    expect(res.text).toContain('href="/admin/ui/audit?actor&#x3D;someone%40example.test" data-testid="error-back"');
+  });
 });
