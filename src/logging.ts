@@ -10,9 +10,15 @@ const SECRET_SHAPED = /\b([a-z]{2,8})_[0-9A-Za-z]{36}\b/g;
 /** Query parameters that carry credentials (RFC 6749 §4.1.2 code, RFC 6750 §2.3 access_token). */
 const SECRET_PARAMS = /([?&](?:code|access_token|token|refresh_token|client_secret|device_code|subject_token|actor_token)=)[^&#\s"]*/gi;
 
-/** Masks credentials in one string: token-shaped values and credential-carrying query parameters. */
+/**
+ * JOSE compact serialisations (RFC 7515 §7.1 JWS: 3 parts, RFC 7516 §7.1 JWE: 5 parts), whose
+ * header is base64url JSON and so starts with `eyJ`: JWT access tokens and the sealed cookies.
+ */
+const JOSE_SHAPED = /\beyJ[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2,4}/g;
+
+/** Masks credentials in one string: token-shaped values, JOSE objects and credential-carrying query parameters. */
 export function redactSecrets(text: string): string {
-  return text.replace(SECRET_SHAPED, '$1_[redacted]').replace(SECRET_PARAMS, '$1[redacted]');
+  return text.replace(SECRET_SHAPED, '$1_[redacted]').replace(JOSE_SHAPED, '[redacted-jwt]').replace(SECRET_PARAMS, '$1[redacted]');
 }
 
 /** Keys whose values are credentials whatever they look like (headers, form fields, cookies). */
