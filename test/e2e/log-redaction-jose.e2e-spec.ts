@@ -1,5 +1,6 @@
 import { redactSecrets } from '../../src/logging';
 import { startTestApp, TestApp } from './support/test-app';
+import { captureStdout } from './support/log-capture';
 
 /**
  * JWT access tokens (RFC 9068) and sealed cookies (JWE) are credentials too, but they are not
@@ -16,11 +17,7 @@ describe('log redaction of JOSE-shaped credentials (JWS, JWE)', () => {
   const jwe = `${b64({ alg: 'dir', enc: 'A256GCM', kid: 'x' })}..${'i'.repeat(16)}.${'c'.repeat(40)}.${'t'.repeat(22)}`;
 
   beforeAll(async () => {
-    output = [];
-    stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    });
+    ({ output, stdout } = captureStdout());
     t = await startTestApp({ LOG_LEVEL: 'debug' });
   });
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { codeRequest, exchangeCode, obtainCode, refresh, registerClient, tokenRe
 import { createPat } from './support/personal-tokens.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { signedInUser } from './support/users.fixture';
+import { captureStdout } from './support/log-capture';
 
 /**
  * Issue 9 item 14: no credential Gatehouse issues reaches a log line, even at LOG_LEVEL=debug,
@@ -17,11 +18,7 @@ describe('logging hygiene over every flow (LOG_LEVEL=debug)', () => {
   const issued: Record<string, string> = {};
 
   beforeAll(async () => {
-    output = [];
-    stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    });
+    ({ output, stdout } = captureStdout());
     t = await startTestApp({ LOG_LEVEL: 'debug' });
 
     const owner = await signedInUser(t);

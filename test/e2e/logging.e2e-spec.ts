@@ -1,6 +1,7 @@
 import { DevicesService } from '../../src/devices/devices.service';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser, signIn, TEST_PASSWORD } from './support/users.fixture';
+import { captureStdout } from './support/log-capture';
 
 /**
  * Credentials never reach the logs. pino writes through process.stdout when its `write` has
@@ -19,11 +20,7 @@ describe('logging hygiene', () => {
   let cookie: string;
 
   beforeAll(async () => {
-    output = [];
-    stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    });
+    ({ output, stdout } = captureStdout());
     t = await startTestApp({ LOG_LEVEL: 'info' });
 
     // The traffic whose logs are checked below.
