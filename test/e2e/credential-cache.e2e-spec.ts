@@ -4,7 +4,8 @@ import { signedInAdmin, SignedIn } from './support/admin.fixture';
 import { basicAuth, clientCredentialsToken, createClient, TestClient } from './support/clients.fixture';
 import { createPat } from './support/personal-tokens.fixture';
 import { startTestApp, TestApp } from './support/test-app';
-import { signedInUser } from './support/users.fixture';
+import { obtainTokens, refresh, registerClient } from './support/oauth-flow.fixture';
+import { signIn, signedInUser } from './support/users.fixture';
 
 /**
  * The credential cache (auth/credential-cache.ts) is on, as in production (1 s, the default).
@@ -103,6 +104,67 @@ describe('credential cache: revocation holds at once (issue 16)', () => {
     expect(after.status).toBe(200);
     expect(after.body.scopes).not.toContain('write:device');
     expect((await t.http.post('/devices', { bearer: pat.token, json: { name: 'x' } })).status).toBe(403);
+  });
+
+  it('ending the other sessions (DELETE /account/sessions) refuses them on the next request', async () => {
+    const u = await signedInUser(t);
+    const other = await signIn(t, u.email);
+    await warm({ cookie: other });
+    expect((await t.http.delete('/account/sessions', { cookie: u.cookie })).status).toBeLessThan(300);
+    expect((await me({ cookie: other })).status).toBe(401);
+    expect((await me({ cookie: u.cookie })).status).toBe(200);
+  });
+
+  it('revoking an authorized app (DELETE /account/authorizations/:clientId) refuses its access token at once', async () => {
+    const u = await signedInUser(t);
+    const owner = await signedInUser(t);
+    const client = await registerClient(t, owner.user, { type: 'confidential' });
+    const tokens = await obtainTokens(t, u.cookie, client);
+    await warm({ bearer: tokens.access_token });
+    expect((await t.http.delete(`/account/authorizations/${client.clientId}`, { cookie: u.cookie })).status).toBeLessThan(300);
+    expect((await me({ bearer: tokens.access_token })).status).toBe(401);
+  });
+
+  it('RFC 9700 §4.14.2: a replayed refresh token revokes the family, and its cached access token is refused at once', async () => {
+    const u = await signedInUser(t);
+    const owner = await signedInUser(t);
+    const client = await registerClient(t, owner.user, { type: 'confidential' });
+    const tokens = await obtainTokens(t, u.cookie, client);
+    const rotated = await refresh(t, client, tokens.refresh_token!);
+    expect(rotated.status).toBe(200);
+    // The successor is used, so the old refresh token's replay is reuse, not a graceful retry.
+    expect((await refresh(t, client, rotated.body.refresh_token)).status).toBe(200);
+    const live = rotated.body.access_token as string;
+    await warm({ bearer: live });
+    expect((await refresh(t, client, tokens.refresh_token!)).status).toBe(400);
+    expect((await me({ bearer: live })).status).toBe(401);
+  });
+
+  it("an admin's revoke-credentials and deleting a user refuse their cached credentials at once", async () => {
+    const a = await signedInUser(t);
+    const patA = await createPat(t, a.cookie);
+    for (const h of [{ cookie: a.cookie }, { bearer: patA.token }]) await warm(h);
+    expect((await t.http.post(`/admin/users/${a.user.id}/revoke-credentials`, { cookie: admin.cookie })).status).toBeLessThan(300);
+    for (const h of [{ cookie: a.cookie }, { bearer: patA.token }]) expect((await me(h)).status).toBe(401);
+
+    const b = await signedInUser(t);
+    const patB = await createPat(t, b.cookie);
+    for (const h of [{ cookie: b.cookie }, { bearer: patB.token }]) await warm(h);
+    expect((await t.http.delete(`/admin/users/${b.user.id}`, { cookie: admin.cookie })).status).toBeLessThan(300);
+    for (const h of [{ cookie: b.cookie }, { bearer: patB.token }]) expect((await me(h)).status).toBe(401);
+  });
+
+  it("narrowing a client's scopes (PATCH /developer/clients/:clientId) narrows its cached token at once", async () => {
+    const owner = await signedInUser(t);
+    const client = await createClient(t, owner.user, { grantTypes: ['client_credentials'], scopes: ['read:device', 'write:device'] });
+    const token = await clientCredentialsToken(t, client, 'read:device write:device');
+    await warm({ bearer: token });
+    expect((await me({ bearer: token })).body.scopes).toContain('write:device');
+    const edited = await t.http.patch(`/developer/clients/${client.clientId}`, { cookie: owner.cookie, origin: t.baseUrl, json: { scopes: ['read:device'] } });
+    expect(edited.status).toBeLessThan(300);
+    const after = await me({ bearer: token });
+    expect(after.status).toBe(200);
+    expect(after.body.scopes).not.toContain('write:device');
   });
 
   it('a revocation this process cannot see (another process wrote it) holds within the 1 s TTL', async () => {
