@@ -32,6 +32,8 @@ interface Binding {
  *
  * Register from the interceptor's constructor; `bindTo` runs after NestFactory.create and before
  * the app initialises (listen/init), when Nest reads interceptor metadata to build each route.
+ * Apps in one process (tests) share the handlers' metadata: a later `bindTo` replaces an earlier
+ * app's instances, so initialise each app before the next one binds.
  */
 @Injectable()
 export class RouteInterceptorRegistry {
@@ -51,14 +53,20 @@ export class RouteInterceptorRegistry {
         for (const [name, handler] of routeHandlers(controller.prototype as object)) {
           const facts = factsOf(controller, name, handler);
           const wanted = bindings.filter((b) => b.when(facts)).map((b) => b.interceptor);
-          if (wanted.length === 0) continue;
-          const existing = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[] | undefined) ?? [];
-          Reflect.defineMetadata(INTERCEPTORS_METADATA, [...wanted.filter((i) => !existing.includes(i)), ...existing], handler);
+          // Metadata lives on the handler function, which every app in the process shares: start
+          // from the @UseInterceptors list, not from what an earlier (maybe closed) app bound.
+          if (!declared.has(handler)) declared.set(handler, (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[] | undefined) ?? []);
+          const own = declared.get(handler)!;
+          if (wanted.length === 0 && Reflect.getMetadata(INTERCEPTORS_METADATA, handler) === undefined) continue;
+          Reflect.defineMetadata(INTERCEPTORS_METADATA, [...wanted, ...own], handler);
         }
       }
     }
   }
 }
+
+/** Each route handler's own (@UseInterceptors) interceptors, before any app bound its instances. */
+const declared = new WeakMap<Handler, unknown[]>();
 
 const SAFE = new Set<RequestMethod>([RequestMethod.GET, RequestMethod.HEAD, RequestMethod.OPTIONS]);
 
