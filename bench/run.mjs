@@ -9,7 +9,8 @@
  *
  * Variables:
  *   BENCH_DB=mysql://root@127.0.0.1:3306/gh_bench   MySQL/MariaDB (the database is emptied first)
- *   BENCH_DURATION=10     seconds per path (after a 2 s warm-up)
+ *   BENCH_DURATION=5      seconds per path and round (after a 2 s warm-up)
+ *   BENCH_ROUNDS=3        rounds over all paths; each figure is the median of its rounds
  *   BENCH_CONNECTIONS=50
  *   BENCH_SEED=1000000    also store that many PATs and access tokens (P5)
  *   BENCH_SOAK=600        then run mixed traffic for that many seconds and compare RSS (P6)
@@ -28,7 +29,8 @@ import { fileURLToPath } from 'node:url';
 import { seedStoredTokens } from './seed-tokens.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SEED = Number(process.env.BENCH_SEED ?? 0);
 const SOAK = Number(process.env.BENCH_SOAK ?? 0);
@@ -214,7 +216,10 @@ async function main() {
     },
   ];
 
-  const results = {};
+  // Every path once per round, rounds one after another: on a shared machine the load drifts
+  // over minutes, so each path's median over the rounds is compared, not one sample.
+  const runs = {};
+  const active = [];
   for (const p of paths) {
     if (ONLY && !ONLY.has(p.id)) continue;
     const probe = await fetch(p.url, { method: p.method ?? 'GET', headers: p.headers, body: p.body });
@@ -223,20 +228,33 @@ async function main() {
       process.stdout.write(`${p.id}: skipped (${probe.status} on a probe request)\n`);
       continue;
     }
-    const opts = { url: p.url, method: p.method ?? 'GET', headers: p.headers, body: p.body };
-    await load(opts, 2);
-    const r = await load(opts);
-    results[p.id] = {
-      reqPerSec: Math.round(r.requests.average),
-      p50: r.latency.p50,
-      p99: r.latency.p99,
-      non2xx: r.non2xx,
-      errors: r.errors + r.timeouts,
+    active.push(p);
+    runs[p.id] = [];
+  }
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const p of active) {
+      const opts = { url: p.url, method: p.method ?? 'GET', headers: p.headers, body: p.body };
+      await load(opts, 2);
+      const r = await load(opts);
+      runs[p.id].push({ reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts });
+      process.stdout.write(`round ${round} ${p.id.padEnd(16)} ${String(Math.round(r.requests.average)).padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms${r.non2xx ? `  NON-2XX ${r.non2xx}` : ''}\n`);
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const results = {};
+  for (const [id, rs] of Object.entries(runs)) {
+    results[id] = {
+      reqPerSec: median(rs.map((r) => r.reqPerSec)),
+      p50: median(rs.map((r) => r.p50)),
+      p99: median(rs.map((r) => r.p99)),
+      non2xx: rs.reduce((a, r) => a + r.non2xx, 0),
+      errors: rs.reduce((a, r) => a + r.errors, 0),
+      rounds: rs.map((r) => r.reqPerSec),
     };
-    process.stdout.write(`${p.id.padEnd(16)} ${String(results[p.id].reqPerSec).padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms${r.non2xx ? `  NON-2XX ${r.non2xx}` : ''}\n`);
   }
 
-  const rate = (a, b) => (results[a] && results[b] ? results[a].reqPerSec / results[b].reqPerSec : undefined);
+  // A ratio is the median of the per-round ratios: the two paths of a round ran minutes apart at most.
+  const rate = (a, b) => (results[a] && results[b] ? median(results[a].rounds.map((x, i) => x / results[b].rounds[i])) : undefined);
   const goals = [
     ['P0', 'health / bare Fastify', rate('health', 'bare.health'), 0.4],
     ['P1', 'me by PAT / health', rate('me.pat', 'health'), 0.8],
@@ -262,7 +280,7 @@ async function main() {
     soak = { seconds: SOAK, rssAt60KiB: rssAt60, rssEndKiB: rssEnd, growth: rssAt60 ? rssEnd / rssAt60 - 1 : undefined };
   }
 
-  process.stdout.write(`\nGatehouse bench: ${dbKind}, ${CONNECTIONS} connections, ${DURATION} s per path${SEED ? `, ${SEED} stored PATs and access tokens` : ''}\n\n`);
+  process.stdout.write(`\nGatehouse bench: ${dbKind}, ${CONNECTIONS} connections, median of ${ROUNDS} rounds of ${DURATION} s per path${SEED ? `, ${SEED} stored PATs and access tokens` : ''}\n\n`);
   process.stdout.write('| path | req/s | p50 ms | p99 ms |\n|---|---:|---:|---:|\n');
   for (const [id, r] of Object.entries(results)) process.stdout.write(`| ${id} | ${r.reqPerSec} | ${r.p50} | ${r.p99} |\n`);
   process.stdout.write('\n| goal | ratio | target | met |\n|---|---:|---:|---|\n');
@@ -287,6 +305,7 @@ async function main() {
         db: dbKind,
         node: process.version,
         durationSeconds: DURATION,
+        rounds: ROUNDS,
         connections: CONNECTIONS,
         seeded: SEED,
         results,
