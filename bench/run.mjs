@@ -222,7 +222,9 @@ async function main() {
   const active = [];
   for (const p of paths) {
     if (ONLY && !ONLY.has(p.id)) continue;
-    const probe = await fetch(p.url, { method: p.method ?? 'GET', headers: p.headers, body: p.body });
+    // Once more on a fresh connection if the server closed an idle pooled one (long seeding).
+    const send = () => fetch(p.url, { method: p.method ?? 'GET', headers: p.headers, body: p.body });
+    const probe = await send().catch(send);
     await probe.arrayBuffer();
     if (!probe.ok) {
       process.stdout.write(`${p.id}: skipped (${probe.status} on a probe request)\n`);
