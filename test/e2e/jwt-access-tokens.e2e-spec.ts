@@ -5,6 +5,7 @@ import { cliDatabase, runCli } from './support/cli.fixture';
 import { basicAuth, createClient, TestClient } from './support/clients.fixture';
 import { inspectJwt, OutsideResourceServer, setTokenSettings, startOutsideResourceServer } from './support/jwt.fixture';
 import { obtainTokens, refresh, registerClient } from './support/oauth-flow.fixture';
+import { startIsolatedTestApp } from './support/admin.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser, signedInUser } from './support/users.fixture';
 
@@ -17,7 +18,9 @@ describe('JWT access tokens (RFC 9068), JWKS and resource indicators (RFC 8707)'
   let rsClient: TestClient;
 
   beforeAll(async () => {
-    t = await startTestApp({ TOKEN_RATE_LIMIT_PER_IP: '100000', TOKEN_RATE_LIMIT_PER_CLIENT: '100000' });
+    // Signing keys are global state: on MySQL other test files rotate keys in the shared database,
+    // and key rotation here asserts which key signs next. A database of its own.
+    t = await startIsolatedTestApp({ TOKEN_RATE_LIMIT_PER_IP: '100000', TOKEN_RATE_LIMIT_PER_CLIENT: '100000' });
     rs = await startOutsideResourceServer(ISSUER, `${t.baseUrl}/.well-known/jwks.json`, API);
     // The outside API is registered as a resource server (a client of its own).
     const rsOwner = await createUser(t);
@@ -216,7 +219,10 @@ describe('JWT access tokens (RFC 9068), JWKS and resource indicators (RFC 8707)'
     expect(inspectJwt((await token(c)).body.access_token).header.kid).toBe(oldKid);
 
     // Its time comes (as if the hour had passed).
-    await t.dataSource.getRepository(SigningKey).update({ kid: next.kid }, { activeFrom: new Date(Date.now() - 1000) });
+    // Now, not a second ago: the current key may itself be younger than a second, and the newest
+    // key whose time has come signs (a past time older than the current key's would never sign).
+    await t.dataSource.getRepository(SigningKey).update({ kid: next.kid }, { activeFrom: new Date() });
+    await new Promise((resolve) => setTimeout(resolve, 5));
     await keys.reload();
     const fresh = (await token(c, { resource: API })).body.access_token;
     expect(inspectJwt(fresh).header.kid).toBe(next.kid);

@@ -29,15 +29,15 @@ export function detailsOf(e: AuditEvent): Record<string, unknown> {
  * that other test files sharing the MySQL database would disturb. SQLite is per-app anyway; on
  * MySQL a throwaway database is created (the app migrates it at start) and dropped at close.
  */
-export async function startIsolatedTestApp(): Promise<TestApp> {
+export async function startIsolatedTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const shared = process.env.DATABASE_URL;
-  if (!shared?.startsWith('mysql://')) return startTestApp();
+  if (!shared?.startsWith('mysql://')) return startTestApp(env);
   const name = `gatehouse_iso_${randomUUID().slice(0, 8)}`;
   const admin = await createConnection({ uri: shared });
   await admin.query(`CREATE DATABASE \`${name}\``);
   const url = new URL(shared);
   url.pathname = `/${name}`;
-  const t = await startTestApp({ DATABASE_URL: url.toString() });
+  const t = await startTestApp({ ...env, DATABASE_URL: url.toString() });
   return {
     ...t,
     close: async () => {
