@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClientsService } from '../clients/clients.service';
-import { InvalidTargetError } from './errors/oauth.errors';
+import { InvalidTargetError } from '../auth/errors/oauth.errors';
 import type { OAuthParams } from './oauth-params';
 
 /**
