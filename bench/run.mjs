@@ -18,15 +18,14 @@
  *   BENCH_NO_BUILD=1      skip `nest build`
  *   BENCH_PROFILE=1       run the app under --cpu-prof; bench/profile-top.mjs prints where time went
  */
-import autocannon from 'autocannon';
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedStoredTokens } from './seed-tokens.mjs';
+import { api, basic, benchAppEnv, emptyMysql, freePort, load as loadFor, median, rssKiB, seedThroughApi, waitFor } from './support.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
@@ -42,76 +41,14 @@ const children = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
 process.on('SIGINT', () => process.exit(130));
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url, ms = 90_000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
 function startModule(file, env) {
   const child = fork(join(ROOT, 'bench', file), [], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   children.push(child);
   return child;
 }
 
-async function emptyMysql(url) {
-  const mysql = (await import('mysql2/promise')).default;
-  const conn = await mysql.createConnection({ uri: url });
-  const [rows] = await conn.query('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()');
-  await conn.query('SET FOREIGN_KEY_CHECKS = 0');
-  for (const { t } of rows) await conn.query(`DROP TABLE IF EXISTS \`${t}\``);
-  await conn.query('SET FOREIGN_KEY_CHECKS = 1');
-  await conn.end();
-}
-
-async function api(base, path, { method = 'GET', headers = {}, body, form } = {}) {
-  const h = { ...headers };
-  let payload;
-  if (form) {
-    h['content-type'] = 'application/x-www-form-urlencoded';
-    payload = new URLSearchParams(form).toString();
-  } else if (body !== undefined) {
-    h['content-type'] = 'application/json';
-    payload = JSON.stringify(body);
-  }
-  const res = await fetch(base + path, { method, headers: h, body: payload, redirect: 'manual' });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return { json: text ? JSON.parse(text) : undefined, headers: res.headers };
-}
-
-function basic(id, secret) {
-  return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
-}
-
-function rssKiB(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-  return Number(line.split(/\s+/)[1]);
-}
-
 function load(opts, duration = DURATION) {
-  return new Promise((resolve, reject) => {
-    autocannon({ connections: CONNECTIONS, duration, ...opts }, (err, res) => (err ? reject(err) : resolve(res)));
-  });
+  return loadFor(opts, duration, CONNECTIONS);
 }
 
 async function main() {
@@ -130,23 +67,7 @@ async function main() {
   const nodeArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const appProc = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/src/main.js')], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(appPort),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: app,
-      DATABASE_URL: databaseUrl,
-      SESSION_KEYS: randomBytes(32).toString('base64url'),
-      COOKIE_SECURE: 'false',
-      BOOTSTRAP_ADMIN_EMAIL: adminEmail,
-      BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
-      RATE_LIMIT_PER_IP_PER_MINUTE: '0',
-      RATE_LIMIT_PER_CREDENTIAL_PER_MINUTE: '0',
-      TOKEN_RATE_LIMIT_PER_CLIENT: '1000000000',
-      TOKEN_RATE_LIMIT_PER_IP: '1000000000',
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    },
+    env: benchAppEnv({ port: appPort, databaseUrl, sessionKeys: randomBytes(32).toString('base64url'), adminEmail, adminPassword }),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(appProc);
@@ -156,23 +77,8 @@ async function main() {
   await waitFor(`http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`);
 
   // Seed through the API, as a user would.
-  const same = { origin: app, 'sec-fetch-site': 'same-origin' };
-  const login = await api(app, '/auth/login', { method: 'POST', headers: same, body: { email: adminEmail, password: adminPassword } });
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const userId = login.json.user.id;
-  const withCookie = { ...same, cookie };
-  const pat = (
-    await api(app, '/account/tokens', { method: 'POST', headers: withCookie, body: { name: 'bench', scopes: ['read:device', 'write:device'], expiresInDays: 30 } })
-  ).json.token;
+  const { cookie, userId, pat, client, clientAuth } = await seedThroughApi(app, adminEmail, adminPassword);
   await api(app, '/devices', { method: 'POST', headers: { authorization: `Bearer ${pat}` }, body: { name: 'bench device' } });
-  const client = (
-    await api(app, '/admin/clients', {
-      method: 'POST',
-      headers: withCookie,
-      body: { name: 'bench', type: 'confidential', grantTypes: ['client_credentials'], scopes: ['read:device'], ownerId: userId, introspectionAllowed: true },
-    })
-  ).json;
-  const clientAuth = basic(client.clientId, client.clientSecret);
   const tokenForm = new URLSearchParams({ grant_type: 'client_credentials', scope: 'read:device' }).toString();
   const accessToken = (await api(app, '/oauth/token', { method: 'POST', headers: { authorization: clientAuth }, form: { grant_type: 'client_credentials', scope: 'read:device' } })).json
     .access_token;

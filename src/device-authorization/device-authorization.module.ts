@@ -9,6 +9,7 @@ import { NavigationRegistry } from '../web/navigation.registry';
 import { DeviceAuthorizationRequestsService } from './device-authorization-requests.service';
 import { DeviceAuthorization } from './device-authorization.entity';
 import { DeviceAuthorizationController } from './device-authorization.controller';
+import { DeviceAuthorizationsPurge } from './device-authorizations.purge';
 import { DeviceAuthorizationsService } from './device-authorizations.service';
 import { DeviceCodeGrantHandler } from './device-code.grant-handler';
 import { DeviceVerificationController } from './device-verification.controller';
@@ -19,13 +20,14 @@ import { UserCodeAttemptLimiter } from './user-code-attempt-limiter';
  * The device authorization grant (RFC 8628): the device authorization endpoint, the
  * verification page (`/device`) and its consent, and the device_code grant handler, which
  * registers itself in the token endpoint's GrantHandlerRegistry. Tokens, refresh families and
- * consents are the code flow's (CodeFlowModule); this module owns only device_authorizations.
+ * consents are the code flow's (CodeFlowModule); this module owns only device_authorizations (and their purge).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([DeviceAuthorization]), GrantsModule, CodeFlowModule, ClientsModule, SessionsModule],
   controllers: [DeviceAuthorizationController, DeviceVerificationController],
   providers: [
     DeviceAuthorizationsService,
+    DeviceAuthorizationsPurge,
     DeviceAuthorizationRequestsService,
     DeviceCodeGrantHandler,
     DeviceVerificationService,

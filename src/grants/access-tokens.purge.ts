@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { endedBefore, PurgeTaskRegistry, repositoryPurgeTask } from '../housekeeping/purge-task';
+import { PurgeTaskRegistry, repositoryPurgeTask } from '../housekeeping/purge-task';
 import { AccessToken } from './access-token.entity';
 
 /** Housekeeping: access tokens that expired or were revoked before the retention cutoff. */
@@ -14,7 +14,7 @@ export class AccessTokensPurge implements OnModuleInit {
 
   onModuleInit(): void {
     this.registry.register(
-      repositoryPurgeTask('oauth_access_tokens', this.tokens, endedBefore('expires_at', 'revoked_at')),
+      repositoryPurgeTask('oauth_access_tokens', this.tokens, ['expires_at', 'revoked_at']),
     );
   }
 }

@@ -11,6 +11,7 @@ import { scopeListTransformer } from './scope-list';
  */
 @Index('uq_authorization_codes_hash', ['codeHash'], { unique: true })
 @Index('ix_authorization_codes_user_client', ['userId', 'clientId'])
+@Index('ix_authorization_codes_expires', ['expiresAt'])
 @Entity('authorization_codes')
 export class AuthorizationCode {
   @UuidPrimaryColumn()

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { endedBefore, PurgeTaskRegistry, repositoryPurgeTask } from '../housekeeping/purge-task';
+import { PurgeTaskRegistry, repositoryPurgeTask } from '../housekeeping/purge-task';
 import { AuthorizationCode } from './authorization-code.entity';
 import { RefreshToken } from './refresh-token.entity';
 
@@ -21,10 +21,10 @@ export class CodeFlowPurge implements OnModuleInit {
 
   onModuleInit(): void {
     this.registry.register(
-      repositoryPurgeTask('authorization_codes', this.codes, endedBefore('expires_at')),
+      repositoryPurgeTask('authorization_codes', this.codes, ['expires_at']),
     );
     this.registry.register(
-      repositoryPurgeTask('refresh_tokens', this.refreshTokens, endedBefore('expires_at', 'revoked_at', 'rotated_at')),
+      repositoryPurgeTask('refresh_tokens', this.refreshTokens, ['expires_at', 'revoked_at', 'rotated_at']),
     );
   }
 }

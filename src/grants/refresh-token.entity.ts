@@ -9,6 +9,9 @@ import { UuidPrimaryColumn } from '../database/entity-columns';
  */
 @Index('uq_refresh_tokens_hash', ['tokenHash'], { unique: true })
 @Index('ix_refresh_tokens_grant', ['grantId'])
+@Index('ix_refresh_tokens_expires', ['expiresAt'])
+@Index('ix_refresh_tokens_revoked', ['revokedAt'])
+@Index('ix_refresh_tokens_rotated', ['rotatedAt'])
 @Entity('refresh_tokens')
 export class RefreshToken {
   @UuidPrimaryColumn()

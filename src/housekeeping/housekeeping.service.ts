@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { HttpAdapterHost } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { housekeepingPurged } from '../metrics/metrics';
@@ -14,7 +15,13 @@ const LEASE_MS = 5 * 60_000;
 /** A pause between batches, so that requests get the tables in between. */
 const PAUSE_MS = 20;
 
-export type HousekeepingRun = { ran: false } | { ran: true; deleted: Record<string, number> };
+/**
+ * What one run did: rows deleted per task, how long it took, and its longest batch (a batch is
+ * one SELECT of ids and one DELETE by primary key: the longest time any rows were locked).
+ */
+export type HousekeepingRun =
+  | { ran: false }
+  | { ran: true; deleted: Record<string, number>; batches: number; durationMs: number; longestBatchMs: number };
 
 /**
  * Purges ended credentials on a schedule (HOUSEKEEPING_INTERVAL_MINUTES; 0: never): every
@@ -62,29 +69,37 @@ export class HousekeepingService implements OnApplicationBootstrap, OnApplicatio
     const { retentionMs, batchSize } = this.config.housekeeping;
     const cutoff = new Date(now.getTime() - retentionMs);
     const deleted: Record<string, number> = {};
+    const started = performance.now();
+    let batches = 0;
+    let longestBatchMs = 0;
+    const result = (): HousekeepingRun => ({ ran: true, deleted, batches, durationMs: Math.round(performance.now() - started), longestBatchMs: Math.round(longestBatchMs) });
     try {
       for (const task of this.tasks.all()) {
         deleted[task.name] = 0;
         for (;;) {
-          if (this.stopping) return { ran: true, deleted };
+          if (this.stopping) return result();
           let n: number;
+          const batchStarted = performance.now();
           try {
             n = await task.purgeBatch(cutoff, batchSize);
           } catch (err) {
             this.logger.error(`Purging ${task.name} failed: ${err instanceof Error ? err.message : String(err)}`);
             break;
           }
+          batches++;
+          longestBatchMs = Math.max(longestBatchMs, performance.now() - batchStarted);
           deleted[task.name] += n;
           housekeepingPurged.inc({ table: task.name }, n);
           if (n < batchSize) break;
-          if (!(await this.lease.acquire(JOB, this.holder, LEASE_MS))) return { ran: true, deleted };
+          if (!(await this.lease.acquire(JOB, this.holder, LEASE_MS))) return result();
           await sleep(PAUSE_MS);
         }
       }
     } finally {
       await this.lease.release(JOB, this.holder).catch(() => undefined);
     }
-    this.logger.log({ deleted, cutoff: cutoff.toISOString() }, 'Housekeeping purge done');
-    return { ran: true, deleted };
+    const run = result();
+    this.logger.log({ ...run, cutoff: cutoff.toISOString() }, 'Housekeeping purge done');
+    return run;
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, ObjectLiteral, Repository, WhereExpressionBuilder } from 'typeorm';
+import { ObjectLiteral, Repository } from 'typeorm';
 
 /**
  * One kind of row that housekeeping deletes, registered by the module that owns the table
@@ -26,35 +26,38 @@ export class PurgeTaskRegistry {
   }
 }
 
-/** Rows where any of these time columns is before the cutoff (`expires_at`, `revoked_at`, …). */
-export function endedBefore(...columns: string[]): (qb: WhereExpressionBuilder, cutoff: Date) => void {
-  return (qb, cutoff) => columns.forEach((c, i) => (i === 0 ? qb.where(`t.${c} < :cutoff`, { cutoff }) : qb.orWhere(`t.${c} < :cutoff`, { cutoff })));
-}
-
-/** The usual task: rows of one repository that `ended` before the cutoff, deleted by primary key. */
-export function repositoryPurgeTask<T extends ObjectLiteral>(
-  name: string,
-  repo: Repository<T>,
-  ended: (qb: WhereExpressionBuilder, cutoff: Date) => void,
-): PurgeTask {
-  return { name, purgeBatch: (cutoff, limit) => deleteEndedBatch(repo, ended, cutoff, limit) };
+/**
+ * The usual task: rows of one repository where any of `endedColumns` (`expires_at`,
+ * `revoked_at`, …) is before the cutoff, deleted by primary key. Each column is its own pass
+ * over its own index (a batch fills up from the next column when the first runs out): an `OR`
+ * across columns would leave MySQL a full scan or an index merge, and once few ended rows are
+ * left among many live ones every batch would scan the whole table.
+ */
+export function repositoryPurgeTask<T extends ObjectLiteral>(name: string, repo: Repository<T>, endedColumns: readonly string[]): PurgeTask {
+  return {
+    name,
+    purgeBatch: async (cutoff, limit) => {
+      let deleted = 0;
+      for (const column of endedColumns) {
+        if (deleted >= limit) break;
+        deleted += await deleteEndedBatch(repo, column, cutoff, limit - deleted);
+      }
+      return deleted;
+    },
+  };
 }
 
 /**
- * The batch shape every task uses: select up to `limit` primary keys matching `ended(cutoff)`,
- * then delete exactly those by primary key. A plain SELECT takes no locks (InnoDB consistent
- * read) and the DELETE touches only `limit` rows by key, so no batch holds the table for long.
+ * One batch: select up to `limit` primary keys whose `column` is before `cutoff` (a range on that
+ * column's index), then delete exactly those by primary key. A plain SELECT takes no locks
+ * (InnoDB consistent read) and the DELETE touches only `limit` rows by key, so no batch holds
+ * the table for long.
  */
-export async function deleteEndedBatch<T extends ObjectLiteral>(
-  repo: Repository<T>,
-  ended: (qb: WhereExpressionBuilder, cutoff: Date) => void,
-  cutoff: Date,
-  limit: number,
-): Promise<number> {
+export async function deleteEndedBatch<T extends ObjectLiteral>(repo: Repository<T>, column: string, cutoff: Date, limit: number): Promise<number> {
   const rows = await repo
     .createQueryBuilder('t')
     .select('t.id', 'id')
-    .where(new Brackets((qb) => ended(qb, cutoff)))
+    .where(`t.${column} < :cutoff`, { cutoff })
     .limit(limit)
     .getRawMany<{ id: string }>();
   if (rows.length === 0) return 0;

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { endedBefore, PurgeTaskRegistry, repositoryPurgeTask } from '../housekeeping/purge-task';
+import { PurgeTaskRegistry, repositoryPurgeTask } from '../housekeeping/purge-task';
 import { PersonalToken } from './personal-token.entity';
 
 /** Housekeeping: personal access tokens that expired or were revoked before the retention cutoff. */
@@ -14,7 +14,7 @@ export class PersonalTokensPurge implements OnModuleInit {
 
   onModuleInit(): void {
     this.registry.register(
-      repositoryPurgeTask('personal_access_tokens', this.tokens, endedBefore('expires_at', 'revoked_at')),
+      repositoryPurgeTask('personal_access_tokens', this.tokens, ['expires_at', 'revoked_at']),
     );
   }
 }

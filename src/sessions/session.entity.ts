@@ -5,6 +5,8 @@ import { User } from '../users/user.entity';
 /** A browser session. The cookie carries the secret; only its SHA-256 is stored here. */
 @Index('uq_sessions_secret_hash', ['secretHash'], { unique: true })
 @Index('ix_sessions_user', ['userId', 'createdAt'])
+@Index('ix_sessions_expires', ['expiresAt'])
+@Index('ix_sessions_revoked', ['revokedAt'])
 @Entity('sessions')
 export class Session {
   @UuidPrimaryColumn()

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { endedBefore, PurgeTaskRegistry, repositoryPurgeTask } from '../housekeeping/purge-task';
+import { PurgeTaskRegistry, repositoryPurgeTask } from '../housekeeping/purge-task';
 import { Session } from './session.entity';
 
 /** Housekeeping: sessions that expired or were revoked before the retention cutoff. */
@@ -14,7 +14,7 @@ export class SessionsPurge implements OnModuleInit {
 
   onModuleInit(): void {
     this.registry.register(
-      repositoryPurgeTask('sessions', this.sessions, endedBefore('expires_at', 'revoked_at')),
+      repositoryPurgeTask('sessions', this.sessions, ['expires_at', 'revoked_at']),
     );
   }
 }

@@ -1,3 +1,4 @@
+import { DeviceAuthorization } from '../../src/device-authorization/device-authorization.entity';
 import { AccessToken } from '../../src/grants/access-token.entity';
 import { AuthorizationCode } from '../../src/grants/authorization-code.entity';
 import { RefreshToken } from '../../src/grants/refresh-token.entity';
@@ -8,6 +9,7 @@ import { Session } from '../../src/sessions/session.entity';
 import { clientCredentialsToken, createClient } from './support/clients.fixture';
 import { obtainTokens, refresh, registerClient } from './support/oauth-flow.fixture';
 import { createPat } from './support/personal-tokens.fixture';
+import { deviceClient, poll, startDeviceFlow } from './support/device-flow.fixture';
 import { startIsolatedTestApp } from './support/admin.fixture';
 import { TestApp } from './support/test-app';
 import { signedInUser } from './support/users.fixture';
@@ -83,6 +85,28 @@ describe('housekeeping purge', () => {
     expect((await t.http.get('/devices', { bearer: freshAccess })).status).toBe(200);
     expect((await refresh(t, appClient, rotated.body.refresh_token)).status).toBe(200);
     if (result.ran) expect(result.deleted).toMatchObject({ personal_access_tokens: 4, sessions: 1, oauth_access_tokens: 1, refresh_tokens: 1, authorization_codes: 1 });
+  });
+
+  it('purges device authorizations (RFC 8628 §3.2) whose device code expired before the retention, whatever their status, and keeps the rest', async () => {
+    const u = await signedInUser(t);
+    const client = await deviceClient(t, u.user);
+    const [old, oldDenied, recent, live] = [await startDeviceFlow(t, client), await startDeviceFlow(t, client), await startDeviceFlow(t, client), await startDeviceFlow(t, client)];
+    const rows = t.dataSource.getRepository(DeviceAuthorization);
+    const row = (code: string) => rows.findOneByOrFail({ deviceCodeHash: sha256Hex(code) });
+    const [oldRow, deniedRow, recentRow, liveRow] = [await row(old.device_code), await row(oldDenied.device_code), await row(recent.device_code), await row(live.device_code)];
+    await rows.update(oldRow.id, { expiresAt: daysAgo(31) });
+    await rows.update(deniedRow.id, { expiresAt: daysAgo(45), status: 'denied', decidedAt: daysAgo(45) });
+    await rows.update(recentRow.id, { expiresAt: daysAgo(29) }); // expired, but within the retention
+
+    const result = await run();
+    expect(result.ran && result.deleted.device_authorizations).toBe(2);
+    expect(await exists(DeviceAuthorization, oldRow.id)).toBe(false);
+    expect(await exists(DeviceAuthorization, deniedRow.id)).toBe(false);
+    expect(await exists(DeviceAuthorization, recentRow.id)).toBe(true);
+    expect(await exists(DeviceAuthorization, liveRow.id)).toBe(true);
+    // The live request still works: a poll is answered authorization_pending (RFC 8628 §3.5).
+    const pending = await poll(t, client, live.device_code);
+    expect(pending.body.error).toBe('authorization_pending');
   });
 
   it('does nothing while another instance holds the lease, and runs once it has expired', async () => {

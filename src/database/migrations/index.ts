@@ -10,6 +10,7 @@ import { JwtAccessTokens1764000400000 } from './1764000400000-jwt-access-tokens'
 import { ImpersonationTokens1764000701000 } from './1764000701000-impersonation-tokens';
 import { ForeignKeysOnUpdate1764000800000 } from './1764000800000-foreign-keys-on-update';
 import { HousekeepingLeases1764000600000 } from './1764000600000-housekeeping-leases';
+import { PurgeIndexes1764001300000 } from './1764001300000-purge-indexes';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Bots1764000700000,
   ImpersonationTokens1764000701000,
   ForeignKeysOnUpdate1764000800000,
+  PurgeIndexes1764001300000,
 ];

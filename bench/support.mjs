@@ -1,0 +1,119 @@
+// Helpers shared by the benches (bench/run.mjs, bench/scale.mjs, bench/purge.mjs).
+import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor(url, ms = 90_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+/** Drops every table of the database `url` names (the bench's own database only). */
+export async function emptyMysql(url) {
+  const mysql = (await import('mysql2/promise')).default;
+  const conn = await mysql.createConnection({ uri: url });
+  const [rows] = await conn.query('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()');
+  await conn.query('SET FOREIGN_KEY_CHECKS = 0');
+  for (const { t } of rows) await conn.query(`DROP TABLE IF EXISTS \`${t}\``);
+  await conn.query('SET FOREIGN_KEY_CHECKS = 1');
+  await conn.end();
+}
+
+/** One API call; throws on a non-2xx answer. */
+export async function api(base, path, { method = 'GET', headers = {}, body, form } = {}) {
+  const h = { ...headers };
+  let payload;
+  if (form) {
+    h['content-type'] = 'application/x-www-form-urlencoded';
+    payload = new URLSearchParams(form).toString();
+  } else if (body !== undefined) {
+    h['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  const res = await fetch(base + path, { method, headers: h, body: payload, redirect: 'manual' });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return { json: text ? JSON.parse(text) : undefined, headers: res.headers };
+}
+
+export function basic(id, secret) {
+  return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+}
+
+/** One autocannon run. */
+export function load(opts, duration, connections) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections, duration, ...opts }, (err, res) => (err ? reject(err) : resolve(res)));
+  });
+}
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+export function rssKiB(pid) {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line.split(/\s+/)[1]);
+}
+
+/**
+ * Signs in the bootstrap admin and creates what the benches load with: a PAT (read/write:device)
+ * and a confidential client_credentials client. Through the API, as a user would.
+ */
+export async function seedThroughApi(app, adminEmail, adminPassword) {
+  const same = { origin: app, 'sec-fetch-site': 'same-origin' };
+  const login = await api(app, '/auth/login', { method: 'POST', headers: same, body: { email: adminEmail, password: adminPassword } });
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const userId = login.json.user.id;
+  const withCookie = { ...same, cookie };
+  const pat = (
+    await api(app, '/account/tokens', { method: 'POST', headers: withCookie, body: { name: 'bench', scopes: ['read:device', 'write:device'], expiresInDays: 30 } })
+  ).json.token;
+  const client = (
+    await api(app, '/admin/clients', {
+      method: 'POST',
+      headers: withCookie,
+      body: { name: 'bench', type: 'confidential', grantTypes: ['client_credentials'], scopes: ['read:device'], ownerId: userId, introspectionAllowed: true },
+    })
+  ).json;
+  return { cookie, userId, pat, client, clientAuth: basic(client.clientId, client.clientSecret) };
+}
+
+/** The environment of a Gatehouse bench instance: production mode, no rate limits in the way. */
+export function benchAppEnv({ port, databaseUrl, sessionKeys, adminEmail, adminPassword }) {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: databaseUrl,
+    SESSION_KEYS: sessionKeys,
+    COOKIE_SECURE: 'false',
+    BOOTSTRAP_ADMIN_EMAIL: adminEmail,
+    BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
+    RATE_LIMIT_PER_IP_PER_MINUTE: '0',
+    RATE_LIMIT_PER_CREDENTIAL_PER_MINUTE: '0',
+    TOKEN_RATE_LIMIT_PER_CLIENT: '1000000000',
+    TOKEN_RATE_LIMIT_PER_IP: '1000000000',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  };
+}
