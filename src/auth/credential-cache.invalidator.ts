@@ -9,8 +9,11 @@ import { CredentialCache } from './credential-cache';
  */
 const BOOKKEEPING = new Set(['lastUsedAt', 'lastUsedIp', 'lastSeenAt']);
 
-/** Tables whose writes cannot affect any credential (high-volume resource data and the audit log). */
-const UNRELATED_TABLES = new Set(['audit_events', 'devices', 'samples', 'device_samples']);
+/**
+ * Tables whose writes cannot affect any credential (high-volume resource data, the audit log, the
+ * housekeeping lease renewed after every purge batch).
+ */
+const UNRELATED_TABLES = new Set(['audit_events', 'devices', 'samples', 'device_samples', 'housekeeping_leases']);
 
 /**
  * Empties the credential cache on every UPDATE or DELETE made through TypeORM (repositories and

@@ -1,9 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { credentialCacheInvalidations, credentialCacheLookups } from '../metrics/metrics';
 
-/** Why the cache was emptied: a local write, or a signal from another instance. */
-export type InvalidationOrigin = 'local' | 'remote';
+/**
+ * Why the cache was emptied: a local write, a signal from another instance, or a fresh
+ * subscription to those signals (some may have been missed while disconnected).
+ */
+export type InvalidationOrigin = 'local' | 'remote' | 'resubscribe';
 export type InvalidationListener = (origin: InvalidationOrigin) => void;
 
 /**
@@ -29,6 +33,8 @@ export class CredentialCache {
   private epoch = 0;
   private hitCount = 0;
   private missCount = 0;
+  /** Per kind, the metric's hit and miss children, bound once: the hot path skips the label lookup. */
+  private readonly counters = new Map<string, { hit: { inc(): void }; miss: { inc(): void } }>();
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const { ttlMs, maxEntries } = config.credentialCache;
@@ -40,11 +46,14 @@ export class CredentialCache {
     if (!this.lru) return load();
     const id = `${kind}:${key}`;
     const hit = this.lru.get(id);
+    const counters = this.countersFor(kind);
     if (hit !== undefined) {
       this.hitCount++;
+      counters.hit.inc();
       return hit as T;
     }
     this.missCount++;
+    counters.miss.inc();
     const epoch = this.epoch;
     const value = await load();
     if (value !== null && epoch === this.epoch) this.lru.set(id, value);
@@ -54,17 +63,29 @@ export class CredentialCache {
   /**
    * Empties the cache at once. `origin: 'local'` (a write on this instance) is passed to the
    * listeners so a transport can forward it; a transport delivering another instance's signal
-   * calls this with 'remote' (and must not forward it again).
+   * calls this with 'remote' or 'resubscribe' (and must not forward it again). Counted in
+   * `gatehouse_credential_cache_invalidations_total` by origin.
    */
   invalidateAll(origin: InvalidationOrigin = 'local'): void {
     this.epoch++;
     this.lru?.clear();
+    credentialCacheInvalidations.inc({ origin });
     for (const listener of this.listeners) listener(origin);
   }
 
   /** Registers a listener called after every invalidation (e.g. to publish it to other instances). */
   onInvalidate(listener: InvalidationListener): void {
     this.listeners.push(listener);
+  }
+
+  private countersFor(kind: string): { hit: { inc(): void }; miss: { inc(): void } } {
+    let counters = this.counters.get(kind);
+    if (!counters) {
+      // `kind` is one of the callers' constant names (pat, session, …), never a credential.
+      counters = { hit: credentialCacheLookups.labels(kind, 'hit'), miss: credentialCacheLookups.labels(kind, 'miss') };
+      this.counters.set(kind, counters);
+    }
+    return counters;
   }
 
   /** Entries, hits and misses since start (tests, metrics). */

@@ -1,11 +1,9 @@
-import { Global, Inject, Module, OnModuleInit } from '@nestjs/common';
+import { Global, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
-import { REDIS_CLIENT } from '../redis/redis.constants';
 import { credentialsAuthenticated, httpDuration, httpRequests, sources } from './metrics';
 import { MetricsServer } from './metrics.server';
 
@@ -15,14 +13,13 @@ interface MysqlPool {
   _connectionQueue?: { length: number };
 }
 
-/** Prometheus metrics (src/metrics/metrics.ts): request series from a Fastify hook, pool and Redis state. */
+/** Prometheus metrics (src/metrics/metrics.ts): request series from a Fastify hook, pool state (the Redis module reports Redis's). */
 @Global()
 @Module({ providers: [MetricsServer], exports: [MetricsServer] })
 export class MetricsModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
   ) {}
 
   onModuleInit(): void {
@@ -32,7 +29,6 @@ export class MetricsModule implements OnModuleInit {
       if (!pool?._allConnections) return null;
       return { total: pool._allConnections.length, free: pool._freeConnections?.length ?? 0, queued: pool._connectionQueue?.length ?? 0 };
     };
-    sources.redisStatus = () => (this.redis ? this.redis.status : null);
 
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify) return; // the CLI: no HTTP

@@ -98,3 +98,17 @@ export const housekeepingPurged = new Counter({
   labelNames: ['table'] as const,
   registers: [registry],
 });
+
+export const credentialCacheLookups = new Counter({
+  name: 'gatehouse_credential_cache_lookups_total',
+  help: 'Credential-cache lookups, by credential kind (pat, oauth_access, session, client_secret, …) and result (hit, miss)',
+  labelNames: ['kind', 'result'] as const,
+  registers: [registry],
+});
+
+export const credentialCacheInvalidations = new Counter({
+  name: 'gatehouse_credential_cache_invalidations_total',
+  help: 'Times the credential cache was emptied, by origin: local (a write here), remote (another instance, over Redis), resubscribe (Redis came back)',
+  labelNames: ['origin'] as const,
+  registers: [registry],
+});

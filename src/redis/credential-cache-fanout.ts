@@ -44,7 +44,7 @@ export class CredentialCacheFanout implements OnModuleInit, OnApplicationShutdow
     });
     subscriber.on('ready', () => {
       // Messages sent while disconnected are lost: start clean.
-      this.cache.invalidateAll('remote');
+      this.cache.invalidateAll('resubscribe');
       subscriber.subscribe(INVALIDATION_CHANNEL).catch((err: unknown) => this.logError(err));
     });
   }

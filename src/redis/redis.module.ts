@@ -1,6 +1,7 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { sources } from '../metrics/metrics';
 import { CredentialCacheFanout } from './credential-cache-fanout';
 import { createRedisClient, readyWithin } from './redis-client.factory';
 import { REDIS_CLIENT } from './redis.constants';
@@ -27,9 +28,12 @@ export class RedisModule implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis | null) {}
 
   async onModuleInit(): Promise<void> {
-    if (!this.redis) return;
+    // gatehouse_redis_up reads the connection's state (absent without REDIS_URL).
+    const redis = this.redis;
+    sources.redisStatus = () => (redis ? redis.status : null);
+    if (!redis) return;
     // Start even when Redis is down (readiness says so, sign-in answers 503); only wait briefly.
-    if (!(await readyWithin(this.redis, 3000))) this.logger.error('Redis is not reachable at start-up; retrying in the background');
+    if (!(await readyWithin(redis, 3000))) this.logger.error('Redis is not reachable at start-up; retrying in the background');
   }
 
   async onApplicationShutdown(): Promise<void> {

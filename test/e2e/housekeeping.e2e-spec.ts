@@ -4,6 +4,8 @@ import { AuthorizationCode } from '../../src/grants/authorization-code.entity';
 import { RefreshToken } from '../../src/grants/refresh-token.entity';
 import { HousekeepingLease } from '../../src/housekeeping/housekeeping-lease.entity';
 import { HousekeepingService } from '../../src/housekeeping/housekeeping.service';
+import { credentialCacheInvalidations } from '../../src/metrics/metrics';
+import { CredentialCache } from '../../src/auth/credential-cache';
 import { PersonalToken } from '../../src/personal-tokens/personal-token.entity';
 import { Session } from '../../src/sessions/session.entity';
 import { clientCredentialsToken, createClient } from './support/clients.fixture';
@@ -107,6 +109,22 @@ describe('housekeeping purge', () => {
     // The live request still works: a poll is answered authorization_pending (RFC 8628 §3.5).
     const pending = await poll(t, client, live.device_code);
     expect(pending.body.error).toBe('authorization_pending');
+  });
+
+  it('leaves the credential cache alone: what it deletes ended long ago, so no instance’s cache is emptied, batch after batch', async () => {
+    const u = await signedInUser(t);
+    const live = await createPat(t, u.cookie);
+    const ended = await Promise.all(Array.from({ length: 5 }, () => createPat(t, u.cookie)));
+    const patRepo = t.dataSource.getRepository(PersonalToken);
+    for (const p of ended) await patRepo.update(p.id, { revokedAt: daysAgo(40) });
+    const localInvalidations = async () => (await credentialCacheInvalidations.get()).values.find((v) => v.labels.origin === 'local')?.value ?? 0;
+    expect((await t.http.get('/devices', { bearer: live.token })).status).toBe(200); // cached now
+    const before = await localInvalidations();
+
+    const result = await run();
+    expect(result.ran && result.deleted.personal_access_tokens).toBe(5); // 3 batches of 2, with lease renewals between
+    expect(await localInvalidations()).toBe(before);
+    expect(t.get<CredentialCache>(CredentialCache).stats().size).toBeGreaterThan(0);
   });
 
   it('does nothing while another instance holds the lease, and runs once it has expired', async () => {

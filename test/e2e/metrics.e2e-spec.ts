@@ -60,4 +60,27 @@ describe('metrics', () => {
 
     for (const secret of [pat.token, access, c.secret!, u.email, u.user.id, c.clientId]) expect(text).not.toContain(secret);
   });
+
+  it('counts credential-cache hits and misses by kind, and invalidations by origin, with no credential in any label', async () => {
+    const u = await signedInUser(t);
+    const pat = await createPat(t, u.cookie);
+    const other = await createPat(t, u.cookie);
+    const before = await scrape();
+    const lookups = (text: string, result: string) => value(text, `gatehouse_credential_cache_lookups_total{kind="pat",result="${result}"}`) || 0;
+    const local = (text: string) => value(text, 'gatehouse_credential_cache_invalidations_total{origin="local"}') || 0;
+
+    // The first use of a PAT is a miss (one query); the next, within the cache TTL, a hit.
+    expect((await t.http.get('/devices', { bearer: pat.token })).status).toBe(200);
+    expect((await t.http.get('/devices', { bearer: pat.token })).status).toBe(200);
+    const used = await scrape();
+    expect(lookups(used, 'miss') - lookups(before, 'miss')).toBeGreaterThanOrEqual(1);
+    expect(lookups(used, 'hit') - lookups(before, 'hit')).toBeGreaterThanOrEqual(1);
+
+    // A revocation here empties the cache: a local invalidation.
+    expect((await t.http.delete(`/account/tokens/${other.id}`, { cookie: u.cookie })).status).toBe(204);
+    const revoked = await scrape();
+    expect(local(revoked) - local(used)).toBeGreaterThanOrEqual(1);
+    expect(revoked).toContain('# TYPE gatehouse_credential_cache_invalidations_total counter');
+    for (const secret of [pat.token, other.token, u.email, u.user.id, pat.id, other.id]) expect(revoked).not.toContain(secret);
+  });
 });

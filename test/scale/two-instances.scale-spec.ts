@@ -8,6 +8,7 @@ import { runCli } from '../e2e/support/cli.fixture';
 import { flushTestRedis, freshDatabase, Instance, REDIS_URL, SHARED_SESSION_KEY, startInstances } from './support/instance';
 import type { HttpResponse } from '../e2e/support/http-client';
 import { CredentialCache } from '../../src/auth/credential-cache';
+import { credentialCacheInvalidations } from '../../src/metrics/metrics';
 
 /**
  * Issue 11 "Done when": two real server processes, A and B, on one MariaDB database and one
@@ -34,7 +35,7 @@ describe('two instances on one database and one Redis', () => {
   const asTestApp = (i: Instance) => i.app as unknown as TestApp;
 
   beforeAll(async () => {
-    const url = await freshDatabase('gh_scale_out_two');
+    const url = await freshDatabase('two');
     dbUrl = url;
     await flushTestRedis();
     [a, b] = await startInstances([0, 1].map(() => ({ ...env, DATABASE_URL: url, REDIS_URL })));
@@ -127,6 +128,8 @@ describe('two instances on one database and one Redis', () => {
     const other = await createPat(c, u.cookie);
     expect((await c.http.get('/devices', { bearer: pat.token })).status).toBe(200);
     expect(cache.stats().size).toBeGreaterThan(0);
+    const remote = async () => (await credentialCacheInvalidations.get()).values.find((v) => v.labels.origin === 'remote')?.value ?? 0;
+    const remoteBefore = await remote();
     // Revoking an unrelated PAT on A (another process) is a credential write: C's cache empties.
     expect((await a.http.delete(`/account/tokens/${other.id}`, { cookie: u.cookie })).status).toBe(204);
     const started = Date.now();
@@ -135,6 +138,8 @@ describe('two instances on one database and one Redis', () => {
     console.log(`credential cache on C emptied ${ms} ms after the write on A`);
     expect(cache.stats().size).toBe(0);
     expect(ms).toBeLessThan(500);
+    // …counted on C as an invalidation received over Redis (gatehouse_credential_cache_invalidations_total{origin="remote"}).
+    expect((await remote()) - remoteBefore).toBeGreaterThanOrEqual(1);
   });
 
   /**
