@@ -51,13 +51,17 @@ export class AdminPagesController {
     for (const f of FILTER_FIELDS) if (q[f]) filters[f] = q[f] as string;
     const query = (extra: Record<string, string>) => new URLSearchParams({ ...filters, ...extra }).toString();
     return this.context.build(p, 'Audit log', {
-      events: page.items.map((e) => ({
-        ...toAuditEventView(e),
-        actionLabel: actionLabel(e.action),
-        actorLabel: e.actorId ? labels.get(e.actorId) : undefined,
-        targetLabel: e.targetId ? labels.get(e.targetId) : undefined,
-        detailsText: e.details ?? '',
-      })),
+      events: page.items.map((e) => {
+        const view = toAuditEventView(e);
+        return {
+          ...view,
+          actionLabel: actionLabel(e.action),
+          actorLabel: e.actorId ? labels.get(e.actorId) : undefined,
+          targetLabel: e.targetId ? labels.get(e.targetId) : undefined,
+          // The view's details: rows written before the camelCase keys read like new ones.
+          detailsText: view.details ? JSON.stringify(view.details) : '',
+        };
+      }),
       filters,
       outcomeOptions: ['success', 'denied', 'failed'].map((o) => ({ value: o, selected: o === q.outcome })),
       next: page.nextCursor ? `/admin/ui/audit?${query({ cursor: page.nextCursor })}` : null,

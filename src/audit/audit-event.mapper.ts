@@ -1,3 +1,4 @@
+import { camelCaseDetails } from './audit-details';
 import type { AuditEvent } from './audit-event.entity';
 import type { AuditEventView } from './dto/audit-event.view';
 
@@ -23,7 +24,7 @@ export function toAuditEventView(e: AuditEvent): AuditEventView {
 function parseDetails(raw: string | null): Record<string, unknown> | null {
   if (!raw) return null;
   try {
-    return JSON.parse(raw) as Record<string, unknown>;
+    return camelCaseDetails(JSON.parse(raw)) as Record<string, unknown>;
   } catch {
     // Written by this code as JSON; if a row is not, show it rather than fail the whole listing.
     return { raw };

@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import type { RequestMeta } from '../common/request-meta';
 import { Page, pageFrom } from '../common/keyset';
+import { nonCamelCaseKeys } from './audit-details';
 import { ActorType, AuditEvent, AuditOutcome } from './audit-event.entity';
 import { applyAuditFilter, AuditFilter } from './audit-filter';
 import type { WriteBatch } from '../database/write-batch';
@@ -48,6 +49,7 @@ export class AuditService {
   }
 
   async record(r: AuditRecord): Promise<void> {
+    this.checkKeys(r);
     try {
       await this.events.insert(rowOf(r));
     } catch (err) {
@@ -61,7 +63,21 @@ export class AuditService {
    * the batch.
    */
   recordInto(batch: WriteBatch, r: AuditRecord): void {
+    this.checkKeys(r);
     batch.insert(AuditEvent, rowOf(r));
+  }
+
+  /**
+   * Detail keys are camelCase (audit-details.ts). Under test a stray `snake_case` key fails the
+   * request that wrote it, so every e2e flow checks its own audit writes; in production the
+   * event is still written and the slip logged.
+   */
+  private checkKeys(r: AuditRecord): void {
+    const bad = nonCamelCaseKeys(r.details);
+    if (bad.length === 0) return;
+    const message = `audit details of ${r.action} have keys that are not camelCase: ${bad.join(', ')}`;
+    if (process.env.NODE_ENV === 'test') throw new Error(message);
+    this.logger.warn(message);
   }
 
   /** One page of the filtered log, newest first. Reads only: the log has no update or delete. */

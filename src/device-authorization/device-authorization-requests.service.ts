@@ -39,7 +39,7 @@ export class DeviceAuthorizationRequestsService {
       actor: { type: 'client', id: client.clientId },
       target: { type: 'client', id: client.clientId },
       meta,
-      details: { device_authorization_id: row.id, scopes },
+      details: { deviceAuthorizationId: row.id, scopes },
     });
     const shown = formatUserCode(userCode);
     const verificationUri = `${this.config.issuer}/device`;

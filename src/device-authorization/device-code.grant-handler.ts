@@ -85,7 +85,7 @@ export class DeviceCodeGrantHandler implements GrantHandler {
       actor: { type: 'client', id: row.clientId },
       target: { type: 'client', id: row.clientId },
       meta,
-      details: { device_authorization_id: row.id, status: row.status },
+      details: { deviceAuthorizationId: row.id, status: row.status },
     });
   }
 }

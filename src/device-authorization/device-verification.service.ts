@@ -98,7 +98,7 @@ export class DeviceVerificationService {
       outcome: 'success',
       target: { type: 'client', id: client.clientId },
       meta,
-      details: { device_authorization_id: row.id, scopes: approve ? grantable : [], requested: row.scopes },
+      details: { deviceAuthorizationId: row.id, scopes: approve ? grantable : [], requested: row.scopes },
     });
     if (approve) return 'approved';
     return decision === 'approve' ? 'nothing_grantable' : 'denied';

@@ -58,7 +58,7 @@ export class AccountAuthorizationsService {
       outcome: 'success',
       target: { type: 'client', id: clientId },
       meta,
-      details: { families_revoked: families },
+      details: { familiesRevoked: families },
     });
     return true;
   }

@@ -68,7 +68,7 @@ export class AuthorizationCodeGrantHandler implements GrantHandler {
       actor: { type: 'client', id: code.clientId },
       target: { type: 'user', id: code.userId },
       meta,
-      details: { family_id: grantId, ...(proven ? {} : { reason: 'no client authentication and no matching code_verifier' }) },
+      details: { familyId: grantId, ...(proven ? {} : { reason: 'no client authentication and no matching code_verifier' }) },
     });
   }
 }

@@ -117,7 +117,7 @@ export class CodeFlowTokensService {
       actor: { type: 'client', id: client.clientId },
       target: { type: 'user', id: userId },
       meta,
-      details: { grant_type: grantType, family_id: grant.id, access_token_id: access.id, scopes: [...access.scopes], refresh_token: refresh },
+      details: { grantType, familyId: grant.id, accessTokenId: access.id, scopes: [...access.scopes], refreshToken: refresh },
     });
   }
 }

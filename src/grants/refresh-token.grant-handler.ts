@@ -97,7 +97,7 @@ export class RefreshTokenGrantHandler implements GrantHandler {
       actor: { type: 'client', id: grant.clientId },
       target: { type: 'user', id: grant.userId },
       meta,
-      details: { family_id: grant.id },
+      details: { familyId: grant.id },
     });
   }
 }

@@ -49,7 +49,7 @@ describe('refresh tokens (strict, grace 0): rotation, reuse detection, lifetimes
     const events = await t.dataSource.getRepository(AuditEvent).findBy({ action: 'refresh.reuse_detected' });
     const event = events.find((e) => e.targetId === user.user.id);
     expect(event).toBeDefined();
-    expect(JSON.parse(event!.details!)).toEqual({ family_id: familyId });
+    expect(JSON.parse(event!.details!)).toEqual({ familyId });
     expect(event!.details).not.toContain('ghrt_');
   });
 
