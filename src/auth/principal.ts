@@ -26,6 +26,11 @@ export interface Principal {
   expiresAt?: Date;
   /** RFC 8693 §4.1 actor: who acts on the subject's behalf (impersonation tokens), when present. */
   act?: { sub: string };
+  /**
+   * A browser session whose user has a temporary password: it may only change the password or
+   * sign out (the account module enforces it). Never set for tokens.
+   */
+  passwordChangeRequired?: true;
 }
 
 export function missingScopes(principal: Principal, required: readonly string[]): string[] {

@@ -31,6 +31,8 @@ export class SessionCookieStrategy extends PassportStrategy(Strategy, SESSION_CO
     const session = await this.sessions.authenticate(secret);
     if (!session) return null;
     this.csrf.verify(req, session.id);
-    return { ...this.principals.forUser(session.user, { kind: 'session', id: session.id }), expiresAt: session.expiresAt };
+    const principal: Principal = { ...this.principals.forUser(session.user, { kind: 'session', id: session.id }), expiresAt: session.expiresAt };
+    if (session.user.passwordTemporary) principal.passwordChangeRequired = true;
+    return principal;
   }
 }

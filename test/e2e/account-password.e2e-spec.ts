@@ -3,7 +3,7 @@ import { hashToken, tokenPattern } from '../../src/auth/token-format';
 import { User } from '../../src/users/user.entity';
 import { auditForTarget, signedInAdmin } from './support/admin.fixture';
 import { flashMessage, followRedirect, HTML, revealedSecret } from './support/pages.fixture';
-import { csrfFromPage } from './support/personal-tokens.fixture';
+import { createPat, csrfFromPage } from './support/personal-tokens.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser, signedInUser, signIn, TEST_PASSWORD } from './support/users.fixture';
 
@@ -94,6 +94,44 @@ describe('account self-service: password change, temporary passwords, reset link
       expect(changed.status).toBe(303);
       expect((await t.http.get('/account', { cookie, headers: HTML })).status).toBe(200);
       expect((await jsonSignIn(email, NEW_PASSWORD)).body.passwordChangeRequired).toBe(false);
+    });
+
+    it('a session with a temporary password gets 403 password_change_required on API calls and form posts; it may change the password or sign out; tokens keep working', async () => {
+      const admin = await signedInAdmin(t);
+      const { user, email } = await createUser(t);
+      const pat = await createPat(t, await signIn(t, email), ['read:device']);
+      const reset = await t.http.post(`/admin/users/${user.id}/reset-password`, { cookie: admin.cookie, json: {} });
+      const temporary = reset.body.temporaryPassword as string;
+      const cookie = await signIn(t, email, temporary);
+      const _csrf = await passwordForm(cookie);
+
+      const refused = [
+        await t.http.get('/devices', { cookie }),
+        await t.http.get('/me', { cookie }),
+        await t.http.get('/account/tokens', { cookie, headers: { accept: 'application/json' } }),
+        await t.http.post('/devices', { cookie, json: { name: 'x' }, origin: t.baseUrl }),
+        await t.http.post('/account/tokens', { cookie, json: { name: 'x', scopes: ['read:device'] }, origin: t.baseUrl }),
+        await t.http.post('/account/profile', { cookie, form: { _csrf, displayName: 'Renamed' }, origin: t.baseUrl }),
+        await t.http.post('/account/sessions/revoke-others', { cookie, form: { _csrf }, origin: t.baseUrl }),
+      ];
+      for (const res of refused) {
+        expect({ status: res.status, error: res.body?.error }).toEqual({ status: 403, error: 'password_change_required' });
+        expect(res.body.message).toContain('POST /account/password');
+      }
+      expect((await t.dataSource.getRepository(User).findOneByOrFail({ id: user.id })).displayName).not.toBe('Renamed');
+      // A token the user made before the reset is not a session: it keeps working (docs/admin.md).
+      expect((await t.http.get('/devices', { bearer: pat.token })).status).toBe(200);
+
+      // Signing out is allowed.
+      const second = await signIn(t, email, temporary);
+      const out = await t.http.post('/auth/logout', { cookie: second, form: { _csrf: await passwordForm(second) }, origin: t.baseUrl });
+      expect(out.status).toBe(303);
+
+      // Changing it over JSON lifts the restriction at once.
+      const changed = await t.http.post('/account/password', { cookie, json: { currentPassword: temporary, newPassword: NEW_PASSWORD }, origin: t.baseUrl });
+      expect(changed.status).toBe(204);
+      expect((await t.http.get('/devices', { cookie })).status).toBe(200);
+      expect((await t.http.post('/devices', { cookie, json: { name: 'x' }, origin: t.baseUrl })).status).toBe(201);
     });
 
     it('a browser signing in with a temporary password lands on "Change password"', async () => {

@@ -86,6 +86,19 @@ export class CsrfError extends AuthError {
   readonly wwwAuthenticate = undefined;
 }
 
+/**
+ * A session whose password is temporary, on anything but changing it or signing out. The
+ * message names the endpoint, so a script knows what to do.
+ */
+export class PasswordChangeRequiredError extends AuthError {
+  readonly status = 403;
+  readonly code = 'password_change_required';
+  readonly wwwAuthenticate = undefined;
+  constructor() {
+    super('Your password is temporary: change it first with POST /account/password { currentPassword, newPassword } (the page is /account/password), or sign out');
+  }
+}
+
 /** An unauthenticated browser on a page route: the filter redirects it to the sign-in page. */
 export class LoginRequiredRedirect extends Error {
   constructor(readonly returnTo: string) {
