@@ -59,7 +59,8 @@ export class AdminBotsPagesController {
   @Render('admin/impersonation.hbs')
   async impersonation(@CurrentPrincipal() p: Principal) {
     return this.context.build(p, 'Impersonation', {
-      live: await this.impersonations.listLive(),
+      // Live impersonations are short-lived and few; the page shows the newest 200.
+      live: (await this.impersonations.listLive({ limit: 200 })).items,
       canImpersonate: p.scopes.has(IMPERSONATE_SCOPE),
     });
   }

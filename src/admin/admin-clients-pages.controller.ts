@@ -61,10 +61,8 @@ export class AdminClientsPagesController {
   @Render('admin/clients.hbs')
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListClientsQuery) {
     const limit = q.limit ?? 50;
-    const offset = q.offset ?? 0;
-    // One more than shown, to know whether there is a next page.
-    const rows = await this.clients.listAll(limit + 1, offset);
-    const shown = rows.slice(0, limit);
+    const page = await this.clients.listPage({ limit, cursor: q.cursor });
+    const shown = page.items;
     const owners = new Map((await this.users.findByIds([...new Set(shown.map((c) => c.ownerId))])).map((u) => [u.id, u]));
     return this.context.build(p, 'Clients', {
       clients: shown.map((c) => ({
@@ -76,7 +74,7 @@ export class AdminClientsPagesController {
         ownerId: c.ownerId,
         ownerEmail: owners.get(c.ownerId)?.email,
       })),
-      next: rows.length > limit ? `?${new URLSearchParams({ limit: String(limit), offset: String(offset + limit) })}` : null,
+      next: page.nextCursor ? `?${new URLSearchParams({ limit: String(limit), cursor: page.nextCursor })}` : null,
       scopes: this.scopes.list(),
       grantTypes: GRANT_TYPES,
     });

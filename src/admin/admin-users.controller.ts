@@ -10,14 +10,15 @@ import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator
 import type { Principal } from '../auth/principal';
 import { ADMIN_API } from '../users/admin-access';
 import { AdminCredentialsService } from './admin-credentials.service';
-import { mapPage } from '../common/keyset';
+import { mapPage, pageOfList } from '../common/keyset';
+import { PageQuery, pageRequest } from '../common/page.query';
 import { LoginThrottle } from '../sessions/login-throttle.service';
 import { UserLifecycleService } from '../users/user-lifecycle.service';
 import { toAdminUserView } from './admin-user.mapper';
 import { AdminUserPageView } from './dto/admin-user-page.view';
 import { AdminUserView } from './dto/admin-user.view';
 import { CreateUserDto } from './dto/create-user.dto';
-import { CredentialView } from './dto/credential.view';
+import { CredentialPageView } from './dto/credential-page.view';
 import { ListUsersQuery } from './dto/list-users.query';
 import { ResetPasswordDto } from './dto/reset-password.dto';
 import { ResetPasswordView } from './dto/reset-password.view';
@@ -125,10 +126,11 @@ export class AdminUsersController {
 
   @AuditAction('admin.user.list_credentials', 'user')
   @Get(':id/credentials')
-  @ApiOkResponse({ type: [CredentialView] })
-  async listCredentials(@Param('id', ParseUUIDPipe) id: string): Promise<CredentialView[]> {
+  @ApiOkResponse({ type: CredentialPageView })
+  async listCredentials(@Param('id', ParseUUIDPipe) id: string, @Query() q: PageQuery): Promise<CredentialPageView> {
     await this.users.get(id);
-    return this.credentials.listForUser(id);
+    // Gathered from every credential kind's module, then paged in memory (one user's live credentials).
+    return pageOfList(await this.credentials.listForUser(id), pageRequest(q), (c) => ({ time: new Date(c.createdAt), id: `${c.kind}:${c.id}` }));
   }
 
   @AuditAction('admin.user.revoke_credential', 'user')

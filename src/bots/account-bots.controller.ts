@@ -6,7 +6,8 @@ import { AuditPageView } from '../audit/dto/audit-page.view';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
-import { PageQuery } from '../common/page.query';
+import { mapPage } from '../common/keyset';
+import { PageQuery, pageRequest } from '../common/page.query';
 import { requestMeta } from '../common/request-meta';
 import { prefersHtml } from '../common/prefers-html';
 import { toBotTokenView } from './bot-tokens.service';
@@ -14,6 +15,7 @@ import { BotsPage } from './bots.page';
 import { MANAGE_BOTS_SCOPE } from './bots.scopes';
 import { BotsService, toBotView } from './bots.service';
 import { AddBotManagerDto } from './dto/add-bot-manager.dto';
+import { BotPageView } from './dto/bot-page.view';
 import { BotDetailsView } from './dto/bot-details.view';
 import { CreatedBotTokenView } from './dto/bot-token.view';
 import { BotView } from './dto/bot.view';
@@ -41,11 +43,11 @@ export class AccountBotsController {
   @Authenticated(MANAGE_PAGE)
   @Get()
   @ApiProduces('application/json', 'text/html')
-  @ApiOkResponse({ type: [BotView] })
-  async list(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  @ApiOkResponse({ type: BotPageView })
+  async list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     if (prefersHtml(req)) return this.page.renderList(reply, p);
-    const rows = await this.bots.listManagedBy(p.actor.id);
-    return reply.header('cache-control', 'no-store').send(rows.map(toBotView));
+    const page = await this.bots.pageManagedBy(p.actor.id, pageRequest(q));
+    return reply.header('cache-control', 'no-store').send(mapPage(page, toBotView));
   }
 
   @Authenticated(MANAGE)

@@ -1,10 +1,12 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ADMIN_API } from '../users/admin-access';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { mapPage } from '../common/keyset';
+import { PageQuery, pageRequest } from '../common/page.query';
 import { BotsService, toBotView } from './bots.service';
-import { BotView } from './dto/bot.view';
+import { BotPageView } from './dto/bot-page.view';
 
 /**
  * Administrators' view of every bot, with `unmanaged` ones (no active manager) flagged. Admins
@@ -19,8 +21,8 @@ export class AdminBotsController {
   @Authenticated(ADMIN_API)
   @AuditAction('admin.bot.list')
   @Get()
-  @ApiOkResponse({ type: [BotView] })
-  async list(): Promise<BotView[]> {
-    return (await this.bots.listAll()).map(toBotView);
+  @ApiOkResponse({ type: BotPageView })
+  async list(@Query() q: PageQuery): Promise<BotPageView> {
+    return mapPage(await this.bots.pageAll(pageRequest(q)), toBotView);
   }
 }

@@ -5,6 +5,7 @@ import { AuditPage, AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { isRole, Role } from '../auth/roles';
 import { ScopeRegistry } from '../auth/scope-registry';
+import { keysetPage, type Page, type PageRequest, pageOfList } from '../common/keyset';
 import type { RequestMeta } from '../common/request-meta';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -101,6 +102,17 @@ export class BotsService {
   /** Every bot (the admin view), newest first; `unmanaged` ones have no active manager. */
   async listAll(): Promise<BotRecord[]> {
     return this.records(await this.bots.find({ order: { createdAt: 'DESC' } }));
+  }
+
+  /** One keyset page of every bot, newest first (the admin API). */
+  async pageAll(page: PageRequest): Promise<Page<BotRecord>> {
+    const rows = await keysetPage(this.bots.createQueryBuilder('b'), { time: 'b.created_at', id: 'b.user_id' }, page, (b) => ({ time: b.createdAt, id: b.userId }));
+    return { items: await this.records(rows.items), nextCursor: rows.nextCursor };
+  }
+
+  /** One page of the bots a person manages (a handful: paged in memory). */
+  async pageManagedBy(userId: string, page: PageRequest): Promise<Page<BotRecord>> {
+    return pageOfList(await this.listManagedBy(userId), page, (r) => ({ time: r.bot.createdAt, id: r.bot.userId }));
   }
 
   /** The bot if `p` may manage it; 404 otherwise (also for ids that are not bots). */

@@ -1,13 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { PageQuery, pageRequest } from '../common/page.query';
 import { requestMeta } from '../common/request-meta';
 import { actorOf, ClientManagementService } from './client-management.service';
 import { ClientsService } from './clients.service';
 import { ClientSecretView, CreatedClientView } from './dto/client-secret.view';
+import { ClientPageView } from './dto/client-page.view';
 import { ClientView } from './dto/client.view';
 import { CreateClientDto } from './dto/create-client.dto';
 import { RotateSecretDto } from './dto/rotate-secret.dto';
@@ -29,10 +31,10 @@ export class AccountClientsController {
 
   @Authenticated(OWNER)
   @Get()
-  @ApiOkResponse({ type: [ClientView] })
-  async list(@CurrentPrincipal() p: Principal): Promise<ClientView[]> {
-    const rows = await this.clients.listOwnedBy(p.actor.id);
-    return Promise.all(rows.map((c) => this.manage.view(c)));
+  @ApiOkResponse({ type: ClientPageView })
+  async list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<ClientPageView> {
+    const page = await this.clients.listPage(pageRequest(q), p.actor.id);
+    return { items: await Promise.all(page.items.map((c) => this.manage.view(c))), nextCursor: page.nextCursor };
   }
 
   /** The secret of a confidential client is in this response and nowhere else, ever. */

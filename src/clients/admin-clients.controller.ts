@@ -5,6 +5,7 @@ import { AuditAction } from '../audit/audit-action.decorator';
 import { Scopes } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { pageRequest } from '../common/page.query';
 import { requestMeta } from '../common/request-meta';
 import { ADMIN_SCOPE } from '../users/users.scopes';
 import { UsersService } from '../users/users.service';
@@ -12,6 +13,7 @@ import { actorOf, ClientManagementService } from './client-management.service';
 import { ClientsService } from './clients.service';
 import { AdminCreateClientDto } from './dto/admin-create-client.dto';
 import { ClientSecretView, CreatedClientView } from './dto/client-secret.view';
+import { ClientPageView } from './dto/client-page.view';
 import { ClientTokenSettingsDto } from './dto/client-token-settings.dto';
 import { ClientTokenSettingsView } from './dto/client-token-settings.view';
 import { ClientView } from './dto/client.view';
@@ -32,10 +34,10 @@ export class AdminClientsController {
   @AuditAction('admin.client.list')
   @Scopes(ADMIN_SCOPE)
   @Get()
-  @ApiOkResponse({ type: [ClientView] })
-  async list(@Query() q: ListClientsQuery): Promise<ClientView[]> {
-    const rows = await this.clients.listAll(q.limit ?? 50, q.offset ?? 0);
-    return Promise.all(rows.map((c) => this.manage.view(c)));
+  @ApiOkResponse({ type: ClientPageView })
+  async list(@Query() q: ListClientsQuery): Promise<ClientPageView> {
+    const page = await this.clients.listPage(pageRequest(q));
+    return { items: await Promise.all(page.items.map((c) => this.manage.view(c))), nextCursor: page.nextCursor };
   }
 
   @AuditAction('admin.client.create', 'client', 'clientId')

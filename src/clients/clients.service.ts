@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, In, Repository } from 'typeorm';
 import type { PrincipalUser } from '../auth/principal.factory';
 import { ScopeRegistry } from '../auth/scope-registry';
+import { keysetPage, type Page, type PageRequest } from '../common/keyset';
 import { runTransaction } from '../database/transactions';
 import { ClientSecretsService } from './client-secrets.service';
 import { type AccessTokenFormat, ClientType, DEVICE_CODE_GRANT_TYPE, GrantType, type JwtSigningAlg, TOKEN_EXCHANGE_GRANT } from './client-types';
@@ -170,8 +171,11 @@ export class ClientsService {
     return this.clients.count();
   }
 
-  listAll(limit: number, offset: number): Promise<Client[]> {
-    return this.clients.find({ order: { createdAt: 'DESC', clientId: 'ASC' }, take: limit, skip: offset });
+  /** One keyset page of clients, newest first: every client, or those of one owner. */
+  listPage(page: PageRequest, ownerId?: string): Promise<Page<Client>> {
+    const qb = this.clients.createQueryBuilder('c');
+    if (ownerId) qb.where('c.owner_id = :ownerId', { ownerId });
+    return keysetPage(qb, { time: 'c.created_at', id: 'c.client_id' }, page, (c) => ({ time: c.createdAt, id: c.clientId }));
   }
 
   /**

@@ -13,21 +13,33 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** `limit` rows after `cursor`; `order: 'asc'` walks oldest first (time series), the default newest first. */
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+  order?: 'asc' | 'desc';
+}
+
 /**
- * Orders newest first by (time, id) and, given a cursor from the previous page, keeps only the
- * rows after it. An unreadable cursor is a 400 (decodeCursor). Adds no LIMIT: see keysetPage.
+ * Orders by (time, id), newest first unless `order` is 'asc', and, given a cursor from the
+ * previous page, keeps only the rows after it. An unreadable cursor is a 400 (decodeCursor).
+ * Adds no LIMIT: see keysetPage.
  */
-export function keysetOrder<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, cols: KeysetColumns, cursor?: string): SelectQueryBuilder<T> {
+export function keysetOrder<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, cols: KeysetColumns, cursor?: string, order: 'asc' | 'desc' = 'desc'): SelectQueryBuilder<T> {
+  const after = order === 'asc' ? '>' : '<';
   if (cursor) {
     const pos = decodeCursor(cursor);
     const t = new Date(pos.t);
     qb.andWhere(
       new Brackets((w) =>
-        w.where(`${cols.time} < :keysetT`, { keysetT: t }).orWhere(`${cols.time} = :keysetT AND ${cols.id} < :keysetId`, { keysetT: t, keysetId: pos.id }),
+        w
+          .where(`${cols.time} ${after} :keysetT`, { keysetT: t })
+          .orWhere(`${cols.time} = :keysetT AND ${cols.id} ${after} :keysetId`, { keysetT: t, keysetId: pos.id }),
       ),
     );
   }
-  return qb.orderBy(cols.time, 'DESC').addOrderBy(cols.id, 'DESC');
+  const dir = order === 'asc' ? 'ASC' : 'DESC';
+  return qb.orderBy(cols.time, dir).addOrderBy(cols.id, dir);
 }
 
 /**
@@ -37,10 +49,10 @@ export function keysetOrder<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, 
 export async function keysetPage<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
   cols: KeysetColumns,
-  page: { limit: number; cursor?: string },
+  page: PageRequest,
   key: (row: T) => { time: Date; id: string },
 ): Promise<Page<T>> {
-  const rows = await keysetOrder(qb, cols, page.cursor)
+  const rows = await keysetOrder(qb, cols, page.cursor, page.order)
     .limit(page.limit + 1)
     .getMany();
   return pageFrom(rows, page.limit, key);
@@ -52,6 +64,25 @@ export function pageFrom<T>(rows: T[], limit: number, key: (row: T) => { time: D
   const last = items[items.length - 1];
   const k = last && rows.length > limit ? key(last) : undefined;
   return { items, nextCursor: k ? encodeCursor({ t: k.time.toISOString(), id: k.id }) : null };
+}
+
+/**
+ * One page of a list assembled in memory (a user's few consents or credentials, gathered from
+ * several tables): the same order, cursor and limit as keysetPage, so callers cannot tell.
+ */
+export function pageOfList<T>(rows: T[], page: PageRequest, key: (row: T) => { time: Date; id: string }): Page<T> {
+  const sign = page.order === 'asc' ? 1 : -1;
+  const cmp = (a: { time: Date; id: string }, b: { time: Date; id: string }) =>
+    sign * (a.time.getTime() - b.time.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const pos = page.cursor ? decodeCursor(page.cursor) : undefined;
+  const from = pos ? { time: new Date(pos.t), id: pos.id } : undefined;
+  const sorted = rows
+    .map((row) => ({ row, k: key(row) }))
+    .filter((r) => !from || cmp(r.k, from) > 0)
+    .sort((a, b) => cmp(a.k, b.k))
+    .slice(0, page.limit + 1)
+    .map((r) => r.row);
+  return pageFrom(sorted, page.limit, key);
 }
 
 /** Maps a page's items (entities to views) and keeps its cursor. */

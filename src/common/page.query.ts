@@ -13,3 +13,8 @@ export class PageQuery {
   @BlankToUndefined() @IsOptional() @IsString() @MaxLength(512)
   cursor?: string;
 }
+
+/** The keyset request of a list query: its `cursor` and its `limit` (or the list's default). */
+export function pageRequest(q: Pick<PageQuery, 'limit' | 'cursor'>, defaultLimit = 50): { limit: number; cursor?: string } {
+  return { limit: q.limit ?? defaultLimit, cursor: q.cursor };
+}

@@ -5,12 +5,14 @@ import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator
 import type { Principal } from '../auth/principal';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { AuditResource } from '../audit/audit-resource.decorator';
+import { mapPage } from '../common/keyset';
+import { pageRequest } from '../common/page.query';
 import { toSampleView } from './device.mapper';
 import { DevicesService } from './devices.service';
 import { DeviceScope } from './devices.scopes';
 import { CreateSamplesDto } from './dto/create-samples.dto';
 import { ListSamplesQuery } from './dto/list-samples.query';
-import { SampleView } from './dto/sample.view';
+import { SamplePageView } from './dto/sample-page.view';
 
 /** Sensor readings of a device. Both routes also accept `Authorization: Secret`. */
 @ApiTags('devices')
@@ -21,14 +23,14 @@ export class SamplesController {
 
   @Authenticated({ scopes: [DeviceScope.Read], schemes: ['bearer', 'cookie', 'secret'] })
   @Get()
-  @ApiOkResponse({ type: [SampleView] })
+  @ApiOkResponse({ type: SamplePageView })
   @ApiNotFoundResponse()
   async list(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseUUIDPipe) id: string,
     @Query() q: ListSamplesQuery,
-  ): Promise<SampleView[]> {
-    return (await this.devices.listSamples(p, id, q.from, q.to, q.limit ?? 100)).map(toSampleView);
+  ): Promise<SamplePageView> {
+    return mapPage(await this.devices.listSamples(p, id, q, pageRequest(q, 100)), toSampleView);
   }
 
   @AuditAction('device.samples.add', 'device')

@@ -1,15 +1,17 @@
-import { Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { pageOfList } from '../common/keyset';
+import { PageQuery, pageRequest } from '../common/page.query';
 import { prefersHtml } from '../common/prefers-html';
 import { requestMeta } from '../common/request-meta';
 import { CsrfService } from '../sessions/csrf.service';
 import { FlashService } from '../sessions/flash.service';
 import { AccountAuthorizationsService } from './account-authorizations.service';
-import { AuthorizationView } from './dto/authorization.view';
+import { AuthorizationPageView } from './dto/authorization-page.view';
 
 const PAGE = { schemes: ['cookie'], page: true } as const;
 
@@ -29,11 +31,12 @@ export class AccountAuthorizationsController {
   @Authenticated(PAGE)
   @Get()
   @ApiProduces('application/json', 'text/html')
-  @ApiOkResponse({ type: [AuthorizationView], description: 'JSON unless the request prefers text/html' })
-  async list(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  @ApiOkResponse({ type: AuthorizationPageView, description: 'JSON unless the request prefers text/html' })
+  async list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const authorizations = await this.authorizations.list(p);
     void reply.header('cache-control', 'no-store').header('vary', 'Accept');
-    if (!prefersHtml(req)) return reply.send(authorizations);
+    // A person authorizes a handful of apps: the list is paged in memory (same cursor as SQL lists).
+    if (!prefersHtml(req)) return reply.send(pageOfList(authorizations, pageRequest(q), (a) => ({ time: new Date(a.authorizedAt), id: a.clientId })));
     return reply.view('account-authorizations.hbs', {
       title: 'Authorized apps',
       user: p.user,

@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
+import { mapPage, type Page, type PageRequest } from '../common/keyset';
 import type { RequestMeta } from '../common/request-meta';
 import { UsersService } from '../users/users.service';
 import type { StartedImpersonationView, ImpersonationView } from './dto/impersonation.view';
@@ -53,8 +54,8 @@ export class AdminImpersonationService {
     }
   }
 
-  async listLive(): Promise<ImpersonationView[]> {
-    return (await this.impersonation.listLive()).map(toImpersonationView);
+  async listLive(page: PageRequest): Promise<Page<ImpersonationView>> {
+    return mapPage(await this.impersonation.listLive(page), toImpersonationView);
   }
 
   revoke(admin: Principal, id: string, meta: RequestMeta): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ADMIN_API } from '../users/admin-access';
@@ -6,9 +6,11 @@ import { AuditAction } from '../audit/audit-action.decorator';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { PageQuery, pageRequest } from '../common/page.query';
 import { requestMeta } from '../common/request-meta';
 import { AdminImpersonationService } from './admin-impersonation.service';
-import { ImpersonationView, StartedImpersonationView } from './dto/impersonation.view';
+import { ImpersonationPageView } from './dto/impersonation-page.view';
+import { StartedImpersonationView } from './dto/impersonation.view';
 import { StartImpersonationDto } from './dto/start-impersonation.dto';
 import { IMPERSONATE_SCOPE } from './impersonation.scopes';
 
@@ -24,9 +26,9 @@ export class AdminImpersonationsController {
   @Authenticated(ADMIN_API)
   @AuditAction('admin.impersonation.list')
   @Get()
-  @ApiOkResponse({ type: [ImpersonationView] })
-  list(): Promise<ImpersonationView[]> {
-    return this.impersonations.listLive();
+  @ApiOkResponse({ type: ImpersonationPageView })
+  list(@Query() q: PageQuery): Promise<ImpersonationPageView> {
+    return this.impersonations.listLive(pageRequest(q));
   }
 
   /** The response is the only time the token is returned. */

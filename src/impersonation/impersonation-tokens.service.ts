@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, MoreThan, Repository } from 'typeorm';
+import { keysetPage, type Page, type PageRequest } from '../common/keyset';
 import { generateToken, hashToken, isWellFormed } from '../auth/token-format';
 import type { User } from '../users/user.entity';
 import { ImpersonationToken } from './impersonation-token.entity';
@@ -68,13 +69,14 @@ export class ImpersonationTokensService {
   }
 
   /** Live tokens (not revoked, not expired), newest first, with both users. */
-  listLive(): Promise<ImpersonationToken[]> {
-    return this.tokens.find({
-      where: { revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
-      relations: { subject: true, actor: true },
-      order: { createdAt: 'DESC' },
-      take: 200,
-    });
+  /** One keyset page of live tokens (any subject), newest first, with subject and actor. */
+  listLive(page: PageRequest): Promise<Page<ImpersonationToken>> {
+    const qb = this.tokens
+      .createQueryBuilder('t')
+      .leftJoinAndSelect('t.subject', 'subject')
+      .leftJoinAndSelect('t.actor', 'actor')
+      .where('t.revoked_at IS NULL AND t.expires_at > :now', { now: new Date() });
+    return keysetPage(qb, { time: 't.created_at', id: 't.id' }, page, (t) => ({ time: t.createdAt, id: t.id }));
   }
 
   /** Live tokens acting as this user (admin credential listings). */

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Page, PageRequest } from '../common/keyset';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { ScopeRegistry } from '../auth/scope-registry';
@@ -113,8 +114,8 @@ export class ImpersonationService {
     return row;
   }
 
-  listLive(): Promise<ImpersonationToken[]> {
-    return this.tokens.listLive();
+  listLive(page: PageRequest): Promise<Page<ImpersonationToken>> {
+    return this.tokens.listLive(page);
   }
 
   /** Any admin may end any impersonation. 404-worthy false when unknown or already ended. */

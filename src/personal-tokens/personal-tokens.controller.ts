@@ -1,14 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { mapPage } from '../common/keyset';
+import { PageQuery, pageRequest } from '../common/page.query';
 import { prefersHtml } from '../common/prefers-html';
 import { requestMeta } from '../common/request-meta';
 import { CreatePersonalTokenDto } from './dto/create-personal-token.dto';
 import { CreatedPersonalTokenView } from './dto/created-personal-token.view';
-import { PersonalTokenView } from './dto/personal-token.view';
+import { PersonalTokenPageView } from './dto/personal-token-page.view';
 import { PersonalTokensPage } from './personal-tokens.page';
 import { PersonalTokensService, toPersonalTokenView } from './personal-tokens.service';
 
@@ -28,12 +30,12 @@ export class PersonalTokensController {
   @Authenticated({ schemes: ['cookie'], page: true })
   @Get()
   @ApiProduces('application/json', 'text/html')
-  @ApiOkResponse({ type: [PersonalTokenView] })
-  async list(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  @ApiOkResponse({ type: PersonalTokenPageView })
+  async list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     if (prefersHtml(req)) return this.page.render(reply, p);
     const now = Date.now();
-    const rows = await this.tokens.listForOwner(p.actor.id);
-    return reply.header('cache-control', 'no-store').send(rows.map((t) => toPersonalTokenView(t, now)));
+    const page = await this.tokens.pageForOwner(p.actor.id, pageRequest(q));
+    return reply.header('cache-control', 'no-store').send(mapPage(page, (t) => toPersonalTokenView(t, now)));
   }
 
   /** The response is the only time the token is returned. */

@@ -7,6 +7,7 @@ import { CredentialCache } from '../auth/credential-cache';
 import type { Principal } from '../auth/principal';
 import { ScopeRegistry } from '../auth/scope-registry';
 import { generateToken, hashToken, isWellFormed, redactToken } from '../auth/token-format';
+import { keysetPage, type Page, type PageRequest } from '../common/keyset';
 import type { RequestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { User } from '../users/user.entity';
@@ -88,6 +89,12 @@ export class PersonalTokensService {
   }
 
   /** The user's tokens that are not revoked (expired ones included, so they can be cleaned up), newest first. */
+  /** One keyset page of the user's unrevoked tokens (expired ones included, marked), newest first. */
+  pageForOwner(userId: string, page: PageRequest): Promise<Page<PersonalToken>> {
+    const qb = this.tokens.createQueryBuilder('t').where('t.user_id = :userId AND t.revoked_at IS NULL', { userId });
+    return keysetPage(qb, { time: 't.created_at', id: 't.id' }, page, (t) => ({ time: t.createdAt, id: t.id }));
+  }
+
   listForOwner(userId: string): Promise<PersonalToken[]> {
     return this.tokens.find({ where: { userId, revokedAt: IsNull() }, order: { createdAt: 'DESC' } });
   }

@@ -1,12 +1,15 @@
-import { Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { mapPage } from '../common/keyset';
+import { PageQuery, pageRequest } from '../common/page.query';
 import { prefersHtml } from '../common/prefers-html';
 import { requestMeta } from '../common/request-meta';
 import { AccountSessionsService } from './account-sessions.service';
+import { SessionPageView } from './dto/session-page.view';
 import { SessionView } from './dto/session.view';
 import { Session } from './session.entity';
 import { SessionsService } from './sessions.service';
@@ -35,12 +38,15 @@ export class AccountSessionsController {
   @Authenticated({ schemes: ['cookie'], page: true })
   @Get()
   @ApiProduces('application/json', 'text/html')
-  @ApiOkResponse({ type: [SessionView], description: 'JSON unless the request prefers text/html' })
-  async list(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const rows = await this.sessions.listActiveForUser(p.actor.id);
-    const sessions = rows.map((s) => toSessionView(s, p.credential.id));
+  @ApiOkResponse({ type: SessionPageView, description: 'JSON unless the request prefers text/html' })
+  async list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     void reply.header('cache-control', 'no-store').header('vary', 'Accept');
-    if (!prefersHtml(req)) return reply.send(sessions);
+    if (!prefersHtml(req)) {
+      const page = await this.sessions.pageActiveForUser(p.actor.id, pageRequest(q));
+      return reply.send(mapPage(page, (s) => toSessionView(s, p.credential.id)));
+    }
+    // The page shows them all: a person has a handful of live sessions.
+    const sessions = (await this.sessions.listActiveForUser(p.actor.id)).map((s) => toSessionView(s, p.credential.id));
     return reply.view('sessions.hbs', { title: 'Sessions', sessions, others: sessions.some((s) => !s.current) });
   }
 

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, Repository } from 'typeorm';
 import { CredentialCache } from '../auth/credential-cache';
 import { generateToken, hashToken, isWellFormed } from '../auth/token-format';
+import { keysetPage, type Page, type PageRequest } from '../common/keyset';
 import type { RequestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { User } from '../users/user.entity';
@@ -65,7 +66,7 @@ export class SessionsService {
     return this.sessions
       .createQueryBuilder('s')
       .innerJoin('s.user', 'u')
-      .select(['s.id', 's.userId', 's.createdAt', 's.lastSeenAt', 's.expiresAt', 'u.id', 'u.email', 'u.displayName', 'u.roles', 'u.status'])
+      .select(['s.id', 's.userId', 's.createdAt', 's.lastSeenAt', 's.expiresAt', 'u.id', 'u.email', 'u.displayName', 'u.roles', 'u.status', 'u.passwordTemporary'])
       .where('s.secret_hash = :secretHash', { secretHash })
       .andWhere('s.revoked_at IS NULL')
       .getOne();
@@ -76,6 +77,19 @@ export class SessionsService {
     return this.sessions
       .find({ where: { userId, revokedAt: IsNull() }, order: { createdAt: 'DESC' } })
       .then((rows) => rows.filter((s) => s.expiresAt > now && s.lastSeenAt.getTime() + this.config.session.idleMs > now.getTime()));
+  }
+
+  /** One keyset page of the user's live sessions (not revoked, not expired, not idle), newest first. */
+  pageActiveForUser(userId: string, page: PageRequest): Promise<Page<Session>> {
+    const now = new Date();
+    const qb = this.sessions
+      .createQueryBuilder('s')
+      .where('s.user_id = :userId AND s.revoked_at IS NULL AND s.expires_at > :now AND s.last_seen_at > :idleSince', {
+        userId,
+        now,
+        idleSince: new Date(now.getTime() - this.config.session.idleMs),
+      });
+    return keysetPage(qb, { time: 's.created_at', id: 's.id' }, page, (s) => ({ time: s.createdAt, id: s.id }));
   }
 
   /** Revokes one of the user's own sessions. False when it is not theirs or already ended. */

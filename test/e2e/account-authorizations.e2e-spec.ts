@@ -21,20 +21,23 @@ describe('GET /account/authorizations: the apps a user authorized, and revoking 
     const res = await t.http.get('/account/authorizations', { cookie: user.cookie });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(res.body).toEqual([
-      {
-        clientId: client.clientId,
-        clientName: 'Radon dashboard',
-        grantedScopes: [
-          { name: 'read:device', description: 'See your devices and their sensor readings' },
-          { name: 'write:device', description: expect.stringContaining('Add, change and delete') },
-        ],
-        effectiveScopes: ['read:device', 'write:device'],
-        authorizedAt: expect.any(String),
-        updatedAt: expect.any(String),
-      },
-    ]);
-    expect(Date.parse(res.body[0].authorizedAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect(res.body).toEqual({
+      nextCursor: null,
+      items: [
+        {
+          clientId: client.clientId,
+          clientName: 'Radon dashboard',
+          grantedScopes: [
+            { name: 'read:device', description: 'See your devices and their sensor readings' },
+            { name: 'write:device', description: expect.stringContaining('Add, change and delete') },
+          ],
+          effectiveScopes: ['read:device', 'write:device'],
+          authorizedAt: expect.any(String),
+          updatedAt: expect.any(String),
+        },
+      ],
+    });
+    expect(Date.parse(res.body.items[0].authorizedAt)).toBeGreaterThanOrEqual(before - 1000);
   });
 
   it('shows only the caller’s own authorizations', async () => {
@@ -42,7 +45,7 @@ describe('GET /account/authorizations: the apps a user authorized, and revoking 
     await obtainTokens(t, user.cookie, client);
     const stranger = await signedInUser(t);
     const res = await t.http.get('/account/authorizations', { cookie: stranger.cookie });
-    expect(res.body).toEqual([]);
+    expect(res.body.items).toEqual([]);
   });
 
   it('effective scopes = granted ∩ the user’s current permissions', async () => {
@@ -50,8 +53,8 @@ describe('GET /account/authorizations: the apps a user authorized, and revoking 
     await obtainTokens(t, user.cookie, client, { scope: 'read:device write:device' });
     await t.dataSource.query('UPDATE users SET roles = ? WHERE id = ?', ['viewer', user.user.id]);
     const res = await t.http.get('/account/authorizations', { cookie: user.cookie });
-    expect(res.body[0].grantedScopes.map((s: { name: string }) => s.name)).toEqual(['read:device', 'write:device']);
-    expect(res.body[0].effectiveScopes).toEqual(['read:device']);
+    expect(res.body.items[0].grantedScopes.map((s: { name: string }) => s.name)).toEqual(['read:device', 'write:device']);
+    expect(res.body.items[0].effectiveScopes).toEqual(['read:device']);
   });
 
   it('is cookie-only: a Bearer access token cannot list or revoke its own user’s apps', async () => {
@@ -86,7 +89,7 @@ describe('GET /account/authorizations: the apps a user authorized, and revoking 
     expect(again.status).toBe(200);
     expect(again.text).toContain('action="/oauth/consent"');
     const list = await t.http.get('/account/authorizations', { cookie: user.cookie });
-    expect(list.body.map((a: { clientId: string }) => a.clientId)).toEqual([otherApp.clientId]);
+    expect(list.body.items.map((a: { clientId: string }) => a.clientId)).toEqual([otherApp.clientId]);
 
     expect(await devicesStatus(keepApp.access_token)).toBe(200);
     expect(await devicesStatus(keepUser.access_token)).toBe(200);
@@ -102,7 +105,10 @@ describe('GET /account/authorizations: the apps a user authorized, and revoking 
   it('the page lists the app and its Revoke form (CSRF token) revokes it, redirecting back with 303', async () => {
     const { user, client } = await userAndClient(t, { name: 'Air quality app' });
     const tokens = await obtainTokens(t, user.cookie, client);
-    const page = await t.http.get('/account/authorizations', { cookie: user.cookie, headers: { accept: 'text/html,application/xhtml+xml' } });
+    const page = await t.http.get('/account/authorizations', {
+      cookie: user.cookie,
+      headers: { accept: 'text/html,application/xhtml+xml' },
+    });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(page.text).toContain('Air quality app');
@@ -112,7 +118,10 @@ describe('GET /account/authorizations: the apps a user authorized, and revoking 
     expect(noToken.status).toBe(403);
     expect(await devicesStatus(tokens.access_token)).toBe(200);
 
-    const res = await t.http.post(`/account/authorizations/${client.clientId}/revoke`, { cookie: user.cookie, form: { _csrf: csrfOf(page.text) } });
+    const res = await t.http.post(`/account/authorizations/${client.clientId}/revoke`, {
+      cookie: user.cookie,
+      form: { _csrf: csrfOf(page.text) },
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/account/authorizations');
     expect(await devicesStatus(tokens.access_token)).toBe(401);

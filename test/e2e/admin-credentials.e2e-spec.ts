@@ -40,9 +40,9 @@ describe('admin: a user’s credentials across kinds', () => {
     const v = await userWithEverything();
     const res = await t.http.get(`/admin/users/${v.victim.user.id}/credentials`, { cookie: admin.cookie });
     expect(res.status).toBe(200);
-    const kinds = (res.body as { kind: string; id: string }[]).map((c) => c.kind).sort();
+    const kinds = (res.body.items as { kind: string; id: string }[]).map((c) => c.kind).sort();
     expect(kinds).toEqual(['oauth_grant', 'personal_access_token', 'session']);
-    expect(res.body.find((c: { kind: string }) => c.kind === 'personal_access_token').id).toBe(v.pat.id);
+    expect(res.body.items.find((c: { kind: string }) => c.kind === 'personal_access_token').id).toBe(v.pat.id);
     expect(JSON.stringify(res.body)).not.toContain(v.pat.token);
   });
 
@@ -63,13 +63,13 @@ describe('admin: a user’s credentials across kinds', () => {
     expect(res.body).toEqual({ session: 1, personal_access_token: 1, oauth_grant: 1, bot_token: 0, impersonation: 0 });
     await assertAllDead(v);
     const after = await t.http.get(`/admin/users/${v.victim.user.id}/credentials`, { cookie: admin.cookie });
-    expect(after.body).toEqual([]);
+    expect(after.body.items).toEqual([]);
   });
 
   it('revokes one PAT or one grant and leaves the rest working', async () => {
     const admin = await signedInAdmin(t);
     const v = await userWithEverything();
-    const list = (await t.http.get(`/admin/users/${v.victim.user.id}/credentials`, { cookie: admin.cookie })).body as { kind: string; id: string }[];
+    const list = (await t.http.get(`/admin/users/${v.victim.user.id}/credentials`, { cookie: admin.cookie })).body.items as { kind: string; id: string }[];
     const grant = list.find((c) => c.kind === 'oauth_grant')!;
     expect((await t.http.delete(`/admin/users/${v.victim.user.id}/credentials/personal_access_token/${v.pat.id}`, { cookie: admin.cookie })).status).toBe(204);
     expect((await t.http.get('/devices', { bearer: v.pat.token })).status).toBe(401);

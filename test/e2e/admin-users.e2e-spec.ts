@@ -194,7 +194,7 @@ describe('admin users API', () => {
       const second = await signIn(t, victim.email);
       const list = await t.http.get(`/admin/users/${victim.user.id}/credentials`, { cookie: admin.cookie });
       expect(list.status).toBe(200);
-      const sessions = list.body.filter((c: { kind: string }) => c.kind === 'session');
+      const sessions = list.body.items.filter((c: { kind: string }) => c.kind === 'session');
       expect(sessions).toHaveLength(2);
 
       const one = await t.http.delete(`/admin/users/${victim.user.id}/credentials/session/${sessions[0].id}`, { cookie: admin.cookie });

@@ -103,7 +103,7 @@ describe('bots and impersonation pages', () => {
     const bot = await createBot(t, manager.cookie);
     const minted = await t.http.post(`/account/bots/${bot.id}/tokens`, { cookie: manager.cookie, json: { name: 'x', scopes: ['read:device'] } });
     const listed = await t.http.get(`/admin/users/${bot.id}/credentials`, { cookie: admin.cookie });
-    expect(listed.body.map((c: { kind: string; id: string }) => `${c.kind}:${c.id}`)).toContain(`bot_token:${minted.body.id}`);
+    expect(listed.body.items.map((c: { kind: string; id: string }) => `${c.kind}:${c.id}`)).toContain(`bot_token:${minted.body.id}`);
     const revoked = await t.http.post(`/admin/users/${bot.id}/revoke-credentials`, { cookie: admin.cookie });
     expect(revoked.body.bot_token).toBe(1);
     expect((await t.http.get('/devices', { bearer: minted.body.token })).status).toBe(401);

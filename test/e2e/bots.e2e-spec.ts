@@ -27,7 +27,7 @@ describe('bots', () => {
       expect(row.email).toMatch(/@bots\.invalid$/);
       expect((await auditByActor(t, user.id, 'bot.create'))[0]).toMatchObject({ targetId: bot.id, outcome: 'success' });
       const list = await t.http.get('/account/bots', { cookie });
-      expect(list.body.map((b: { id: string }) => b.id)).toEqual([bot.id]);
+      expect(list.body.items.map((b: { id: string }) => b.id)).toEqual([bot.id]);
     });
 
     it('a viewer lacks manage:bots: 403 insufficient_scope', async () => {
@@ -158,7 +158,7 @@ describe('bots', () => {
       const admin = await signedInAdmin(t);
       const all = await t.http.get('/admin/bots', { cookie: admin.cookie });
       expect(all.status).toBe(200);
-      expect(all.body.find((b: { id: string }) => b.id === bot.id)).toMatchObject({ unmanaged: true });
+      expect(all.body.items.find((b: { id: string }) => b.id === bot.id)).toMatchObject({ unmanaged: true });
       // An admin assigns a manager.
       const other = await createUser(t, { roles: ['user'] });
       const added = await t.http.post(`/account/bots/${bot.id}/managers`, { cookie: admin.cookie, json: { email: other.email } });
@@ -192,7 +192,7 @@ describe('bots', () => {
         const res = await t.http.request(method, path, { cookie: stranger.cookie, json });
         expect([method, path, res.status]).toEqual([method, path, 404]);
       }
-      expect((await t.http.get('/account/bots', { cookie: stranger.cookie })).body).toEqual([]);
+      expect((await t.http.get('/account/bots', { cookie: stranger.cookie })).body.items).toEqual([]);
       // The manager, then an admin (not a manager), may do each (the last route deletes the bot).
       for (const who of [manager, admin]) {
         const fresh = who === manager ? bot : await createBot(t, manager.cookie, { roles: ['viewer'] });

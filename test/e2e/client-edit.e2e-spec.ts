@@ -140,7 +140,7 @@ describe('editing a client keeps its client_id; narrowing applies to live tokens
         form: { _csrf: csrfFromPage(page.text), name: 'Machine', type: 'confidential', redirectUris: '', grantTypes: ['client_credentials'], scopes: 'read:device' },
       });
       expect(ok.status).toBe(303);
-      const listed = (await t.http.get('/developer/clients', { cookie: owner.cookie })).body as { name: string; grantTypes: string[] }[];
+      const listed = (await t.http.get('/developer/clients', { cookie: owner.cookie })).body.items as { name: string; grantTypes: string[] }[];
       expect(listed.find((c) => c.name === 'Machine')?.grantTypes).toEqual(['client_credentials']);
     });
   });

@@ -58,7 +58,7 @@ describe('clients: Developer settings, admin API, the Secret scheme', () => {
       const res = await register(cookie, { redirectUris: [uri] });
       expect(res.status).toBe(400);
       expect(res.body.message).toContain(uri);
-      expect((await t.http.get('/developer/clients', { cookie })).body).toEqual([]);
+      expect((await t.http.get('/developer/clients', { cookie })).body.items).toEqual([]);
       expect(await t.dataSource.query('SELECT client_id FROM clients WHERE owner_id = ?', [user.id])).toEqual([]);
     });
 
@@ -171,7 +171,7 @@ describe('clients: Developer settings, admin API, the Secret scheme', () => {
       expect(post.status).toBe(201);
       const samples = await t.http.get(`/devices/${device.id}/samples`, { headers: secretAuth(c.secret!) });
       expect(samples.status).toBe(200);
-      expect(samples.body).toHaveLength(1);
+      expect(samples.body.items).toHaveLength(1);
     });
 
     it('is refused elsewhere with 401 saying the endpoint does not accept it', async () => {
@@ -232,7 +232,7 @@ describe('clients: Developer settings, admin API, the Secret scheme', () => {
       const res = await t.http.post('/account/clients', { cookie, form: { _csrf: csrf, name: 'Bad', type: 'confidential', redirectUris: 'http://evil.example/cb' } });
       expect(res.status).toBe(400);
       expect(res.text).toContain('role="alert"');
-      expect((await t.http.get('/developer/clients', { cookie })).body).toEqual([]);
+      expect((await t.http.get('/developer/clients', { cookie })).body.items).toEqual([]);
     });
 
     it('refuses a form post without the CSRF token', async () => {
@@ -259,8 +259,8 @@ describe('clients: Developer settings, admin API, the Secret scheme', () => {
       expect(created.body.ownerId).toBe(user.id);
       expect(created.body.introspectionAllowed).toBe(true);
       const id = created.body.clientId;
-      const list = await t.http.get('/admin/clients?limit=200', { cookie: admin.cookie });
-      expect(list.body.map((c: { clientId: string }) => c.clientId)).toContain(id);
+      const list = await t.http.get('/admin/clients?limit=100', { cookie: admin.cookie });
+      expect(list.body.items.map((c: { clientId: string }) => c.clientId)).toContain(id);
       expect((await t.http.post(`/admin/clients/${id}/secret`, { cookie: admin.cookie, json: { revokeOld: true } })).status).toBe(201);
       expect((await t.http.post(`/admin/clients/${id}/disable`, { cookie: admin.cookie })).body.status).toBe('disabled');
       expect((await t.http.delete(`/admin/clients/${id}`, { cookie: admin.cookie })).status).toBe(204);

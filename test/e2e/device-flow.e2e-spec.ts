@@ -222,7 +222,7 @@ describe('device authorization grant (RFC 8628)', () => {
       expect(events.body.items.map((e: { action: string }) => e.action)).toContain('device_authorization.approve');
       const issued = (await audit('token.issue')).filter((e) => e.actorId === client.clientId);
       expect(issued).toHaveLength(1);
-      expect(JSON.parse(issued[0].details!)).toMatchObject({ grant_type: DEVICE_CODE_GRANT_TYPE, family_id: grant.id });
+      expect(JSON.parse(issued[0].details!)).toMatchObject({ grantType: DEVICE_CODE_GRANT_TYPE, familyId: grant.id });
     });
 
     it('RFC 8628 §3.4: the device code is single-use: of 20 parallel polls after approval exactly one gets tokens, the rest invalid_grant', async () => {
@@ -260,7 +260,7 @@ describe('device authorization grant (RFC 8628)', () => {
         expect(res.body.error).toBe('expired_token');
       }
       const row = await rowOf(flow.device_code);
-      expect((await audit('device_authorization.expire')).filter((e) => JSON.parse(e.details!).device_authorization_id === row.id)).toHaveLength(1);
+      expect((await audit('device_authorization.expire')).filter((e) => JSON.parse(e.details!).deviceAuthorizationId === row.id)).toHaveLength(1);
       const page = await enterUserCode(t, user, flow.user_code);
       expect(page.status).toBe(400);
       expect(page.text).toContain('wrong, has expired or was already used');
@@ -458,7 +458,7 @@ describe('device authorization grant (RFC 8628)', () => {
       const tokens = (await poll(t, client, flow.device_code)).body;
 
       const list = await t.http.get('/account/authorizations', { cookie: user.cookie });
-      expect(list.body.map((a: { clientId: string }) => a.clientId)).toContain(client.clientId);
+      expect(list.body.items.map((a: { clientId: string }) => a.clientId)).toContain(client.clientId);
       expect((await t.http.delete(`/account/authorizations/${client.clientId}`, { cookie: user.cookie })).status).toBe(204);
       expect(await devicesStatus(tokens.access_token)).toBe(401);
       expect((await refresh(t, client, tokens.refresh_token)).body.error).toBe('invalid_grant');

@@ -163,8 +163,8 @@ describe('devices: the guarded resource API', () => {
 
       const all = await t.http.get(`/devices/${device.id}/samples`, { cookie });
       expect(all.status).toBe(200);
-      expect(all.body).toHaveLength(10);
-      expect(all.body[0]).toEqual({
+      expect(all.body.items).toHaveLength(10);
+      expect(all.body.items[0]).toEqual({
         recordedAt: '2026-01-01T00:00:00.000Z',
         radon: null,
         co2: 400,
@@ -174,7 +174,7 @@ describe('devices: the guarded resource API', () => {
         pressure: null,
         battery: null,
       });
-      const times = all.body.map((s: { recordedAt: string }) => s.recordedAt);
+      const times = all.body.items.map((s: { recordedAt: string }) => s.recordedAt);
       expect(times).toEqual([...times].sort());
     });
 
@@ -188,10 +188,10 @@ describe('devices: the guarded resource API', () => {
 
       const window = await t.http.get(`/devices/${device.id}/samples?from=${from}&to=${to}`, { cookie });
       expect(window.status).toBe(200);
-      expect(window.body.map((s: { recordedAt: string }) => s.recordedAt)).toEqual([batch[2], batch[3], batch[4]].map((s) => s.recordedAt));
+      expect(window.body.items.map((s: { recordedAt: string }) => s.recordedAt)).toEqual([batch[2], batch[3], batch[4]].map((s) => s.recordedAt));
 
       const limited = await t.http.get(`/devices/${device.id}/samples?from=${from}&limit=2`, { cookie });
-      expect(limited.body.map((s: { co2: number }) => s.co2)).toEqual([402, 403]);
+      expect(limited.body.items.map((s: { co2: number }) => s.co2)).toEqual([402, 403]);
     });
 
     it('answers 400 for bad from/to/limit', async () => {

@@ -126,7 +126,7 @@ describe('pages: home, navigation, sessions page, flash messages, not allowed', 
       expect(page.text).toContain('This session');
       const json = await t.http.get('/account/sessions', { cookie: other });
       expect(json.headers.get('content-type')).toContain('application/json');
-      expect(json.body).toHaveLength(2);
+      expect(json.body.items).toHaveLength(2);
     });
 
     it('"Sign out everywhere else" comes back with a flash saying how many, shown once', async () => {

@@ -121,8 +121,9 @@ describe('personal access tokens', () => {
       const res = await t.http.get('/account/tokens', { cookie });
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
-      expect(res.body).toHaveLength(1);
-      expect(res.body[0]).toEqual({
+      expect(res.body.items).toHaveLength(1);
+      expect(res.body.nextCursor).toBeNull();
+      expect(res.body.items[0]).toEqual({
         id: pat.id,
         name: 'test token',
         hint: pat.hint,
@@ -187,7 +188,7 @@ describe('personal access tokens', () => {
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="gatehouse", error="invalid_token"/);
       // Still listed (so it can be cleaned up), marked expired.
       const list = await t.http.get('/account/tokens', { cookie });
-      expect(list.body[0]).toMatchObject({ id: pat.id, expired: true });
+      expect(list.body.items[0]).toMatchObject({ id: pat.id, expired: true });
     });
 
     it('RFC 6750 §3.1: a revoked token gets 401 invalid_token on the very next request; revocation is audited', async () => {
@@ -199,7 +200,7 @@ describe('personal access tokens', () => {
       expect(res.status).toBe(401);
       expect(res.body.error).toBe('invalid_token');
       expect((await t.http.delete(`/account/tokens/${pat.id}`, { cookie })).status).toBe(404);
-      expect((await t.http.get('/account/tokens', { cookie })).body).toEqual([]);
+      expect((await t.http.get('/account/tokens', { cookie })).body.items).toEqual([]);
       const audit = await auditRows('pat.revoke', pat.id);
       expect(audit).toHaveLength(1);
       expect(audit[0]).toMatchObject({ actorId: user.id, credentialKind: 'session', outcome: 'success' });
@@ -260,7 +261,7 @@ describe('personal access tokens', () => {
       expect((await t.http.get('/devices', { bearer: pat.token })).status).toBe(200);
       expect((await findPatRow(t, pat.id))!.lastUsedAt!.getTime()).toBeGreaterThan(stale.getTime() + 60_000);
 
-      const [listed] = (await t.http.get('/account/tokens', { cookie })).body;
+      const [listed] = (await t.http.get('/account/tokens', { cookie })).body.items;
       expect(listed.lastUsedIp).toBe('127.0.0.1');
       expect(listed.lastUsedAt).not.toBeNull();
     });

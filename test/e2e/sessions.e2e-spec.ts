@@ -202,12 +202,12 @@ describe('sessions: sign-in, cookie, CSRF, session management', () => {
       const b = await signIn(t, email);
       const list = await t.http.get('/account/sessions', { cookie: a, headers: { 'user-agent': 'agent-a' } });
       expect(list.status).toBe(200);
-      expect(list.body).toHaveLength(2);
-      const current = list.body.filter((s: { current: boolean }) => s.current);
+      expect(list.body.items).toHaveLength(2);
+      const current = list.body.items.filter((s: { current: boolean }) => s.current);
       expect(current).toHaveLength(1);
-      const other = list.body.find((s: { current: boolean }) => !s.current);
+      const other = list.body.items.find((s: { current: boolean }) => !s.current);
       expect(other).toMatchObject({ ip: '127.0.0.1' });
-      expect(JSON.stringify(list.body)).not.toMatch(/ghss_|secret/i);
+      expect(JSON.stringify(list.body.items)).not.toMatch(/ghss_|secret/i);
 
       expect((await t.http.delete(`/account/sessions/${other.id}`, { cookie: a })).status).toBe(204);
       expect((await t.http.get('/devices', { cookie: b })).status).toBe(401);
@@ -218,7 +218,7 @@ describe('sessions: sign-in, cookie, CSRF, session management', () => {
       const alice = await signedInUser(t);
       const bob = await signedInUser(t);
       const bobs = await t.http.get('/account/sessions', { cookie: bob.cookie });
-      const res = await t.http.delete(`/account/sessions/${bobs.body[0].id}`, { cookie: alice.cookie });
+      const res = await t.http.delete(`/account/sessions/${bobs.body.items[0].id}`, { cookie: alice.cookie });
       expect(res.status).toBe(404);
       expect((await t.http.get('/devices', { cookie: bob.cookie })).status).toBe(200);
     });

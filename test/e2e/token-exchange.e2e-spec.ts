@@ -155,7 +155,7 @@ describe('RFC 8693 token exchange (impersonation)', () => {
     const row = await t.dataSource.getRepository(ImpersonationToken).findOneByOrFail({ tokenHash: hashToken(first) });
     const other = await signedInAdmin(t);
     const live = await t.http.get('/admin/impersonations', { cookie: other.cookie });
-    expect(live.body.map((i: { id: string }) => i.id)).toContain(row.id);
+    expect(live.body.items.map((i: { id: string }) => i.id)).toContain(row.id);
     expect((await t.http.delete(`/admin/impersonations/${row.id}`, { cookie: other.cookie })).status).toBe(204);
     expect((await t.http.get('/devices', { bearer: first })).status).toBe(401);
     // A second admin's impersonation ends when they stop being an admin.

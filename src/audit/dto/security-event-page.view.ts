@@ -1,7 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { PageView } from '../../common/page.view';
 import { SecurityEventView } from './security-event.view';
 
-export class SecurityEventPageView {
-  @ApiProperty({ type: [SecurityEventView] }) items: SecurityEventView[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class SecurityEventPageView extends PageView(SecurityEventView) {}

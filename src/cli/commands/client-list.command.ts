@@ -17,15 +17,13 @@ export class ClientListCommand implements CliCommand {
   async run(ctx: CliContext): Promise<void> {
     const clients = ctx.get(ClientsService);
     const ownerEmail = optionalString(ctx.flags, 'owner');
+    const ownerId = ownerEmail ? (await existingUser(ctx, ownerEmail)).id : undefined;
     const rows = [];
-    if (ownerEmail) {
-      rows.push(...(await clients.listOwnedBy((await existingUser(ctx, ownerEmail)).id)));
-    } else {
-      for (let offset = 0; ; offset += PAGE) {
-        const page = await clients.listAll(PAGE, offset);
-        rows.push(...page);
-        if (page.length < PAGE) break;
-      }
+    for (let cursor: string | undefined; ; ) {
+      const page = await clients.listPage({ limit: PAGE, cursor }, ownerId);
+      rows.push(...page.items);
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
     }
     const owners = new Map((await ctx.get(UsersService).findByIds([...new Set(rows.map((c) => c.ownerId))])).map((u) => [u.id, u.email]));
     for (const c of rows) ctx.print([c.clientId, c.type, c.status, owners.get(c.ownerId) ?? c.ownerId, c.name].join('\t'));

@@ -1,8 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { BlankToUndefined } from '../../common/blank-to-undefined';
 import { IsTimestamp } from '../../common/is-timestamp.decorator';
 
+/** A time range and a keyset page; samples come oldest first, up to 1,000 a page. */
 export class ListSamplesQuery {
   @ApiPropertyOptional({ description: 'Inclusive lower bound (ISO 8601)' })
   @IsOptional()
@@ -21,4 +23,8 @@ export class ListSamplesQuery {
   @Min(1)
   @Max(1000)
   limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page’s nextCursor' })
+  @BlankToUndefined() @IsOptional() @IsString() @MaxLength(512)
+  cursor?: string;
 }

@@ -1,0 +1,17 @@
+import type { Type } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import type { Page } from './keyset';
+
+/**
+ * The OpenAPI shape of one page of a list, `{ items, nextCursor }`: every JSON list route answers
+ * it. Extend it once per item type (`class ClientPageView extends PageView(ClientView) {}`) so
+ * the document names the schema.
+ */
+export function PageView<T>(item: Type<T>): Type<Page<T>> {
+  class PageOfItems implements Page<T> {
+    @ApiProperty({ type: [item] }) items: T[];
+    @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` to get the next page; null on the last page' })
+    nextCursor: string | null;
+  }
+  return PageOfItems;
+}
