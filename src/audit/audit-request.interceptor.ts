@@ -9,6 +9,7 @@ import { AUDIT_ACTION } from './audit-action.decorator';
 import { auditContextOf } from './audit-context';
 import { AuditOutcome } from './audit-event.entity';
 import { AuditService } from './audit.service';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { auditedRoute } from './audited-route';
 
 /**
@@ -58,7 +59,8 @@ export class AuditRequestInterceptor implements NestInterceptor {
         return from(write('success', status, typeof createdId === 'string' ? createdId : undefined).then(() => body));
       }),
       catchError((err: unknown) => {
-        const status = err instanceof HttpException ? err.getStatus() : 500;
+        // The exception filter answers an unreachable database with 503, anything else unexpected with 500.
+        const status = err instanceof HttpException ? err.getStatus() : isDatabaseUnavailable(err) ? 503 : 500;
         const outcome: AuditOutcome = status === 401 || status === 403 || status === 404 ? 'denied' : 'failed';
         const error = err instanceof HttpException ? err.message : undefined;
         return from(write(outcome, status, undefined, error)).pipe(mergeMap(() => throwError(() => err)));

@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { Principal } from '../auth/principal';
@@ -8,11 +9,15 @@ import { nonCamelCaseKeys } from './audit-details';
 import { ActorType, AuditEvent, AuditOutcome } from './audit-event.entity';
 import { applyAuditFilter, AuditFilter } from './audit-filter';
 import type { WriteBatch } from '../database/write-batch';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
+import { AuditRetryBuffer, AuditRow } from './audit-retry-buffer';
 
 export type AuditPage = Page<AuditEvent>;
 
 /** Rows per query when streaming an export: bounded memory whatever the log's size. */
 const EXPORT_BATCH = 500;
+/** Audit rows kept in memory while the database is unreachable (about 1 KiB each). */
+export const AUDIT_RETRY_BUFFER_CAPACITY = 10_000;
 
 export interface AuditRecord {
   action: string;
@@ -27,13 +32,25 @@ export interface AuditRecord {
 
 /**
  * Writes audit events. One insert per event, awaited by the caller so the record exists when
- * the response goes out; a failing write is logged loudly and never fails the action itself.
+ * the response goes out; a failing write never fails the action itself. When the database is
+ * unreachable the row waits in a bounded in-memory buffer and is written (with its original
+ * time) once the database answers again; a row that cannot be kept is logged in full instead
+ * (AuditRetryBuffer). Any other failure is logged with the row, too.
  */
 @Injectable()
-export class AuditService {
+export class AuditService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Audit');
+  /** Rows that could not be written during a database outage. */
+  readonly retryBuffer: AuditRetryBuffer;
 
-  constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}
+  constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {
+    this.retryBuffer = new AuditRetryBuffer((rows) => this.events.insert(rows), this.logger, AUDIT_RETRY_BUFFER_CAPACITY);
+  }
+
+  /** Writes what the buffer still holds, or logs it as dropped, before the database is closed. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.retryBuffer.close();
+  }
 
   /** Convenience: the actor and credential come from the principal. */
   recordFor(principal: Principal, record: Omit<AuditRecord, 'actor' | 'credential'>): Promise<void> {
@@ -50,11 +67,16 @@ export class AuditService {
 
   async record(r: AuditRecord): Promise<void> {
     this.checkKeys(r);
+    // The id is fixed here, so a retried row can never be written twice.
+    const row: AuditRow = { ...rowOf(r), id: randomUUID(), occurredAt: new Date() };
     try {
-      await this.events.insert(rowOf(r));
+      await this.events.insert(row);
     } catch (err) {
-      this.logger.error({ err, action: r.action, outcome: r.outcome }, 'AUDIT WRITE FAILED: an audit event was lost');
+      if (isDatabaseUnavailable(err)) return this.retryBuffer.add(row);
+      this.logger.error({ err, auditEvent: row }, 'AUDIT WRITE FAILED: this line is the record of the event');
+      return;
     }
+    this.retryBuffer.nudge();
   }
 
   /**

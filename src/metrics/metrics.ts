@@ -112,3 +112,22 @@ export const credentialCacheInvalidations = new Counter({
   labelNames: ['origin'] as const,
   registers: [registry],
 });
+
+export const auditEventsBuffered = new Gauge({
+  name: 'gatehouse_audit_events_buffered',
+  help: 'Audit events waiting in memory for the database to answer again',
+  registers: [registry],
+});
+
+export const auditEventsWrittenLate = new Counter({
+  name: 'gatehouse_audit_events_written_late_total',
+  help: 'Audit events written from the in-memory buffer after a database outage',
+  registers: [registry],
+});
+
+export const auditEventsDropped = new Counter({
+  name: 'gatehouse_audit_events_dropped_total',
+  help: 'Audit events not written (logged in full instead), by reason: buffer_full, shutdown, rejected',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});

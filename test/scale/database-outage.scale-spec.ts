@@ -1,3 +1,6 @@
+import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { AuditService } from '../../src/audit/audit.service';
+import { auditEventsWrittenLate } from '../../src/metrics/metrics';
 import { basicAuth, createClient } from '../e2e/support/clients.fixture';
 import { createPat } from '../e2e/support/personal-tokens.fixture';
 import { startTestApp, TestApp } from '../e2e/support/test-app';
@@ -14,20 +17,22 @@ describe('database outage', () => {
   let t: TestApp;
   let proxy: TcpProxy;
   let pat: string;
+  let userId: string;
   let client: { clientId: string; secret?: string };
   const token = () =>
     t.http.post('/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: basicAuth(client.clientId, client.secret!) } });
 
   beforeAll(async () => {
-    const direct = new URL(await freshDatabase('gh_scale_out_outage'));
+    const direct = new URL(await freshDatabase('outage'));
     proxy = new TcpProxy({ host: direct.hostname, port: Number(direct.port || 3306) });
     await proxy.start();
-    const viaProxy = new URL(databaseUrl('gh_scale_out_outage'));
+    const viaProxy = new URL(databaseUrl('outage'));
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
     t = await startTestApp({ DATABASE_URL: viaProxy.toString() });
     const u = await signedInUser(t);
-    pat = (await createPat(t, u.cookie)).token;
+    pat = (await createPat(t, u.cookie, ['read:device', 'write:device'])).token;
+    userId = u.user.id;
     client = await createClient(t, u.user);
   });
   afterAll(async () => {
@@ -41,6 +46,13 @@ describe('database outage', () => {
     expect((await token()).status).toBe(200);
 
     await proxy.stop();
+    // The PAT is still in the credential cache (≤ 1 s): the request reaches its handler, whose
+    // query fails; the audit row of that failure cannot be written now.
+    const created = await t.http.post('/devices', { bearer: pat, json: { name: 'during the outage' } });
+    expect(created.status).toBe(503);
+    await t.get<AuditService>(AuditService).record({ action: 'test.outage', outcome: 'success', meta: { requestId: 'outage-direct' } });
+    expect(t.get<AuditService>(AuditService).retryBuffer.size).toBeGreaterThanOrEqual(2);
+    const writtenLate = (await auditEventsWrittenLate.get()).values[0]?.value ?? 0;
     const devices = await t.http.get('/devices', { bearer: pat });
     expect(devices.status).toBe(503);
     expect(devices.headers.get('retry-after')).toBe('5');
@@ -73,5 +85,24 @@ describe('database outage', () => {
     expect(recoveredMs).toBeLessThan(5000);
     expect((await token()).status).toBe(200);
     expect((await t.http.get('/health/ready')).status).toBe(200);
+
+    // The audit rows of the outage are written once the database is back, with their own time.
+    const audit = t.dataSource.getRepository(AuditEvent);
+    const waitFor = async <T>(get: () => Promise<T | null>) => {
+      for (let i = 0; i < 50; i++) {
+        const found = await get();
+        if (found) return found;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return null;
+    };
+    const direct = await waitFor(() => audit.findOneBy({ requestId: 'outage-direct' }));
+    expect(direct).toMatchObject({ action: 'test.outage', outcome: 'success' });
+    expect(direct!.occurredAt.getTime()).toBeLessThan(back);
+    const failed = await waitFor(() => audit.findOneBy({ action: 'device.create', actorId: userId, outcome: 'failed' }));
+    expect(failed).not.toBeNull();
+    expect(JSON.parse(failed!.details!)).toMatchObject({ status: 503 });
+    expect(t.get<AuditService>(AuditService).retryBuffer.size).toBe(0);
+    expect(((await auditEventsWrittenLate.get()).values[0]?.value ?? 0) - writtenLate).toBeGreaterThanOrEqual(2);
   });
 });

@@ -8,7 +8,7 @@ describe('migrations with three instances starting together', () => {
   let url: string;
 
   beforeAll(async () => {
-    url = await freshDatabase('gh_scale_out_migrate');
+    url = await freshDatabase('migrate');
   });
   afterAll(async () => {
     await Promise.all(instances.map((i) => i.stop()));

@@ -24,7 +24,7 @@ describe('Redis outage and reconnection', () => {
     const viaProxy = new URL(REDIS_URL);
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
-    t = await startTestApp({ DATABASE_URL: await freshDatabase('gh_scale_out_redis'), REDIS_URL: viaProxy.toString() });
+    t = await startTestApp({ DATABASE_URL: await freshDatabase('redis'), REDIS_URL: viaProxy.toString() });
     email = (await createUser(t)).email;
   });
   afterAll(async () => {

@@ -19,7 +19,7 @@ describe('SIGTERM under load', () => {
   let pat: string;
 
   beforeAll(async () => {
-    const url = await freshDatabase('gh_scale_out_shutdown');
+    const url = await freshDatabase('shutdown');
     const env = { DATABASE_URL: url, RATE_LIMIT_PER_CREDENTIAL_PER_MINUTE: '1000000', SESSION_KEYS: SHARED_SESSION_KEY };
     server = await startInstance({ ...env, SHUTDOWN_GRACE_SECONDS: '1' });
     fixtures = await startTestApp(env);

@@ -15,20 +15,26 @@ export const SHARED_SESSION_KEY = Buffer.alloc(32, 'scale-out').toString('base64
 export const MYSQL_SERVER = process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/gh_scale_out';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/6';
 
-/** A database URL on the same server with another database name. */
-export function databaseUrl(name: string): string {
+/**
+ * The URL of a test file's own database on the same server: DATABASE_URL's database name with
+ * `_<suffix>` (gh_scale_ci → gh_scale_ci_outage), so two runs on different databases of one
+ * server (CI and a developer) never drop each other's.
+ */
+export function databaseUrl(suffix: string): string {
   const url = new URL(MYSQL_SERVER);
-  url.pathname = `/${name}`;
+  url.pathname = `/${url.pathname.slice(1)}_${suffix}`;
   return url.toString();
 }
 
-/** Drops and creates an empty database (the instances migrate it). */
-export async function freshDatabase(name: string): Promise<string> {
+/** Drops and creates that database, empty (the instances migrate it). */
+export async function freshDatabase(suffix: string): Promise<string> {
+  const url = databaseUrl(suffix);
+  const name = new URL(url).pathname.slice(1);
   const conn = await createConnection({ uri: MYSQL_SERVER });
   await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
   await conn.query(`CREATE DATABASE \`${name}\``);
   await conn.end();
-  return databaseUrl(name);
+  return url;
 }
 
 /** Empties the Redis db of the tests (only that db). */
