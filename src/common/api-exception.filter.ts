@@ -1,10 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, Optional } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthError, LoginRequiredRedirect } from '../auth/errors/auth.errors';
 import { ApiErrorBody, codeForStatus, OAUTH_ERROR_BODIES } from './api-error';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../database/database-unavailable';
 import { credentialsRefused, rateLimitRejections } from '../metrics/metrics';
+import { NOT_FOUND_PAGE_CONTEXT, NotFoundPageContext } from './not-found-page';
 import { prefersHtml } from './prefers-html';
 import { isRenderable } from './renderable-error';
 import { requestId } from './request-meta';
@@ -36,6 +37,8 @@ function countRefusal(req: FastifyRequest, err: unknown, status: number, code: u
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Exceptions');
+
+  constructor(@Optional() @Inject(NOT_FOUND_PAGE_CONTEXT) private readonly notFoundPage?: NotFoundPageContext) {}
 
   catch(err: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
@@ -78,13 +81,19 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (body.statusCode === 404 && req.method === 'GET' && prefersHtml(req)) {
       // A person who mistyped an address gets a page with a way back, not JSON; API clients
       // (Accept: application/json or */*) keep the JSON body.
-      void reply
-        .status(404)
-        .header('cache-control', 'no-store')
-        .view('not-found.hbs', { title: 'Page not found', path: req.url.split('?', 1)[0].slice(0, 200) });
+      void this.renderNotFound(req, reply);
       return;
     }
     void reply.status(body.statusCode).send(body);
+  }
+
+  /** "Page not found", with the navigation when a session is signed in (NotFoundPageContext). */
+  private async renderNotFound(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    await this.notFoundPage?.apply(req, reply);
+    await reply
+      .status(404)
+      .header('cache-control', 'no-store')
+      .view('not-found.hbs', { title: 'Page not found', path: req.url.split('?', 1)[0].slice(0, 200) });
   }
 
   /**

@@ -33,8 +33,8 @@ export class PageLayoutService {
     Object.assign(reply.locals ?? (reply.locals = {}), await this.locals(req, reply));
   }
 
-  async locals(req: FastifyRequest, reply: FastifyReply): Promise<LayoutLocals> {
-    const p = req.user;
+  /** The layout's context for `p` (the request's principal unless given). */
+  async locals(req: FastifyRequest, reply: FastifyReply, p: Principal | undefined = req.user): Promise<LayoutLocals> {
     const path = req.url.split('?', 1)[0];
     const sessionId = p?.credential.kind === 'session' ? p.credential.id : undefined;
     // Only a page view reads (and clears) the flash: a form post is about to set its own.

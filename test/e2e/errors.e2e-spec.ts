@@ -90,8 +90,19 @@ describe('errors and cross-cutting HTTP behaviour', () => {
       expect(res.text).toContain('<a href="/">Go to the home page</a>');
       expect(res.text).toContain('<code>/no/such/%3Cpage%3E</code>'); // the path, never raw markup
       expect(res.text).not.toContain('x=1');
-      // Signed in, too.
-      expect((await t.http.get('/no/such/route', { cookie, headers: html })).headers.get('content-type')).toMatch(/^text\/html/);
+      expect(res.text).toContain('<title>Page not found · Gatehouse</title>');
+      expect(res.text).not.toContain('data-testid="site-nav"'); // nobody signed in: no navigation
+      // Signed in: the same page with the navigation and the sign-out form.
+      const signedIn = await t.http.get('/no/such/route', { cookie, headers: html });
+      expect(signedIn.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(signedIn.text).toContain('<title>Page not found · Gatehouse</title>');
+      expect(signedIn.text).toContain('data-testid="site-nav"');
+      expect(signedIn.text).toContain('data-testid="nav-user"');
+      expect(signedIn.text).toContain('action="/auth/logout"');
+      // A page route that answers 404 itself keeps its navigation too.
+      const missingClient = await t.http.get('/account/clients/no-such-client', { cookie, headers: html });
+      expect(missingClient.status).toBe(404);
+      expect(missingClient.text).toContain('data-testid="site-nav"');
       expectErrorShape(await t.http.get('/no/such/route', { headers: { accept: 'application/json' } }), 404, 'not_found');
       expectErrorShape(await t.http.get('/no/such/route', { headers: { accept: '*/*' } }), 404, 'not_found');
     });
