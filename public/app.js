@@ -18,3 +18,8 @@ for (const el of document.querySelectorAll('time[datetime]')) {
     el.textContent = when.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
   }
 }
+// Phones: the navigation is one row that scrolls sideways; show the current page's link.
+for (const current of document.querySelectorAll('.site-nav [aria-current=page], .admin-nav [aria-current=page]')) {
+  const row = current.closest('ul');
+  if (row && row.scrollWidth > row.clientWidth) row.scrollLeft = current.offsetLeft - row.clientWidth / 2 + current.offsetWidth / 2;
+}

@@ -18,8 +18,9 @@ import { ClientEditFormDto, ClientFormDto, CsrfOnlyFormDto, redirectUriLines, Ro
 const PAGE = { schemes: ['cookie'], page: true } as const;
 
 const TYPE_LABELS: Record<ClientType, string> = {
-  confidential: 'Confidential (a server that can keep a secret)',
-  public: 'Public (a native or browser app; no secret)',
+  // Short: a select cannot wrap, and the long form was cut at 390 px. The hint under it explains.
+  confidential: 'Confidential',
+  public: 'Public',
 };
 
 /** Developer settings: the owner's clients, server-rendered. Forms post back with the CSRF token. */

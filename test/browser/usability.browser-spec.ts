@@ -166,6 +166,9 @@ describe.each(WIDTHS)('browser at $name width ($width px): finding your way, sel
     // The same tour as `npm run screenshots`, written to the test artifacts rather than docs/.
     const results = await captureTour(h, ids, width, join(ARTIFACTS, 'screenshots'));
     expect(results.filter((r) => !r.fits).map((r) => r.page)).toEqual([]);
+    // Header and navigation: at most two rows (at 390 px the links scroll sideways in one row);
+    // the admin bar, where there is one, a single row.
+    expect(results.filter((r) => r.nav.main > 2 || r.nav.admin > 1).map((r) => `${r.page}: ${JSON.stringify(r.nav)}`)).toEqual([]);
     expect(results.every((r) => r.title.endsWith('· Gatehouse'))).toBe(true);
     // Each stop is the page it names (a redirect to sign-in or an error page would show here).
     expect(results.filter((r) => !r.titleMatches).map((r) => `${r.page}: ${r.title}`)).toEqual([]);

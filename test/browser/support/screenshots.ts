@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { PrincipalFactory } from '../../../src/auth/principal.factory';
+import { BotsService } from '../../../src/bots/bots.service';
 import { createClient } from '../../e2e/support/clients.fixture';
 import { createUser, TEST_PASSWORD } from '../../e2e/support/users.fixture';
 import type { BrowserHarness } from './browser';
@@ -26,6 +28,7 @@ export const TOUR: { name: string; path: string | ((ids: TourIds) => string); ti
   { name: 'authorized-apps', path: '/account/authorizations', title: /^Authorized apps/ },
   { name: 'security-events', path: '/account/security', title: /^Security events/ },
   { name: 'bots', path: '/account/bots', title: /^Bots/ },
+  { name: 'bot', path: (ids) => `/account/bots/${ids.botId}`, title: /^Bot Tour bot/ },
   { name: 'device', path: '/device', title: /^Connect a device/ },
   { name: 'admin-dashboard', path: '/admin/ui', title: /^Admin/ },
   { name: 'admin-users', path: '/admin/ui/users', title: /^Users/ },
@@ -42,6 +45,7 @@ export interface TourIds {
   adminEmail: string;
   userId: string;
   clientId: string;
+  botId: string;
 }
 
 /** An admin with a client, and another user: enough data that every page has something to show. */
@@ -49,7 +53,9 @@ export async function seedTour(h: BrowserHarness): Promise<TourIds> {
   const admin = await createUser(h.t, { roles: ['admin'], displayName: 'Ada Admin' });
   const other = await createUser(h.t, { displayName: 'Grace Hopper' });
   const client = await createClient(h.t, admin.user, { name: 'Tour app', redirectUris: ['https://app.example.com/callback'] });
-  return { adminEmail: admin.email, userId: other.user.id, clientId: client.clientId };
+  const asAdmin = h.t.get<PrincipalFactory>(PrincipalFactory).forUser(admin.user, { kind: 'session', id: 'tour' });
+  const bot = await h.t.get<BotsService>(BotsService).create(asAdmin, { name: 'Tour bot', roles: ['user'] }, { ip: '127.0.0.1', userAgent: 'tour', requestId: 'tour' });
+  return { adminEmail: admin.email, userId: other.user.id, clientId: client.clientId, botId: bot.user.id };
 }
 
 export async function signInThroughForm(h: BrowserHarness, email: string, password = TEST_PASSWORD): Promise<void> {
@@ -66,26 +72,46 @@ export function fitsWidth(page: Page): Promise<boolean> {
 }
 
 /**
+ * How many rows the header and the main navigation take (the brand line counts as one; each
+ * distinct line of navigation links as one more), and those of the admin bar (0 without one).
+ */
+export function navRows(page: Page): Promise<{ main: number; admin: number }> {
+  return page.evaluate(`(() => {
+    // Boxes that overlap vertically share a row (a button and a link differ by a few pixels).
+    const rows = (sel) => {
+      let count = 0;
+      let bottom = -Infinity;
+      for (const r of [...document.querySelectorAll(sel)].map((el) => el.getBoundingClientRect()).sort((a, b) => a.top - b.top)) {
+        if (r.top >= bottom - 1) count++;
+        bottom = Math.max(r.top >= bottom - 1 ? -Infinity : bottom, r.bottom);
+      }
+      return count;
+    };
+    return { main: rows('.top > *') + rows('.site-nav li'), admin: rows('.admin-nav li') };
+  })()`) as Promise<{ main: number; admin: number }>;
+}
+
+/**
  * Visits every page of the tour at one width: the sign-in page as a visitor, then, signed in as
  * the tour's admin, every page. Checks each fits the width, and writes `<dir>/<width>/<page>.png`.
  * Used by the browser tests and by `npm run screenshots`, so the committed pictures are the
  * tested pages.
  */
-export async function captureTour(h: BrowserHarness, ids: TourIds, width: Width, dir = SCREENSHOTS_DIR): Promise<{ page: string; fits: boolean; title: string; titleMatches: boolean }[]> {
+export async function captureTour(h: BrowserHarness, ids: TourIds, width: Width, dir = SCREENSHOTS_DIR): Promise<{ page: string; fits: boolean; title: string; titleMatches: boolean; nav: { main: number; admin: number } }[]> {
   const { page } = h;
   await page.setViewportSize({ width: width.width, height: width.height });
   mkdirSync(join(dir, width.name), { recursive: true });
   await h.context.clearCookies();
   await page.goto(h.url('/login'));
   const signInTitle = await page.title();
-  const results = [{ page: 'sign-in', fits: await fitsWidth(page), title: signInTitle, titleMatches: /^Sign in/.test(signInTitle) }];
+  const results = [{ page: 'sign-in', fits: await fitsWidth(page), title: signInTitle, titleMatches: /^Sign in/.test(signInTitle), nav: await navRows(page) }];
   await page.screenshot({ path: join(dir, width.name, 'sign-in.png'), fullPage: true });
   await signInThroughForm(h, ids.adminEmail);
   for (const stop of TOUR) {
     const path = typeof stop.path === 'string' ? stop.path : stop.path(ids);
     await page.goto(h.url(path));
     const title = await page.title();
-    results.push({ page: stop.name, fits: await fitsWidth(page), title, titleMatches: stop.title.test(title) });
+    results.push({ page: stop.name, fits: await fitsWidth(page), title, titleMatches: stop.title.test(title), nav: await navRows(page) });
     await page.screenshot({ path: join(dir, width.name, `${stop.name}.png`), fullPage: true });
   }
   return results;
