@@ -9,6 +9,8 @@ import { PasswordResetLinksService } from './password-reset-links.service';
 import { PasswordResetController } from './password-reset.controller';
 import { ResetMailer } from './reset-mailer.service';
 import { TemporaryPasswordInterceptor } from './temporary-password.interceptor';
+import { TokenKindRegistry } from '../auth/token-kind.registry';
+import { PASSWORD_RESET_TOKEN } from './password-reset.token-kind';
 
 /**
  * Account self-service: change password (strength rule, common-password list), display name,
@@ -26,4 +28,8 @@ import { TemporaryPasswordInterceptor } from './temporary-password.interceptor';
   ],
   exports: [AccountPasswordService],
 })
-export class AccountModule {}
+export class AccountModule {
+  constructor(tokenKinds: TokenKindRegistry) {
+    tokenKinds.register(PASSWORD_RESET_TOKEN);
+  }
+}

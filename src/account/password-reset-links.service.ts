@@ -4,6 +4,7 @@ import { IsNull, MoreThan, Repository } from 'typeorm';
 import { generateToken, hashToken, isWellFormed } from '../auth/token-format';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PasswordResetLink } from './password-reset-link.entity';
+import { PASSWORD_RESET_TOKEN } from './password-reset.token-kind';
 
 /** A reset link lives this long (the issue's rule: 30 minutes). */
 export const RESET_LINK_TTL_MS = 30 * 60_000;
@@ -28,7 +29,7 @@ export class PasswordResetLinksService {
 
   async issue(userId: string, createdBy: string | null, now = new Date()): Promise<IssuedResetLink> {
     await this.links.update({ userId, usedAt: IsNull() }, { usedAt: now });
-    const token = generateToken('passwordReset');
+    const token = generateToken(PASSWORD_RESET_TOKEN);
     const expiresAt = new Date(now.getTime() + RESET_LINK_TTL_MS);
     await this.links.insert({ userId, tokenHash: hashToken(token), createdBy, createdAt: now, expiresAt, usedAt: null });
     return { url: `${this.config.publicUrl}/password-reset?token=${token}`, expiresAt };
@@ -36,7 +37,7 @@ export class PasswordResetLinksService {
 
   /** The live link for a token, or null (malformed, unknown, used, expired). Does not consume it. */
   async findLive(token: string, now = new Date()): Promise<PasswordResetLink | null> {
-    if (!isWellFormed('passwordReset', token)) return null;
+    if (!isWellFormed(PASSWORD_RESET_TOKEN, token)) return null;
     return this.links.findOneBy({ tokenHash: hashToken(token), usedAt: IsNull(), expiresAt: MoreThan(now) });
   }
 

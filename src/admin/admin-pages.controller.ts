@@ -13,7 +13,7 @@ import { AdminDashboardService } from './admin-dashboard.service';
 import { AdminPageErrorFilter } from './admin-page-error.filter';
 import { AdminPageContext } from './admin-page.context';
 import { AuditNamesService } from './audit-names.service';
-import { credentialKindLabel } from './credential-kind-labels';
+import { UserCredentialRegistry } from '../users/user-credential-source';
 
 const FILTER_FIELDS = ['actor', 'action', 'targetType', 'targetId', 'outcome', 'from', 'to'] as const;
 
@@ -28,6 +28,7 @@ export class AdminPagesController {
     private readonly audit: AuditService,
     private readonly context: AdminPageContext,
     private readonly names: AuditNamesService,
+    private readonly credentials: UserCredentialRegistry,
   ) {}
 
   @AuditAction('admin.dashboard.view')
@@ -37,7 +38,7 @@ export class AdminPagesController {
     const d = await this.dashboard.overview();
     return this.context.build(p, 'Admin', {
       d,
-      tokens: Object.entries(d.liveTokens).map(([kind, count]) => ({ kind, label: credentialKindLabel(kind), count })),
+      tokens: Object.entries(d.liveTokens).map(([kind, count]) => ({ kind, label: this.credentials.label(kind), count })),
     });
   }
 

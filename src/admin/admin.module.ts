@@ -19,17 +19,12 @@ import { AdminPageContext } from './admin-page.context';
 import { AdminPagesController } from './admin-pages.controller';
 import { AdminUsersPagesController } from './admin-users-pages.controller';
 import { AdminUsersController } from './admin-users.controller';
-import { BotTokenCredentialSource } from './credentials/bot-token-credential.source';
-import { ImpersonationCredentialSource } from './credentials/impersonation-credential.source';
-import { OAuthGrantCredentialSource } from './credentials/oauth-grant-credential.source';
-import { PersonalTokenCredentialSource } from './credentials/personal-token-credential.source';
-import { SessionCredentialSource } from './credentials/session-credential.source';
-import { UserCredentialRegistry } from '../users/user-credential-source';
 
 /**
  * The operators' module: users, credentials, the audit log and the dashboard, as a JSON API
  * under /admin/* and pages under /admin/ui/* (clients too: their API is the clients module's
- * /admin/clients, their pages are here). Every route requires the `admin` scope.
+ * /admin/clients, their pages are here). Every route requires the `admin` scope. The credential
+ * kinds it lists and revokes are registered by the modules owning them (UserCredentialRegistry).
  */
 @Module({
   imports: [UsersModule, SessionsModule, PersonalTokensModule, GrantsModule, CodeFlowModule, ClientsModule, BotsModule, ImpersonationModule, AccountModule],
@@ -39,22 +34,6 @@ import { UserCredentialRegistry } from '../users/user-credential-source';
     AdminDashboardService,
     AdminPageContext,
     AuditNamesService,
-    SessionCredentialSource,
-    PersonalTokenCredentialSource,
-    OAuthGrantCredentialSource,
-    BotTokenCredentialSource,
-    ImpersonationCredentialSource,
   ],
 })
-export class AdminModule {
-  constructor(
-    registry: UserCredentialRegistry,
-    sessions: SessionCredentialSource,
-    pats: PersonalTokenCredentialSource,
-    grants: OAuthGrantCredentialSource,
-    bots: BotTokenCredentialSource,
-    impersonation: ImpersonationCredentialSource,
-  ) {
-    registry.register(sessions, pats, grants, bots, impersonation);
-  }
-}
+export class AdminModule {}

@@ -2,21 +2,13 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AuthDenial, AuthDenialListeners } from '../auth/auth-denial-listeners';
-import type { CredentialKind } from '../auth/principal';
-import { isWellFormed, redactToken, TokenKind } from '../auth/token-format';
+import { AuthStrategyRegistry } from '../auth/auth-strategy-registry';
+import { presentedToken } from '../auth/authentication.guard';
+import { isWellFormed, redactToken } from '../auth/token-format';
 import { requestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AuditService } from './audit.service';
 import { auditedRoute } from './audited-route';
-
-/** Token prefixes a presented credential can carry, and the credential kind each one is. */
-const PRESENTED_KINDS: readonly [TokenKind, CredentialKind][] = [
-  ['personalAccessToken', 'pat'],
-  ['accessToken', 'oauth_access'],
-  ['clientSecret', 'client_secret'],
-  ['botToken', 'bot_token'],
-  ['impersonationToken', 'impersonation'],
-];
 
 /**
  * Records the guard's refusals (401, 403) on audited routes with outcome `denied`, as the
@@ -31,6 +23,7 @@ export class AuditDenialRecorder implements OnModuleInit {
     private readonly listeners: AuthDenialListeners,
     private readonly reflector: Reflector,
     private readonly audit: AuditService,
+    private readonly strategies: AuthStrategyRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -66,11 +59,20 @@ export class AuditDenialRecorder implements OnModuleInit {
     else await this.audit.record({ ...record, credential: presented && { kind: presented.kind, id: null } });
   }
 
-  /** The kind of credential a refused request carried, and a hint that is not the secret. */
+  /**
+   * The kind of credential a refused request carried, and a hint that is not the secret: a
+   * well-formed token of a prefix some strategy registered is that strategy's credential kind.
+   */
   private presented(req: FastifyRequest, header: string | undefined): { kind: string; hint?: string } | undefined {
-    if (header === undefined) return req.cookies?.[this.config.session.cookieName] ? { kind: 'session' } : undefined;
-    const token = /^\s*\S+\s+(\S+)\s*$/.exec(header)?.[1];
-    const known = token ? PRESENTED_KINDS.find(([kind]) => isWellFormed(kind, token)) : undefined;
-    return known && token ? { kind: known[1], hint: redactToken(token) } : { kind: 'unknown' };
+    if (header === undefined) return req.cookies?.[this.config.session.cookieName] ? { kind: this.cookieKind() } : undefined;
+    const scheme = header.trim().split(/\s+/, 1)[0]?.toLowerCase();
+    const token = presentedToken(header);
+    const claim = scheme === 'bearer' || scheme === 'secret' ? this.strategies.claimFor(scheme, token) : undefined;
+    return claim?.token && isWellFormed(claim.token, token) ? { kind: claim.credentialKind, hint: redactToken(token) } : { kind: 'unknown' };
+  }
+
+  /** The credential kind of the cookie scheme's strategy (the session's). */
+  private cookieKind(): string {
+    return this.strategies.strategiesFor('cookie')[0]?.credentialKind ?? 'unknown';
   }
 }

@@ -9,10 +9,12 @@ import { CredentialCacheInvalidator } from './credential-cache.invalidator';
 import { PrincipalFactory } from './principal.factory';
 import { RouteInterceptorRegistry } from './route-interceptor.registry';
 import { ScopeRegistry } from './scope-registry';
+import { TokenKindRegistry } from './token-kind.registry';
 
 /**
- * The auth core: Principal, the scope registry, the strategy registry and the global guard.
- * Feature modules plug their Passport strategies and scopes into it; it imports none of them.
+ * The auth core: Principal, the scope registry, the strategy and token-kind registries and the
+ * global guard. Feature modules plug their Passport strategies, token kinds and scopes into it;
+ * it imports none of them and names none of their credential kinds.
  */
 @Global()
 @Module({
@@ -20,6 +22,7 @@ import { ScopeRegistry } from './scope-registry';
   providers: [
     ScopeRegistry,
     AuthStrategyRegistry,
+    TokenKindRegistry,
     AuthDenialListeners,
     PrincipalFactory,
     CredentialCache,
@@ -27,6 +30,6 @@ import { ScopeRegistry } from './scope-registry';
     RouteInterceptorRegistry,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
-  exports: [ScopeRegistry, AuthStrategyRegistry, AuthDenialListeners, PrincipalFactory, CredentialCache, RouteInterceptorRegistry, PassportModule],
+  exports: [ScopeRegistry, AuthStrategyRegistry, TokenKindRegistry, AuthDenialListeners, PrincipalFactory, CredentialCache, RouteInterceptorRegistry, PassportModule],
 })
 export class AuthModule {}

@@ -19,15 +19,19 @@ import { Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 
 const SCHEME_LABEL: Record<AuthScheme, string> = { bearer: 'Bearer', cookie: 'cookie', secret: 'Secret' };
+const INVALID_SECRET = 'The client secret is invalid or revoked, or its client is disabled';
 
 /**
  * The global guard (APP_GUARD): every route is authenticated unless it is @Public().
  * It picks the scheme the request presents, refuses schemes the route does not accept,
- * runs that scheme's named Passport strategies in order, then checks scopes.
+ * hands a token to the one Passport strategy that claims its prefix (the cookie to the cookie
+ * strategies), then checks scopes.
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
   private readonly passportGuards = new Map<string, IAuthGuard>();
+  /** The cookie scheme's strategy names, read once: registration ends at start-up. */
+  private cookieStrategies?: string[];
 
   constructor(
     private readonly reflector: Reflector,
@@ -47,13 +51,7 @@ export class AuthenticationGuard implements CanActivate {
       const scheme = presentedScheme(req, this.config.session.cookieName);
       if (!scheme) throw new AuthenticationRequiredError();
       if (!schemes.includes(scheme)) throw new SchemeNotAcceptedError(SCHEME_LABEL[scheme]);
-      const names = this.strategies.strategiesFor(scheme);
-      if (names.length === 0) {
-        // No module claims this scheme: a bearer token can only be unknown.
-        throw scheme === 'bearer' ? new InvalidTokenError() : new SchemeNotAcceptedError(SCHEME_LABEL[scheme]);
-      }
-
-      await this.passportGuardFor(scheme, names).canActivate(ctx);
+      await this.passportGuardFor(scheme, this.strategyNames(scheme, req)).canActivate(ctx);
       const principal = req.user as Principal;
       const missing = missingScopes(principal, scopes);
       if (missing.length > 0) throw new InsufficientScopeError(scopes);
@@ -67,9 +65,25 @@ export class AuthenticationGuard implements CanActivate {
     }
   }
 
+  /**
+   * The strategies to run. A Bearer or Secret token goes to the one strategy that claims its
+   * prefix (a map lookup); a token nobody claims is a 401 invalid_token (RFC 6750 §3.1) before
+   * any strategy, so before any database lookup. The cookie runs its scheme's strategies in order.
+   */
+  private strategyNames(scheme: AuthScheme, req: FastifyRequest): readonly string[] {
+    if (scheme === 'cookie') {
+      const names = this.cookieStrategies ?? (this.cookieStrategies = this.strategies.strategiesFor('cookie').map((c) => c.strategy));
+      if (names.length === 0) throw new SchemeNotAcceptedError(SCHEME_LABEL[scheme]);
+      return names;
+    }
+    const claim = this.strategies.claimFor(scheme, presentedToken(req.headers.authorization!));
+    if (!claim) throw scheme === 'secret' ? new InvalidTokenError(INVALID_SECRET) : new InvalidTokenError();
+    return [claim.strategy];
+  }
+
   /** One @nestjs/passport AuthGuard per strategy list, built once and reused. */
   private passportGuardFor(scheme: AuthScheme, names: readonly string[]): IAuthGuard {
-    const key = names.join(',');
+    const key = names.length === 1 ? names[0] : names.join(',');
     let guard = this.passportGuards.get(key);
     if (!guard) {
       const Base = AuthGuard([...names]) as Type<IAuthGuard>;
@@ -80,7 +94,7 @@ export class AuthenticationGuard implements CanActivate {
             throw scheme === 'cookie'
               ? new AuthenticationRequiredError('The session is missing, expired or revoked')
               : scheme === 'secret'
-                ? new InvalidTokenError('The client secret is invalid or revoked, or its client is disabled')
+                ? new InvalidTokenError(INVALID_SECRET)
                 : new InvalidTokenError();
           }
           return user;
@@ -117,6 +131,12 @@ export function presentedScheme(req: FastifyRequest, cookieName: string): AuthSc
     return word;
   }
   return req.cookies?.[cookieName] ? 'cookie' : undefined;
+}
+
+/** The token of an `Authorization` header that `presentedScheme` accepted: `<scheme> <token>`. */
+export function presentedToken(header: string): string {
+  const trimmed = header.trim();
+  return trimmed.slice(trimmed.indexOf(' ') + 1).trimStart();
 }
 
 /** An `access_token` in the query string or the body (RFC 6750 §2.2, §2.3). */

@@ -1,5 +1,8 @@
-/** How the caller proved who they are. */
-export type CredentialKind = 'session' | 'pat' | 'oauth_access' | 'client_secret' | 'bot_token' | 'impersonation';
+/**
+ * How the caller proved who they are: a name the module owning the credential chooses and
+ * registers with its strategy (`AuthStrategyRegistry`); the auth core lists none.
+ */
+export type CredentialKind = string;
 
 /** The auth schemes a route can accept. `cookie` is the browser session. */
 export type AuthScheme = 'bearer' | 'cookie' | 'secret';

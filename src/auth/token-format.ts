@@ -7,25 +7,29 @@ import { crc32 } from 'node:zlib';
  * The checksum lets secret scanners and the server reject a mistyped or made-up token without
  * a database lookup. Only the SHA-256 of a token is ever stored.
  *
- * Regular expressions for secret scanners are listed in the README.
+ * The auth core knows no prefix: each module defines its own kinds with `defineTokenKind` and
+ * registers them in the `TokenKindRegistry` (which refuses a prefix registered twice). The README's
+ * table for secret scanners is checked against that registry.
  */
-export const TOKEN_PREFIX = {
-  session: 'ghss',
-  personalAccessToken: 'ghpat',
-  accessToken: 'ghat',
-  refreshToken: 'ghrt',
-  clientSecret: 'ghcs',
-  authorizationCode: 'ghac',
-  botToken: 'ghbot',
-  impersonationToken: 'ghimp',
-  deviceCode: 'ghdc',
-  passwordReset: 'ghpr',
-} as const;
-export type TokenKind = keyof typeof TOKEN_PREFIX;
+export interface TokenKind {
+  /** Lowercase letters before the `_`, unique across the application. */
+  readonly prefix: string;
+  /** What the token is, as the README's secret-scanner table names it. */
+  readonly description: string;
+  /** `^<prefix>_[0-9A-Za-z]{36}$`, compiled once. */
+  readonly pattern: RegExp;
+}
 
+const PREFIX_SHAPE = /^[a-z]{2,10}$/;
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const RANDOM_LENGTH = 30;
 const CHECKSUM_LENGTH = 6;
+
+/** A module's token kind, e.g. `defineTokenKind('acme', 'Acme widget token')` for `acme_…` tokens. */
+export function defineTokenKind(prefix: string, description: string): TokenKind {
+  if (!PREFIX_SHAPE.test(prefix)) throw new Error(`Token prefix must be 2 to 10 lowercase letters: ${prefix}`);
+  return Object.freeze({ prefix, description, pattern: new RegExp(`^${prefix}_[0-9A-Za-z]{${RANDOM_LENGTH + CHECKSUM_LENGTH}}$`) });
+}
 
 function base62(n: number, width: number): string {
   let out = '';
@@ -43,7 +47,7 @@ function checksum(random: string): string {
 export function generateToken(kind: TokenKind): string {
   let random = '';
   for (let i = 0; i < RANDOM_LENGTH; i++) random += ALPHABET[randomInt(62)];
-  return `${TOKEN_PREFIX[kind]}_${random}${checksum(random)}`;
+  return `${kind.prefix}_${random}${checksum(random)}`;
 }
 
 /**
@@ -60,27 +64,36 @@ export function deriveToken(kind: TokenKind, key: Uint8Array, label: string, inp
       random += ALPHABET[b % 62];
     }
   }
-  return `${TOKEN_PREFIX[kind]}_${random}${checksum(random)}`;
+  return `${kind.prefix}_${random}${checksum(random)}`;
 }
 
 /** The regular expression a token of this kind matches (for docs and secret scanners). */
 export function tokenPattern(kind: TokenKind): RegExp {
-  return new RegExp(`^${TOKEN_PREFIX[kind]}_[0-9A-Za-z]{${RANDOM_LENGTH + CHECKSUM_LENGTH}}$`);
+  return kind.pattern;
 }
 
 export function hasPrefix(kind: TokenKind, token: string): boolean {
-  return token.startsWith(`${TOKEN_PREFIX[kind]}_`);
+  return token.length > kind.prefix.length && token.charCodeAt(kind.prefix.length) === 95 /* _ */ && token.startsWith(kind.prefix);
+}
+
+/**
+ * The prefix a token claims (the lowercase letters before its first `_`), or undefined when it
+ * has none: what the guard dispatches on, with no I/O and no allocation beyond the slice.
+ */
+export function prefixOf(token: string): string | undefined {
+  const end = token.indexOf('_');
+  if (end < 2 || end > 10) return undefined;
+  for (let i = 0; i < end; i++) {
+    const c = token.charCodeAt(i);
+    if (c < 97 || c > 122) return undefined;
+  }
+  return token.slice(0, end);
 }
 
 /** Format and checksum check: no I/O, so malformed tokens never reach the database. */
-const PATTERNS = new Map<TokenKind, RegExp>();
-
 export function isWellFormed(kind: TokenKind, token: string): boolean {
-  // Runs on every authenticated request: compile each kind's pattern once.
-  let pattern = PATTERNS.get(kind);
-  if (!pattern) PATTERNS.set(kind, (pattern = tokenPattern(kind)));
-  if (!pattern.test(token)) return false;
-  const body = token.slice(TOKEN_PREFIX[kind].length + 1);
+  if (!kind.pattern.test(token)) return false;
+  const body = token.slice(kind.prefix.length + 1);
   const random = body.slice(0, RANDOM_LENGTH);
   return checksum(random) === body.slice(RANDOM_LENGTH);
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ScopeRegistry } from '../auth/scope-registry';
 import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from '../grants/oauth-token-type.registry';
 import { BotTokensService } from './bot-tokens.service';
+import { BOT_TOKEN } from './bot-token.token-kind';
 
 /**
  * Bot tokens as the introspection endpoint (RFC 7662) sees them: like PATs, visible only to
@@ -10,7 +11,7 @@ import { BotTokensService } from './bot-tokens.service';
  */
 @Injectable()
 export class BotTokenType implements OAuthTokenType {
-  readonly kind = 'botToken' as const;
+  readonly token = BOT_TOKEN;
   readonly hint = 'bot_token';
 
   constructor(

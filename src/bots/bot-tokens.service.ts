@@ -12,6 +12,7 @@ import type { User } from '../users/user.entity';
 import { BotToken } from './bot-token.entity';
 import { NOT_FOR_BOT_TOKENS } from './bots.scopes';
 import type { BotTokenView } from './dto/bot-token.view';
+import { BOT_TOKEN } from './bot-token.token-kind';
 
 
 export interface NewBotToken {
@@ -66,7 +67,7 @@ export class BotTokensService {
     if (name.length < 1 || name.length > 100) throw new BadRequestException('name must be 1 to 100 characters');
     const scopes = this.checkScopes(input.scopes, bot.roles, creator);
     const now = new Date();
-    const plaintext = generateToken('botToken');
+    const plaintext = generateToken(BOT_TOKEN);
     const token = await this.tokens.save(
       this.tokens.create({
         botId: bot.id,
@@ -134,7 +135,7 @@ export class BotTokensService {
 
   /** `authenticate` without recording a use (introspection asks about a token, it does not use it). */
   async findLive(plaintext: string, now = Date.now()): Promise<LiveBotToken | null> {
-    if (!isWellFormed('botToken', plaintext)) return null;
+    if (!isWellFormed(BOT_TOKEN, plaintext)) return null;
     const row = (await this.tokens
       .createQueryBuilder('t')
       .innerJoin('t.bot', 'u')

@@ -17,22 +17,26 @@ import { Bot } from './bot.entity';
 import { BotsPage } from './bots.page';
 import { BOT_SCOPES } from './bots.scopes';
 import { BotsService } from './bots.service';
+import { UserCredentialRegistry } from '../users/user-credential-source';
+import { BotTokenCredentialSource } from './bot-token-credential.source';
 
 /**
  * Bot users and their (impersonated) access tokens: the `manage:bots` permission, the
  * `bot-bearer` strategy (`ghbot_`), the bot token's entry in OAuthTokenTypeRegistry
- * (introspection), the Account → Bots pages and API, and the admin list. A bot's user row is
+ * (introspection) and UserCredentialRegistry (admin credentials page), the Account → Bots
+ * pages and API, and the admin list. A bot's user row is
  * written only through UsersService.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Bot, BotManager, BotToken]), UsersModule, SessionsModule, GrantsModule],
   controllers: [AccountBotsController, AccountBotsPagesController, AdminBotsController],
-  providers: [BotsService, BotTokensService, BotTokenStrategy, BotTokenType, BotsPage],
+  providers: [BotTokenCredentialSource, BotsService, BotTokensService, BotTokenStrategy, BotTokenType, BotsPage],
   exports: [BotsService, BotTokensService],
 })
 export class BotsModule {
-  constructor(scopes: ScopeRegistry, nav: NavigationRegistry) {
+  constructor(scopes: ScopeRegistry, nav: NavigationRegistry, credentials: UserCredentialRegistry, source: BotTokenCredentialSource) {
     scopes.register(BOT_SCOPES);
+    credentials.register(source);
     nav.add({ section: 'main', href: '/account/bots', label: 'Bots', order: 35 });
     // The admin page itself is served by the admin module (AdminBotsPagesController).
     nav.add({ section: 'admin', href: '/admin/ui/bots', label: 'Bots', order: 33 });

@@ -6,6 +6,7 @@ import { AuthStrategyRegistry } from '../auth/auth-strategy-registry';
 import type { Principal } from '../auth/principal';
 import { PrincipalFactory } from '../auth/principal.factory';
 import { ClientSecretsService } from './client-secrets.service';
+import { CLIENT_SECRET_CREDENTIAL, CLIENT_SECRET_TOKEN } from './client-secret.token-kind';
 
 export const CLIENT_SECRET_STRATEGY = 'client-secret';
 
@@ -22,7 +23,7 @@ export class ClientSecretStrategy extends PassportStrategy(Strategy, CLIENT_SECR
     registry: AuthStrategyRegistry,
   ) {
     super();
-    registry.register('secret', CLIENT_SECRET_STRATEGY);
+    registry.register({ scheme: 'secret', strategy: CLIENT_SECRET_STRATEGY, token: CLIENT_SECRET_TOKEN, credentialKind: CLIENT_SECRET_CREDENTIAL });
   }
 
   async validate(req: FastifyRequest): Promise<Principal | null> {
@@ -31,7 +32,7 @@ export class ClientSecretStrategy extends PassportStrategy(Strategy, CLIENT_SECR
     const live = await this.secrets.authenticate(match[1]);
     if (!live || live.client.type !== 'confidential') return null;
     const { client } = live;
-    const principal = this.principals.forUser(client.owner, { kind: 'client_secret', id: live.id }, client.allowedScopes, client.clientId);
+    const principal = this.principals.forUser(client.owner, { kind: CLIENT_SECRET_CREDENTIAL, id: live.id }, client.allowedScopes, client.clientId);
     return { ...principal, expiresAt: live.expiresAt ?? undefined };
   }
 }

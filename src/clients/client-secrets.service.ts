@@ -7,6 +7,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { User } from '../users/user.entity';
 import { ClientSecret } from './client-secret.entity';
 import { Client } from './client.entity';
+import { CLIENT_SECRET_TOKEN } from './client-secret.token-kind';
 
 export type LiveSecret = ClientSecret & { client: Client & { owner: User } };
 
@@ -22,7 +23,7 @@ export class ClientSecretsService {
   /** Creates a new current secret; returns the plaintext, which is never stored nor shown again. */
   async issue(clientId: string, tx?: EntityManager): Promise<{ secret: string; row: ClientSecret }> {
     const repo = tx ? tx.getRepository(ClientSecret) : this.secrets;
-    const secret = generateToken('clientSecret');
+    const secret = generateToken(CLIENT_SECRET_TOKEN);
     const row = await repo.save(
       repo.create({ clientId, secretHash: hashToken(secret), hint: redactToken(secret), createdAt: new Date(), expiresAt: null, revokedAt: null }),
     );
@@ -54,7 +55,7 @@ export class ClientSecretsService {
    * the client and its owner. Null for anything not live.
    */
   async authenticate(secret: string): Promise<LiveSecret | null> {
-    if (!isWellFormed('clientSecret', secret)) return null;
+    if (!isWellFormed(CLIENT_SECRET_TOKEN, secret)) return null;
     const secretHash = hashToken(secret);
     const row = await this.cache.getOrLoad('client_secret', secretHash, () => this.findActiveByHash(secretHash));
     if (!row?.client?.owner) return null;

@@ -15,6 +15,8 @@ import { DeviceCodeGrantHandler } from './device-code.grant-handler';
 import { DeviceVerificationController } from './device-verification.controller';
 import { DeviceVerificationService } from './device-verification.service';
 import { UserCodeAttemptLimiter } from './user-code-attempt-limiter';
+import { TokenKindRegistry } from '../auth/token-kind.registry';
+import { DEVICE_CODE } from './device-code.token-kind';
 
 /**
  * The device authorization grant (RFC 8628): the device authorization endpoint, the
@@ -36,7 +38,8 @@ import { UserCodeAttemptLimiter } from './user-code-attempt-limiter';
   ],
 })
 export class DeviceAuthorizationModule {
-  constructor(nav: NavigationRegistry) {
+  constructor(nav: NavigationRegistry, tokenKinds: TokenKindRegistry) {
+    tokenKinds.register(DEVICE_CODE);
     nav.add({ section: 'main', href: '/device', label: 'Connect a device', order: 55 });
   }
 }

@@ -5,6 +5,7 @@ import { generateToken, hashToken, isWellFormed } from '../auth/token-format';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DeviceAuthorization } from './device-authorization.entity';
 import { generateUserCode, hashUserCode } from './user-code';
+import { DEVICE_CODE } from './device-code.token-kind';
 
 /** A new device authorization: the two codes in plaintext, once. */
 export interface StartedDeviceAuthorization {
@@ -34,7 +35,7 @@ export class DeviceAuthorizationsService {
     const { codeTtlMs, intervalSeconds } = this.config.deviceFlow;
     // A user code may collide with a stored one (unique index): draw again.
     for (let attempt = 1; ; attempt++) {
-      const deviceCode = generateToken('deviceCode');
+      const deviceCode = generateToken(DEVICE_CODE);
       const userCode = generateUserCode();
       const row = this.rows.create({
         deviceCodeHash: hashToken(deviceCode),
@@ -62,7 +63,7 @@ export class DeviceAuthorizationsService {
 
   /** The row of a device code, in any state; null for anything malformed or unknown. */
   findByDeviceCode(deviceCode: string): Promise<DeviceAuthorization | null> {
-    if (!isWellFormed('deviceCode', deviceCode)) return Promise.resolve(null);
+    if (!isWellFormed(DEVICE_CODE, deviceCode)) return Promise.resolve(null);
     return this.rows.findOneBy({ deviceCodeHash: hashToken(deviceCode) });
   }
 

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal';
 import { PrincipalFactory } from '../auth/principal.factory';
 import { ScopeRegistry } from '../auth/scope-registry';
 import type { LiveAccessToken } from './access-token.service';
+import { OAUTH_ACCESS_CREDENTIAL } from './oauth.token-kinds';
 
 /**
  * The Principal of a live OAuth access token, opaque or JWT: the user it acts for, or the
@@ -16,7 +17,7 @@ export class AccessTokenPrincipals {
   ) {}
 
   of(row: LiveAccessToken, act?: { sub: string }): Principal {
-    const credential = { kind: 'oauth_access' as const, id: row.id };
+    const credential = { kind: OAUTH_ACCESS_CREDENTIAL, id: row.id };
     const extra = { expiresAt: row.expiresAt, ...(act ? { act } : {}) };
     if (row.user) return { ...this.principals.forUser(row.user, credential, row.scopes, row.clientId), ...extra };
     const held = this.scopes.permissionsFor(row.client.owner.roles);

@@ -10,6 +10,7 @@ import type { WriteBatch } from '../database/write-batch';
 import type { User } from '../users/user.entity';
 import { AccessToken } from './access-token.entity';
 import { AccessTokenClaims, JwtAccessTokensService } from './jwt-access-tokens.service';
+import { ACCESS_TOKEN } from './oauth.token-kinds';
 
 export interface IssueAccessToken {
   client: Client;
@@ -80,7 +81,7 @@ export class AccessTokenService {
   }
 
   private newToken(input: IssueAccessToken): { seed: string; jti?: string; row: AccessToken } {
-    const seed = generateToken('accessToken');
+    const seed = generateToken(ACCESS_TOKEN);
     const { tokenHash, jti } = this.storedKey(input.client, seed);
     return { seed, jti, row: this.tokens.create({ id: randomUUID(), ...this.newRow(input, tokenHash, new Date()) }) };
   }
@@ -163,7 +164,7 @@ export class AccessTokenService {
    * no longer active.
    */
   async authenticate(token: string): Promise<LiveAccessToken | null> {
-    if (!isWellFormed('accessToken', token)) return null;
+    if (!isWellFormed(ACCESS_TOKEN, token)) return null;
     const row = await this.findCachedByHash(hashToken(token));
     return row ? liveOrNull(row) : null;
   }
@@ -193,7 +194,7 @@ export class AccessTokenService {
   /** RFC 7009 §2.1: revokes the token only if it was issued to `clientId`. True when one was revoked. */
   async revokeForClient(token: string, clientId: string): Promise<boolean> {
     let tokenHash: string;
-    if (isWellFormed('accessToken', token)) tokenHash = hashToken(token);
+    if (isWellFormed(ACCESS_TOKEN, token)) tokenHash = hashToken(token);
     else {
       // A JWT: revoking it records its jti, which Gatehouse's guard and introspection check.
       const claims = await this.jwt.verify(token);

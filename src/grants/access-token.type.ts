@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokenService } from './access-token.service';
 import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from './oauth-token-type.registry';
+import { ACCESS_TOKEN } from './oauth.token-kinds';
 
 /** OAuth access tokens as the revocation and introspection endpoints see them. */
 @Injectable()
 export class AccessTokenType implements OAuthTokenType {
-  readonly kind = 'accessToken' as const;
+  readonly token = ACCESS_TOKEN;
   readonly hint = 'access_token';
 
   constructor(

@@ -5,6 +5,7 @@ import { generateToken, hashToken, isWellFormed } from '../auth/token-format';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AuthorizationCode } from './authorization-code.entity';
 import type { AuthorizationRequest } from './dto/authorization-request';
+import { AUTHORIZATION_CODE } from './oauth.token-kinds';
 
 /** Issues, finds and spends single-use authorization codes (RFC 6749 §4.1.2, §10.5). */
 @Injectable()
@@ -16,7 +17,7 @@ export class AuthorizationCodesService {
 
   /** A new code for an approved request. Returns the plaintext once; only its hash is stored. */
   async issue(request: AuthorizationRequest, userId: string, scopes: readonly string[]): Promise<string> {
-    const code = generateToken('authorizationCode');
+    const code = generateToken(AUTHORIZATION_CODE);
     const now = new Date();
     await this.codes.insert({
       codeHash: hashToken(code),
@@ -36,7 +37,7 @@ export class AuthorizationCodesService {
 
   /** The stored code, spent or not; null for anything malformed or unknown. */
   findByCode(code: string): Promise<AuthorizationCode | null> {
-    if (!isWellFormed('authorizationCode', code)) return Promise.resolve(null);
+    if (!isWellFormed(AUTHORIZATION_CODE, code)) return Promise.resolve(null);
     return this.codes.findOneBy({ codeHash: hashToken(code) });
   }
 

@@ -10,6 +10,7 @@ import { InvalidScopeError, UnauthorizedClientError } from '../auth/errors/oauth
 import type { GrantHandler, GrantRequestMeta, TokenResponse } from './grant-handler';
 import { GrantHandlerRegistry } from './grant-handler.registry';
 import type { OAuthParams } from './oauth-params';
+import { OAUTH_ACCESS_CREDENTIAL } from './oauth.token-kinds';
 
 /**
  * RFC 6749 §4.4: a confidential client obtains a token for itself. The token's principal is the
@@ -41,7 +42,7 @@ export class ClientCredentialsGrant implements GrantHandler {
       action: 'token.issue',
       outcome: 'success',
       actor: { type: 'client', id: client.clientId },
-      credential: { kind: 'oauth_access', id: row.id },
+      credential: { kind: OAUTH_ACCESS_CREDENTIAL, id: row.id },
       target: { type: 'client', id: client.clientId },
       meta,
       details: { grantType: this.grantType, scopes: granted, authMethod: meta.authMethod },

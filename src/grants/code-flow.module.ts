@@ -26,6 +26,10 @@ import { RefreshTokenGrantHandler } from './refresh-token.grant-handler';
 import { RefreshTokenType } from './refresh-token.type';
 import { RefreshSuccessorsService } from './refresh-successors.service';
 import { RefreshTokensService } from './refresh-tokens.service';
+import { TokenKindRegistry } from '../auth/token-kind.registry';
+import { UserCredentialRegistry } from '../users/user-credential-source';
+import { OAuthGrantCredentialSource } from './oauth-grant-credential.source';
+import { AUTHORIZATION_CODE } from './oauth.token-kinds';
 
 /**
  * The authorization code flow (part of the grants feature): the authorization endpoint and
@@ -37,6 +41,7 @@ import { RefreshTokensService } from './refresh-tokens.service';
   imports: [TypeOrmModule.forFeature([AuthorizationCode, Consent, Grant, RefreshToken]), GrantsModule, ClientsModule, UsersModule, SessionsModule],
   controllers: [AuthorizeController, ConsentController, AccountAuthorizationsController],
   providers: [
+    OAuthGrantCredentialSource,
     CodeFlowPurge,
     AuthorizationRequestValidator,
     AuthorizationsService,
@@ -56,4 +61,10 @@ import { RefreshTokensService } from './refresh-tokens.service';
   // The device authorization grant issues into the same families, with the same consents.
   exports: [GrantsService, CodeFlowTokensService, ConsentsService],
 })
-export class CodeFlowModule {}
+export class CodeFlowModule {
+  constructor(tokenKinds: TokenKindRegistry, credentials: UserCredentialRegistry, source: OAuthGrantCredentialSource) {
+    // Refresh tokens register with their token type (RefreshTokenType); codes are never presented elsewhere.
+    tokenKinds.register(AUTHORIZATION_CODE);
+    credentials.register(source);
+  }
+}

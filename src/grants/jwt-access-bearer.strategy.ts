@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal';
 import { AccessTokenPrincipals } from './access-token-principals.service';
 import { AccessTokenService } from './access-token.service';
 import { JwtAccessTokensService } from './jwt-access-tokens.service';
+import { OAUTH_ACCESS_CREDENTIAL } from './oauth.token-kinds';
 
 export const JWT_ACCESS_BEARER_STRATEGY = 'jwt-access-bearer';
 
@@ -25,7 +26,13 @@ export class JwtAccessBearerStrategy extends PassportStrategy(Strategy, JWT_ACCE
     private readonly principals: AccessTokenPrincipals,
   ) {
     super();
-    registry.register('bearer', JWT_ACCESS_BEARER_STRATEGY);
+    registry.register({
+      scheme: 'bearer',
+      strategy: JWT_ACCESS_BEARER_STRATEGY,
+      credentialKind: OAUTH_ACCESS_CREDENTIAL,
+      // A JWT has no prefix: the guard asks this only when no prefix matched.
+      matches: (token) => JwtAccessTokensService.looksLikeJwt(token),
+    });
   }
 
   async validate(token: string): Promise<Principal | false> {

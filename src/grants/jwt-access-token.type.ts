@@ -10,7 +10,6 @@ import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from './oauth
  */
 @Injectable()
 export class JwtAccessTokenType implements OAuthTokenType {
-  readonly kind = 'jwtAccessToken' as const;
   readonly hint = 'access_token';
 
   constructor(

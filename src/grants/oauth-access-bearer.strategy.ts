@@ -7,12 +7,13 @@ import { PrincipalFactory } from '../auth/principal.factory';
 import { ScopeRegistry } from '../auth/scope-registry';
 import { hasPrefix } from '../auth/token-format';
 import { AccessTokenService } from './access-token.service';
+import { ACCESS_TOKEN, OAUTH_ACCESS_CREDENTIAL } from './oauth.token-kinds';
 
 export const OAUTH_ACCESS_BEARER_STRATEGY = 'oauth-access-bearer';
 
 /**
- * Bearer OAuth access tokens (RFC 6750). Claims only tokens with the access-token prefix and
- * answers false for any other (PATs have their own strategy), so the guard tries the next one.
+ * Bearer OAuth access tokens (RFC 6750). It registers the access-token prefix, so the guard hands
+ * it only `ghat_` tokens (PATs and the rest go to their own strategies).
  */
 @Injectable()
 export class OAuthAccessBearerStrategy extends PassportStrategy(Strategy, OAUTH_ACCESS_BEARER_STRATEGY) {
@@ -23,14 +24,14 @@ export class OAuthAccessBearerStrategy extends PassportStrategy(Strategy, OAUTH_
     registry: AuthStrategyRegistry,
   ) {
     super();
-    registry.register('bearer', OAUTH_ACCESS_BEARER_STRATEGY);
+    registry.register({ scheme: 'bearer', strategy: OAUTH_ACCESS_BEARER_STRATEGY, token: ACCESS_TOKEN, credentialKind: OAUTH_ACCESS_CREDENTIAL });
   }
 
   async validate(token: string): Promise<Principal | false> {
-    if (!hasPrefix('accessToken', token)) return false;
+    if (!hasPrefix(ACCESS_TOKEN, token)) return false;
     const row = await this.tokens.authenticate(token);
     if (!row) return false;
-    const credential = { kind: 'oauth_access' as const, id: row.id };
+    const credential = { kind: OAUTH_ACCESS_CREDENTIAL, id: row.id };
     if (row.user) return { ...this.principals.forUser(row.user, credential, row.scopes, row.clientId), expiresAt: row.expiresAt };
     // The client as itself: still never more than its owner holds today.
     const held = this.scopes.permissionsFor(row.client.owner.roles);

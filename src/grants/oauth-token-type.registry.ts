@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { hasPrefix, TokenKind } from '../auth/token-format';
+import { prefixOf, TokenKind } from '../auth/token-format';
+import { TokenKindRegistry } from '../auth/token-kind.registry';
 
 /** RFC 7662 §2.2 fields of an active token, as each token type reports them. */
 export interface ActiveTokenInfo {
@@ -26,9 +27,9 @@ export interface ActiveTokenInfo {
  * registered by the grants module; refresh tokens (code flow) and PATs register their own.
  */
 export interface OAuthTokenType {
-  /** A prefixed token kind, or another name for a type that recognises tokens with `matches`. */
-  readonly kind: TokenKind | 'jwtAccessToken';
-  /** For tokens without a prefix (JWTs): whether this type claims the token. */
+  /** The token kind whose prefix this type claims (registered in the TokenKindRegistry with it). */
+  readonly token?: TokenKind;
+  /** For tokens without a prefix (JWTs): whether this type claims the token. Asked only when no prefix matched. */
   matches?(token: string): boolean;
   /** RFC 7009 `token_type_hint` value this kind answers to. */
   readonly hint: string;
@@ -40,19 +41,30 @@ export interface OAuthTokenType {
 
 @Injectable()
 export class OAuthTokenTypeRegistry {
-  private readonly types: OAuthTokenType[] = [];
+  private readonly byPrefix = new Map<string, OAuthTokenType>();
+  private readonly unprefixed: OAuthTokenType[] = [];
+
+  constructor(private readonly tokenKinds: TokenKindRegistry) {}
 
   register(type: OAuthTokenType): void {
-    if (this.types.some((t) => t.kind === type.kind)) throw new Error(`Token type ${type.kind} is registered twice`);
-    this.types.push(type);
+    if (type.token) {
+      if (this.byPrefix.has(type.token.prefix)) throw new Error(`Token type ${type.token.prefix}_ is registered twice`);
+      this.tokenKinds.register(type.token);
+      this.byPrefix.set(type.token.prefix, type);
+    } else if (type.matches) {
+      this.unprefixed.push(type);
+    } else {
+      throw new Error(`Token type ${type.hint} claims no token (give it a token kind or matches)`);
+    }
   }
 
-  /** The token type by the token's own prefix, not by the client's hint. */
+  /** The token type by the token's own prefix (else the first whose `matches` claims it), never by the client's hint. */
   forToken(token: string): OAuthTokenType | undefined {
-    return this.types.find((t) => (t.matches ? t.matches(token) : hasPrefix(t.kind as TokenKind, token)));
+    const prefix = prefixOf(token);
+    return (prefix !== undefined ? this.byPrefix.get(prefix) : undefined) ?? this.unprefixed.find((t) => t.matches!(token));
   }
 
   hints(): string[] {
-    return this.types.map((t) => t.hint);
+    return [...this.byPrefix.values(), ...this.unprefixed].map((t) => t.hint);
   }
 }

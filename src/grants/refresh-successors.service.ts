@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { hkdfSync } from 'node:crypto';
 import { deriveToken } from '../auth/token-format';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { ACCESS_TOKEN, REFRESH_TOKEN } from './oauth.token-kinds';
 
 /** The one successor a refresh token rotates into: the next refresh token and its access token. */
 export interface RefreshSuccessor {
@@ -39,8 +40,8 @@ export class RefreshSuccessorsService {
 
   private deriveWith(key: Uint8Array, refreshToken: string): RefreshSuccessor {
     return {
-      refreshToken: deriveToken('refreshToken', key, 'refresh', refreshToken),
-      accessToken: deriveToken('accessToken', key, 'access', refreshToken),
+      refreshToken: deriveToken(REFRESH_TOKEN, key, 'refresh', refreshToken),
+      accessToken: deriveToken(ACCESS_TOKEN, key, 'access', refreshToken),
     };
   }
 }

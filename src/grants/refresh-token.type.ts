@@ -3,11 +3,12 @@ import { UsersService } from '../users/users.service';
 import { GrantsService } from './grants.service';
 import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from './oauth-token-type.registry';
 import { RefreshTokensService } from './refresh-tokens.service';
+import { REFRESH_TOKEN } from './oauth.token-kinds';
 
 /** Refresh tokens as the revocation (RFC 7009) and introspection (RFC 7662) endpoints see them. */
 @Injectable()
 export class RefreshTokenType implements OAuthTokenType {
-  readonly kind = 'refreshToken' as const;
+  readonly token = REFRESH_TOKEN;
   readonly hint = 'refresh_token';
 
   constructor(

@@ -6,6 +6,7 @@ import { generateToken, hashToken, isWellFormed } from '../auth/token-format';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { Grant } from './grant.entity';
 import { RefreshToken } from './refresh-token.entity';
+import { REFRESH_TOKEN } from './oauth.token-kinds';
 
 /** Refresh tokens: issued into a family, rotated once each, revoked with their family. */
 @Injectable()
@@ -20,7 +21,7 @@ export class RefreshTokensService {
    * family's absolute end: rotation does not extend the family. Returns the plaintext once.
    */
   async issue(grant: Grant): Promise<string> {
-    const token = generateToken('refreshToken');
+    const token = generateToken(REFRESH_TOKEN);
     const now = new Date();
     const idleEnd = now.getTime() + this.config.codeFlow.refreshIdleMs;
     await this.tokens.insert({
@@ -76,7 +77,7 @@ export class RefreshTokensService {
 
   /** The stored token, live or not; null for anything malformed or unknown. */
   findByToken(token: string): Promise<RefreshToken | null> {
-    if (!isWellFormed('refreshToken', token)) return Promise.resolve(null);
+    if (!isWellFormed(REFRESH_TOKEN, token)) return Promise.resolve(null);
     return this.tokens.findOneBy({ tokenHash: hashToken(token) });
   }
 

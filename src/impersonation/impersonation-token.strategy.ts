@@ -7,12 +7,14 @@ import type { Principal } from '../auth/principal';
 import { PrincipalFactory } from '../auth/principal.factory';
 import { hasPrefix } from '../auth/token-format';
 import { ImpersonationService } from './impersonation.service';
+import { IMPERSONATION_CREDENTIAL, IMPERSONATION_TOKEN } from './impersonation.token-kind';
 
 export const IMPERSONATION_BEARER_STRATEGY = 'impersonation-bearer';
 
 /**
  * Bearer impersonation tokens (`ghimp_`): the principal is the user, with `act: { sub: <admin> }`
- * (RFC 8693 §4.1), so every audit row made through it names both. Claims only its own prefix.
+ * (RFC 8693 §4.1), so every audit row made through it names both. The guard hands it only its
+ * own prefix's tokens.
  */
 @Injectable()
 export class ImpersonationTokenStrategy extends PassportStrategy(Strategy, IMPERSONATION_BEARER_STRATEGY) {
@@ -22,14 +24,14 @@ export class ImpersonationTokenStrategy extends PassportStrategy(Strategy, IMPER
     registry: AuthStrategyRegistry,
   ) {
     super();
-    registry.register('bearer', IMPERSONATION_BEARER_STRATEGY);
+    registry.register({ scheme: 'bearer', strategy: IMPERSONATION_BEARER_STRATEGY, token: IMPERSONATION_TOKEN, credentialKind: IMPERSONATION_CREDENTIAL });
   }
 
   async validate(token: string): Promise<Principal | false> {
-    if (!hasPrefix('impersonationToken', token)) return false;
+    if (!hasPrefix(IMPERSONATION_TOKEN, token)) return false;
     const row = await this.impersonation.authenticate(token);
     if (!row) throw new InvalidTokenError('The impersonation token is invalid, expired or revoked');
-    const principal = this.principals.forUser(row.subject, { kind: 'impersonation', id: row.id }, row.scopes, row.clientId ?? undefined);
+    const principal = this.principals.forUser(row.subject, { kind: IMPERSONATION_CREDENTIAL, id: row.id }, row.scopes, row.clientId ?? undefined);
     return { ...principal, act: { sub: row.actorUserId }, expiresAt: row.expiresAt };
   }
 }

@@ -3,6 +3,7 @@ import { ScopeRegistry } from '../auth/scope-registry';
 import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from '../grants/oauth-token-type.registry';
 import { ImpersonationTokensService } from './impersonation-tokens.service';
 import { ImpersonationService } from './impersonation.service';
+import { IMPERSONATION_TOKEN } from './impersonation.token-kind';
 
 /**
  * Impersonation tokens at the introspection (RFC 7662) and revocation (RFC 7009) endpoints: the
@@ -11,7 +12,7 @@ import { ImpersonationService } from './impersonation.service';
  */
 @Injectable()
 export class ImpersonationTokenType implements OAuthTokenType {
-  readonly kind = 'impersonationToken' as const;
+  readonly token = IMPERSONATION_TOKEN;
   readonly hint = 'access_token';
 
   constructor(

@@ -5,6 +5,7 @@ import { keysetPage, type Page, type PageRequest } from '../common/keyset';
 import { generateToken, hashToken, isWellFormed } from '../auth/token-format';
 import type { User } from '../users/user.entity';
 import { ImpersonationToken } from './impersonation-token.entity';
+import { IMPERSONATION_TOKEN } from './impersonation.token-kind';
 
 export interface IssueImpersonationToken {
   subjectUserId: string;
@@ -30,7 +31,7 @@ export class ImpersonationTokensService {
 
   /** Returns the plaintext once; only its SHA-256 is stored. */
   async issue(input: IssueImpersonationToken): Promise<{ token: string; row: ImpersonationToken }> {
-    const token = generateToken('impersonationToken');
+    const token = generateToken(IMPERSONATION_TOKEN);
     const now = new Date();
     const row = await this.tokens.save(
       this.tokens.create({
@@ -54,7 +55,7 @@ export class ImpersonationTokensService {
    * revoked or expired; the caller checks the users.
    */
   async findLive(plaintext: string): Promise<LiveImpersonationToken | null> {
-    if (!isWellFormed('impersonationToken', plaintext)) return null;
+    if (!isWellFormed(IMPERSONATION_TOKEN, plaintext)) return null;
     const userColumns = (alias: string) => ['id', 'email', 'displayName', 'roles', 'status', 'kind'].map((c) => `${alias}.${c}`);
     return (await this.tokens
       .createQueryBuilder('t')
@@ -95,7 +96,7 @@ export class ImpersonationTokensService {
 
   /** RFC 7009 §2.1: revokes only if issued to `clientId`. */
   async revokeForClient(plaintext: string, clientId: string): Promise<boolean> {
-    if (!isWellFormed('impersonationToken', plaintext)) return false;
+    if (!isWellFormed(IMPERSONATION_TOKEN, plaintext)) return false;
     const res = await this.tokens.update({ tokenHash: hashToken(plaintext), clientId, revokedAt: IsNull() }, { revokedAt: new Date() });
     return (res.affected ?? 0) > 0;
   }

@@ -13,22 +13,26 @@ import { ImpersonationTokensService } from './impersonation-tokens.service';
 import { IMPERSONATION_SCOPES } from './impersonation.scopes';
 import { ImpersonationService } from './impersonation.service';
 import { TokenExchangeGrant } from './token-exchange.grant';
+import { UserCredentialRegistry } from '../users/user-credential-source';
+import { ImpersonationCredentialSource } from './impersonation-credential.source';
 
 /**
  * Support impersonation (RFC 8693): the token-exchange grant handler (GrantHandlerRegistry, hence
  * discovery), the `impersonation-bearer` strategy (`ghimp_`, principal with `act`), the token's
  * entry in OAuthTokenTypeRegistry (introspection with `act`, revocation by its client), the
- * `impersonate` permission, and the admin API. The admin page lives in the admin module.
+ * `impersonate` permission, its UserCredentialRegistry source (admin credentials page), and the
+ * admin API. The admin page lives in the admin module.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([ImpersonationToken]), UsersModule, GrantsModule],
   controllers: [AdminImpersonationsController],
-  providers: [ImpersonationService, ImpersonationTokensService, TokenExchangeGrant, ImpersonationTokenStrategy, ImpersonationTokenType, AdminImpersonationService],
+  providers: [ImpersonationCredentialSource, ImpersonationService, ImpersonationTokensService, TokenExchangeGrant, ImpersonationTokenStrategy, ImpersonationTokenType, AdminImpersonationService],
   exports: [AdminImpersonationService, ImpersonationTokensService],
 })
 export class ImpersonationModule {
-  constructor(scopes: ScopeRegistry, nav: NavigationRegistry) {
+  constructor(scopes: ScopeRegistry, nav: NavigationRegistry, credentials: UserCredentialRegistry, source: ImpersonationCredentialSource) {
     scopes.register(IMPERSONATION_SCOPES);
+    credentials.register(source);
     nav.add({ section: 'admin', href: '/admin/ui/impersonation', label: 'Impersonation', order: 36 });
   }
 }

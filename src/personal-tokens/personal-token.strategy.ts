@@ -8,12 +8,13 @@ import type { Principal } from '../auth/principal';
 import { PrincipalFactory } from '../auth/principal.factory';
 import { hasPrefix } from '../auth/token-format';
 import { PersonalTokensService } from './personal-tokens.service';
+import { PAT_CREDENTIAL, PAT_TOKEN } from './personal-token.token-kind';
 
 export const PAT_BEARER_STRATEGY = 'pat-bearer';
 
 /**
- * Bearer authentication with a personal access token. It claims only PAT-prefixed tokens;
- * anything else is left to the next bearer strategy (OAuth access tokens).
+ * Bearer authentication with a personal access token. It registers the PAT prefix, so the guard
+ * hands it only `ghpat_` tokens.
  */
 @Injectable()
 export class PersonalTokenStrategy extends PassportStrategy(Strategy, PAT_BEARER_STRATEGY) {
@@ -23,14 +24,14 @@ export class PersonalTokenStrategy extends PassportStrategy(Strategy, PAT_BEARER
     registry: AuthStrategyRegistry,
   ) {
     super({ passReqToCallback: true });
-    registry.register('bearer', PAT_BEARER_STRATEGY);
+    registry.register({ scheme: 'bearer', strategy: PAT_BEARER_STRATEGY, token: PAT_TOKEN, credentialKind: PAT_CREDENTIAL });
   }
 
   async validate(req: FastifyRequest, token: string): Promise<Principal | false> {
-    if (!hasPrefix('personalAccessToken', token)) return false;
+    if (!hasPrefix(PAT_TOKEN, token)) return false;
     // Ours from here on: a PAT that does not authenticate must not fall through to another strategy.
     const pat = await this.tokens.authenticate(token, req.ip);
     if (!pat) throw new InvalidTokenError('The personal access token is invalid, expired or revoked');
-    return { ...this.principals.forUser(pat.user, { kind: 'pat', id: pat.id }, pat.scopes), expiresAt: pat.expiresAt ?? undefined };
+    return { ...this.principals.forUser(pat.user, { kind: PAT_CREDENTIAL, id: pat.id }, pat.scopes), expiresAt: pat.expiresAt ?? undefined };
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ScopeRegistry } from '../auth/scope-registry';
 import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from '../grants/oauth-token-type.registry';
 import { PersonalTokensService } from './personal-tokens.service';
+import { PAT_TOKEN } from './personal-token.token-kind';
 
 /**
  * Personal access tokens as the introspection endpoint (RFC 7662) sees them. A PAT belongs to
@@ -14,7 +15,7 @@ import { PersonalTokensService } from './personal-tokens.service';
  */
 @Injectable()
 export class PersonalTokenType implements OAuthTokenType {
-  readonly kind = 'personalAccessToken' as const;
+  readonly token = PAT_TOKEN;
   readonly hint = 'personal_access_token';
 
   constructor(

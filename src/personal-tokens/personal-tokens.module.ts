@@ -10,16 +10,24 @@ import { PersonalTokensPageController } from './personal-tokens-page.controller'
 import { PersonalTokensController } from './personal-tokens.controller';
 import { PersonalTokensPage } from './personal-tokens.page';
 import { PersonalTokensService } from './personal-tokens.service';
+import { UsersModule } from '../users/users.module';
+import { UserCredentialRegistry } from '../users/user-credential-source';
+import { PersonalTokenCredentialSource } from './personal-token-credential.source';
 
 /**
  * Personal access tokens: management (cookie session only), the API keys page, the PAT Bearer
- * strategy, and the PAT's entry in the grants module's OAuthTokenTypeRegistry (introspection).
+ * strategy (`ghpat_`), the PAT's entry in the grants module's OAuthTokenTypeRegistry
+ * (introspection), and its UserCredentialRegistry source (admin credentials page).
  * The dependency runs one way: personal-tokens imports grants, never the reverse.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([PersonalToken]), SessionsModule, GrantsModule],
+  imports: [TypeOrmModule.forFeature([PersonalToken]), UsersModule, SessionsModule, GrantsModule],
   controllers: [PersonalTokensController, PersonalTokensPageController],
-  providers: [PersonalTokensPurge, PersonalTokensService, PersonalTokenStrategy, PersonalTokenType, PersonalTokensPage],
+  providers: [PersonalTokenCredentialSource, PersonalTokensPurge, PersonalTokensService, PersonalTokenStrategy, PersonalTokenType, PersonalTokensPage],
   exports: [PersonalTokensService],
 })
-export class PersonalTokensModule {}
+export class PersonalTokensModule {
+  constructor(credentials: UserCredentialRegistry, source: PersonalTokenCredentialSource) {
+    credentials.register(source);
+  }
+}

@@ -13,6 +13,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { User } from '../users/user.entity';
 import type { PersonalTokenView } from './dto/personal-token.view';
 import { PersonalToken } from './personal-token.entity';
+import { PAT_TOKEN } from './personal-token.token-kind';
 
 
 export interface NewPersonalToken {
@@ -63,7 +64,7 @@ export class PersonalTokensService {
     if (name.length < 1 || name.length > 100) throw new BadRequestException('name must be 1 to 100 characters');
     const scopes = this.checkScopes(input.scopes, user.roles);
     const now = new Date();
-    const plaintext = generateToken('personalAccessToken');
+    const plaintext = generateToken(PAT_TOKEN);
     const token = await this.tokens.save(
       this.tokens.create({
         userId: user.id,
@@ -150,7 +151,7 @@ export class PersonalTokensService {
    * user. Null when malformed, unknown, revoked, expired, or the user is not active.
    */
   async findLive(plaintext: string, now = Date.now()): Promise<ActivePersonalToken | null> {
-    if (!isWellFormed('personalAccessToken', plaintext)) return null;
+    if (!isWellFormed(PAT_TOKEN, plaintext)) return null;
     const tokenHash = hashToken(plaintext);
     const token = await this.cache.getOrLoad('pat', tokenHash, () => this.findActiveByHash(tokenHash));
     if (!token?.user || token.user.status !== 'active' || isExpired(token, now)) return null;

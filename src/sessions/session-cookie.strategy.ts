@@ -8,6 +8,7 @@ import { PrincipalFactory } from '../auth/principal.factory';
 import { CsrfService } from './csrf.service';
 import { SessionCookieService } from './session-cookie.service';
 import { SessionsService } from './sessions.service';
+import { SESSION_CREDENTIAL } from './session.token-kind';
 
 export const SESSION_COOKIE_STRATEGY = 'session-cookie';
 
@@ -22,7 +23,7 @@ export class SessionCookieStrategy extends PassportStrategy(Strategy, SESSION_CO
     registry: AuthStrategyRegistry,
   ) {
     super();
-    registry.register('cookie', SESSION_COOKIE_STRATEGY);
+    registry.register({ scheme: 'cookie', strategy: SESSION_COOKIE_STRATEGY, credentialKind: SESSION_CREDENTIAL });
   }
 
   async validate(req: FastifyRequest): Promise<Principal | null> {
@@ -31,7 +32,7 @@ export class SessionCookieStrategy extends PassportStrategy(Strategy, SESSION_CO
     const session = await this.sessions.authenticate(secret);
     if (!session) return null;
     this.csrf.verify(req, session.id);
-    const principal: Principal = { ...this.principals.forUser(session.user, { kind: 'session', id: session.id }), expiresAt: session.expiresAt };
+    const principal: Principal = { ...this.principals.forUser(session.user, { kind: SESSION_CREDENTIAL, id: session.id }), expiresAt: session.expiresAt };
     if (session.user.passwordTemporary) principal.passwordChangeRequired = true;
     return principal;
   }

@@ -14,12 +14,22 @@ import { SessionCookieStrategy } from './session-cookie.strategy';
 import { Session } from './session.entity';
 import { SessionsService } from './sessions.service';
 import { SignInHints } from './sign-in-hints';
+import { TokenKindRegistry } from '../auth/token-kind.registry';
+import { UserCredentialRegistry } from '../users/user-credential-source';
+import { SessionCredentialSource } from './session-credential.source';
+import { SESSION_TOKEN } from './session.token-kind';
 
 /** Browser sessions: sign-in, the sealed cookie, its Passport strategy, CSRF, account pages. */
 @Module({
   imports: [TypeOrmModule.forFeature([Session]), UsersModule],
   controllers: [LoginController, AccountSessionsController, AccountPagesController],
-  providers: [SessionsPurge, SessionsService, AccountSessionsService, SessionCookieService, SessionCookieStrategy, CsrfService, LoginThrottle, FlashService, SignInHints],
+  providers: [SessionCredentialSource, SessionsPurge, SessionsService, AccountSessionsService, SessionCookieService, SessionCookieStrategy, CsrfService, LoginThrottle, FlashService, SignInHints],
   exports: [SessionsService, CsrfService, SessionCookieService, FlashService, SignInHints, LoginThrottle],
 })
-export class SessionsModule {}
+export class SessionsModule {
+  constructor(tokenKinds: TokenKindRegistry, credentials: UserCredentialRegistry, source: SessionCredentialSource) {
+    // The session secret inside the cookie: its prefix is ours (the cookie strategy registers no token).
+    tokenKinds.register(SESSION_TOKEN);
+    credentials.register(source);
+  }
+}

@@ -8,6 +8,7 @@ import type { RequestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { User } from '../users/user.entity';
 import { Session } from './session.entity';
+import { SESSION_TOKEN } from './session.token-kind';
 
 /** last_seen_at is written at most this often per session, not on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -22,7 +23,7 @@ export class SessionsService {
 
   /** Starts a new session (a fresh id at every sign-in: no fixation). Returns the secret once. */
   async start(user: User, meta: RequestMeta): Promise<{ session: Session; secret: string }> {
-    const secret = generateToken('session');
+    const secret = generateToken(SESSION_TOKEN);
     const now = new Date();
     const session = await this.sessions.save(
       this.sessions.create({
@@ -46,7 +47,7 @@ export class SessionsService {
    * user who is no longer active.
    */
   async authenticate(secret: string): Promise<(Session & { user: User }) | null> {
-    if (!isWellFormed('session', secret)) return null;
+    if (!isWellFormed(SESSION_TOKEN, secret)) return null;
     const secretHash = hashToken(secret);
     const session = await this.cache.getOrLoad('session', secretHash, () => this.findLiveByHash(secretHash));
     if (!session?.user || session.user.status !== 'active') return null;

@@ -18,6 +18,11 @@ export interface CredentialSummary {
  */
 export interface UserCredentialSource {
   readonly kind: string;
+  /**
+   * What the admin pages call each kind this source lists or counts, plural ("API keys"): its
+   * own `kind` and every key of `countLive`. The kind stays the API's and the URL's identifier.
+   */
+  readonly labels: Readonly<Record<string, string>>;
   listLiveForUser(userId: string): Promise<CredentialSummary[]>;
   /** False when the credential is not this user's or is already ended. */
   revokeOne(userId: string, credentialId: string): Promise<boolean>;
@@ -28,8 +33,9 @@ export interface UserCredentialSource {
 
 
 /**
- * Every registered credential kind. Modules register their adapter at start-up (as grant
- * handlers and token types do); the user lifecycle ends them all on disable and revoke-all.
+ * Every registered credential kind. The module owning a kind registers its adapter from its
+ * constructor (as grant handlers and token types do); the user lifecycle ends them all on
+ * disable and revoke-all, and the admin pages list, revoke, count and label them through it.
  */
 @Injectable()
 export class UserCredentialRegistry {
@@ -48,5 +54,13 @@ export class UserCredentialRegistry {
 
   find(kind: string): UserCredentialSource | undefined {
     return this.sources.get(kind);
+  }
+
+  /** A person-readable, plural name for a kind a source lists or counts; the kind itself if none says. */
+  label(kind: string): string {
+    for (const source of this.sources.values()) {
+      if (Object.hasOwn(source.labels, kind)) return source.labels[kind];
+    }
+    return kind;
   }
 }

@@ -1,6 +1,8 @@
 import { tokenPattern } from '../../src/auth/token-format';
 import { createUser, TEST_PASSWORD } from '../e2e/support/users.fixture';
 import { BrowserHarness, startBrowserHarness } from './support/browser';
+import { BOT_TOKEN } from '../../src/bots/bot-token.token-kind';
+import { IMPERSONATION_TOKEN } from '../../src/impersonation/impersonation.token-kind';
 
 describe('browser: bots and impersonation (issue 14)', () => {
   let h: BrowserHarness;
@@ -45,7 +47,7 @@ describe('browser: bots and impersonation (issue 14)', () => {
     await h.screenshot('bot-token-form');
     await Promise.all([page.waitForURL(h.url(botPath)), page.getByRole('button', { name: 'Create token' }).click()]);
     const token = (await page.getByTestId('revealed-secret').textContent())?.trim() ?? '';
-    expect(token).toMatch(tokenPattern('botToken'));
+    expect(token).toMatch(tokenPattern(BOT_TOKEN));
     await page.getByTestId('reveal').getByRole('button', { name: 'Copy' }).click();
     await page.getByRole('button', { name: 'Copied' }).waitFor();
     await expect(page.evaluate<string>('navigator.clipboard.readText()')).resolves.toBe(token);
@@ -80,7 +82,7 @@ describe('browser: bots and impersonation (issue 14)', () => {
     await page.getByLabel('Reason').fill('support ticket 1234');
     await Promise.all([page.waitForURL(h.url('/admin/ui/impersonation')), page.getByRole('button', { name: 'Start impersonation' }).click()]);
     const token = (await page.getByTestId('revealed-secret').textContent())?.trim() ?? '';
-    expect(token).toMatch(tokenPattern('impersonationToken'));
+    expect(token).toMatch(tokenPattern(IMPERSONATION_TOKEN));
     const live = page.getByRole('row', { name: /support ticket 1234/ });
     await expect(live.getByRole('link', { name: user.email }).isVisible()).resolves.toBe(true);
     await h.screenshot('impersonation-started');

@@ -1,6 +1,7 @@
 import { tokenPattern } from '../../src/auth/token-format';
 import { createUser, TEST_PASSWORD } from '../e2e/support/users.fixture';
 import { BrowserHarness, startBrowserHarness } from './support/browser';
+import { PAT_TOKEN } from '../../src/personal-tokens/personal-token.token-kind';
 
 describe('browser: Account settings → API keys (create, copy, use with curl-style requests, delete)', () => {
   let h: BrowserHarness;
@@ -40,7 +41,7 @@ describe('browser: Account settings → API keys (create, copy, use with curl-st
     const shown = page.getByTestId('reveal');
     await expect(shown.getByText('It will not be shown again.').isVisible()).resolves.toBe(true);
     const token = (await page.getByTestId('revealed-secret').textContent())?.trim() ?? '';
-    expect(token).toMatch(tokenPattern('personalAccessToken'));
+    expect(token).toMatch(tokenPattern(PAT_TOKEN));
     await h.screenshot('api-keys-created');
     await page.getByRole('button', { name: 'Copy' }).click();
     // The clipboard write is asynchronous; the button says so when it is done.

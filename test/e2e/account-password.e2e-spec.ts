@@ -6,6 +6,7 @@ import { flashMessage, followRedirect, HTML, revealedSecret } from './support/pa
 import { createPat, csrfFromPage } from './support/personal-tokens.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser, signedInUser, signIn, TEST_PASSWORD } from './support/users.fixture';
+import { PASSWORD_RESET_TOKEN } from '../../src/account/password-reset.token-kind';
 
 const NEW_PASSWORD = 'purple elephants dance quietly';
 
@@ -157,7 +158,7 @@ describe('account self-service: password change, temporary passwords, reset link
       const u = await signedInUser(t);
       const link = await issue(admin.cookie, u.user.id);
       expect(link.url.startsWith('http://127.0.0.1/password-reset?token=')).toBe(true);
-      expect(link.token).toMatch(tokenPattern('passwordReset'));
+      expect(link.token).toMatch(tokenPattern(PASSWORD_RESET_TOKEN));
       expect(new Date(link.expiresAt).getTime() - Date.now()).toBeGreaterThan(29 * 60_000);
       expect(new Date(link.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(30 * 60_000);
       const [row] = await t.dataSource.getRepository(PasswordResetLink).findBy({ userId: u.user.id });

@@ -8,6 +8,7 @@ import { userWithPat } from './support/personal-tokens.fixture';
 import { controllersOf, routesOf } from './support/route-table';
 import { startTestApp, TestApp } from './support/test-app';
 import { signedInUser } from './support/users.fixture';
+import { PAT_TOKEN } from '../../src/personal-tokens/personal-token.token-kind';
 
 /** Item 16 of issue 9: refusals by the guard are on record like any other audited request. */
 describe('audit of refusals (OWASP ASVS 5.0 V16.3)', () => {
@@ -37,7 +38,7 @@ describe('audit of refusals (OWASP ASVS 5.0 V16.3)', () => {
   });
 
   it('ASVS V16.3.1: a 401 with an unknown PAT is recorded as denied with the kind presented and its redacted form, never the secret', async () => {
-    const token = generateToken('personalAccessToken');
+    const token = generateToken(PAT_TOKEN);
     const res = await t.http.post('/devices', { bearer: token, json: { name: 'Nope' } });
     expect(res.status).toBe(401);
     const row = await rowOf(res);
@@ -77,7 +78,7 @@ describe('audit of refusals (OWASP ASVS 5.0 V16.3)', () => {
   });
 
   it('does not record refusals on routes that are not audited (a read with an unknown token)', async () => {
-    const res = await t.http.get('/devices', { bearer: generateToken('personalAccessToken') });
+    const res = await t.http.get('/devices', { bearer: generateToken(PAT_TOKEN) });
     expect(res.status).toBe(401);
     expect(await t.dataSource.getRepository(AuditEvent).countBy({ requestId: res.headers.get('x-request-id')! })).toBe(0);
   });

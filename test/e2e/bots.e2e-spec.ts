@@ -6,6 +6,7 @@ import { createBot, createBotToken, findBotTokenRow } from './support/bots.fixtu
 import { basicAuth, createClient } from './support/clients.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser, signedInUser } from './support/users.fixture';
+import { BOT_TOKEN } from '../../src/bots/bot-token.token-kind';
 
 /** Bot users and their impersonated (bot) access tokens (issue 14). */
 describe('bots', () => {
@@ -67,7 +68,7 @@ describe('bots', () => {
       const bot = await createBot(t, cookie);
       const token = await createBotToken(t, cookie, bot.id);
       expect(token.token).toMatch(/^ghbot_[0-9A-Za-z]{36}$/);
-      expect(isWellFormed('botToken', token.token)).toBe(true);
+      expect(isWellFormed(BOT_TOKEN, token.token)).toBe(true);
       const row = await findBotTokenRow(t, token.id);
       expect(row?.tokenHash).toBe(hashToken(token.token));
       const details = await t.http.get(`/account/bots/${bot.id}`, { cookie });

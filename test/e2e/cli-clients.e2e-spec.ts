@@ -5,6 +5,8 @@ import { basicAuth } from './support/clients.fixture';
 import { cliDatabase, runCli } from './support/cli.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser } from './support/users.fixture';
+import { CLIENT_SECRET_TOKEN } from '../../src/clients/client-secret.token-kind';
+import { DEVICE_CODE } from '../../src/device-authorization/device-code.token-kind';
 
 const db = cliDatabase('cli-clients');
 const cli = (args: string[]) => runCli(db.url, args);
@@ -28,7 +30,7 @@ describe('operators CLI: client:create', () => {
     const clientId = /client_id\S*\s*[:=]?\s*(\S+)/i.exec(res.stdout)?.[1];
     const secret = res.stdout.match(/ghcs_[0-9A-Za-z]{36}/)?.[0];
     expect(clientId).toBeDefined();
-    expect(secret).toMatch(tokenPattern('clientSecret'));
+    expect(secret).toMatch(tokenPattern(CLIENT_SECRET_TOKEN));
     expect(res.stdout.split(secret!).length - 1).toBe(1);
     // Stored only as its hash.
     expect(await t.dataSource.getRepository(ClientSecret).countBy({ secretHash: hashToken(secret!) })).toBe(1);
@@ -50,7 +52,7 @@ describe('operators CLI: client:create', () => {
     const clientId = /client_id\S*\s*[:=]?\s*(\S+)/i.exec(res.stdout)?.[1];
     const started = await t.http.post('/oauth/device_authorization', { form: { client_id: clientId!, scope: 'read:device' } });
     expect(started.status).toBe(200);
-    expect(started.body.device_code).toMatch(tokenPattern('deviceCode'));
+    expect(started.body.device_code).toMatch(tokenPattern(DEVICE_CODE));
   });
 
   it('fails with a clear message and exit 1 for an unknown owner, and exit 2 for a bad redirect URI', async () => {

@@ -6,6 +6,7 @@ import { createDevice } from './support/devices.fixture';
 import { flashMessage, followRedirect, revealedSecret } from './support/pages.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser, signedInUser } from './support/users.fixture';
+import { CLIENT_SECRET_TOKEN } from '../../src/clients/client-secret.token-kind';
 
 describe('clients: Developer settings, admin API, the Secret scheme', () => {
   let t: TestApp;
@@ -27,7 +28,7 @@ describe('clients: Developer settings, admin API, the Secret scheme', () => {
       const res = await register(cookie, {});
       expect(res.status).toBe(201);
       expect(res.body.clientId).toMatch(/^ghc_/);
-      expect(isWellFormed('clientSecret', res.body.clientSecret)).toBe(true);
+      expect(isWellFormed(CLIENT_SECRET_TOKEN, res.body.clientSecret)).toBe(true);
       expect(res.body.grantTypes).toEqual(['client_credentials']);
       const rows = await t.dataSource.getRepository(ClientSecret).findBy({ clientId: res.body.clientId });
       expect(rows).toHaveLength(1);
@@ -219,7 +220,7 @@ describe('clients: Developer settings, admin API, the Secret scheme', () => {
       expect(shown.headers.get('cache-control')).toBe('no-store');
       expect(flashMessage(shown.text)).toBe('Client “Form app” registered.');
       const secret = revealedSecret(shown.text)!;
-      expect(isWellFormed('clientSecret', secret)).toBe(true);
+      expect(isWellFormed(CLIENT_SECRET_TOKEN, secret)).toBe(true);
       const later = await t.http.get('/account/clients', { cookie });
       expect(later.text).toContain('Form app');
       expect(later.text).not.toContain(secret);

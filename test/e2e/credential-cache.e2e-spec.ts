@@ -6,6 +6,8 @@ import { createPat } from './support/personal-tokens.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { obtainTokens, refresh, registerClient } from './support/oauth-flow.fixture';
 import { signIn, signedInUser } from './support/users.fixture';
+import { PAT_TOKEN } from '../../src/personal-tokens/personal-token.token-kind';
+import { ACCESS_TOKEN } from '../../src/grants/oauth.token-kinds';
 
 /**
  * The credential cache (auth/credential-cache.ts) is on, as in production (1 s, the default).
@@ -180,8 +182,8 @@ describe('credential cache: revocation holds at once (issue 16)', () => {
   it('keeps unknown tokens out of memory (negative results are not stored)', async () => {
     const cache = t.get<CredentialCache>(CredentialCache);
     cache.invalidateAll();
-    for (let i = 0; i < 20; i++) expect((await me({ bearer: generateToken('personalAccessToken') })).status).toBe(401);
-    for (let i = 0; i < 20; i++) expect((await me({ bearer: generateToken('accessToken') })).status).toBe(401);
+    for (let i = 0; i < 20; i++) expect((await me({ bearer: generateToken(PAT_TOKEN) })).status).toBe(401);
+    for (let i = 0; i < 20; i++) expect((await me({ bearer: generateToken(ACCESS_TOKEN) })).status).toBe(401);
     expect(cache.stats().size).toBe(0);
   });
 });

@@ -22,6 +22,8 @@ import {
 import { clientRequest, refresh, registerClient } from './support/oauth-flow.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { signedInUser } from './support/users.fixture';
+import { DEVICE_CODE } from '../../src/device-authorization/device-code.token-kind';
+import { ACCESS_TOKEN, REFRESH_TOKEN } from '../../src/grants/oauth.token-kinds';
 
 const USER_CODE = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
 const PER_SESSION = 4;
@@ -70,7 +72,7 @@ describe('device authorization grant (RFC 8628)', () => {
       expect(res.headers.get('cache-control')).toBe('no-store');
       const body = res.body;
       expect(Object.keys(body).sort()).toEqual(['device_code', 'expires_in', 'interval', 'user_code', 'verification_uri', 'verification_uri_complete']);
-      expect(body.device_code).toMatch(tokenPattern('deviceCode'));
+      expect(body.device_code).toMatch(tokenPattern(DEVICE_CODE));
       expect(body.user_code).toMatch(USER_CODE);
       expect(body.verification_uri).toBe(`${issuer}/device`);
       expect(body.verification_uri_complete).toBe(`${issuer}/device?user_code=${body.user_code}`);
@@ -202,8 +204,8 @@ describe('device authorization grant (RFC 8628)', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.body).toMatchObject({ token_type: 'Bearer', scope: 'read:device write:device' });
-      expect(res.body.access_token).toMatch(tokenPattern('accessToken'));
-      expect(res.body.refresh_token).toMatch(tokenPattern('refreshToken'));
+      expect(res.body.access_token).toMatch(tokenPattern(ACCESS_TOKEN));
+      expect(res.body.refresh_token).toMatch(tokenPattern(REFRESH_TOKEN));
       expect(await devicesStatus(res.body.access_token)).toBe(200);
 
       const again = await poll(t, client, flow.device_code);

@@ -3,6 +3,7 @@ import { generateToken } from '../../src/auth/token-format';
 import { basicAuth, clientCredentialsToken, createClient } from './support/clients.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser } from './support/users.fixture';
+import { ACCESS_TOKEN } from '../../src/grants/oauth.token-kinds';
 
 describe('OAuth revocation, introspection and discovery', () => {
   let t: TestApp;
@@ -51,7 +52,7 @@ describe('OAuth revocation, introspection and discovery', () => {
 
     it('RFC 7009 §2.2: an unknown or malformed token answers 200', async () => {
       const c = await newClient();
-      for (const token of [generateToken('accessToken'), 'garbage']) {
+      for (const token of [generateToken(ACCESS_TOKEN), 'garbage']) {
         const res = await t.http.post('/oauth/revoke', { form: { token }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
         expect(res.status).toBe(200);
       }
@@ -88,7 +89,7 @@ describe('OAuth revocation, introspection and discovery', () => {
       const c = await newClient();
       const access = await clientCredentialsToken(t, c);
       await t.http.post('/oauth/revoke', { form: { token: access }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
-      for (const token of [access, generateToken('accessToken'), 'nonsense']) {
+      for (const token of [access, generateToken(ACCESS_TOKEN), 'nonsense']) {
         const res = await t.http.post('/oauth/introspect', { json: { token }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
         expect(res.status).toBe(200);
         expect(res.body).toEqual({ active: false });

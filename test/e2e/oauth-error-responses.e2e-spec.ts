@@ -5,6 +5,9 @@ import { codeRequest, authorizeAndApprove, registerClient } from './support/oaut
 import { userWithPat } from './support/personal-tokens.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser, signedInUser } from './support/users.fixture';
+import { ACCESS_TOKEN } from '../../src/grants/oauth.token-kinds';
+import { CLIENT_SECRET_TOKEN } from '../../src/clients/client-secret.token-kind';
+import { PAT_TOKEN } from '../../src/personal-tokens/personal-token.token-kind';
 
 const BODY_LIMIT = 4096;
 const OAUTH_ENDPOINTS = ['/oauth/token', '/oauth/revoke', '/oauth/introspect'] as const;
@@ -18,13 +21,13 @@ describe('OAuth error responses', () => {
   afterAll(() => t.close());
 
   /** The form every client-authenticated endpoint needs besides client authentication. */
-  const formFor = (path: string): Record<string, string> => (path === '/oauth/token' ? { grant_type: 'client_credentials' } : { token: generateToken('accessToken') });
+  const formFor = (path: string): Record<string, string> => (path === '/oauth/token' ? { grant_type: 'client_credentials' } : { token: generateToken(ACCESS_TOKEN) });
 
   describe('RFC 9110 §15.5.2 / RFC 6749 §5.2: every 401 carries a challenge, and says nothing about which clients exist', () => {
     it('a wrong client_secret in the form body is 401 invalid_client with WWW-Authenticate at token, revoke and introspect', async () => {
       const c = await createClient(t, (await createUser(t)).user, { introspectionAllowed: true });
       for (const path of OAUTH_ENDPOINTS) {
-        const res = await t.http.post(path, { form: { ...formFor(path), client_id: c.clientId, client_secret: generateToken('clientSecret') } });
+        const res = await t.http.post(path, { form: { ...formFor(path), client_id: c.clientId, client_secret: generateToken(CLIENT_SECRET_TOKEN) } });
         expect({ path, status: res.status, error: res.body.error }).toEqual({ path, status: 401, error: 'invalid_client' });
         expect(res.headers.get('www-authenticate')).toBe('Basic realm="gatehouse"');
         expect(res.headers.get('cache-control')).toBe('no-store');
@@ -35,7 +38,7 @@ describe('OAuth error responses', () => {
     it('a public client at /oauth/introspect is 401 invalid_client with WWW-Authenticate', async () => {
       const owner = await createUser(t);
       const pub = await registerClient(t, owner.user, { type: 'public' });
-      const res = await t.http.post('/oauth/introspect', { form: { client_id: pub.clientId, token: generateToken('accessToken') } });
+      const res = await t.http.post('/oauth/introspect', { form: { client_id: pub.clientId, token: generateToken(ACCESS_TOKEN) } });
       expect(res.status).toBe(401);
       expect(res.body.error).toBe('invalid_client');
       expect(res.headers.get('www-authenticate')).toBe('Basic realm="gatehouse"');
@@ -50,7 +53,7 @@ describe('OAuth error responses', () => {
         unknown: { client_id: 'ghc_nosuchclientatall' },
         withoutSecret: { client_id: confidential.clientId },
         disabledRightSecret: { client_id: disabled.clientId, client_secret: disabled.secret! },
-        wrongSecret: { client_id: confidential.clientId, client_secret: generateToken('clientSecret') },
+        wrongSecret: { client_id: confidential.clientId, client_secret: generateToken(CLIENT_SECRET_TOKEN) },
       };
       const answers: Record<string, unknown> = {};
       for (const [name, form] of Object.entries(attempts)) {
@@ -94,7 +97,7 @@ describe('OAuth error responses', () => {
     });
 
     it('a well-formed unknown token is still 401 invalid_token', async () => {
-      const res = await t.http.get('/devices', { bearer: generateToken('personalAccessToken') });
+      const res = await t.http.get('/devices', { bearer: generateToken(PAT_TOKEN) });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
     });

@@ -4,6 +4,7 @@ import { AccessToken } from '../../src/grants/access-token.entity';
 import { basicAuth, clientCredentialsToken, createClient } from './support/clients.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser } from './support/users.fixture';
+import { ACCESS_TOKEN } from '../../src/grants/oauth.token-kinds';
 
 describe('POST /oauth/token: client_credentials', () => {
   let t: TestApp;
@@ -28,7 +29,7 @@ describe('POST /oauth/token: client_credentials', () => {
       expect(res.body.expires_in).toBe(3600);
       expect(res.body.scope).toBe('read:device');
       expect(res.body.refresh_token).toBeUndefined();
-      expect(isWellFormed('accessToken', res.body.access_token)).toBe(true);
+      expect(isWellFormed(ACCESS_TOKEN, res.body.access_token)).toBe(true);
       expect(res.headers.get('cache-control')).toBe('no-store');
       const row = await t.dataSource.getRepository(AccessToken).findOneBy({ tokenHash: hashToken(res.body.access_token) });
       expect(row?.clientId).toBe(c.clientId);

@@ -6,6 +6,7 @@ import { basicAuth, createClient, TestClient } from './support/clients.fixture';
 import { createPat, findPatRow, setPatTimes, userWithPat } from './support/personal-tokens.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser } from './support/users.fixture';
+import { PAT_TOKEN } from '../../src/personal-tokens/personal-token.token-kind';
 
 /** Personal access tokens at POST /oauth/introspect (RFC 7662) and POST /oauth/revoke (RFC 7009). */
 describe('PATs at the introspection and revocation endpoints', () => {
@@ -91,7 +92,7 @@ describe('PATs at the introspection and revocation endpoints', () => {
 
     it('RFC 7662 §2.2: unknown, bad-checksum and malformed PATs are { active: false }', async () => {
       const rs = await newClient({ introspectionAllowed: true });
-      const unknown = generateToken('personalAccessToken');
+      const unknown = generateToken(PAT_TOKEN);
       const flipped = unknown.slice(0, -1) + (unknown.endsWith('A') ? 'B' : 'A');
       for (const token of [unknown, flipped, 'ghpat_tooShort']) {
         expect((await introspect(rs, token)).body).toEqual({ active: false });

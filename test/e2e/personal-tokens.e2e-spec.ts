@@ -18,6 +18,8 @@ import {
 import { flashMessage, followRedirect, revealedSecret } from './support/pages.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { signedInUser } from './support/users.fixture';
+import { PAT_TOKEN } from '../../src/personal-tokens/personal-token.token-kind';
+import { ACCESS_TOKEN } from '../../src/grants/oauth.token-kinds';
 
 const DAY_MS = 86_400_000;
 const HTML = { accept: 'text/html,application/xhtml+xml' };
@@ -40,8 +42,8 @@ describe('personal access tokens', () => {
       expect(res.status).toBe(201);
       expect(res.headers.get('cache-control')).toBe('no-store');
       const { token, id } = res.body;
-      expect(token).toMatch(tokenPattern('personalAccessToken'));
-      expect(isWellFormed('personalAccessToken', token)).toBe(true);
+      expect(token).toMatch(tokenPattern(PAT_TOKEN));
+      expect(isWellFormed(PAT_TOKEN, token)).toBe(true);
       expect(res.body).toMatchObject({ name: 'backup script', scopes: ['read:device', 'write:device'], hint: redactToken(token), lastUsedAt: null, expired: false });
       // Default expiry: 90 days.
       const expires = Date.parse(res.body.expiresAt);
@@ -216,8 +218,8 @@ describe('personal access tokens', () => {
 
     it.each([
       ['malformed', () => 'ghpat_tooShort'],
-      ['bad-checksum', () => flipLast(generateToken('personalAccessToken'))],
-      ['unknown (well-formed, never issued)', () => generateToken('personalAccessToken')],
+      ['bad-checksum', () => flipLast(generateToken(PAT_TOKEN))],
+      ['unknown (well-formed, never issued)', () => generateToken(PAT_TOKEN)],
     ])('RFC 6750 §3.1: a %s PAT gets 401 invalid_token', async (_label, make) => {
       const res = await t.http.get('/devices', { bearer: make() });
       expect(res.status).toBe(401);
@@ -267,7 +269,7 @@ describe('personal access tokens', () => {
     });
 
     it('leaves a bearer token without the PAT prefix to other strategies (here: none, so 401)', async () => {
-      const res = await t.http.get('/devices', { bearer: generateToken('accessToken') });
+      const res = await t.http.get('/devices', { bearer: generateToken(ACCESS_TOKEN) });
       expect(res.status).toBe(401);
       expect(res.body.message).not.toContain('personal access token');
     });
@@ -305,7 +307,7 @@ describe('personal access tokens', () => {
       expect(shown.headers.get('cache-control')).toBe('no-store');
       expect(flashMessage(shown.text)).toBe('API key “form key” added.');
       const token = revealedSecret(shown.text);
-      expect(token).toMatch(tokenPattern('personalAccessToken'));
+      expect(token).toMatch(tokenPattern(PAT_TOKEN));
       expect(shown.text).toContain('data-copy-target="revealed-secret"');
       expect(shown.text).toContain('It will not be shown again.');
       // The page clears the flash cookie, so a reload sends none: it shows nothing and creates nothing.

@@ -8,6 +8,8 @@ import { Session } from '../../src/sessions/session.entity';
 import { SessionsService } from '../../src/sessions/sessions.service';
 import { User } from '../../src/users/user.entity';
 import { openTestDatabase, TestDatabase } from './support/test-database';
+import { SESSION_TOKEN } from '../../src/sessions/session.token-kind';
+import { ACCESS_TOKEN } from '../../src/grants/oauth.token-kinds';
 
 const IDLE_MS = 30 * 60_000;
 const ABSOLUTE_MS = 8 * 3_600_000;
@@ -88,13 +90,13 @@ describe('SessionsService on a real database', () => {
     });
 
     it('returns null for an unknown well-formed secret', async () => {
-      expect(await service.authenticate(generateToken('session'))).toBeNull();
+      expect(await service.authenticate(generateToken(SESSION_TOKEN))).toBeNull();
     });
 
     it('refuses a malformed secret without touching the database', async () => {
       const find = jest.spyOn(sessions, 'findOne');
       expect(await service.authenticate('ghss_not-a-real-secret')).toBeNull();
-      expect(await service.authenticate(generateToken('accessToken'))).toBeNull();
+      expect(await service.authenticate(generateToken(ACCESS_TOKEN))).toBeNull();
       expect(find).not.toHaveBeenCalled();
     });
 

@@ -126,6 +126,37 @@ describe('module boundaries', () => {
     expect([...new Set(foreign)]).toEqual([]);
   });
 
+  describe('the auth core (src/auth)', () => {
+    const auth = files.filter((f) => moduleOf(f.file) === 'auth');
+    /** Folders the core may import: shared plumbing, no feature module. */
+    const SHARED = new Set(['auth', 'common', 'config', 'database']);
+
+    it('imports no feature module (value or type)', () => {
+      const imported = auth.flatMap(({ file, text }) =>
+        [...text.matchAll(/from\s+'(\.[^']+)'/g)].map((m) => ({ file, to: moduleOf(relative(SRC, resolve(SRC, dirname(file), m[1]))) ?? '(top level)' })),
+      );
+      expect(imported.length).toBeGreaterThan(0);
+      expect(imported.filter((i) => !SHARED.has(i.to)).map((i) => `${i.file} imports ${i.to}`)).toEqual([]);
+    });
+
+    // What the modules register: every `defineTokenKind('<prefix>', …)` and `<NAME>_CREDENTIAL = '<kind>'` outside the core.
+    const prefixes = files.flatMap(({ file, text }) => (moduleOf(file) === 'auth' ? [] : [...text.matchAll(/defineTokenKind\(\s*'([a-z]+)'/g)].map((m) => m[1])));
+    const kinds = files.flatMap(({ file, text }) => (moduleOf(file) === 'auth' ? [] : [...text.matchAll(/export const \w+_CREDENTIAL = '(\w+)'/g)].map((m) => m[1])));
+
+    it('finds the modules\' token prefixes and credential kinds (sanity)', () => {
+      expect(prefixes).toEqual(expect.arrayContaining(['ghpat', 'ghat', 'ghss']));
+      expect(kinds).toEqual(expect.arrayContaining(['pat', 'session']));
+    });
+
+    it('names no token prefix and no credential kind of a module', () => {
+      const named = auth.flatMap(({ file, text }) => [
+        ...prefixes.filter((p) => new RegExp(`\\b${p}_|'${p}'`).test(text)).map((p) => `${file} names the prefix ${p}_`),
+        ...kinds.filter((k) => text.includes(`'${k}'`)).map((k) => `${file} names the credential kind '${k}'`),
+      ]);
+      expect(named).toEqual([]);
+    });
+  });
+
   it('finds a loop of three and names its members', () => {
     const graph = new Map([
       ['a', new Set(['b'])],

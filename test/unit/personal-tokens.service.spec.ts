@@ -9,6 +9,7 @@ import type { AppConfig } from '../../src/config/app-config';
 import { DEVICE_SCOPES } from '../../src/devices/devices.scopes';
 import type { PersonalToken } from '../../src/personal-tokens/personal-token.entity';
 import { PersonalTokensService } from '../../src/personal-tokens/personal-tokens.service';
+import { PAT_TOKEN } from '../../src/personal-tokens/personal-token.token-kind';
 
 const DAY_MS = 86_400_000;
 const meta = { ip: '127.0.0.1', userAgent: null, requestId: 'r1' };
@@ -39,7 +40,7 @@ describe('PersonalTokensService.createFor', () => {
   it('stores the hash, never the plaintext, and uses the configured default expiry', async () => {
     const { service, saved, audited } = setup({ defaultExpiryDays: 30, maxExpiryDays: 366, allowNeverExpires: false });
     const { plaintext, token } = await service.createFor(owner, { name: 'n', scopes: ['write:device', 'read:device'] }, meta);
-    expect(isWellFormed('personalAccessToken', plaintext)).toBe(true);
+    expect(isWellFormed(PAT_TOKEN, plaintext)).toBe(true);
     expect(saved[0].tokenHash).toBe(hashToken(plaintext));
     expect(JSON.stringify(saved)).not.toContain(plaintext);
     expect(JSON.stringify(audited)).not.toContain(plaintext);

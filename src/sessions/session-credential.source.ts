@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { SessionsService } from '../../sessions/sessions.service';
-import { CredentialSummary, UserCredentialSource } from '../../users/user-credential-source';
+import { CredentialSummary, UserCredentialSource } from '../users/user-credential-source';
+import { SessionsService } from './sessions.service';
+import { SESSION_CREDENTIAL } from './session.token-kind';
 
+/** A user's live browser sessions on the admin credentials page; registered by the sessions module. */
 @Injectable()
 export class SessionCredentialSource implements UserCredentialSource {
-  readonly kind = 'session';
+  readonly kind = SESSION_CREDENTIAL;
+  readonly labels = { [SESSION_CREDENTIAL]: 'Browser sessions' };
 
   constructor(private readonly sessions: SessionsService) {}
 
@@ -29,6 +32,6 @@ export class SessionCredentialSource implements UserCredentialSource {
   }
 
   async countLive(): Promise<Record<string, number>> {
-    return { session: await this.sessions.countLive() };
+    return { [this.kind]: await this.sessions.countLive() };
   }
 }

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { BotTokensService } from '../../bots/bot-tokens.service';
-import { CredentialSummary, UserCredentialSource } from '../../users/user-credential-source';
-import { liveMintedTokens } from './minted-token-summaries';
+import { liveMintedTokens } from '../personal-tokens/minted-token-summaries';
+import { CredentialSummary, UserCredentialSource } from '../users/user-credential-source';
+import { BotTokensService } from './bot-tokens.service';
+import { BOT_TOKEN_CREDENTIAL } from './bot-token.token-kind';
 
 /** A bot user's tokens, on the admin user page of the bot (people have none: the list is empty). */
 @Injectable()
 export class BotTokenCredentialSource implements UserCredentialSource {
-  readonly kind = 'bot_token';
+  readonly kind = BOT_TOKEN_CREDENTIAL;
+  readonly labels = { [BOT_TOKEN_CREDENTIAL]: 'Bot tokens' };
 
   constructor(private readonly tokens: BotTokensService) {}
 
@@ -23,6 +25,6 @@ export class BotTokenCredentialSource implements UserCredentialSource {
   }
 
   async countLive(): Promise<Record<string, number>> {
-    return { bot_token: await this.tokens.countLive() };
+    return { [this.kind]: await this.tokens.countLive() };
   }
 }

@@ -1,6 +1,6 @@
-import { isExpiredAt } from '../../auth/minted-token-rules';
-import type { MintedTokenColumns } from '../../personal-tokens/minted-token.columns';
-import type { CredentialSummary } from '../../users/user-credential-source';
+import { isExpiredAt } from '../auth/minted-token-rules';
+import type { MintedTokenColumns } from './minted-token.columns';
+import type { CredentialSummary } from '../users/user-credential-source';
 
 /** The live (unexpired) ones of a user's minted tokens (PATs, bot tokens), as summaries of `kind`. */
 export function liveMintedTokens(kind: string, rows: readonly MintedTokenColumns[], now = Date.now()): CredentialSummary[] {

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { ImpersonationTokensService } from '../../impersonation/impersonation-tokens.service';
-import { CredentialSummary, UserCredentialSource } from '../../users/user-credential-source';
+import { CredentialSummary, UserCredentialSource } from '../users/user-credential-source';
+import { ImpersonationTokensService } from './impersonation-tokens.service';
+import { IMPERSONATION_CREDENTIAL } from './impersonation.token-kind';
 
 /** Live impersonation tokens acting as the user (ended with the user's other credentials). */
 @Injectable()
 export class ImpersonationCredentialSource implements UserCredentialSource {
-  readonly kind = 'impersonation';
+  readonly kind = IMPERSONATION_CREDENTIAL;
+  readonly labels = { [IMPERSONATION_CREDENTIAL]: 'Impersonation tokens' };
 
   constructor(private readonly tokens: ImpersonationTokensService) {}
 
@@ -29,6 +31,6 @@ export class ImpersonationCredentialSource implements UserCredentialSource {
   }
 
   async countLive(): Promise<Record<string, number>> {
-    return { impersonation: await this.tokens.countLive() };
+    return { [this.kind]: await this.tokens.countLive() };
   }
 }

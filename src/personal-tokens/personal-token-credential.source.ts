@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { PersonalTokensService } from '../../personal-tokens/personal-tokens.service';
-import { CredentialSummary, UserCredentialSource } from '../../users/user-credential-source';
+import { CredentialSummary, UserCredentialSource } from '../users/user-credential-source';
+import { PersonalTokensService } from './personal-tokens.service';
 import { liveMintedTokens } from './minted-token-summaries';
 
+/** A user's live PATs on the admin credentials page; registered by the personal-tokens module. */
 @Injectable()
 export class PersonalTokenCredentialSource implements UserCredentialSource {
   readonly kind = 'personal_access_token';
+  readonly labels = { personal_access_token: 'API keys' };
 
   constructor(private readonly tokens: PersonalTokensService) {}
 

@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { AccessTokenService } from '../../grants/access-token.service';
-import { GrantsService } from '../../grants/grants.service';
-import { CredentialSummary, UserCredentialSource } from '../../users/user-credential-source';
+import { CredentialSummary, UserCredentialSource } from '../users/user-credential-source';
+import { AccessTokenService } from './access-token.service';
+import { GrantsService } from './grants.service';
 
 /**
  * OAuth grants: one refresh-token family per authorization, with its access tokens. Revoking
- * one ends its refresh token and every access token issued from it.
+ * one ends its refresh token and every access token issued from it. Registered by the code-flow
+ * module; the dashboard also counts live access tokens through it.
  */
 @Injectable()
 export class OAuthGrantCredentialSource implements UserCredentialSource {
   readonly kind = 'oauth_grant';
+  readonly labels = { oauth_grant: 'OAuth grants', oauth_access_token: 'OAuth access tokens' };
 
   constructor(
     private readonly grants: GrantsService,

@@ -1,0 +1,3 @@
+import { defineTokenKind } from '../auth/token-format';
+
+export const DEVICE_CODE = defineTokenKind('ghdc', 'OAuth device code (RFC 8628)');
