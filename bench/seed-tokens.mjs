@@ -1,9 +1,12 @@
 // P5: stores N personal access tokens and N access tokens by SQL (random hashes nobody holds), so
 // the bench shows whether authentication stays an indexed lookup as the token tables grow.
+// bench/purge.mjs seeds ended ones the same way (`expiresAt`, `revokedAt`; MySQL only).
 const CHUNK = 100_000;
+const LIVE = '2099-01-01 00:00:00.000';
 
-export async function seedStoredTokens(databaseUrl, count, { userId, clientId }) {
-  if (databaseUrl.startsWith('mysql://')) return seedMysql(databaseUrl, count, userId, clientId);
+export async function seedStoredTokens(databaseUrl, count, { userId, clientId, expiresAt = LIVE, revokedAt = null }) {
+  if (databaseUrl.startsWith('mysql://')) return seedMysql(databaseUrl, count, userId, clientId, expiresAt, revokedAt);
+  if (expiresAt !== LIVE || revokedAt !== null) throw new Error('ended tokens: MySQL only');
   return seedSqlite(databaseUrl.slice('sqlite:'.length), count, userId, clientId);
 }
 
@@ -30,11 +33,13 @@ async function seedSqlite(file, count, userId, clientId) {
   db.close();
 }
 
-async function seedMysql(url, count, userId, clientId) {
+async function seedMysql(url, count, userId, clientId, expiresAt, revokedAt) {
   const mysql = (await import('mysql2/promise')).default;
   const conn = await mysql.createConnection({ uri: url });
-  // MySQL 8 caps recursion at 1000 by default; MariaDB ignores the variable.
+  // MySQL 8 caps recursion at 1000 by default (cte_max_recursion_depth), and so may a MariaDB
+  // server (max_recursive_iterations); each server ignores the other's variable.
   await conn.query('SET SESSION cte_max_recursion_depth = 1000000').catch(() => undefined);
+  await conn.query('SET SESSION max_recursive_iterations = 1000000').catch(() => undefined);
   const gen = 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)';
   for (let done = 0; done < count; done += CHUNK) {
     const n = Math.min(CHUNK, count - done);
@@ -42,14 +47,14 @@ async function seedMysql(url, count, userId, clientId) {
       `INSERT INTO personal_access_tokens
         (id, user_id, name, token_hash, hint, scopes, created_at, expires_at, last_used_at, last_used_ip, revoked_at)
        ${gen} SELECT UUID(), ?, 'seed', SHA2(CONCAT(UUID(), i), 256), 'ghpat_…seed', 'read:device',
-         '2026-01-01 00:00:00.000', '2099-01-01 00:00:00.000', NULL, NULL, NULL FROM n`,
-      [n, userId],
+         '2026-01-01 00:00:00.000', ?, NULL, NULL, ? FROM n`,
+      [n, userId, expiresAt, revokedAt],
     );
     await conn.query(
       `INSERT INTO oauth_access_tokens (id, token_hash, client_id, user_id, grant_id, scopes, created_at, expires_at, revoked_at)
        ${gen} SELECT UUID(), SHA2(CONCAT(UUID(), i), 256), ?, NULL, NULL, 'read:device',
-         '2026-01-01 00:00:00.000', '2099-01-01 00:00:00.000', NULL FROM n`,
-      [n, clientId],
+         '2026-01-01 00:00:00.000', ?, ? FROM n`,
+      [n, clientId, expiresAt, revokedAt],
     );
   }
   await conn.end();

@@ -30,8 +30,8 @@ export class PurgeTaskRegistry {
  * The usual task: rows of one repository where any of `endedColumns` (`expires_at`,
  * `revoked_at`, …) is before the cutoff, deleted by primary key. Each column is its own pass
  * over its own index (a batch fills up from the next column when the first runs out): an `OR`
- * across columns would leave MySQL a full scan or an index merge, and once few ended rows are
- * left among many live ones every batch would scan the whole table.
+ * across columns is a full scan without indexes and, with them, an index merge (sort_union) that
+ * collects every matching id of both ranges before the LIMIT, for every batch (docs/scaling.md).
  */
 export function repositoryPurgeTask<T extends ObjectLiteral>(name: string, repo: Repository<T>, endedColumns: readonly string[]): PurgeTask {
   return {

@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+/*
+ * `npm run bench:purge`: the token tables' size under a large load of ended tokens, before and
+ * after the housekeeping purge, on MySQL/MariaDB; how long the purge takes, its longest batch,
+ * and the token endpoint's latency while it runs (do batches hold locks that requests wait on?).
+ *
+ * It builds the app, empties BENCH_DB, starts one instance (the housekeeping schedule off) and
+ * seeds a user and a client through its API, then by SQL (bench/seed-tokens.mjs):
+ *   BENCH_EXPIRED (500,000) PATs and as many access tokens that expired in 2020,
+ *   BENCH_REVOKED (50,000) of each revoked in 2020 (expiring 2099), and
+ *   BENCH_LIVE (50,000) of each live.
+ * Then: table sizes (information_schema after ANALYZE, and exact counts), the purge queries'
+ * EXPLAIN, 10 s of token requests as a baseline, the purge (HousekeepingService.runOnce in a
+ * child process, default batch size) under the same token load, sizes after, OPTIMIZE TABLE and
+ * sizes after it, and a second purge with nothing left to delete, with the purge indexes and
+ * (dropped at the very end, for the comparison) without them.
+ *
+ * Variables: BENCH_DB=mysql://… (required; emptied), BENCH_EXPIRED, BENCH_REVOKED, BENCH_LIVE,
+ * BENCH_NO_BUILD=1.
+ */
+import autocannon from 'autocannon';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { seedStoredTokens } from './seed-tokens.mjs';
+import { benchAppEnv, emptyMysql, freePort, load, seedThroughApi, waitFor } from './support.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const DB = process.env.BENCH_DB;
+const EXPIRED = Number(process.env.BENCH_EXPIRED ?? 500_000);
+const REVOKED = Number(process.env.BENCH_REVOKED ?? 50_000);
+const LIVE = Number(process.env.BENCH_LIVE ?? 50_000);
+const TABLES = ['personal_access_tokens', 'oauth_access_tokens'];
+const ENDED = '2020-01-01 00:00:00.000';
+
+const children = [];
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+process.on('SIGINT', () => process.exit(130));
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const mib = (bytes) => (bytes / 1048576).toFixed(1);
+
+async function sizes(conn) {
+  for (const t of TABLES) await conn.query(`ANALYZE TABLE \`${t}\``);
+  const [rows] = await conn.query(
+    `SELECT table_name AS t, data_length AS data, index_length AS idx, data_free AS free
+       FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN (?)`,
+    [TABLES],
+  );
+  const result = {};
+  for (const r of rows) {
+    const [[{ n }]] = await conn.query(`SELECT COUNT(*) AS n FROM \`${r.t}\``);
+    result[r.t] = { rows: Number(n), data: Number(r.data), index: Number(r.idx), free: Number(r.free) };
+  }
+  return result;
+}
+
+function printSizes(label, s) {
+  out(`\n${label}\n| table | rows | data MiB | index MiB | data + index MiB | free MiB |\n|---|---:|---:|---:|---:|---:|`);
+  for (const [t, v] of Object.entries(s)) out(`| ${t} | ${v.rows} | ${mib(v.data)} | ${mib(v.index)} | ${mib(v.data + v.index)} | ${mib(v.free)} |`);
+}
+
+/** HousekeepingService.runOnce() in a process of its own (the app's code, its configuration). */
+function purgeOnce(env) {
+  const code = `
+    const { withApplicationContext } = require('./dist/src/cli/application-context.js');
+    const { HousekeepingService } = require('./dist/src/housekeeping/housekeeping.service.js');
+    withApplicationContext((app) => app.get(HousekeepingService).runOnce())
+      .then((r) => { process.stdout.write(JSON.stringify(r)); process.exit(0); })
+      .catch((e) => { console.error(e); process.exit(1); });`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', code], { cwd: ROOT, env: { ...env, DB_MIGRATIONS_RUN: 'false', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    let text = '';
+    child.stdout.on('data', (d) => (text += d));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(text)) : reject(new Error(`purge exited ${code}`))));
+  });
+}
+
+/** Token requests (10 connections) until `until` settles; latency percentiles. */
+async function underLoad(opts, until) {
+  const instance = autocannon({ ...opts, connections: 10, duration: 3600 });
+  const done = new Promise((resolve) => instance.on('done', resolve));
+  const value = await until;
+  instance.stop();
+  const r = await done;
+  return { value, load: { issued: r['2xx'], reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, non2xx: r.non2xx + r.errors } };
+}
+
+async function main() {
+  if (!DB?.startsWith('mysql://')) {
+    console.error('BENCH_DB=mysql://… is required (its database is emptied)');
+    process.exit(2);
+  }
+  if (!process.env.BENCH_NO_BUILD) execFileSync('npx', ['nest', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  await emptyMysql(DB);
+  const adminEmail = 'bench@example.test';
+  const adminPassword = randomBytes(18).toString('base64url');
+  const port = await freePort();
+  const env = { ...benchAppEnv({ port, databaseUrl: DB, sessionKeys: randomBytes(32).toString('base64url'), adminEmail, adminPassword }), HOUSEKEEPING_INTERVAL_MINUTES: '0' };
+  const app = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(app);
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(`${base}/health/ready`);
+  const { userId, client, clientAuth } = await seedThroughApi(base, adminEmail, adminPassword);
+
+  let t0 = Date.now();
+  const ids = { userId, clientId: client.clientId };
+  await seedStoredTokens(DB, EXPIRED, { ...ids, expiresAt: ENDED });
+  await seedStoredTokens(DB, REVOKED, { ...ids, revokedAt: ENDED });
+  await seedStoredTokens(DB, LIVE, ids);
+  out(`seeded ${2 * (EXPIRED + REVOKED + LIVE)} tokens (${2 * (EXPIRED + REVOKED)} ended) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+
+  const mysql = (await import('mysql2/promise')).default;
+  const conn = await mysql.createConnection({ uri: DB });
+  const before = await sizes(conn);
+  printSizes('before the purge', before);
+
+  out('\nEXPLAIN of the purge queries (SELECT id … WHERE <column> < cutoff LIMIT 500)');
+  for (const t of TABLES) {
+    for (const c of ['expires_at', 'revoked_at']) {
+      const [[plan]] = await conn.query(`EXPLAIN SELECT id FROM \`${t}\` WHERE \`${c}\` < ? LIMIT 500`, [new Date(Date.now() - 30 * 86_400_000)]);
+      out(`  ${t}.${c}: type ${plan.type}, key ${plan.key}, rows ~${plan.rows}`);
+    }
+  }
+
+  const token = { url: `${base}/oauth/token`, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: clientAuth }, body: 'grant_type=client_credentials' };
+  await load(token, 2, 10);
+  const baseline = await underLoad(token, new Promise((r) => setTimeout(r, 10_000)));
+  t0 = Date.now();
+  const run = await underLoad(token, purgeOnce(env));
+  const wallMs = Date.now() - t0;
+  const after = await sizes(conn);
+  printSizes('after the purge', after);
+
+  t0 = Date.now();
+  for (const t of TABLES) await conn.query(`OPTIMIZE TABLE \`${t}\``);
+  const optimizeMs = Date.now() - t0;
+  const optimized = await sizes(conn);
+  printSizes(`after OPTIMIZE TABLE (${(optimizeMs / 1000).toFixed(1)} s for both)`, optimized);
+
+  const empty = await purgeOnce(env);
+  const [indexes] = await conn.query(
+    `SELECT DISTINCT table_name AS t, index_name AS i FROM information_schema.statistics
+      WHERE table_schema = DATABASE() AND table_name IN (?) AND column_name IN ('expires_at', 'revoked_at')`,
+    [TABLES],
+  );
+  for (const { t, i } of indexes) await conn.query(`DROP INDEX \`${i}\` ON \`${t}\``);
+  const emptyNoIndex = await purgeOnce(env);
+  await conn.end();
+
+  const p = run.value;
+  out(`\n(oauth_access_tokens also holds the ${baseline.load.issued + run.load.issued} live tokens the measured token load issued, plus its warm-up's)`);
+  out(`\npurge: ${Object.values(p.deleted).reduce((a, b) => a + b, 0)} rows deleted (${JSON.stringify(p.deleted)}), ${p.batches} batches of ≤ 500`);
+  out(`  duration ${(p.durationMs / 1000).toFixed(1)} s (process ${(wallMs / 1000).toFixed(1)} s), longest batch ${p.longestBatchMs} ms, mean ${(p.durationMs / p.batches).toFixed(0)} ms per batch incl. the 20 ms pause`);
+  out(`  token endpoint, 10 connections: before ${baseline.load.reqPerSec} req/s p50 ${baseline.load.p50} p99 ${baseline.load.p99} max ${baseline.load.max} ms; during the purge ${run.load.reqPerSec} req/s p50 ${run.load.p50} p99 ${run.load.p99} max ${run.load.max} ms${run.load.non2xx + baseline.load.non2xx ? `  NON-2XX ${baseline.load.non2xx}/${run.load.non2xx}` : ''}`);
+  out(`  a run with nothing left to delete: ${empty.durationMs} ms with the purge indexes, ${emptyNoIndex.durationMs} ms without them (${LIVE + REVOKED > 0 ? `${2 * LIVE} live rows` : ''})`);
+  process.exit(0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
