@@ -4,6 +4,7 @@ import { AuthGuard, IAuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { AuthDenialListeners } from './auth-denial-listeners';
 import { AuthStrategyRegistry } from './auth-strategy-registry';
+import { authorizationHeaderCount } from './authorization-header';
 import {
   AuthenticationRequiredError,
   AuthError,
@@ -51,6 +52,10 @@ export class AuthenticationGuard implements CanActivate {
       const scheme = presentedScheme(req, this.config.session.cookieName);
       if (!scheme) throw new AuthenticationRequiredError();
       if (!schemes.includes(scheme)) throw new SchemeNotAcceptedError(SCHEME_LABEL[scheme]);
+      // One parse of the header: the strategies' own parsers (passport-http-bearer splits on a
+      // single space) read it as the guard did, so `Bearer  <token>` (RFC 6750 §2.1: 1*SP) is
+      // the token the guard dispatched, not a refusal by another reading of the same header.
+      if (scheme !== 'cookie') req.headers.authorization = `${SCHEME_LABEL[scheme]} ${presentedToken(req.headers.authorization!)}`;
       await this.passportGuardFor(scheme, this.strategyNames(scheme, req)).canActivate(ctx);
       const principal = req.user as Principal;
       const missing = missingScopes(principal, scopes);
@@ -118,12 +123,14 @@ const ONE_TOKEN = /^\S+ +[A-Za-z0-9\-._~+/]+=*$/;
 
 /**
  * Which scheme the request presents. The Authorization header wins over a cookie. A header that
- * is not `<scheme> <one token>`, or a token also sent as an `access_token` parameter, is a 400
+ * is not `<scheme> <one token>`, one of several Authorization headers, or a token also sent as an
+ * `access_token` parameter, is a 400
  * (RFC 6750 §3.1 invalid_request): the request is malformed, not its token unknown.
  */
 export function presentedScheme(req: FastifyRequest, cookieName: string): AuthScheme | undefined {
   const header = req.headers.authorization;
   if (header !== undefined) {
+    if (authorizationHeaderCount(req) > 1) throw new InvalidAuthRequestError('The request has more than one Authorization header (RFC 6750 §3.1)');
     const word = header.trim().split(/\s+/, 1)[0]?.toLowerCase();
     if (word !== 'bearer' && word !== 'secret') throw new AuthenticationRequiredError('Unsupported Authorization scheme');
     if (!ONE_TOKEN.test(header.trim())) throw new InvalidAuthRequestError(`The Authorization header must be "${SCHEME_LABEL[word]} <token>"`);

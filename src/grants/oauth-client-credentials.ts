@@ -1,9 +1,16 @@
 import type { FastifyRequest } from 'fastify';
+import { authorizationHeaderCount } from '../auth/authorization-header';
+import { InvalidRequestError } from '../auth/errors/oauth.errors';
 import type { ClientCredentialsInput } from '../clients/client-authenticator.service';
 import type { OAuthParams } from './oauth-params';
 
-/** The client credentials an OAuth endpoint request carries, for ClientAuthenticator. */
+/**
+ * The client credentials an OAuth endpoint request carries, for ClientAuthenticator. Two
+ * Authorization headers are a malformed request (RFC 6749 §5.2 invalid_request): Node keeps only
+ * the first, so the client would be authenticated by a header a proxy may not have looked at.
+ */
 export function clientCredentialsOf(req: FastifyRequest, params: OAuthParams): ClientCredentialsInput {
+  if (authorizationHeaderCount(req) > 1) throw new InvalidRequestError('The request has more than one Authorization header');
   return {
     authorization: req.headers.authorization,
     clientId: params.get('client_id'),
