@@ -29,6 +29,9 @@ describe('a known path with a wrong method: 405 with Allow (RFC 9110 §15.5.6)',
 
   it('an unknown path stays a 404, and a right method is untouched', async () => {
     expect((await t.http.get('/no/such/path')).status).toBe(404);
+    // A trailing slash leaves `/account/tokens/:id` with an empty id: no route, so 404, not 405.
+    expect((await t.http.get('/account/tokens/')).status).toBe(404);
+    expect((await t.http.request('PUT', '/devices/')).status).toBe(404);
     expect((await t.http.get('/health')).status).toBe(200);
   });
 });
