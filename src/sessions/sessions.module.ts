@@ -10,6 +10,7 @@ import { FlashService } from './flash.service';
 import { LoginThrottle } from './login-throttle.service';
 import { LoginController } from './login.controller';
 import { SessionCookieService } from './session-cookie.service';
+import { SessionPrincipalReader } from './session-principal.reader';
 import { SessionCookieStrategy } from './session-cookie.strategy';
 import { Session } from './session.entity';
 import { SessionsService } from './sessions.service';
@@ -23,8 +24,8 @@ import { SESSION_TOKEN } from './session.token-kind';
 @Module({
   imports: [TypeOrmModule.forFeature([Session]), UsersModule],
   controllers: [LoginController, AccountSessionsController, AccountPagesController],
-  providers: [SessionCredentialSource, SessionsPurge, SessionsService, AccountSessionsService, SessionCookieService, SessionCookieStrategy, CsrfService, LoginThrottle, FlashService, SignInHints],
-  exports: [SessionsService, CsrfService, SessionCookieService, FlashService, SignInHints, LoginThrottle],
+  providers: [SessionCredentialSource, SessionsPurge, SessionsService, AccountSessionsService, SessionCookieService, SessionPrincipalReader, SessionCookieStrategy, CsrfService, LoginThrottle, FlashService, SignInHints],
+  exports: [SessionsService, CsrfService, SessionCookieService, SessionPrincipalReader, FlashService, SignInHints, LoginThrottle],
 })
 export class SessionsModule {
   constructor(tokenKinds: TokenKindRegistry, credentials: UserCredentialRegistry, source: SessionCredentialSource) {

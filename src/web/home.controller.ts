@@ -4,8 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Public } from '../auth/decorators/public.decorator';
-import { SessionCookieService } from '../sessions/session-cookie.service';
-import { SessionsService } from '../sessions/sessions.service';
+import { SessionPrincipalReader } from '../sessions/session-principal.reader';
 import { PUBLIC_DIR } from './web-paths';
 
 /** The front door: `/` sends a person to the right page, and browsers find the icon at its usual place. */
@@ -14,18 +13,14 @@ import { PUBLIC_DIR } from './web-paths';
 export class HomeController {
   private readonly favicon = readFileSync(join(PUBLIC_DIR, 'favicon.svg'));
 
-  constructor(
-    private readonly cookies: SessionCookieService,
-    private readonly sessions: SessionsService,
-  ) {}
+  constructor(private readonly sessions: SessionPrincipalReader) {}
 
   /** Signed in: the account page; otherwise the sign-in page. Public, so it checks the session itself. */
   @Public()
   @Get()
   async home(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const secret = await this.cookies.open(req);
-    const session = secret ? await this.sessions.authenticate(secret) : null;
-    return reply.header('cache-control', 'no-store').redirect(session ? '/account' : '/login', 303);
+    const principal = await this.sessions.read(req);
+    return reply.header('cache-control', 'no-store').redirect(principal ? '/account' : '/login', 303);
   }
 
   /** Browsers ask for /favicon.ico whatever the page says; the same SVG the layout links. */

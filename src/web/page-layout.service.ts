@@ -45,8 +45,9 @@ export class PageLayoutService {
       user: p.user,
       csrf: this.csrf.tokenFor(sessionId),
       isAdmin,
-      nav: this.nav.linksFor('main', path, isAdmin),
-      adminNav: isAdmin && path.startsWith('/admin/ui') ? this.nav.linksFor('admin', path, isAdmin) : undefined,
+      // A temporary password opens nothing but the change-password page: no links, only "Sign out".
+      nav: p.passwordChangeRequired ? [] : this.nav.linksFor('main', path, isAdmin),
+      adminNav: isAdmin && !p.passwordChangeRequired && path.startsWith('/admin/ui') ? this.nav.linksFor('admin', path, isAdmin) : undefined,
       flash,
     };
   }

@@ -91,6 +91,13 @@ describe('account self-service: password change, temporary passwords, reset link
       }
       const page = await t.http.get('/account/password?required', { cookie, headers: HTML });
       expect(page.text).toContain('data-testid="password-required"');
+      // Every link would lead back here: the navigation offers only "Sign out", on this page and on
+      // "Page not found" (which reads the session cookie itself).
+      for (const res of [page, await t.http.get('/no-such-page', { cookie, headers: HTML })]) {
+        expect(res.text).toContain('data-testid="site-nav"');
+        expect(res.text).toContain('action="/auth/logout"');
+        expect(res.text).not.toContain('href="/account/tokens"');
+      }
       const changed = await t.http.post('/account/password', { cookie, form: { _csrf: csrfFromPage(page.text), currentPassword: temporary, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD } });
       expect(changed.status).toBe(303);
       expect((await t.http.get('/account', { cookie, headers: HTML })).status).toBe(200);

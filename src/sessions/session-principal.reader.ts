@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal';
+import { PrincipalFactory } from '../auth/principal.factory';
+import { SessionCookieService } from './session-cookie.service';
+import { SessionsService } from './sessions.service';
+import { SESSION_CREDENTIAL } from './session.token-kind';
+
+/**
+ * The one place a session cookie becomes a principal: the cookie strategy (which adds the CSRF
+ * check), the home page and the not-found page all read it here, so a temporary password's
+ * `passwordChangeRequired` and the session's expiry are never lost on one of those paths.
+ */
+@Injectable()
+export class SessionPrincipalReader {
+  constructor(
+    private readonly cookies: SessionCookieService,
+    private readonly sessions: SessionsService,
+    private readonly principals: PrincipalFactory,
+  ) {}
+
+  /** The live session behind the request's cookie as a principal, or null (no, unreadable or ended session). No CSRF check. */
+  async read(req: FastifyRequest): Promise<Principal | null> {
+    const secret = await this.cookies.open(req);
+    if (!secret) return null;
+    const session = await this.sessions.authenticate(secret);
+    if (!session) return null;
+    const principal: Principal = { ...this.principals.forUser(session.user, { kind: SESSION_CREDENTIAL, id: session.id }), expiresAt: session.expiresAt };
+    if (session.user.passwordTemporary) principal.passwordChangeRequired = true;
+    return principal;
+  }
+}
