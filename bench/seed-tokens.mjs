@@ -53,8 +53,9 @@ async function seedMysql(url, count, userId, clientId, expiresAt, revokedAt) {
     await conn.query(
       `INSERT INTO oauth_access_tokens (id, token_hash, client_id, user_id, grant_id, scopes, created_at, expires_at, revoked_at)
        ${gen} SELECT UUID(), SHA2(CONCAT(UUID(), i), 256), ?, NULL, NULL, 'read:device',
-         '2026-01-01 00:00:00.000', ?, ? FROM n`,
-      [n, clientId, expiresAt, revokedAt],
+         '2026-01-01 00:00:00.000', COALESCE(DATE_ADD(?, INTERVAL 1 HOUR), ?), ? FROM n`,
+      // An access token lives at most a day: a revoked one expires an hour after its revocation.
+      [n, clientId, revokedAt, expiresAt, revokedAt],
     );
   }
   await conn.end();

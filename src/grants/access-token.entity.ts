@@ -12,7 +12,6 @@ import { User } from '../users/user.entity';
 @Index('ix_oauth_access_tokens_grant', ['grantId'])
 @Index('ix_oauth_access_tokens_user', ['userId'])
 @Index('ix_oauth_access_tokens_expires', ['expiresAt'])
-@Index('ix_oauth_access_tokens_revoked', ['revokedAt'])
 @Entity('oauth_access_tokens')
 export class AccessToken {
   @UuidPrimaryColumn()

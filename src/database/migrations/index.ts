@@ -11,6 +11,7 @@ import { ImpersonationTokens1764000701000 } from './1764000701000-impersonation-
 import { ForeignKeysOnUpdate1764000800000 } from './1764000800000-foreign-keys-on-update';
 import { HousekeepingLeases1764000600000 } from './1764000600000-housekeeping-leases';
 import { PurgeIndexes1764001300000 } from './1764001300000-purge-indexes';
+import { AccessTokensPurgeByExpiry1764001300001 } from './1764001300001-access-tokens-purge-by-expiry';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   ImpersonationTokens1764000701000,
   ForeignKeysOnUpdate1764000800000,
   PurgeIndexes1764001300000,
+  AccessTokensPurgeByExpiry1764001300001,
 ];
