@@ -10,7 +10,7 @@ import type { WriteBatch } from '../database/write-batch';
 import type { User } from '../users/user.entity';
 import { AccessToken } from './access-token.entity';
 import { AccessTokenClaims, JwtAccessTokensService } from './jwt-access-tokens.service';
-import { ACCESS_TOKEN } from './oauth.token-kinds';
+import { ACCESS_TOKEN, OAUTH_ACCESS_CREDENTIAL } from './oauth.token-kinds';
 
 export interface IssueAccessToken {
   client: Client;
@@ -171,7 +171,7 @@ export class AccessTokenService {
 
   /** The live row by token (or jti) hash through the credential cache; expiry re-checked on every hit. */
   private async findCachedByHash(tokenHash: string): Promise<AccessToken | null> {
-    const row = await this.cache.getOrLoad('oauth_access', tokenHash, () => this.findActiveByHash(tokenHash));
+    const row = await this.cache.getOrLoad(OAUTH_ACCESS_CREDENTIAL, tokenHash, () => this.findActiveByHash(tokenHash));
     return row && row.expiresAt.getTime() > Date.now() ? row : null;
   }
 

@@ -7,6 +7,8 @@ import type { GrantHandler, GrantRequestMeta, TokenResponse } from '../grants/gr
 import { GrantHandlerRegistry } from '../grants/grant-handler.registry';
 import type { OAuthParams } from '../grants/oauth-params';
 import { OAuthTokenTypeRegistry } from '../grants/oauth-token-type.registry';
+import { OAUTH_ACCESS_CREDENTIAL } from '../grants/oauth.token-kinds';
+import { PAT_CREDENTIAL } from '../personal-tokens/personal-token.token-kind';
 import { UsersService } from '../users/users.service';
 import { ImpersonationRefused, ImpersonationService } from './impersonation.service';
 
@@ -19,7 +21,7 @@ export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
  */
 export const USER_ID_TOKEN_TYPE = 'urn:gatehouse:params:oauth:token-type:user-id';
 /** The token types an actor_token may be: an OAuth access token or a PAT of the acting person. */
-const ACTOR_TOKEN_KINDS: Record<string, 'oauth_access' | 'pat'> = { Bearer: 'oauth_access', personal_access_token: 'pat' };
+const ACTOR_TOKEN_KINDS: Record<string, string> = { Bearer: OAUTH_ACCESS_CREDENTIAL, personal_access_token: PAT_CREDENTIAL };
 
 /**
  * RFC 8693 token exchange for support impersonation. A confidential client allowed this grant

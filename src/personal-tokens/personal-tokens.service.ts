@@ -13,7 +13,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { User } from '../users/user.entity';
 import type { PersonalTokenView } from './dto/personal-token.view';
 import { PersonalToken } from './personal-token.entity';
-import { PAT_TOKEN } from './personal-token.token-kind';
+import { PAT_CREDENTIAL, PAT_TOKEN } from './personal-token.token-kind';
 
 
 export interface NewPersonalToken {
@@ -153,7 +153,7 @@ export class PersonalTokensService {
   async findLive(plaintext: string, now = Date.now()): Promise<ActivePersonalToken | null> {
     if (!isWellFormed(PAT_TOKEN, plaintext)) return null;
     const tokenHash = hashToken(plaintext);
-    const token = await this.cache.getOrLoad('pat', tokenHash, () => this.findActiveByHash(tokenHash));
+    const token = await this.cache.getOrLoad(PAT_CREDENTIAL, tokenHash, () => this.findActiveByHash(tokenHash));
     if (!token?.user || token.user.status !== 'active' || isExpired(token, now)) return null;
     return token as ActivePersonalToken;
   }

@@ -4,6 +4,7 @@ import { from, Observable, switchMap } from 'rxjs';
 import { RouteInterceptorRegistry } from '../auth/route-interceptor.registry';
 import { FlashService } from '../sessions/flash.service';
 import { PageLayoutService } from './page-layout.service';
+import { SESSION_CREDENTIAL } from '../sessions/session.token-kind';
 
 /**
  * Fills the layout's context before a handler of a browser session runs (a refused form post
@@ -24,7 +25,7 @@ export class PageLayoutInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (ctx.getType() !== 'http') return next.handle();
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
-    const wanted = req.user?.credential.kind === 'session' || (req.method === 'GET' && req.cookies?.[this.flash.cookieName] !== undefined);
+    const wanted = req.user?.credential.kind === SESSION_CREDENTIAL || (req.method === 'GET' && req.cookies?.[this.flash.cookieName] !== undefined);
     if (!wanted) return next.handle();
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
     return from(this.layout.apply(req, reply)).pipe(switchMap(() => next.handle()));

@@ -5,6 +5,7 @@ import { CsrfService } from '../sessions/csrf.service';
 import { Flash, FlashService } from '../sessions/flash.service';
 import { ADMIN_SCOPE } from '../users/users.scopes';
 import { NavigationRegistry } from './navigation.registry';
+import { SESSION_CREDENTIAL } from '../sessions/session.token-kind';
 
 /** What views/layout.hbs reads on every page, whatever the controller passes. */
 export interface LayoutLocals {
@@ -36,7 +37,7 @@ export class PageLayoutService {
   /** The layout's context for `p` (the request's principal unless given). */
   async locals(req: FastifyRequest, reply: FastifyReply, p: Principal | undefined = req.user): Promise<LayoutLocals> {
     const path = req.url.split('?', 1)[0];
-    const sessionId = p?.credential.kind === 'session' ? p.credential.id : undefined;
+    const sessionId = p?.credential.kind === SESSION_CREDENTIAL ? p.credential.id : undefined;
     // Only a page view reads (and clears) the flash: a form post is about to set its own.
     const flash = req.method === 'GET' ? await this.flash.take(req, reply, sessionId) : null;
     if (!p?.user || !sessionId) return { flash };
