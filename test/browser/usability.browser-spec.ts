@@ -166,6 +166,8 @@ describe.each(WIDTHS)('browser at $name width ($width px): finding your way, sel
     // The same tour as `npm run screenshots`, written to the test artifacts rather than docs/.
     const results = await captureTour(h, ids, width, join(ARTIFACTS, 'screenshots'));
     expect(results.filter((r) => !r.fits).map((r) => r.page)).toEqual([]);
+    // Nothing cut inside a page either: table buttons on one line, tables inside their cards.
+    expect(results.filter((r) => r.faults.length).map((r) => `${r.page}: ${r.faults.join('; ')}`)).toEqual([]);
     // Header and navigation: at most two rows (at 390 px the links scroll sideways in one row);
     // the admin bar, where there is one, a single row.
     expect(results.filter((r) => r.nav.main > 2 || r.nav.admin > 1).map((r) => `${r.page}: ${JSON.stringify(r.nav)}`)).toEqual([]);

@@ -4,7 +4,8 @@ import type { Page } from 'playwright-core';
 import { PrincipalFactory } from '../../../src/auth/principal.factory';
 import { BotsService } from '../../../src/bots/bots.service';
 import { createClient } from '../../e2e/support/clients.fixture';
-import { createUser, TEST_PASSWORD } from '../../e2e/support/users.fixture';
+import { createPat } from '../../e2e/support/personal-tokens.fixture';
+import { createUser, signIn, TEST_PASSWORD } from '../../e2e/support/users.fixture';
 import type { BrowserHarness } from './browser';
 
 /** The two widths every page is checked and pictured at. */
@@ -48,10 +49,15 @@ export interface TourIds {
   botId: string;
 }
 
-/** An admin with a client, and another user: enough data that every page has something to show. */
+/**
+ * An admin with a client and an API key, and another user with a session and an API key: enough
+ * data that every page has something to show, including the tables' action buttons.
+ */
 export async function seedTour(h: BrowserHarness): Promise<TourIds> {
   const admin = await createUser(h.t, { roles: ['admin'], displayName: 'Ada Admin' });
   const other = await createUser(h.t, { displayName: 'Grace Hopper' });
+  await createPat(h.t, await signIn(h.t, admin.email), ['read:device'], { name: 'backup script' });
+  await createPat(h.t, await signIn(h.t, other.email), ['read:device'], { name: 'sensor export' });
   const client = await createClient(h.t, admin.user, { name: 'Tour app', redirectUris: ['https://app.example.com/callback'] });
   const asAdmin = h.t.get<PrincipalFactory>(PrincipalFactory).forUser(admin.user, { kind: 'session', id: 'tour' });
   const bot = await h.t.get<BotsService>(BotsService).create(asAdmin, { name: 'Tour bot', roles: ['user'] }, { ip: '127.0.0.1', userAgent: 'tour', requestId: 'tour' });
@@ -69,6 +75,29 @@ export async function signInThroughForm(h: BrowserHarness, email: string, passwo
 /** True when nothing sticks out sideways: the page never scrolls horizontally. */
 export function fitsWidth(page: Page): Promise<boolean> {
   return page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1') as Promise<boolean>;
+}
+
+/**
+ * What is cut or sticks out inside the page: buttons in table rows whose label breaks over lines
+ * ("Re/vo/ke"), and tables wider than the card around them (their last columns drawn over the
+ * card's edge). Empty when the page is clean.
+ */
+export function layoutFaults(page: Page): Promise<string[]> {
+  return page.evaluate(`(() => {
+    const faults = [];
+    for (const b of document.querySelectorAll('td button')) {
+      const r = b.getBoundingClientRect();
+      if (!r.height) continue;
+      const cs = getComputedStyle(b);
+      const line = parseFloat(cs.lineHeight) || parseFloat(cs.fontSize) * 1.5;
+      if (r.height > line + parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom) + 2) faults.push('button wraps: ' + b.textContent.trim());
+    }
+    for (const t of document.querySelectorAll('table')) {
+      const card = t.closest('.card');
+      if (card && t.getBoundingClientRect().right > card.getBoundingClientRect().right + 1) faults.push('table wider than its card: ' + (t.querySelector('caption, th') || t).textContent.trim());
+    }
+    return faults;
+  })()`) as Promise<string[]>;
 }
 
 /**
@@ -93,25 +122,25 @@ export function navRows(page: Page): Promise<{ main: number; admin: number }> {
 
 /**
  * Visits every page of the tour at one width: the sign-in page as a visitor, then, signed in as
- * the tour's admin, every page. Checks each fits the width, and writes `<dir>/<width>/<page>.png`.
+ * the tour's admin, every page. Checks each fits the width and has no layout faults, and writes `<dir>/<width>/<page>.png`.
  * Used by the browser tests and by `npm run screenshots`, so the committed pictures are the
  * tested pages.
  */
-export async function captureTour(h: BrowserHarness, ids: TourIds, width: Width, dir = SCREENSHOTS_DIR): Promise<{ page: string; fits: boolean; title: string; titleMatches: boolean; nav: { main: number; admin: number } }[]> {
+export async function captureTour(h: BrowserHarness, ids: TourIds, width: Width, dir = SCREENSHOTS_DIR): Promise<{ page: string; fits: boolean; faults: string[]; title: string; titleMatches: boolean; nav: { main: number; admin: number } }[]> {
   const { page } = h;
   await page.setViewportSize({ width: width.width, height: width.height });
   mkdirSync(join(dir, width.name), { recursive: true });
   await h.context.clearCookies();
   await page.goto(h.url('/login'));
   const signInTitle = await page.title();
-  const results = [{ page: 'sign-in', fits: await fitsWidth(page), title: signInTitle, titleMatches: /^Sign in/.test(signInTitle), nav: await navRows(page) }];
+  const results = [{ page: 'sign-in', fits: await fitsWidth(page), faults: await layoutFaults(page), title: signInTitle, titleMatches: /^Sign in/.test(signInTitle), nav: await navRows(page) }];
   await page.screenshot({ path: join(dir, width.name, 'sign-in.png'), fullPage: true });
   await signInThroughForm(h, ids.adminEmail);
   for (const stop of TOUR) {
     const path = typeof stop.path === 'string' ? stop.path : stop.path(ids);
     await page.goto(h.url(path));
     const title = await page.title();
-    results.push({ page: stop.name, fits: await fitsWidth(page), title, titleMatches: stop.title.test(title), nav: await navRows(page) });
+    results.push({ page: stop.name, fits: await fitsWidth(page), faults: await layoutFaults(page), title, titleMatches: stop.title.test(title), nav: await navRows(page) });
     await page.screenshot({ path: join(dir, width.name, `${stop.name}.png`), fullPage: true });
   }
   return results;
