@@ -11,6 +11,7 @@ import { ResetMailer } from './reset-mailer.service';
 import { TemporaryPasswordInterceptor } from './temporary-password.interceptor';
 import { TokenKindRegistry } from '../auth/token-kind.registry';
 import { PASSWORD_RESET_TOKEN } from './password-reset.token-kind';
+import { PasswordResetLinksPurge } from './password-reset-links.purge';
 
 /**
  * Account self-service: change password (strength rule, common-password list), display name,
@@ -19,7 +20,7 @@ import { PASSWORD_RESET_TOKEN } from './password-reset.token-kind';
 @Module({
   imports: [TypeOrmModule.forFeature([PasswordResetLink]), UsersModule, SessionsModule],
   controllers: [AccountSettingsController, PasswordResetController],
-  providers: [
+  providers: [PasswordResetLinksPurge, 
     AccountPasswordService,
     PasswordResetLinksService,
     ResetMailer,

@@ -5,6 +5,7 @@ import { User } from '../users/user.entity';
 /** A one-time password-reset link: only the SHA-256 of its token is stored. */
 @Index('uq_password_reset_links_hash', ['tokenHash'], { unique: true })
 @Index('ix_password_reset_links_user', ['userId'])
+@Index('ix_password_reset_links_expires', ['expiresAt'])
 @Entity('password_reset_links')
 export class PasswordResetLink {
   @UuidPrimaryColumn()

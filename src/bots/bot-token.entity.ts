@@ -5,6 +5,8 @@ import { User } from '../users/user.entity';
 /** An impersonated (bot) access token: acts as the bot, minted by one of its managers. */
 @Index('uq_bot_tokens_hash', ['tokenHash'], { unique: true })
 @Index('ix_bot_tokens_bot', ['botId', 'createdAt'])
+@Index('ix_bot_tokens_expires', ['expiresAt'])
+@Index('ix_bot_tokens_revoked', ['revokedAt'])
 @Entity('bot_tokens')
 export class BotToken extends MintedTokenColumns {
   @Column({ name: 'bot_id', type: 'varchar', length: 36 })

@@ -19,6 +19,7 @@ import { BOT_SCOPES } from './bots.scopes';
 import { BotsService } from './bots.service';
 import { UserCredentialRegistry } from '../users/user-credential-source';
 import { BotTokenCredentialSource } from './bot-token-credential.source';
+import { BotTokensPurge } from './bot-tokens.purge';
 
 /**
  * Bot users and their (impersonated) access tokens: the `manage:bots` permission, the
@@ -30,7 +31,7 @@ import { BotTokenCredentialSource } from './bot-token-credential.source';
 @Module({
   imports: [TypeOrmModule.forFeature([Bot, BotManager, BotToken]), UsersModule, SessionsModule, GrantsModule],
   controllers: [AccountBotsController, AccountBotsPagesController, AdminBotsController],
-  providers: [BotTokenCredentialSource, BotsService, BotTokensService, BotTokenStrategy, BotTokenType, BotsPage],
+  providers: [BotTokensPurge, BotTokenCredentialSource, BotsService, BotTokensService, BotTokenStrategy, BotTokenType, BotsPage],
   exports: [BotsService, BotTokensService],
 })
 export class BotsModule {

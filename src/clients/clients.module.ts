@@ -12,12 +12,13 @@ import { ClientSecretStrategy } from './client-secret.strategy';
 import { ClientSecretsService } from './client-secrets.service';
 import { Client } from './client.entity';
 import { ClientsService } from './clients.service';
+import { ClientSecretsPurge } from './client-secrets.purge';
 
 /** OAuth client registrations, their secrets, client authentication and the `Secret` scheme. */
 @Module({
   imports: [TypeOrmModule.forFeature([Client, ClientSecret]), UsersModule, SessionsModule],
   controllers: [AccountClientsController, AccountClientPagesController, AdminClientsController],
-  providers: [ClientsService, ClientSecretsService, ClientAuthenticator, ClientManagementService, ClientSecretStrategy],
+  providers: [ClientSecretsPurge, ClientsService, ClientSecretsService, ClientAuthenticator, ClientManagementService, ClientSecretStrategy],
   exports: [ClientsService, ClientAuthenticator, ClientManagementService],
 })
 export class ClientsModule {}

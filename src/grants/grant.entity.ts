@@ -9,6 +9,8 @@ import { scopeListTransformer } from './scope-list';
  * Reuse of a rotated refresh token revokes exactly this family (RFC 9700 §4.14.2).
  */
 @Index('ix_authorization_grants_user_client', ['userId', 'clientId'])
+@Index('ix_authorization_grants_expires', ['expiresAt'])
+@Index('ix_authorization_grants_revoked', ['revokedAt'])
 @Entity('authorization_grants')
 export class Grant {
   @UuidPrimaryColumn()

@@ -15,6 +15,7 @@ import { ImpersonationService } from './impersonation.service';
 import { TokenExchangeGrant } from './token-exchange.grant';
 import { UserCredentialRegistry } from '../users/user-credential-source';
 import { ImpersonationCredentialSource } from './impersonation-credential.source';
+import { ImpersonationTokensPurge } from './impersonation-tokens.purge';
 
 /**
  * Support impersonation (RFC 8693): the token-exchange grant handler (GrantHandlerRegistry, hence
@@ -26,7 +27,7 @@ import { ImpersonationCredentialSource } from './impersonation-credential.source
 @Module({
   imports: [TypeOrmModule.forFeature([ImpersonationToken]), UsersModule, GrantsModule],
   controllers: [AdminImpersonationsController],
-  providers: [ImpersonationCredentialSource, ImpersonationService, ImpersonationTokensService, TokenExchangeGrant, ImpersonationTokenStrategy, ImpersonationTokenType, AdminImpersonationService],
+  providers: [ImpersonationTokensPurge, ImpersonationCredentialSource, ImpersonationService, ImpersonationTokensService, TokenExchangeGrant, ImpersonationTokenStrategy, ImpersonationTokenType, AdminImpersonationService],
   exports: [AdminImpersonationService, ImpersonationTokensService],
 })
 export class ImpersonationModule {

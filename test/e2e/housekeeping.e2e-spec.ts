@@ -2,12 +2,17 @@ import { DeviceAuthorization } from '../../src/device-authorization/device-autho
 import { AccessToken } from '../../src/grants/access-token.entity';
 import { AuthorizationCode } from '../../src/grants/authorization-code.entity';
 import { RefreshToken } from '../../src/grants/refresh-token.entity';
+import { Grant } from '../../src/grants/grant.entity';
 import { HousekeepingLease } from '../../src/housekeeping/housekeeping-lease.entity';
 import { HousekeepingService } from '../../src/housekeeping/housekeeping.service';
 import { credentialCacheInvalidations } from '../../src/metrics/metrics';
 import { CredentialCache } from '../../src/auth/credential-cache';
 import { PersonalToken } from '../../src/personal-tokens/personal-token.entity';
 import { Session } from '../../src/sessions/session.entity';
+import { PasswordResetLink } from '../../src/account/password-reset-link.entity';
+import { ClientSecret } from '../../src/clients/client-secret.entity';
+import { PurgeTaskRegistry } from '../../src/housekeeping/purge-task';
+import { randomBytes } from 'node:crypto';
 import { clientCredentialsToken, createClient } from './support/clients.fixture';
 import { obtainTokens, refresh, registerClient } from './support/oauth-flow.fixture';
 import { createPat } from './support/personal-tokens.fixture';
@@ -89,6 +94,26 @@ describe('housekeeping purge', () => {
     if (result.ran) expect(result.deleted).toMatchObject({ personal_access_tokens: 4, sessions: 1, oauth_access_tokens: 1, refresh_tokens: 1, authorization_codes: 1 });
   });
 
+  it('purges grants (refresh-token families) that ended before the retention, with their tokens, and keeps the live family', async () => {
+    const u = await signedInUser(t);
+    const appClient = await registerClient(t, u.user);
+    const ended = await obtainTokens(t, u.cookie, appClient);
+    const live = await obtainTokens(t, u.cookie, appClient);
+    const refreshRepo = t.dataSource.getRepository(RefreshToken);
+    const endedToken = (await refreshRepo.findOneBy({ tokenHash: sha256Hex(ended.refresh_token) }))!;
+    const liveToken = (await refreshRepo.findOneBy({ tokenHash: sha256Hex(live.refresh_token) }))!;
+    const grants = t.dataSource.getRepository(Grant);
+    await grants.update(endedToken.grantId, { revokedAt: daysAgo(31), revokedReason: 'user_revoked' });
+    await refreshRepo.update(endedToken.id, { revokedAt: daysAgo(31) });
+
+    const result = await run();
+    expect(result.ran && result.deleted.authorization_grants).toBe(1);
+    expect(await exists(Grant, endedToken.grantId)).toBe(false);
+    expect(await exists(RefreshToken, endedToken.id)).toBe(false);
+    expect(await exists(Grant, liveToken.grantId)).toBe(true);
+    expect((await refresh(t, appClient, live.refresh_token)).status).toBe(200);
+  });
+
   it('purges device authorizations (RFC 8628 §3.2) whose device code expired before the retention, whatever their status, and keeps the rest', async () => {
     const u = await signedInUser(t);
     const client = await deviceClient(t, u.user);
@@ -109,6 +134,43 @@ describe('housekeeping purge', () => {
     // The live request still works: a poll is answered authorization_pending (RFC 8628 §3.5).
     const pending = await poll(t, client, live.device_code);
     expect(pending.body.error).toBe('authorization_pending');
+  });
+
+  it('every table with an end column (expires_at) has a purge task registered by its module: nothing that ends grows for ever', async () => {
+    // The lease is one row per name, taken over again and again: it never grows.
+    const ending = t.dataSource.entityMetadatas
+      .filter((m) => m.tableName !== 'housekeeping_leases' && m.columns.some((c) => c.databaseName === 'expires_at'))
+      .map((m) => m.tableName);
+    const purged = t.get<PurgeTaskRegistry>(PurgeTaskRegistry).all().map((task) => task.name);
+    expect(ending.length).toBeGreaterThanOrEqual(10);
+    expect(ending.filter((table) => !purged.includes(table))).toEqual([]);
+  });
+
+  it('purges password-reset links and client secrets that ended before the retention, and keeps the rest', async () => {
+    const u = await signedInUser(t);
+    const links = t.dataSource.getRepository(PasswordResetLink);
+    const link = (expiresAt: Date, usedAt: Date | null) =>
+      links.save(links.create({ userId: u.user.id, tokenHash: randomBytes(32).toString('hex'), createdBy: null, createdAt: expiresAt, expiresAt, usedAt }));
+    const [oldLink, oldUsed, recentLink] = [await link(daysAgo(31), null), await link(daysAgo(40), daysAgo(40)), await link(daysAgo(29), null)];
+
+    const client = await createClient(t, u.user);
+    const secrets = t.dataSource.getRepository(ClientSecret);
+    const [current] = await secrets.findBy({ clientId: client.clientId });
+    const secret = (expiresAt: Date | null, revokedAt: Date | null) =>
+      secrets.save(secrets.create({ clientId: client.clientId, secretHash: randomBytes(32).toString('hex'), hint: 'ghcs_…test', createdAt: daysAgo(60), expiresAt, revokedAt }));
+    const [rotatedOut, revoked, inGrace] = [await secret(daysAgo(31), null), await secret(null, daysAgo(31)), await secret(daysAgo(2), null)];
+
+    const result = await run();
+    expect(result.ran && result.deleted).toMatchObject({ password_reset_links: 2, client_secrets: 2 });
+    expect(await exists(PasswordResetLink, oldLink.id)).toBe(false);
+    expect(await exists(PasswordResetLink, oldUsed.id)).toBe(false);
+    expect(await exists(PasswordResetLink, recentLink.id)).toBe(true);
+    expect(await exists(ClientSecret, rotatedOut.id)).toBe(false);
+    expect(await exists(ClientSecret, revoked.id)).toBe(false);
+    expect(await exists(ClientSecret, inGrace.id)).toBe(true);
+    expect(await exists(ClientSecret, current.id)).toBe(true);
+    // The current secret still authenticates its client.
+    expect(await clientCredentialsToken(t, client)).toMatch(/^ghat_/);
   });
 
   it('leaves the credential cache alone: what it deletes ended long ago, so no instance’s cache is emptied, batch after batch', async () => {

@@ -12,6 +12,7 @@ import { ForeignKeysOnUpdate1764000800000 } from './1764000800000-foreign-keys-o
 import { HousekeepingLeases1764000600000 } from './1764000600000-housekeeping-leases';
 import { PurgeIndexes1764001300000 } from './1764001300000-purge-indexes';
 import { AccessTokensPurgeByExpiry1764001300001 } from './1764001300001-access-tokens-purge-by-expiry';
+import { MorePurgeIndexes1764001500000 } from './1764001500000-more-purge-indexes';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ForeignKeysOnUpdate1764000800000,
   PurgeIndexes1764001300000,
   AccessTokensPurgeByExpiry1764001300001,
+  MorePurgeIndexes1764001500000,
 ];
