@@ -3,7 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { noteAuditDetails, noteAuditTarget } from '../audit/audit-context';
-import { toAuditEventView } from '../audit/audit-event.mapper';
 import { AuditService } from '../audit/audit.service';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
@@ -22,6 +21,7 @@ import { ADMIN_PAGE } from '../users/admin-access';
 import { AdminPageErrorFilter } from './admin-page-error.filter';
 import { AdminPageContext } from './admin-page.context';
 import { AdminClientForm } from './dto/admin-client.form';
+import { AuditNamesService } from './audit-names.service';
 
 type Redirection = { url: string; statusCode: number };
 const clientPage = (id: string, done?: string): Redirection => ({
@@ -52,6 +52,7 @@ export class AdminClientsPagesController {
     private readonly users: UsersService,
     private readonly scopes: ScopeRegistry,
     private readonly audit: AuditService,
+    private readonly names: AuditNamesService,
     private readonly context: AdminPageContext,
     private readonly flash: FlashService,
   ) {}
@@ -120,7 +121,7 @@ export class AdminClientsPagesController {
       client: { ...view, disabled: view.status === 'disabled', confidential: view.type === 'confidential' },
       ownerEmail: owner?.email,
       secrets,
-      events: events.items.map(toAuditEventView),
+      events: await this.names.describe(events.items),
       notice: done ? DONE_MESSAGES[done] : undefined,
     });
   }

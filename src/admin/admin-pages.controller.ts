@@ -1,8 +1,6 @@
 import { Controller, Get, Query, Render, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AuditAction } from '../audit/audit-action.decorator';
-import { toAuditEventView } from '../audit/audit-event.mapper';
-import { actionLabel } from '../audit/action-labels';
 import { AuditService } from '../audit/audit.service';
 import { AuditQuery } from '../audit/dto/audit-query';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
@@ -47,22 +45,11 @@ export class AdminPagesController {
   @Render('admin/audit.hbs')
   async auditLog(@CurrentPrincipal() p: Principal, @Query() q: AuditQuery) {
     const page = await this.audit.search(await this.names.filterFrom(q), q.limit ?? 50, q.cursor);
-    const labels = await this.names.labels(page.items);
     const filters: Record<string, string> = {};
     for (const f of FILTER_FIELDS) if (q[f]) filters[f] = q[f] as string;
     const query = (extra: Record<string, string>) => new URLSearchParams({ ...filters, ...extra }).toString();
     return this.context.build(p, 'Audit log', {
-      events: page.items.map((e) => {
-        const view = toAuditEventView(e);
-        return {
-          ...view,
-          actionLabel: actionLabel(e.action),
-          actorLabel: e.actorId ? labels.get(e.actorId) : undefined,
-          targetLabel: e.targetId ? labels.get(e.targetId) : undefined,
-          // The view's details: rows written before the camelCase keys read like new ones.
-          detailsText: view.details ? JSON.stringify(view.details) : '',
-        };
-      }),
+      events: await this.names.describe(page.items),
       filters,
       outcomeOptions: ['success', 'denied', 'failed'].map((o) => ({ value: o, selected: o === q.outcome })),
       next: page.nextCursor ? `/admin/ui/audit?${query({ cursor: page.nextCursor })}` : null,

@@ -3,7 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { noteAuditDetails, noteAuditTarget } from '../audit/audit-context';
-import { toAuditEventView } from '../audit/audit-event.mapper';
 import { AuditService } from '../audit/audit.service';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
@@ -24,6 +23,7 @@ import { CreateUserForm } from './dto/create-user.form';
 import { ListUsersQuery } from './dto/list-users.query';
 import { ResetPasswordForm } from './dto/reset-password.form';
 import { SetRolesForm } from './dto/set-roles.form';
+import { AuditNamesService } from './audit-names.service';
 
 type Redirection = { url: string; statusCode: number };
 const userPage = (id: string, done?: string): Redirection => ({
@@ -55,6 +55,7 @@ export class AdminUsersPagesController {
     private readonly users: UserLifecycleService,
     private readonly credentials: AdminCredentialsService,
     private readonly audit: AuditService,
+    private readonly names: AuditNamesService,
     private readonly context: AdminPageContext,
     private readonly flash: FlashService,
     private readonly passwords: AccountPasswordService,
@@ -104,7 +105,7 @@ export class AdminUsersPagesController {
       roleOptions: ROLES.map((r) => ({ value: r, checked: user.roles.includes(r) })),
       credentials,
       signIn,
-      events: events.items.map(toAuditEventView),
+      events: await this.names.describe(events.items),
       notice: done ? DONE_MESSAGES[done] : undefined,
     });
   }

@@ -1,11 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditEvent } from '../audit/audit-event.entity';
+import { toAuditEventView } from '../audit/audit-event.mapper';
+import { actionLabel } from '../audit/action-labels';
+import type { AuditEventView } from '../audit/dto/audit-event.view';
 import { AuditFilter, auditFilterFrom } from '../audit/audit-filter';
 import type { AuditQuery } from '../audit/dto/audit-query';
 import { ClientsService } from '../clients/clients.service';
 import { UsersService } from '../users/users.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An audit event ready for an admin page (see AuditNamesService.describe). */
+export interface DescribedAuditEvent extends AuditEventView {
+  actionLabel: string;
+  actorLabel?: string;
+  targetLabel?: string;
+  detailsText: string;
+}
 
 /**
  * People and clients by name in the audit log: the actor and target filters accept an email or
@@ -39,6 +50,25 @@ export class AuditNamesService {
     const labels = new Map<string, string>(clients);
     for (const u of users) labels.set(u.id, u.displayName ? `${u.displayName} <${u.email}>` : u.email);
     return labels;
+  }
+
+  /**
+   * Events as the admin pages show them: the API view plus the action in words and the actor
+   * and target by name (`undefined` where no name is known: an operator, a deleted user).
+   */
+  async describe(events: readonly AuditEvent[]): Promise<DescribedAuditEvent[]> {
+    const labels = await this.labels(events);
+    return events.map((e) => {
+      const view = toAuditEventView(e);
+      return {
+        ...view,
+        actionLabel: actionLabel(e.action),
+        actorLabel: e.actorId ? labels.get(e.actorId) : undefined,
+        targetLabel: e.targetId ? labels.get(e.targetId) : undefined,
+        // The view's details: rows written before the camelCase keys read like new ones.
+        detailsText: view.details ? JSON.stringify(view.details) : '',
+      };
+    });
   }
 
   private async idsFor(value: string | undefined): Promise<string | string[] | undefined> {

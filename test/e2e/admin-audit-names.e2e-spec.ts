@@ -49,6 +49,23 @@ describe('admin audit log by names (issue 15): emails and client names, actions 
     expect(page.text).toContain(`<span title="client ${c.clientId}">${name}</span>`);
   });
 
+  it('the user and client pages list their recent events by name too, with the action in words', async () => {
+    const admin = await signedInAdmin(t);
+    const owner = await signedInUser(t);
+    const c = await createClient(t, owner.user, { name: `Events ${Date.now()}` });
+    await t.http.post(`/admin/users/${owner.user.id}/disable`, { cookie: admin.cookie });
+    await t.http.post(`/admin/clients/${c.clientId}/disable`, { cookie: admin.cookie });
+    const adminLabel = `<span title="user ${admin.user.id}">Test User &lt;${admin.email}&gt;</span>`;
+    for (const path of [`/admin/ui/users/${owner.user.id}`, `/admin/ui/clients/${c.clientId}`]) {
+      const page = await t.http.get(path, { cookie: admin.cookie, headers: HTML });
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(adminLabel);
+      expect(page.text).not.toMatch(/<code>user [0-9a-f-]{36}<\/code>/);
+    }
+    const userPage = await t.http.get(`/admin/ui/users/${owner.user.id}`, { cookie: admin.cookie, headers: HTML });
+    expect(userPage.text).toContain('<span title="admin.user.disable">');
+  });
+
   it('reading admin pages in a browser is not audited row by row; a change is', async () => {
     const admin = await signedInAdmin(t);
     const u = await signedInUser(t);
