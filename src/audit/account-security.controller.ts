@@ -7,7 +7,7 @@ import { PageQuery } from '../common/page.query';
 import type { AuditEvent } from './audit-event.entity';
 import { AuditService } from './audit.service';
 import { SecurityEventPageView } from './dto/security-event-page.view';
-import type { SecurityEventView } from './dto/security-event.view';
+import type { SecurityEventBy, SecurityEventView } from './dto/security-event.view';
 
 /** The caller's own security events: sign-ins, sessions, tokens, authorizations, admin changes to their account. */
 @ApiTags('account')
@@ -46,8 +46,7 @@ export class AccountSecurityController {
 }
 
 function toSecurityEventView(e: AuditEvent, userId: string): SecurityEventView {
-  const byAdmin = e.action.startsWith('admin.') || e.action.startsWith('impersonation.');
-  const by = e.actorId === userId ? 'you' : byAdmin ? 'an administrator' : 'someone else';
+  const by = byWhom(e, userId);
   return {
     id: e.id,
     occurredAt: e.occurredAt.toISOString(),
@@ -57,9 +56,22 @@ function toSecurityEventView(e: AuditEvent, userId: string): SecurityEventView {
     summary: summaryOf(e),
     // Another person's credential, address and browser are theirs, not the user's to see.
     credentialKind: by === 'you' ? e.credentialKind : null,
-    ip: by === 'you' ? e.ip : null,
-    userAgent: by === 'you' ? e.userAgent : null,
+    // Where a sign-in to the account came from is the holder's to see, failed or not.
+    ip: by === 'you' || by === 'someone signing in' ? e.ip : null,
+    userAgent: by === 'you' || by === 'someone signing in' ? e.userAgent : null,
   };
+}
+
+/**
+ * Who did it, as the account holder should read it. A failed or refused sign-in names the
+ * account, not who typed the password: it may not have been the holder, so it is not "you".
+ */
+function byWhom(e: AuditEvent, userId: string): SecurityEventBy {
+  if (e.action.startsWith('auth.login') && e.outcome !== 'success') return 'someone signing in';
+  if (e.actorType === 'operator') return 'an operator';
+  if (e.actorId === userId) return 'you';
+  if (e.action.startsWith('admin.') || e.action.startsWith('impersonation.')) return 'an administrator';
+  return 'someone else';
 }
 
 /** A sentence for events whose action code alone does not say enough to the account holder. */

@@ -1,6 +1,8 @@
 import { User } from '../../src/users/user.entity';
 import { randomUUID } from 'node:crypto';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { AuditService } from '../../src/audit/audit.service';
+import { auditOperatorAction } from '../../src/cli/operator-audit';
 import { auditByActor, signedInAdmin } from './support/admin.fixture';
 import type { HttpResponse } from './support/http-client';
 import { controllersOf, routesOf } from './support/route-table';
@@ -245,12 +247,20 @@ describe('admin audit log: filter, page, export; users see their own events', ()
         'auth.login:success:you',
         'admin.user.reset_password:success:an administrator',
         'auth.login:success:you',
-        'auth.login:failed:you',
+        'auth.login:failed:someone signing in',
       ]);
+      // A failed sign-in names the account, not who typed the password; where it came from is shown.
+      expect(items[3].ip).toEqual(expect.any(String));
       // The administrator's address is not shown to the user.
       expect(items[1].ip).toBeNull();
       expect(items[0].ip).toEqual(expect.any(String));
       expect(aliceCookie).not.toEqual(again);
+
+      // A change made from the command line is an operator's, not "someone else's".
+      await auditOperatorAction(t.get<AuditService>(AuditService), 'user.disable', { type: 'user', id: bob.user.id }, {});
+      const byOperator = await t.http.get('/account/security-events', { cookie: bob.cookie });
+      expect(byOperator.body.items[0]).toMatchObject({ action: 'user.disable', by: 'an operator', ip: null });
+      await t.dataSource.getRepository(AuditEvent).delete({ action: 'user.disable', targetId: bob.user.id });
 
       const bobs = await t.http.get('/account/security-events', { cookie: bob.cookie });
       expect(bobs.body.items.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`)).toEqual([
