@@ -28,5 +28,5 @@ export const GRANT_TYPE_LABELS: Record<GrantType, string> = {
   refresh_token: 'Refresh tokens (with the authorization code or device flow)',
   client_credentials: 'Client credentials (the app acts as itself; confidential clients only)',
   [DEVICE_CODE_GRANT_TYPE]: 'Device code (TVs and command-line tools: people approve on another device)',
-  [TOKEN_EXCHANGE_GRANT]: 'Token exchange (confidential clients only)',
+  [TOKEN_EXCHANGE_GRANT]: 'Token exchange (support staff act for a user, RFC 8693; confidential clients only)',
 };
