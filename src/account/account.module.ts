@@ -8,7 +8,6 @@ import { PasswordResetLink } from './password-reset-link.entity';
 import { PasswordResetLinksService } from './password-reset-links.service';
 import { PasswordResetController } from './password-reset.controller';
 import { ResetMailer } from './reset-mailer.service';
-import { TemporaryPasswordInterceptor } from './temporary-password.interceptor';
 import { TokenKindRegistry } from '../auth/token-kind.registry';
 import { PASSWORD_RESET_TOKEN } from './password-reset.token-kind';
 import { PasswordResetLinksPurge } from './password-reset-links.purge';
@@ -25,7 +24,6 @@ import { PasswordResetLinksPurge } from './password-reset-links.purge';
     PasswordResetLinksService,
     ResetMailer,
     // Binds itself to guarded GET page routes (RouteInterceptorRegistry).
-    TemporaryPasswordInterceptor,
   ],
   exports: [AccountPasswordService],
 })

@@ -31,7 +31,7 @@ export interface Principal {
   act?: { sub: string };
   /**
    * A browser session whose user has a temporary password: it may only change the password or
-   * sign out (the account module enforces it). Never set for tokens.
+   * sign out (the session cookie strategy enforces it). Never set for tokens.
    */
   passwordChangeRequired?: true;
 }

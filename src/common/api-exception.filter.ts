@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, Optional } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AuthError, LoginRequiredRedirect } from '../auth/errors/auth.errors';
+import { AuthError, PageRedirect } from '../auth/errors/auth.errors';
 import { ApiErrorBody, codeForStatus, OAUTH_ERROR_BODIES } from './api-error';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../database/database-unavailable';
 import { credentialsRefused, rateLimitRejections } from '../metrics/metrics';
@@ -47,8 +47,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (reply.sent) return;
     const rid = requestId(req);
 
-    if (err instanceof LoginRequiredRedirect) {
-      void reply.header('cache-control', 'no-store').redirect(`/login?next=${encodeURIComponent(err.returnTo)}`, 303);
+    if (err instanceof PageRedirect) {
+      void reply.header('cache-control', 'no-store').redirect(err.location, 303);
       return;
     }
     if (isRenderable(err)) {

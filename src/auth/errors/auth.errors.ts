@@ -99,9 +99,19 @@ export class PasswordChangeRequiredError extends AuthError {
   }
 }
 
+/** A browser sent to another page before this one: the filter answers `303 See Other` to `location`. */
+export class PageRedirect extends Error {
+  constructor(
+    readonly location: string,
+    message = 'See other',
+  ) {
+    super(message);
+  }
+}
+
 /** An unauthenticated browser on a page route: the filter redirects it to the sign-in page. */
-export class LoginRequiredRedirect extends Error {
+export class LoginRequiredRedirect extends PageRedirect {
   constructor(readonly returnTo: string) {
-    super('Sign-in required');
+    super(`/login?next=${encodeURIComponent(returnTo)}`, 'Sign-in required');
   }
 }
