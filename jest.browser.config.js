@@ -1,14 +1,12 @@
 /** Browser tests: the real app, driven by playwright-core in Debian's headless chromium. */
+// The same transform and setup as the e2e tier, so the two never drift apart.
+const { projects } = require('./jest.config');
+const { displayName: _unused, testMatch: _e2eOnly, ...e2e } = projects.find((p) => p.displayName === 'e2e');
+
 module.exports = {
-  rootDir: __dirname,
+  ...e2e,
   testTimeout: 60000,
   maxWorkers: 1,
   globalSetup: '<rootDir>/test/global-setup.js',
-  testEnvironment: 'node',
-  moduleFileExtensions: ['ts', 'js', 'json'],
-  // ts-jest also turns the few ESM-only dependencies (content-disposition, jose 6) into CommonJS for Jest.
-  transform: { '^.+\\.(ts|js)$': ['ts-jest', { diagnostics: false, tsconfig: '<rootDir>/tsconfig.jest.json' }] },
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|jose)/)'],
-  setupFiles: ['<rootDir>/test/setup-env.ts'],
   testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
 };

@@ -1,10 +1,15 @@
 /** Three tiers: unit (no I/O), medium (services on a real database), e2e (the real app over HTTP). */
+
+/** Dependencies published only as ESM: Jest's CommonJS runtime needs them compiled (test/jest-transform.js). */
+const ESM_ONLY = ['content-disposition', 'jose', '@nestjs/typeorm'];
+
+/** Shared by the three tiers; jest.browser.config.js and jest.scale.config.js reuse the e2e tier's. */
 const base = {
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
-  // ts-jest also turns the few ESM-only dependencies (content-disposition, jose 6) into CommonJS for Jest.
-  transform: { '^.+\\.(ts|js)$': ['ts-jest', { diagnostics: false, tsconfig: '<rootDir>/tsconfig.jest.json' }] },
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|jose)/)'],
+  // ts-jest (through a small wrapper that rewrites import.meta for CommonJS) for our TypeScript and the ESM-only packages.
+  transform: { '^.+\\.(ts|js)$': '<rootDir>/test/jest-transform.js' },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   rootDir: __dirname,
 };

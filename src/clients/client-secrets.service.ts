@@ -101,6 +101,6 @@ export class ClientSecretsService {
  * under a burst the retries could run out.
  */
 async function lockClientRow(tx: EntityManager, clientId: string): Promise<void> {
-  if (tx.connection.options.type !== 'mysql') return;
+  if (tx.dataSource.options.type !== 'mysql') return;
   await tx.getRepository(Client).createQueryBuilder('c').select('c.clientId').where('c.clientId = :clientId', { clientId }).setLock('pessimistic_write').getOne();
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { BoolColumn } from '../database/entity-columns';
 import { User } from '../users/user.entity';
 import type { AccessTokenFormat, ClientStatus, ClientType, GrantType, JwtSigningAlg } from './client-types';
 
@@ -10,10 +11,6 @@ export const spaceList = {
 const jsonList = {
   to: (v: string[]) => JSON.stringify(v),
   from: (v: string | null) => (v ? (JSON.parse(v) as string[]) : []),
-};
-const intBool = {
-  to: (v: boolean) => (v ? 1 : 0),
-  from: (v: number | boolean | null) => Boolean(v),
 };
 
 /** An OAuth client registration. Confidential clients hold secrets (see ClientSecret). */
@@ -53,7 +50,7 @@ export class Client {
   status: ClientStatus;
 
   /** A resource server that may introspect any token (RFC 7662 §4). Set by admins only. */
-  @Column({ name: 'introspection_allowed', type: 'integer', transformer: intBool })
+  @BoolColumn('introspection_allowed', { default: false })
   introspectionAllowed: boolean;
 
   /** `opaque` (`ghat_…`, the default) or `jwt` (RFC 9068, signed with `accessTokenAlg`). Set by admins. */

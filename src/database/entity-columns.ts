@@ -12,9 +12,9 @@ export function UuidPrimaryColumn(): PropertyDecorator {
 }
 
 /**
- * The entity side of `col.bool()`: true/false on both drivers. `width: 1` is what MySQL/MariaDB
- * store for BOOLEAN (tinyint(1)); declaring it keeps the schema diff empty there.
+ * The entity side of `col.bool()`: true/false on both drivers (MySQL/MariaDB store tinyint(1),
+ * SQLite a 0/1 integer). TypeORM 1 neither sets nor compares a display width, so none is declared.
  */
 export function BoolColumn(name: string, options: { default?: boolean } = {}): PropertyDecorator {
-  return Column({ name, type: 'boolean', width: 1, ...options });
+  return Column({ name, type: 'boolean', ...options });
 }

@@ -1,8 +1,9 @@
 import { Controller, Get, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorResult } from '@nestjs/terminus';
 import { Public } from '../auth/decorators/public.decorator';
 import { ShutdownState } from '../common/drain-on-close';
+import { DatabaseHealthIndicator } from './database.health';
 import { NotReadyError } from './not-ready.error';
 import { RedisHealthIndicator } from './redis.health';
 
@@ -13,7 +14,7 @@ export class HealthController {
 
   constructor(
     private readonly health: HealthCheckService,
-    private readonly db: TypeOrmHealthIndicator,
+    private readonly db: DatabaseHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly shutdown: ShutdownState,
   ) {}
@@ -35,7 +36,7 @@ export class HealthController {
     // SIGTERM received: out of the load balancer's rotation at once, whatever the dependencies say.
     if (this.shutdown.draining) throw new NotReadyError({ shutdown: { status: 'down' } });
     try {
-      const checks = [() => this.db.pingCheck('database', { timeout: 2000 })];
+      const checks = [() => this.db.pingCheck('database', 2000)];
       // Redis is a check only where it is configured (REDIS_URL).
       if (this.redis.configured) checks.push(() => this.redis.pingCheck('redis'));
       return await this.health.check(checks);

@@ -28,7 +28,7 @@ export class ForeignKeysOnUpdate1764000800000 implements MigrationInterface {
   }
 
   private async setUpdateRule(q: QueryRunner, from: string, to: string): Promise<void> {
-    if (q.connection.driver.options.type !== 'mysql' && q.connection.driver.options.type !== 'mariadb') return;
+    if (q.dataSource.options.type !== 'mysql' && q.dataSource.options.type !== 'mariadb') return;
     const rows = (await q.query(
       `SELECT rc.TABLE_NAME AS tableName, rc.CONSTRAINT_NAME AS name, rc.DELETE_RULE AS deleteRule,
               rc.REFERENCED_TABLE_NAME AS referencedTable, k.COLUMN_NAME AS columnName,

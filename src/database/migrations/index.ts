@@ -10,6 +10,7 @@ import { JwtAccessTokens1764000400000 } from './1764000400000-jwt-access-tokens'
 import { ImpersonationTokens1764000701000 } from './1764000701000-impersonation-tokens';
 import { ForeignKeysOnUpdate1764000800000 } from './1764000800000-foreign-keys-on-update';
 import { HousekeepingLeases1764000600000 } from './1764000600000-housekeeping-leases';
+import { IntrospectionAllowedBoolean1764001100000 } from './1764001100000-introspection-allowed-boolean';
 import { PurgeIndexes1764001300000 } from './1764001300000-purge-indexes';
 import { AccessTokensPurgeByExpiry1764001300001 } from './1764001300001-access-tokens-purge-by-expiry';
 import { MorePurgeIndexes1764001500000 } from './1764001500000-more-purge-indexes';
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   Bots1764000700000,
   ImpersonationTokens1764000701000,
   ForeignKeysOnUpdate1764000800000,
+  IntrospectionAllowedBoolean1764001100000,
   PurgeIndexes1764001300000,
   AccessTokensPurgeByExpiry1764001300001,
   MorePurgeIndexes1764001500000,
