@@ -14,9 +14,9 @@ const tsJest = require('ts-jest').default;
 
 const CREATE_REQUIRE = /^\s*const require = createRequire\(import\.meta\.url\);?\s*$/m;
 
-/** Rewrites `import.meta` for CommonJS (see above); returns the source unchanged when it has none. */
+/** Rewrites a dependency's `import.meta` for CommonJS (see above); other sources pass unchanged. */
 function rewriteImportMeta(source, filename) {
-  if (!source.includes('import.meta')) return source;
+  if (!filename.includes('/node_modules/') || !source.includes('import.meta')) return source;
   const out = source
     .replace(CREATE_REQUIRE, '')
     .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(filename).href));
