@@ -19,7 +19,10 @@ export default defineConfig(
       // A promise nobody awaits loses its errors (an unhandled rejection) and its ordering.
       '@typescript-eslint/no-floating-promises': 'error',
       // `_name` marks a parameter or binding that is there on purpose.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
     },
   },
   {

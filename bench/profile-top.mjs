@@ -26,6 +26,8 @@ for (const [k, v] of self) {
 }
 console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled`);
 console.log('\nby package:');
-for (const [k, v] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
+for (const [k, v] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 15))
+  console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
 console.log('\nby function (self time):');
-for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.argv[3] ?? 40))) console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
+for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.argv[3] ?? 40)))
+  console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);

@@ -58,7 +58,8 @@ async function sizes(conn) {
 
 function printSizes(label, s) {
   out(`\n${label}\n| table | rows | data MiB | index MiB | data + index MiB | free MiB |\n|---|---:|---:|---:|---:|---:|`);
-  for (const [t, v] of Object.entries(s)) out(`| ${t} | ${v.rows} | ${mib(v.data)} | ${mib(v.index)} | ${mib(v.data + v.index)} | ${mib(v.free)} |`);
+  for (const [t, v] of Object.entries(s))
+    out(`| ${t} | ${v.rows} | ${mib(v.data)} | ${mib(v.index)} | ${mib(v.data + v.index)} | ${mib(v.free)} |`);
 }
 
 /** HousekeepingService.runOnce() in a process of its own (the app's code, its configuration). */
@@ -70,7 +71,11 @@ function purgeOnce(env) {
       .then((r) => { process.stdout.write(JSON.stringify(r)); process.exit(0); })
       .catch((e) => { console.error(e); process.exit(1); });`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', code], { cwd: ROOT, env: { ...env, DB_MIGRATIONS_RUN: 'false', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-e', code], {
+      cwd: ROOT,
+      env: { ...env, DB_MIGRATIONS_RUN: 'false', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     children.push(child);
     let text = '';
     child.stdout.on('data', (d) => (text += d));
@@ -85,7 +90,17 @@ async function underLoad(opts, until) {
   const value = await until;
   instance.stop();
   const r = await done;
-  return { value, load: { issued: r['2xx'], reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, non2xx: r.non2xx + r.errors } };
+  return {
+    value,
+    load: {
+      issued: r['2xx'],
+      reqPerSec: Math.round(r.requests.average),
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      max: r.latency.max,
+      non2xx: r.non2xx + r.errors,
+    },
+  };
 }
 
 async function main() {
@@ -98,7 +113,10 @@ async function main() {
   const adminEmail = 'bench@example.test';
   const adminPassword = randomBytes(18).toString('base64url');
   const port = await freePort();
-  const env = { ...benchAppEnv({ port, databaseUrl: DB, sessionKeys: randomBytes(32).toString('base64url'), adminEmail, adminPassword }), HOUSEKEEPING_INTERVAL_MINUTES: '0' };
+  const env = {
+    ...benchAppEnv({ port, databaseUrl: DB, sessionKeys: randomBytes(32).toString('base64url'), adminEmail, adminPassword }),
+    HOUSEKEEPING_INTERVAL_MINUTES: '0',
+  };
   const app = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(app);
   const base = `http://127.0.0.1:${port}`;
@@ -120,12 +138,19 @@ async function main() {
   out('\nEXPLAIN of the purge queries (SELECT id … WHERE <column> < cutoff LIMIT 500)');
   for (const t of TABLES) {
     for (const c of t === 'oauth_access_tokens' ? ['expires_at'] : ['expires_at', 'revoked_at']) {
-      const [[plan]] = await conn.query(`EXPLAIN SELECT id FROM \`${t}\` WHERE \`${c}\` < ? LIMIT 500`, [new Date(Date.now() - 30 * 86_400_000)]);
+      const [[plan]] = await conn.query(`EXPLAIN SELECT id FROM \`${t}\` WHERE \`${c}\` < ? LIMIT 500`, [
+        new Date(Date.now() - 30 * 86_400_000),
+      ]);
       out(`  ${t}.${c}: type ${plan.type}, key ${plan.key}, rows ~${plan.rows}`);
     }
   }
 
-  const token = { url: `${base}/oauth/token`, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: clientAuth }, body: 'grant_type=client_credentials' };
+  const token = {
+    url: `${base}/oauth/token`,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: clientAuth },
+    body: 'grant_type=client_credentials',
+  };
   await load(token, 2, 10);
   const baseline = await underLoad(token, new Promise((r) => setTimeout(r, 10_000)));
   t0 = Date.now();
@@ -151,11 +176,21 @@ async function main() {
   await conn.end();
 
   const p = run.value;
-  out(`\n(oauth_access_tokens also holds the ${baseline.load.issued + run.load.issued} live tokens the measured token load issued, plus its warm-up's)`);
-  out(`\npurge: ${Object.values(p.deleted).reduce((a, b) => a + b, 0)} rows deleted (${JSON.stringify(p.deleted)}), ${p.batches} batches of ≤ 500`);
-  out(`  duration ${(p.durationMs / 1000).toFixed(1)} s (process ${(wallMs / 1000).toFixed(1)} s), longest batch ${p.longestBatchMs} ms, mean ${(p.durationMs / p.batches).toFixed(0)} ms per batch incl. the 20 ms pause`);
-  out(`  token endpoint, 10 connections: before ${baseline.load.reqPerSec} req/s p50 ${baseline.load.p50} p99 ${baseline.load.p99} max ${baseline.load.max} ms; during the purge ${run.load.reqPerSec} req/s p50 ${run.load.p50} p99 ${run.load.p99} max ${run.load.max} ms${run.load.non2xx + baseline.load.non2xx ? `  NON-2XX ${baseline.load.non2xx}/${run.load.non2xx}` : ''}`);
-  out(`  a run with nothing left to delete: ${empty.durationMs} ms with the purge indexes, ${emptyNoIndex.durationMs} ms without them (${LIVE + REVOKED > 0 ? `${2 * LIVE} live rows` : ''})`);
+  out(
+    `\n(oauth_access_tokens also holds the ${baseline.load.issued + run.load.issued} live tokens the measured token load issued, plus its warm-up's)`,
+  );
+  out(
+    `\npurge: ${Object.values(p.deleted).reduce((a, b) => a + b, 0)} rows deleted (${JSON.stringify(p.deleted)}), ${p.batches} batches of ≤ 500`,
+  );
+  out(
+    `  duration ${(p.durationMs / 1000).toFixed(1)} s (process ${(wallMs / 1000).toFixed(1)} s), longest batch ${p.longestBatchMs} ms, mean ${(p.durationMs / p.batches).toFixed(0)} ms per batch incl. the 20 ms pause`,
+  );
+  out(
+    `  token endpoint, 10 connections: before ${baseline.load.reqPerSec} req/s p50 ${baseline.load.p50} p99 ${baseline.load.p99} max ${baseline.load.max} ms; during the purge ${run.load.reqPerSec} req/s p50 ${run.load.p50} p99 ${run.load.p99} max ${run.load.max} ms${run.load.non2xx + baseline.load.non2xx ? `  NON-2XX ${baseline.load.non2xx}/${run.load.non2xx}` : ''}`,
+  );
+  out(
+    `  a run with nothing left to delete: ${empty.durationMs} ms with the purge indexes, ${emptyNoIndex.durationMs} ms without them (${LIVE + REVOKED > 0 ? `${2 * LIVE} live rows` : ''})`,
+  );
   process.exit(0);
 }
 

@@ -80,12 +80,22 @@ async function main() {
   const { cookie, userId, pat, client, clientAuth } = await seedThroughApi(app, adminEmail, adminPassword);
   await api(app, '/devices', { method: 'POST', headers: { authorization: `Bearer ${pat}` }, body: { name: 'bench device' } });
   const tokenForm = new URLSearchParams({ grant_type: 'client_credentials', scope: 'read:device' }).toString();
-  const accessToken = (await api(app, '/oauth/token', { method: 'POST', headers: { authorization: clientAuth }, form: { grant_type: 'client_credentials', scope: 'read:device' } })).json
-    .access_token;
+  const accessToken = (
+    await api(app, '/oauth/token', {
+      method: 'POST',
+      headers: { authorization: clientAuth },
+      form: { grant_type: 'client_credentials', scope: 'read:device' },
+    })
+  ).json.access_token;
   const oidcAuth = basic('bench', oidcSecret);
   const oidc = `http://127.0.0.1:${oidcPort}`;
-  const oidcToken = (await api(oidc, '/token', { method: 'POST', headers: { authorization: oidcAuth }, form: { grant_type: 'client_credentials', scope: 'read:device' } }))
-    .json.access_token;
+  const oidcToken = (
+    await api(oidc, '/token', {
+      method: 'POST',
+      headers: { authorization: oidcAuth },
+      form: { grant_type: 'client_credentials', scope: 'read:device' },
+    })
+  ).json.access_token;
 
   if (SEED > 0) {
     process.stdout.write(`seeding ${SEED} PATs and ${SEED} access tokens…\n`);
@@ -104,7 +114,14 @@ async function main() {
     { id: 'devices.pat', url: `${app}/devices?limit=20`, headers: { authorization: `Bearer ${pat}` } },
     { id: 'devices.oauth', url: `${app}/devices?limit=20`, headers: { authorization: `Bearer ${accessToken}` } },
     { id: 'token', url: `${app}/oauth/token`, method: 'POST', headers: { ...form, authorization: clientAuth }, body: tokenForm },
-    { id: 'oidc.token', server: 'oidc', url: `${oidc}/token`, method: 'POST', headers: { ...form, authorization: oidcAuth }, body: tokenForm },
+    {
+      id: 'oidc.token',
+      server: 'oidc',
+      url: `${oidc}/token`,
+      method: 'POST',
+      headers: { ...form, authorization: oidcAuth },
+      body: tokenForm,
+    },
     {
       id: 'introspect',
       url: `${app}/oauth/introspect`,
@@ -144,8 +161,16 @@ async function main() {
       const opts = { url: p.url, method: p.method ?? 'GET', headers: p.headers, body: p.body };
       await load(opts, 2);
       const r = await load(opts);
-      runs[p.id].push({ reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts });
-      process.stdout.write(`round ${round} ${p.id.padEnd(16)} ${String(Math.round(r.requests.average)).padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms${r.non2xx ? `  NON-2XX ${r.non2xx}` : ''}\n`);
+      runs[p.id].push({
+        reqPerSec: Math.round(r.requests.average),
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        non2xx: r.non2xx,
+        errors: r.errors + r.timeouts,
+      });
+      process.stdout.write(
+        `round ${round} ${p.id.padEnd(16)} ${String(Math.round(r.requests.average)).padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms${r.non2xx ? `  NON-2XX ${r.non2xx}` : ''}\n`,
+      );
     }
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
@@ -179,7 +204,12 @@ async function main() {
   let soak;
   if (SOAK > 0) {
     process.stdout.write(`soak: ${SOAK} s of mixed traffic…\n`);
-    const requests = [paths[2], paths[3], paths[5], paths[7], paths[9]].map((p) => ({ method: p.method ?? 'GET', path: new URL(p.url).pathname + new URL(p.url).search, headers: p.headers, body: p.body }));
+    const requests = [paths[2], paths[3], paths[5], paths[7], paths[9]].map((p) => ({
+      method: p.method ?? 'GET',
+      path: new URL(p.url).pathname + new URL(p.url).search,
+      headers: p.headers,
+      body: p.body,
+    }));
     let rssAt60;
     const timer = setTimeout(() => (rssAt60 = rssKiB(appProc.pid)), 60_000);
     await load({ url: app, requests }, SOAK);
@@ -188,7 +218,9 @@ async function main() {
     soak = { seconds: SOAK, rssAt60KiB: rssAt60, rssEndKiB: rssEnd, growth: rssAt60 ? rssEnd / rssAt60 - 1 : undefined };
   }
 
-  process.stdout.write(`\nGatehouse bench: ${dbKind}, ${CONNECTIONS} connections, median of ${ROUNDS} rounds of ${DURATION} s per path${SEED ? `, ${SEED} stored PATs and access tokens` : ''}\n\n`);
+  process.stdout.write(
+    `\nGatehouse bench: ${dbKind}, ${CONNECTIONS} connections, median of ${ROUNDS} rounds of ${DURATION} s per path${SEED ? `, ${SEED} stored PATs and access tokens` : ''}\n\n`,
+  );
   process.stdout.write('| path | req/s | p50 ms | p99 ms |\n|---|---:|---:|---:|\n');
   for (const [id, r] of Object.entries(results)) process.stdout.write(`| ${id} | ${r.reqPerSec} | ${r.p50} | ${r.p99} |\n`);
   process.stdout.write('\n| goal | ratio | target | met |\n|---|---:|---:|---|\n');
@@ -196,12 +228,17 @@ async function main() {
     if (value === undefined) continue;
     process.stdout.write(`| ${g} ${label} | ${value.toFixed(2)} | ≥ ${target} | ${value >= target ? 'yes' : 'NO'} |\n`);
   }
-  process.stdout.write(`| P4 worst p99 of Gatehouse paths | ${worstP99} ms | ≤ 10 ms${dbKind === 'sqlite' ? '' : ' (SQLite goal)'} | ${worstP99 <= 10 ? 'yes' : 'NO'} |\n`);
+  process.stdout.write(
+    `| P4 worst p99 of Gatehouse paths | ${worstP99} ms | ≤ 10 ms${dbKind === 'sqlite' ? '' : ' (SQLite goal)'} | ${worstP99 <= 10 ? 'yes' : 'NO'} |\n`,
+  );
   if (soak?.growth !== undefined) {
-    process.stdout.write(`| P6 RSS after ${SOAK} s / after 60 s | ${(1 + soak.growth).toFixed(3)} | ≤ 1.10 | ${soak.growth <= 0.1 ? 'yes' : 'NO'} |\n`);
+    process.stdout.write(
+      `| P6 RSS after ${SOAK} s / after 60 s | ${(1 + soak.growth).toFixed(3)} | ≤ 1.10 | ${soak.growth <= 0.1 ? 'yes' : 'NO'} |\n`,
+    );
   }
   const failed = Object.entries(results).filter(([, r]) => r.non2xx > 0 || r.errors > 0);
-  if (failed.length) process.stdout.write(`\nWARNING: non-2xx or errors on ${failed.map(([k]) => k).join(', ')}: those figures are not valid\n`);
+  if (failed.length)
+    process.stdout.write(`\nWARNING: non-2xx or errors on ${failed.map(([k]) => k).join(', ')}: those figures are not valid\n`);
 
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   const out = join(ROOT, `bench/results/latest-${dbKind}.json`);

@@ -90,7 +90,11 @@ async function withCpu(groups, run) {
 }
 
 async function startInstance(port, env) {
-  const proc = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: ROOT, env: { ...env, REDIS_URL: REDIS }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const proc = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
+    cwd: ROOT,
+    env: { ...env, REDIS_URL: REDIS },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   children.push(proc);
   await waitFor(`http://127.0.0.1:${port}/health/ready`);
   return proc;
@@ -134,7 +138,11 @@ async function main() {
   ];
   const groups = { instances: [a.pid, b.pid], mysqld: [...pidsOf('mariadbd'), ...pidsOf('mysqld')], redis: redisPids };
   const opts = (p, base) => ({ url: base + p.path, method: p.method ?? 'GET', headers: p.headers, body: p.body });
-  const summary = (rs) => ({ reqPerSec: Math.round(rs.reduce((x, r) => x + r.requests.average, 0)), non2xx: rs.reduce((x, r) => x + r.non2xx + r.errors + r.timeouts, 0), p99: Math.max(...rs.map((r) => r.latency.p99)) });
+  const summary = (rs) => ({
+    reqPerSec: Math.round(rs.reduce((x, r) => x + r.requests.average, 0)),
+    non2xx: rs.reduce((x, r) => x + r.non2xx + r.errors + r.timeouts, 0),
+    p99: Math.max(...rs.map((r) => r.latency.p99)),
+  });
 
   const runs = Object.fromEntries(paths.map((p) => [p.id, []]));
   for (let round = 1; round <= ROUNDS; round++) {
@@ -149,23 +157,38 @@ async function main() {
       // what the others leave them; this ratio says whether a second instance costs more per request.
       const perCore = (x) => x.result.reqPerSec / x.cores.instances;
       runs[p.id].push({ one, two, ratio: two.result.reqPerSec / one.result.reqPerSec, perCoreRatio: perCore(two) / perCore(one) });
-      const cpu = (c) => Object.entries(c.cores).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
+      const cpu = (c) =>
+        Object.entries(c.cores)
+          .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+          .join(', ');
       process.stdout.write(`round ${round} ${p.id.padEnd(8)} 1 instance ${String(one.result.reqPerSec).padStart(6)} req/s [${cpu(one)}]\n`);
-      process.stdout.write(`round ${round} ${p.id.padEnd(8)} 2 instances ${String(two.result.reqPerSec).padStart(5)} req/s [${cpu(two)}]  ratio ${(two.result.reqPerSec / one.result.reqPerSec).toFixed(2)}\n`);
-      if (one.result.non2xx || two.result.non2xx) process.stdout.write(`  WARNING: non-2xx or errors: ${one.result.non2xx} / ${two.result.non2xx}\n`);
+      process.stdout.write(
+        `round ${round} ${p.id.padEnd(8)} 2 instances ${String(two.result.reqPerSec).padStart(5)} req/s [${cpu(two)}]  ratio ${(two.result.reqPerSec / one.result.reqPerSec).toFixed(2)}\n`,
+      );
+      if (one.result.non2xx || two.result.non2xx)
+        process.stdout.write(`  WARNING: non-2xx or errors: ${one.result.non2xx} / ${two.result.non2xx}\n`);
     }
   }
 
   const cores = (rs, phase, k) => median(rs.map((r) => r[phase].cores[k])).toFixed(2);
-  process.stdout.write(`\nGatehouse scale bench: MariaDB/MySQL + Redis, ${CONNECTIONS} connections in all, median of ${ROUNDS} rounds of ${DURATION} s\n\n`);
-  process.stdout.write('| path | 1 instance req/s | 2 instances req/s | ratio | req/s per app core, 2 / 1 | CPU cores used, 1 → 2 instances: app, mysqld, redis, load generator, other |\n|---|---:|---:|---:|---:|---|\n');
+  process.stdout.write(
+    `\nGatehouse scale bench: MariaDB/MySQL + Redis, ${CONNECTIONS} connections in all, median of ${ROUNDS} rounds of ${DURATION} s\n\n`,
+  );
+  process.stdout.write(
+    '| path | 1 instance req/s | 2 instances req/s | ratio | req/s per app core, 2 / 1 | CPU cores used, 1 → 2 instances: app, mysqld, redis, load generator, other |\n|---|---:|---:|---:|---:|---|\n',
+  );
   for (const [id, rs] of Object.entries(runs)) {
     const c = (k) => `${cores(rs, 'one', k)} → ${cores(rs, 'two', k)}`;
     process.stdout.write(
       `| ${id} | ${median(rs.map((r) => r.one.result.reqPerSec))} | ${median(rs.map((r) => r.two.result.reqPerSec))} | ${median(rs.map((r) => r.ratio)).toFixed(2)} | ${median(rs.map((r) => r.perCoreRatio)).toFixed(2)} | ${['instances', 'mysqld', 'redis', 'loadgen', 'other'].map(c).join('; ')} |\n`,
     );
   }
-  process.stdout.write(`\nmachine: ${(await import('node:os')).cpus().length} cores, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
+  process.stdout.write(
+    `\nmachine: ${(await import('node:os')).cpus().length} cores, load average ${(await import('node:os'))
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}\n`,
+  );
   process.exit(0);
 }
 

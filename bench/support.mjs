@@ -70,7 +70,9 @@ export function load(opts, duration, connections) {
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 export function rssKiB(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line.split(/\s+/)[1]);
 }
 
@@ -81,17 +83,31 @@ export function rssKiB(pid) {
 export async function seedThroughApi(app, adminEmail, adminPassword) {
   const same = { origin: app, 'sec-fetch-site': 'same-origin' };
   const login = await api(app, '/auth/login', { method: 'POST', headers: same, body: { email: adminEmail, password: adminPassword } });
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const userId = login.json.user.id;
   const withCookie = { ...same, cookie };
   const pat = (
-    await api(app, '/account/tokens', { method: 'POST', headers: withCookie, body: { name: 'bench', scopes: ['read:device', 'write:device'], expiresInDays: 30 } })
+    await api(app, '/account/tokens', {
+      method: 'POST',
+      headers: withCookie,
+      body: { name: 'bench', scopes: ['read:device', 'write:device'], expiresInDays: 30 },
+    })
   ).json.token;
   const client = (
     await api(app, '/admin/clients', {
       method: 'POST',
       headers: withCookie,
-      body: { name: 'bench', type: 'confidential', grantTypes: ['client_credentials'], scopes: ['read:device'], ownerId: userId, introspectionAllowed: true },
+      body: {
+        name: 'bench',
+        type: 'confidential',
+        grantTypes: ['client_credentials'],
+        scopes: ['read:device'],
+        ownerId: userId,
+        introspectionAllowed: true,
+      },
     })
   ).json;
   return { cookie, userId, pat, client, clientAuth: basic(client.clientId, client.clientSecret) };

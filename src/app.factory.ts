@@ -65,7 +65,14 @@ export async function createApp(root: Type = AppModule): Promise<NestFastifyAppl
     layout: 'layout.hbs',
     // Partials shared by pages: the navigation and flash of every page (layout.hbs); the consent page's
     // scope list also serves the device consent page.
-    options: { partials: { nav: 'partials/nav.hbs', flash: 'partials/flash.hbs', 'client-grant-types': 'partials/client-grant-types.hbs', 'consent-scopes': 'partials/consent-scopes.hbs' } },
+    options: {
+      partials: {
+        nav: 'partials/nav.hbs',
+        flash: 'partials/flash.hbs',
+        'client-grant-types': 'partials/client-grant-types.hbs',
+        'consent-scopes': 'partials/consent-scopes.hbs',
+      },
+    },
     defaultContext: { appName: 'Gatehouse' },
   });
 

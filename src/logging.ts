@@ -49,7 +49,8 @@ function redactDeep(value: unknown, depth = 0): unknown {
   if (value instanceof Error) return { type: value.name, message: redactSecrets(value.message), stack: redactSecrets(value.stack ?? '') };
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.has(k.toLowerCase()) && v != null ? '[redacted]' : redactDeep(v, depth + 1);
+  for (const [k, v] of Object.entries(value))
+    out[k] = SECRET_KEYS.has(k.toLowerCase()) && v != null ? '[redacted]' : redactDeep(v, depth + 1);
   return out;
 }
 

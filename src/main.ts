@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   // One URL for people: PUBLIC_URL (the bound address is a detail, for the logs).
   log.log(`Gatehouse is running at ${config.publicUrl} (listening on ${url}; database ${config.database.type})`);
   if (config.session.keysGenerated) {
-    log.warn('SESSION_KEYS is not set: using a key generated for this process, so sessions end when it restarts. Set SESSION_KEYS in production.');
+    log.warn(
+      'SESSION_KEYS is not set: using a key generated for this process, so sessions end when it restarts. Set SESSION_KEYS in production.',
+    );
   }
   const adminExists = await app.get(UsersService).activeAdminExists();
   if (!adminExists) {
@@ -38,7 +40,11 @@ function printBanner(config: AppConfig, adminExists: boolean): void {
     `  API docs:  ${config.publicUrl}/docs`,
     ...(adminExists
       ? []
-      : ['  No admin account yet. In another terminal run', `    ${CREATE_ADMIN}`, '  It prints a generated password once; then sign in with it.']),
+      : [
+          '  No admin account yet. In another terminal run',
+          `    ${CREATE_ADMIN}`,
+          '  It prints a generated password once; then sign in with it.',
+        ]),
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

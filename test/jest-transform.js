@@ -17,9 +17,7 @@ const CREATE_REQUIRE = /^\s*const require = createRequire\(import\.meta\.url\);?
 /** Rewrites a dependency's `import.meta` for CommonJS (see above); other sources pass unchanged. */
 function rewriteImportMeta(source, filename) {
   if (!filename.includes('/node_modules/') || !source.includes('import.meta')) return source;
-  const out = source
-    .replace(CREATE_REQUIRE, '')
-    .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(filename).href));
+  const out = source.replace(CREATE_REQUIRE, '').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(filename).href));
   if (out.includes('import.meta')) {
     throw new Error(`${filename}: uses import.meta in a way test/jest-transform.js does not rewrite for CommonJS`);
   }

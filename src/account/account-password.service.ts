@@ -47,14 +47,26 @@ export class AccountPasswordService {
     const user = p.user && (await this.users.findById(p.user.id));
     if (!user) throw new PasswordRefusedError('Only a signed-in person can change a password.');
     if (!(await this.hasher.verify(current, user.passwordHash))) {
-      await this.audit.recordFor(p, { action: 'user.password_change', outcome: 'failed', target: { type: 'user', id: user.id }, meta, details: { reason: 'wrong_current_password' } });
+      await this.audit.recordFor(p, {
+        action: 'user.password_change',
+        outcome: 'failed',
+        target: { type: 'user', id: user.id },
+        meta,
+        details: { reason: 'wrong_current_password' },
+      });
       throw new PasswordRefusedError('Your current password is not correct.');
     }
     const problem = passwordProblem(next, user) ?? (next === current ? 'Choose a password different from the current one.' : null);
     if (problem) throw new PasswordRefusedError(problem);
     await this.users.setPassword(user.id, next);
     const ended = await this.sessions.revokeOthers(user.id, p.credential.id);
-    await this.audit.recordFor(p, { action: 'user.password_change', outcome: 'success', target: { type: 'user', id: user.id }, meta, details: { otherSessionsEnded: ended } });
+    await this.audit.recordFor(p, {
+      action: 'user.password_change',
+      outcome: 'success',
+      target: { type: 'user', id: user.id },
+      meta,
+      details: { otherSessionsEnded: ended },
+    });
     return ended;
   }
 

@@ -45,10 +45,16 @@ export class AccountSettingsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Changed; every other session of the user has ended' })
   @ApiBadRequestResponse({ description: 'Wrong current password, or the new one fails the strength rule (the message says which)' })
-  async changePassword(@CurrentPrincipal() p: Principal, @Body() body: ChangePasswordDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  async changePassword(
+    @CurrentPrincipal() p: Principal,
+    @Body() body: ChangePasswordDto,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const form = isFormPost(req);
     try {
-      if (body.confirmPassword !== undefined && body.confirmPassword !== body.newPassword) throw new PasswordRefusedError('The two new passwords differ.');
+      if (body.confirmPassword !== undefined && body.confirmPassword !== body.newPassword)
+        throw new PasswordRefusedError('The two new passwords differ.');
       const ended = await this.passwords.change(p, body.currentPassword, body.newPassword, requestMeta(req));
       if (!form) return reply.status(204).send();
       await this.flash.set(reply, { message: `Password changed.${ended ? ` Signed out of ${plural(ended, 'other session')}.` : ''}` });
@@ -68,13 +74,21 @@ export class AccountSettingsController {
     const name = body.displayName.trim();
     if (!name) throw new BadRequestException('The name cannot be blank.');
     await this.users.setDisplayName(p.actor.id, name);
-    await this.audit.recordFor(p, { action: 'user.profile_update', outcome: 'success', target: { type: 'user', id: p.actor.id }, meta: requestMeta(req), details: { displayName: name } });
+    await this.audit.recordFor(p, {
+      action: 'user.profile_update',
+      outcome: 'success',
+      target: { type: 'user', id: p.actor.id },
+      meta: requestMeta(req),
+      details: { displayName: name },
+    });
     if (!isFormPost(req)) return reply.status(204).send();
     await this.flash.set(reply, { message: 'Name saved.' });
     return reply.redirect('/account', 303);
   }
 
   private renderPassword(reply: FastifyReply, state: { error?: string; required: boolean }) {
-    return reply.header('cache-control', 'no-store').view('account-password.hbs', { title: 'Change password', minLength: MIN_PASSWORD_LENGTH, ...state });
+    return reply
+      .header('cache-control', 'no-store')
+      .view('account-password.hbs', { title: 'Change password', minLength: MIN_PASSWORD_LENGTH, ...state });
   }
 }

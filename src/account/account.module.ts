@@ -19,7 +19,8 @@ import { PasswordResetLinksPurge } from './password-reset-links.purge';
 @Module({
   imports: [TypeOrmModule.forFeature([PasswordResetLink]), UsersModule, SessionsModule],
   controllers: [AccountSettingsController, PasswordResetController],
-  providers: [PasswordResetLinksPurge, 
+  providers: [
+    PasswordResetLinksPurge,
     AccountPasswordService,
     PasswordResetLinksService,
     ResetMailer,

@@ -45,7 +45,8 @@ export class PasswordResetController {
     this.csrf.assertSignedOutOrigin(req);
     const form = isFormPost(req);
     try {
-      if (body.confirmPassword !== undefined && body.confirmPassword !== body.newPassword) throw new PasswordRefusedError('The two new passwords differ.');
+      if (body.confirmPassword !== undefined && body.confirmPassword !== body.newPassword)
+        throw new PasswordRefusedError('The two new passwords differ.');
       await this.passwords.resetWithLink(body.token, body.newPassword, requestMeta(req));
     } catch (err) {
       if (!(err instanceof PasswordRefusedError) || !form) throw err;
@@ -62,7 +63,9 @@ export class PasswordResetController {
   @ApiExcludeEndpoint()
   @Get('request')
   requestPage(@Res() reply: FastifyReply) {
-    return reply.header('cache-control', 'no-store').view('password-reset-request.hbs', { title: 'Forgot your password?', mail: this.mailer.enabled });
+    return reply
+      .header('cache-control', 'no-store')
+      .view('password-reset-request.hbs', { title: 'Forgot your password?', mail: this.mailer.enabled });
   }
 
   /** Emails a reset link when SMTP is configured. The answer is the same whether or not the email exists. */
@@ -79,6 +82,9 @@ export class PasswordResetController {
   }
 
   private render(reply: FastifyReply, state: { token?: string; error?: string; invalid?: string }) {
-    return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').view('password-reset.hbs', { title: 'Choose a new password', minLength: MIN_PASSWORD_LENGTH, ...state });
+    return reply
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .view('password-reset.hbs', { title: 'Choose a new password', minLength: MIN_PASSWORD_LENGTH, ...state });
   }
 }

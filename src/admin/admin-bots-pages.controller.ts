@@ -44,7 +44,11 @@ export class AdminBotsPagesController {
     const rows = await Promise.all(
       records.map(async (r) => {
         const tokens = (await this.bots.tokensOf(r)).filter((t) => t.expiresAt === null || t.expiresAt.getTime() > now);
-        return { ...toBotView(r), active: r.user.status === 'active', tokens: tokens.map((t) => ({ name: t.name, hint: t.hint, lastUsedAt: t.lastUsedAt?.toISOString() ?? null })) };
+        return {
+          ...toBotView(r),
+          active: r.user.status === 'active',
+          tokens: tokens.map((t) => ({ name: t.name, hint: t.hint, lastUsedAt: t.lastUsedAt?.toISOString() ?? null })),
+        };
       }),
     );
     return this.context.build(p, 'Bots', {
@@ -70,7 +74,12 @@ export class AdminBotsPagesController {
   @AuditAction('admin.impersonation.start', 'user')
   @Post('impersonation')
   @Redirect('/admin/ui/impersonation', 303)
-  async start(@CurrentPrincipal() p: Principal, @Body() form: StartImpersonationDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+  async start(
+    @CurrentPrincipal() p: Principal,
+    @Body() form: StartImpersonationDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
     const started = await this.impersonations.start(p, form, requestMeta(req));
     noteAuditTarget(req, 'user', started.subjectId);
     await this.flash.set(

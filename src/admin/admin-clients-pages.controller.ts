@@ -98,7 +98,13 @@ export class AdminClientsPagesController {
     const { client, secret } = await this.manage.create(
       actorOf(p, requestMeta(req)),
       owner,
-      { name: form.name, type: form.type, redirectUris: redirectUriLines(form.redirectUris), grantTypes: form.grantTypes, scopes: form.scopes ?? [] },
+      {
+        name: form.name,
+        type: form.type,
+        redirectUris: redirectUriLines(form.redirectUris),
+        grantTypes: form.grantTypes,
+        scopes: form.scopes ?? [],
+      },
       { introspectionAllowed: form.introspectionAllowed !== undefined },
     );
     noteAuditTarget(req, 'client', client.clientId);
@@ -158,7 +164,11 @@ export class AdminClientsPagesController {
     const { secret, graceEndsAt } = await this.manage.rotateSecret(actorOf(p, requestMeta(req)), client, revokeOld);
     const graceEnd = graceEndsAt?.toISOString() ?? null;
     noteAuditDetails(req, { revokeOld, graceEndsAt: graceEnd });
-    await this.flash.set(reply, clientSecretFlash(`New secret issued for “${client.name}”.`, client.clientId, secret, graceEndsAt), p.credential.id);
+    await this.flash.set(
+      reply,
+      clientSecretFlash(`New secret issued for “${client.name}”.`, client.clientId, secret, graceEndsAt),
+      p.credential.id,
+    );
     return clientPage(client.clientId);
   }
 

@@ -50,7 +50,14 @@ export class AdminPageErrorFilter implements ExceptionFilter {
     // A refused filter (a GET with a bad query) keeps what the admin typed: shown here, and the
     // way back is the same page with the fields that were fine.
     const typed = req.method === 'GET' ? typedFilter(req.url, err) : undefined;
-    const data = { status, heading: title, message: err.message, problems, back: typed?.back ?? (back || '/admin/ui'), typed: typed?.fields };
+    const data = {
+      status,
+      heading: title,
+      message: err.message,
+      problems,
+      back: typed?.back ?? (back || '/admin/ui'),
+      typed: typed?.fields,
+    };
     // Admin pages are behind the guard, so a principal is always there; the fallback is defensive.
     const context = principal ? this.context.build(principal, title, data) : { title, ...data };
     void reply.status(status).header('cache-control', 'no-store').view('admin/error.hbs', context);

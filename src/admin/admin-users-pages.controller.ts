@@ -162,14 +162,22 @@ export class AdminUsersPagesController {
   @AuditAction('admin.user.password_reset_link', 'user')
   @Post(':id/reset-link')
   @Redirect()
-  async resetLink(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Redirection> {
+  async resetLink(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Redirection> {
     const user = await this.users.get(id);
     const link = await this.passwords.issueLink(id, p.actor.id);
     await this.flash.set(
       reply,
       {
         message: `Reset link created for ${user.email}.`,
-        reveal: { title: 'Password-reset link: hand it to the user over a safe channel', value: link.url, facts: [{ label: 'Works once, until', value: link.expiresAt.toISOString() }] },
+        reveal: {
+          title: 'Password-reset link: hand it to the user over a safe channel',
+          value: link.url,
+          facts: [{ label: 'Works once, until', value: link.expiresAt.toISOString() }],
+        },
       },
       p.credential.id,
     );

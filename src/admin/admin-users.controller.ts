@@ -61,7 +61,11 @@ export class AdminUsersController {
   @AuditAction('admin.user.password_reset_link', 'user')
   @Post(':id/password-reset-link')
   @ApiCreatedResponse({ type: PasswordResetLinkView })
-  async resetLink(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<PasswordResetLinkView> {
+  async resetLink(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PasswordResetLinkView> {
     await this.users.get(id);
     const link = await this.passwords.issueLink(id, p.actor.id);
     void reply.header('cache-control', 'no-store');
@@ -108,7 +112,11 @@ export class AdminUsersController {
   @Post(':id/reset-password')
   @HttpCode(200)
   @ApiOkResponse({ type: ResetPasswordView })
-  async resetPassword(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ResetPasswordDto, @Req() req: FastifyRequest): Promise<ResetPasswordView> {
+  async resetPassword(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ResetPasswordDto,
+    @Req() req: FastifyRequest,
+  ): Promise<ResetPasswordView> {
     const result = await this.users.resetPassword(id, dto.password);
     noteAuditDetails(req, { generated: result.temporaryPassword !== null, sessionsRevoked: result.sessionsRevoked });
     return result;
@@ -130,7 +138,10 @@ export class AdminUsersController {
   async listCredentials(@Param('id', ParseUUIDPipe) id: string, @Query() q: PageQuery): Promise<CredentialPageView> {
     await this.users.get(id);
     // Gathered from every credential kind's module, then paged in memory (one user's live credentials).
-    return pageOfList(await this.credentials.listForUser(id), pageRequest(q), (c) => ({ time: new Date(c.createdAt), id: `${c.kind}:${c.id}` }));
+    return pageOfList(await this.credentials.listForUser(id), pageRequest(q), (c) => ({
+      time: new Date(c.createdAt),
+      id: `${c.kind}:${c.id}`,
+    }));
   }
 
   @AuditAction('admin.user.revoke_credential', 'user')

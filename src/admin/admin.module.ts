@@ -27,13 +27,26 @@ import { AdminUsersController } from './admin-users.controller';
  * kinds it lists and revokes are registered by the modules owning them (UserCredentialRegistry).
  */
 @Module({
-  imports: [UsersModule, SessionsModule, PersonalTokensModule, GrantsModule, CodeFlowModule, ClientsModule, BotsModule, ImpersonationModule, AccountModule],
-  controllers: [AdminBotsPagesController, AdminUsersController, AdminAuditController, AdminDashboardController, AdminPagesController, AdminUsersPagesController, AdminClientsPagesController],
-  providers: [
-    AdminCredentialsService,
-    AdminDashboardService,
-    AdminPageContext,
-    AuditNamesService,
+  imports: [
+    UsersModule,
+    SessionsModule,
+    PersonalTokensModule,
+    GrantsModule,
+    CodeFlowModule,
+    ClientsModule,
+    BotsModule,
+    ImpersonationModule,
+    AccountModule,
   ],
+  controllers: [
+    AdminBotsPagesController,
+    AdminUsersController,
+    AdminAuditController,
+    AdminDashboardController,
+    AdminPagesController,
+    AdminUsersPagesController,
+    AdminClientsPagesController,
+  ],
+  providers: [AdminCredentialsService, AdminDashboardService, AdminPageContext, AuditNamesService],
 })
 export class AdminModule {}

@@ -68,7 +68,9 @@ export class AuditDenialRecorder implements OnModuleInit {
     const scheme = header.trim().split(/\s+/, 1)[0]?.toLowerCase();
     const token = presentedToken(header);
     const claim = scheme === 'bearer' || scheme === 'secret' ? this.strategies.claimFor(scheme, token) : undefined;
-    return claim?.token && isWellFormed(claim.token, token) ? { kind: claim.credentialKind, hint: redactToken(token) } : { kind: 'unknown' };
+    return claim?.token && isWellFormed(claim.token, token)
+      ? { kind: claim.credentialKind, hint: redactToken(token) }
+      : { kind: 'unknown' };
   }
 
   /** The credential kind of the cookie scheme's strategy (the session's). */

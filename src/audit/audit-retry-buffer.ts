@@ -50,7 +50,10 @@ export class AuditRetryBuffer {
     const now = Date.now();
     if (now - this.lastWaitingLogAt >= WAITING_LOG_MS) {
       this.lastWaitingLogAt = now;
-      this.logger.warn({ buffered: this.rows.length, capacity: this.capacity }, 'Audit events buffered in memory until the database answers again');
+      this.logger.warn(
+        { buffered: this.rows.length, capacity: this.capacity },
+        'Audit events buffered in memory until the database answers again',
+      );
     }
     this.schedule();
   }
@@ -135,7 +138,10 @@ export class AuditRetryBuffer {
 
   private drop(row: AuditRow, reason: 'buffer_full' | 'shutdown' | 'rejected', err?: unknown): void {
     auditEventsDropped.inc({ reason });
-    this.logger.error({ reason, auditEvent: row, ...(err instanceof Error ? { error: err.message } : {}) }, 'AUDIT EVENT DROPPED: not written to the audit log; this line is its record');
+    this.logger.error(
+      { reason, auditEvent: row, ...(err instanceof Error ? { error: err.message } : {}) },
+      'AUDIT EVENT DROPPED: not written to the audit log; this line is its record',
+    );
   }
 }
 

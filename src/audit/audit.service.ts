@@ -104,7 +104,9 @@ export class AuditService implements BeforeApplicationShutdown {
 
   /** One page of the filtered log, newest first. Reads only: the log has no update or delete. */
   async search(filter: AuditFilter, limit: number, cursor?: string): Promise<AuditPage> {
-    const rows = await applyAuditFilter(this.events.createQueryBuilder('e'), filter, cursor).limit(limit + 1).getMany();
+    const rows = await applyAuditFilter(this.events.createQueryBuilder('e'), filter, cursor)
+      .limit(limit + 1)
+      .getMany();
     return pageOf(rows, limit);
   }
 

@@ -37,7 +37,8 @@ export class AuthStrategyRegistry {
   register(claim: AuthStrategyClaim): void {
     const claims = this.byScheme.get(claim.scheme) ?? [];
     if (claims.some((c) => c.strategy === claim.strategy)) throw new Error(`Auth strategy ${claim.strategy} is registered twice`);
-    if (claim.scheme !== 'cookie' && !claim.token && !claim.matches) throw new Error(`Auth strategy ${claim.strategy} claims no token (give it a token kind or matches)`);
+    if (claim.scheme !== 'cookie' && !claim.token && !claim.matches)
+      throw new Error(`Auth strategy ${claim.strategy} claims no token (give it a token kind or matches)`);
     if (claim.token) {
       const key = `${claim.scheme} ${claim.token.prefix}`;
       const taken = this.byPrefix.get(key);

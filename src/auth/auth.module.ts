@@ -30,6 +30,15 @@ import { TokenKindRegistry } from './token-kind.registry';
     RouteInterceptorRegistry,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
-  exports: [ScopeRegistry, AuthStrategyRegistry, TokenKindRegistry, AuthDenialListeners, PrincipalFactory, CredentialCache, RouteInterceptorRegistry, PassportModule],
+  exports: [
+    ScopeRegistry,
+    AuthStrategyRegistry,
+    TokenKindRegistry,
+    AuthDenialListeners,
+    PrincipalFactory,
+    CredentialCache,
+    RouteInterceptorRegistry,
+    PassportModule,
+  ],
 })
 export class AuthModule {}

@@ -130,10 +130,12 @@ const ONE_TOKEN = /^\S+ +[A-Za-z0-9\-._~+/]+=*$/;
 export function presentedScheme(req: FastifyRequest, cookieName: string): AuthScheme | undefined {
   const header = req.headers.authorization;
   if (header !== undefined) {
-    if (authorizationHeaderCount(req) > 1) throw new InvalidAuthRequestError('The request has more than one Authorization header (RFC 6750 §3.1)');
+    if (authorizationHeaderCount(req) > 1)
+      throw new InvalidAuthRequestError('The request has more than one Authorization header (RFC 6750 §3.1)');
     const word = header.trim().split(/\s+/, 1)[0]?.toLowerCase();
     if (word !== 'bearer' && word !== 'secret') throw new AuthenticationRequiredError('Unsupported Authorization scheme');
-    if (!ONE_TOKEN.test(header.trim())) throw new InvalidAuthRequestError(`The Authorization header must be "${SCHEME_LABEL[word]} <token>"`);
+    if (!ONE_TOKEN.test(header.trim()))
+      throw new InvalidAuthRequestError(`The Authorization header must be "${SCHEME_LABEL[word]} <token>"`);
     if (accessTokenParameter(req)) throw new InvalidAuthRequestError('The access token was sent in more than one way (RFC 6750 §2)');
     return word;
   }

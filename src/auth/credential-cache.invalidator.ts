@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntitySubscriberInterface, QueryRunner, RemoveEvent, TransactionCommitEvent, TransactionRollbackEvent, UpdateEvent } from 'typeorm';
+import type {
+  DataSource,
+  EntitySubscriberInterface,
+  QueryRunner,
+  RemoveEvent,
+  TransactionCommitEvent,
+  TransactionRollbackEvent,
+  UpdateEvent,
+} from 'typeorm';
 import { CredentialCache } from './credential-cache';
 
 /**
@@ -37,7 +45,10 @@ export class CredentialCacheInvalidator implements EntitySubscriberInterface {
 
   afterUpdate(event: UpdateEvent<unknown>): void {
     if (UNRELATED_TABLES.has(event.metadata.tableName)) return;
-    const changed = event.updatedColumns.length > 0 ? event.updatedColumns.map((c) => c.propertyName) : Object.keys((event.entity as object | undefined) ?? {});
+    const changed =
+      event.updatedColumns.length > 0
+        ? event.updatedColumns.map((c) => c.propertyName)
+        : Object.keys((event.entity as object | undefined) ?? {});
     if (changed.length > 0 && changed.every((c) => BOOKKEEPING.has(c))) return;
     this.invalidate(event.queryRunner);
   }

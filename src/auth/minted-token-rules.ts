@@ -41,7 +41,12 @@ interface UsedToken {
 }
 
 /** Records a use at most once a minute per token; conditional, so concurrent requests write once. */
-export async function recordUse<T extends UsedToken>(repo: Repository<T>, token: Pick<T, 'id' | 'lastUsedAt'>, ip: string, now: number): Promise<void> {
+export async function recordUse<T extends UsedToken>(
+  repo: Repository<T>,
+  token: Pick<T, 'id' | 'lastUsedAt'>,
+  ip: string,
+  now: number,
+): Promise<void> {
   if (token.lastUsedAt && now - token.lastUsedAt.getTime() < TOUCH_INTERVAL_MS) return;
   // The row may be the credential cache's shared copy: updating it in place keeps the other
   // requests served from that entry from sending the same (no-op) conditional UPDATE.
@@ -55,7 +60,12 @@ export async function recordUse<T extends UsedToken>(repo: Repository<T>, token:
  * The scopes chosen for a new token: at least one, registered, and each in `allowed` (what the
  * token's user may hold). Deduplicated and sorted. 400 naming the problem otherwise.
  */
-export function checkChosenScopes(registered: { unknown(s: Iterable<string>): string[] }, requested: readonly string[], allowed: ReadonlySet<string>, lackingMessage: string): string[] {
+export function checkChosenScopes(
+  registered: { unknown(s: Iterable<string>): string[] },
+  requested: readonly string[],
+  allowed: ReadonlySet<string>,
+  lackingMessage: string,
+): string[] {
   const scopes = [...new Set(requested)];
   if (scopes.length === 0) throw new BadRequestException('Choose at least one scope');
   const unknown = registered.unknown(scopes);

@@ -20,12 +20,7 @@ export class PrincipalFactory {
    * A user acting through a credential. Effective scopes are what the credential was granted
    * intersected with what the user's roles hold right now (all of them for a session).
    */
-  forUser(
-    user: PrincipalUser,
-    credential: { kind: CredentialKind; id: string },
-    granted?: Iterable<string>,
-    clientId?: string,
-  ): Principal {
+  forUser(user: PrincipalUser, credential: { kind: CredentialKind; id: string }, granted?: Iterable<string>, clientId?: string): Principal {
     const held = this.scopes.permissionsFor(user.roles);
     const effective = granted === undefined ? held : new Set([...granted].filter((s) => held.has(s)));
     return {

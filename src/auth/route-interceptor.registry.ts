@@ -55,7 +55,8 @@ export class RouteInterceptorRegistry {
           const wanted = bindings.filter((b) => b.when(facts)).map((b) => b.interceptor);
           // Metadata lives on the handler function, which every app in the process shares: start
           // from the @UseInterceptors list, not from what an earlier (maybe closed) app bound.
-          if (!declared.has(handler)) declared.set(handler, (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[] | undefined) ?? []);
+          if (!declared.has(handler))
+            declared.set(handler, (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[] | undefined) ?? []);
           const own = declared.get(handler)!;
           if (wanted.length === 0 && Reflect.getMetadata(INTERCEPTORS_METADATA, handler) === undefined) continue;
           Reflect.defineMetadata(INTERCEPTORS_METADATA, [...wanted, ...own], handler);
@@ -92,7 +93,12 @@ function routeHandlers(proto: object): [string, Handler][] {
   for (let p: object | null = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
     for (const name of Object.getOwnPropertyNames(p)) {
       const value = Object.getOwnPropertyDescriptor(p, name)?.value as unknown;
-      if (name !== 'constructor' && !found.has(name) && typeof value === 'function' && Reflect.getMetadata(METHOD_METADATA, value) !== undefined) {
+      if (
+        name !== 'constructor' &&
+        !found.has(name) &&
+        typeof value === 'function' &&
+        Reflect.getMetadata(METHOD_METADATA, value) !== undefined
+      ) {
         found.set(name, value as Handler);
       }
     }

@@ -37,7 +37,11 @@ export class AccountBotsPagesController {
   @Post('new')
   async create(@CurrentPrincipal() p: Principal, @Body() form: BotForm, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     try {
-      const record = await this.bots.create(p, { name: form.name ?? '', description: form.description, roles: form.roles ?? [] }, requestMeta(req));
+      const record = await this.bots.create(
+        p,
+        { name: form.name ?? '', description: form.description, roles: form.roles ?? [] },
+        requestMeta(req),
+      );
       return reply.redirect(`/account/bots/${record.user.id}`, 303);
     } catch (err) {
       const error = refusal(err);
@@ -82,23 +86,48 @@ export class AccountBotsPagesController {
   }
 
   @Post(':id/update')
-  async update(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() form: BotForm, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.attempt(p, id, reply, () => this.bots.update(p, id, { description: form.description, roles: form.roles ?? [] }, requestMeta(req)));
+  async update(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() form: BotForm,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.attempt(p, id, reply, () =>
+      this.bots.update(p, id, { description: form.description, roles: form.roles ?? [] }, requestMeta(req)),
+    );
   }
 
   @Post(':id/status')
-  async status(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() form: BotForm, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  async status(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() form: BotForm,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     return this.attempt(p, id, reply, () => this.bots.setStatus(p, id, form.status === 'active' ? 'active' : 'disabled', requestMeta(req)));
   }
 
   @Post(':id/delete')
-  async remove(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  async remove(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     await this.bots.delete(p, id, requestMeta(req));
     return reply.redirect('/account/bots', 303);
   }
 
   @Post(':id/managers/new')
-  async addManager(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() form: BotForm, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  async addManager(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() form: BotForm,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     return this.attempt(p, id, reply, () => this.bots.addManager(p, id, form.email ?? '', requestMeta(req)));
   }
 
@@ -116,7 +145,13 @@ export class AccountBotsPagesController {
   }
 
   /** Runs a change; a 303 back to the bot's page, or the page again with the refusal. */
-  private async attempt(p: Principal, id: string, reply: FastifyReply, change: () => Promise<unknown>, to = `/account/bots/${id}`): Promise<FastifyReply> {
+  private async attempt(
+    p: Principal,
+    id: string,
+    reply: FastifyReply,
+    change: () => Promise<unknown>,
+    to = `/account/bots/${id}`,
+  ): Promise<FastifyReply> {
     try {
       await change();
       return reply.redirect(to, 303);

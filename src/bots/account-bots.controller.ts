@@ -63,7 +63,12 @@ export class AccountBotsController {
   @ApiProduces('application/json', 'text/html')
   @ApiOkResponse({ type: BotDetailsView })
   @ApiNotFoundResponse()
-  async get(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  async get(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     if (prefersHtml(req)) return this.page.renderBot(reply, p, id);
     const record = await this.bots.getManageable(p, id);
     const now = Date.now();
@@ -74,7 +79,12 @@ export class AccountBotsController {
   @Authenticated(MANAGE)
   @Patch(':id')
   @ApiOkResponse({ type: BotView })
-  async update(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateBotDto, @Req() req: FastifyRequest): Promise<BotView> {
+  async update(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateBotDto,
+    @Req() req: FastifyRequest,
+  ): Promise<BotView> {
     return toBotView(await this.bots.update(p, id, dto, requestMeta(req)));
   }
 
@@ -107,7 +117,12 @@ export class AccountBotsController {
   @Authenticated(MANAGE)
   @Post(':id/managers')
   @ApiCreatedResponse({ type: BotView })
-  async addManager(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: AddBotManagerDto, @Req() req: FastifyRequest): Promise<BotView> {
+  async addManager(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: AddBotManagerDto,
+    @Req() req: FastifyRequest,
+  ): Promise<BotView> {
     return toBotView(await this.bots.addManager(p, id, dto.email, requestMeta(req)));
   }
 

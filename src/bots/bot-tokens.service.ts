@@ -14,7 +14,6 @@ import { NOT_FOR_BOT_TOKENS } from './bots.scopes';
 import type { BotTokenView } from './dto/bot-token.view';
 import { BOT_TOKEN } from './bot-token.token-kind';
 
-
 export interface NewBotToken {
   name: string;
   scopes: readonly string[];
@@ -152,7 +151,10 @@ export class BotTokensService {
   /** Scopes a manager may choose for a bot's token: registered, held by the bot, and by them (unless admin). */
   choosableScopes(botRoles: readonly string[], creator: Principal): { name: string; description: string }[] {
     const allowed = this.allowedScopes(botRoles, creator);
-    return this.scopes.list().filter((s) => allowed.has(s.name)).map(({ name, description }) => ({ name, description }));
+    return this.scopes
+      .list()
+      .filter((s) => allowed.has(s.name))
+      .map(({ name, description }) => ({ name, description }));
   }
 
   expiryPolicy(): AppConfig['botTokens'] {

@@ -90,7 +90,7 @@ export class BotsService {
       meta,
       details: { name, roles },
     });
-    return { bot, user, managers: (await this.users.findByIds([person.id])) };
+    return { bot, user, managers: await this.users.findByIds([person.id]) };
   }
 
   /** The bots the person manages, newest first. */
@@ -106,7 +106,10 @@ export class BotsService {
 
   /** One keyset page of every bot, newest first (the admin API). */
   async pageAll(page: PageRequest): Promise<Page<BotRecord>> {
-    const rows = await keysetPage(this.bots.createQueryBuilder('b'), { time: 'b.created_at', id: 'b.user_id' }, page, (b) => ({ time: b.createdAt, id: b.userId }));
+    const rows = await keysetPage(this.bots.createQueryBuilder('b'), { time: 'b.created_at', id: 'b.user_id' }, page, (b) => ({
+      time: b.createdAt,
+      id: b.userId,
+    }));
     return { items: await this.records(rows.items), nextCursor: rows.nextCursor };
   }
 
@@ -161,7 +164,13 @@ export class BotsService {
     await this.getManageable(p, botId);
     const tokensRevoked = await this.tokens.revokeAllForBot(botId);
     await this.users.deleteBot(botId);
-    await this.audit.recordFor(p, { action: 'bot.delete', outcome: 'success', target: { type: 'user', id: botId }, meta, details: { tokensRevoked } });
+    await this.audit.recordFor(p, {
+      action: 'bot.delete',
+      outcome: 'success',
+      target: { type: 'user', id: botId },
+      meta,
+      details: { tokensRevoked },
+    });
   }
 
   /** Adds an active person to the bot's managers. 400 for a bot or disabled account, 404 for unknown email. */
@@ -172,7 +181,13 @@ export class BotsService {
     if (person.kind !== 'person' || person.status !== 'active') throw new BadRequestException('Only active people can manage a bot');
     if (record.managers.some((m) => m.id === person.id)) throw new ConflictException('Already a manager of this bot');
     await this.managers.insert({ botId, userId: person.id, addedAt: new Date() });
-    await this.audit.recordFor(p, { action: 'bot.manager.add', outcome: 'success', target: { type: 'user', id: botId }, meta, details: { managerId: person.id } });
+    await this.audit.recordFor(p, {
+      action: 'bot.manager.add',
+      outcome: 'success',
+      target: { type: 'user', id: botId },
+      meta,
+      details: { managerId: person.id },
+    });
     return this.getManageable(p, botId);
   }
 
@@ -181,7 +196,13 @@ export class BotsService {
     await this.getManageable(p, botId);
     const res = await this.managers.delete({ botId, userId: managerId });
     if ((res.affected ?? 0) === 0) throw new NotFoundException('Not a manager of this bot');
-    await this.audit.recordFor(p, { action: 'bot.manager.remove', outcome: 'success', target: { type: 'user', id: botId }, meta, details: { managerId } });
+    await this.audit.recordFor(p, {
+      action: 'bot.manager.remove',
+      outcome: 'success',
+      target: { type: 'user', id: botId },
+      meta,
+      details: { managerId },
+    });
   }
 
   /** Mints a token for a bot `p` manages (scopes checked by BotTokensService). */
@@ -195,7 +216,13 @@ export class BotsService {
   async revokeToken(p: Principal, botId: string, tokenId: string, meta: RequestMeta): Promise<void> {
     await this.getManageable(p, botId);
     if (!(await this.tokens.revoke(botId, tokenId))) throw new NotFoundException('No such token');
-    await this.audit.recordFor(p, { action: 'bot_token.revoke', outcome: 'success', target: { type: 'bot_token', id: tokenId }, meta, details: { botId } });
+    await this.audit.recordFor(p, {
+      action: 'bot_token.revoke',
+      outcome: 'success',
+      target: { type: 'bot_token', id: tokenId },
+      meta,
+      details: { botId },
+    });
   }
 
   /** The bot's live tokens (not revoked; expired ones included so they can be cleaned up). */

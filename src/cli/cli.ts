@@ -61,7 +61,13 @@ export async function runCli(argv: string[], print: Print, printError: Print): P
       return 0;
     }
     if (!command.needsApp) {
-      await command.run({ flags, print, get: () => { throw new Error(`${command.name} has no application context`); } });
+      await command.run({
+        flags,
+        print,
+        get: () => {
+          throw new Error(`${command.name} has no application context`);
+        },
+      });
       return 0;
     }
     // Validated up front so that a bad environment reads as a configuration message, not a Nest stack.

@@ -72,7 +72,13 @@ export class AccountClientPagesController {
   /** Saves an edit (client_id and type stay); a refusal re-shows the form with what was typed and ticked. */
   @Authenticated(PAGE)
   @Post(':clientId')
-  async edit(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Body() form: ClientEditFormDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  async edit(
+    @CurrentPrincipal() p: Principal,
+    @Param('clientId') clientId: string,
+    @Body() form: ClientEditFormDto,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const client = await this.clients.getOwned(p.actor.id, clientId);
     try {
       await this.manage.update(actorOf(p, requestMeta(req)), client, p.user!, {
@@ -100,13 +106,23 @@ export class AccountClientPagesController {
   ) {
     const client = await this.clients.getOwned(p.actor.id, clientId);
     const { secret, graceEndsAt } = await this.manage.rotateSecret(actorOf(p, requestMeta(req)), client, form.revokeOld !== undefined);
-    await this.flash.set(reply, clientSecretFlash(`New secret issued for “${client.name}”.`, clientId, secret, graceEndsAt), p.credential.id);
+    await this.flash.set(
+      reply,
+      clientSecretFlash(`New secret issued for “${client.name}”.`, clientId, secret, graceEndsAt),
+      p.credential.id,
+    );
     return reply.redirect('/account/clients', 303);
   }
 
   @Authenticated(PAGE)
   @Post(':clientId/disable')
-  async disable(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Body() _f: CsrfOnlyFormDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  async disable(
+    @CurrentPrincipal() p: Principal,
+    @Param('clientId') clientId: string,
+    @Body() _f: CsrfOnlyFormDto,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const client = await this.clients.getOwned(p.actor.id, clientId);
     await this.manage.disable(actorOf(p, requestMeta(req)), client);
     await this.flash.set(reply, { message: `Client “${client.name}” disabled: its secrets and tokens stop working.` });
@@ -115,7 +131,13 @@ export class AccountClientPagesController {
 
   @Authenticated(PAGE)
   @Post(':clientId/enable')
-  async enable(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Body() _f: CsrfOnlyFormDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  async enable(
+    @CurrentPrincipal() p: Principal,
+    @Param('clientId') clientId: string,
+    @Body() _f: CsrfOnlyFormDto,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const client = await this.clients.getOwned(p.actor.id, clientId);
     await this.manage.enable(actorOf(p, requestMeta(req)), client);
     await this.flash.set(reply, { message: `Client “${client.name}” enabled.` });
@@ -124,7 +146,13 @@ export class AccountClientPagesController {
 
   @Authenticated(PAGE)
   @Post(':clientId/delete')
-  async remove(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Body() _f: CsrfOnlyFormDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  async remove(
+    @CurrentPrincipal() p: Principal,
+    @Param('clientId') clientId: string,
+    @Body() _f: CsrfOnlyFormDto,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const client = await this.clients.getOwned(p.actor.id, clientId);
     await this.manage.delete(actorOf(p, requestMeta(req)), client);
     await this.flash.set(reply, { message: `Client “${client.name}” deleted.` });
@@ -150,7 +178,13 @@ export class AccountClientPagesController {
       });
   }
 
-  private async renderClient(p: Principal, reply: FastifyReply, client: Client, extra: { error?: string; form?: ClientEditFormDto } = {}, status = 200) {
+  private async renderClient(
+    p: Principal,
+    reply: FastifyReply,
+    client: Client,
+    extra: { error?: string; form?: ClientEditFormDto } = {},
+    status = 200,
+  ) {
     const view = await this.manage.view(client);
     const form = extra.form;
     return reply
@@ -172,7 +206,10 @@ export class AccountClientPagesController {
   private choices(p: Principal, scopes: readonly string[], grantTypes: readonly string[]) {
     const held = new Set(p.scopes);
     return {
-      scopes: this.scopeRegistry.list().filter((s) => held.has(s.name)).map((s) => ({ ...s, checked: scopes.includes(s.name) })),
+      scopes: this.scopeRegistry
+        .list()
+        .filter((s) => held.has(s.name))
+        .map((s) => ({ ...s, checked: scopes.includes(s.name) })),
       grantTypes: GRANT_TYPES.map((g, i) => ({ value: g, id: `grant-${i}`, label: GRANT_TYPE_LABELS[g], checked: grantTypes.includes(g) })),
     };
   }

@@ -63,7 +63,12 @@ export class AccountClientsController {
   @Patch(':clientId')
   @ApiOkResponse({ type: ClientView })
   @ApiNotFoundResponse()
-  async update(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Body() dto: UpdateClientDto, @Req() req: FastifyRequest): Promise<ClientView> {
+  async update(
+    @CurrentPrincipal() p: Principal,
+    @Param('clientId') clientId: string,
+    @Body() dto: UpdateClientDto,
+    @Req() req: FastifyRequest,
+  ): Promise<ClientView> {
     const client = await this.clients.getOwned(p.actor.id, clientId);
     return this.manage.view(await this.manage.update(actorOf(p, requestMeta(req)), client, p.user!, dto));
   }

@@ -44,7 +44,11 @@ export class AdminClientsController {
   @Scopes(ADMIN_SCOPE)
   @Post()
   @ApiCreatedResponse({ type: CreatedClientView })
-  async create(@CurrentPrincipal() p: Principal, @Body() dto: AdminCreateClientDto, @Req() req: FastifyRequest): Promise<CreatedClientView> {
+  async create(
+    @CurrentPrincipal() p: Principal,
+    @Body() dto: AdminCreateClientDto,
+    @Req() req: FastifyRequest,
+  ): Promise<CreatedClientView> {
     const owner = await this.users.findById(dto.ownerId);
     if (!owner) throw new NotFoundException('Owner not found');
     const { ownerId: _owner, introspectionAllowed, ...input } = dto;
@@ -68,7 +72,12 @@ export class AdminClientsController {
   @Patch(':clientId')
   @ApiOkResponse({ type: ClientView })
   @ApiNotFoundResponse()
-  async update(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Body() dto: UpdateClientDto, @Req() req: FastifyRequest): Promise<ClientView> {
+  async update(
+    @CurrentPrincipal() p: Principal,
+    @Param('clientId') clientId: string,
+    @Body() dto: UpdateClientDto,
+    @Req() req: FastifyRequest,
+  ): Promise<ClientView> {
     const client = await this.clients.get(clientId);
     const owner = await this.users.findById(client.ownerId);
     if (!owner) throw new NotFoundException('The owner of this client no longer exists');
@@ -82,14 +91,24 @@ export class AdminClientsController {
   @ApiNotFoundResponse()
   async tokenSettings(@Param('clientId') clientId: string, @Body() dto: ClientTokenSettingsDto): Promise<ClientTokenSettingsView> {
     const client = await this.clients.setTokenSettings(await this.clients.get(clientId), dto);
-    return { clientId, accessTokenFormat: client.accessTokenFormat, accessTokenAlg: client.accessTokenAlg, resourceUri: client.resourceUri };
+    return {
+      clientId,
+      accessTokenFormat: client.accessTokenFormat,
+      accessTokenAlg: client.accessTokenAlg,
+      resourceUri: client.resourceUri,
+    };
   }
 
   @AuditAction('admin.client.rotate_secret', 'client', 'clientId')
   @Scopes(ADMIN_SCOPE)
   @Post(':clientId/secret')
   @ApiCreatedResponse({ type: ClientSecretView })
-  async rotate(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Body() dto: RotateSecretDto, @Req() req: FastifyRequest): Promise<ClientSecretView> {
+  async rotate(
+    @CurrentPrincipal() p: Principal,
+    @Param('clientId') clientId: string,
+    @Body() dto: RotateSecretDto,
+    @Req() req: FastifyRequest,
+  ): Promise<ClientSecretView> {
     const client = await this.clients.get(clientId);
     const { secret, graceEndsAt } = await this.manage.rotateSecret(actorOf(p, requestMeta(req)), client, dto.revokeOld ?? false);
     return { clientId, clientSecret: secret, previousSecretsExpireAt: graceEndsAt?.toISOString() ?? null };

@@ -41,10 +41,21 @@ export class ClientManagementService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(by: ClientActor, owner: PrincipalUser, dto: CreateClientDto, opts: { introspectionAllowed?: boolean } = {}): Promise<RegisteredClient> {
+  async create(
+    by: ClientActor,
+    owner: PrincipalUser,
+    dto: CreateClientDto,
+    opts: { introspectionAllowed?: boolean } = {},
+  ): Promise<RegisteredClient> {
     const registered = await this.clients.register(owner, dto, opts);
     const c = registered.client;
-    await this.record(by, 'client.create', c, { name: c.name, type: c.type, ownerId: c.ownerId, grantTypes: c.grantTypes, scopes: c.allowedScopes });
+    await this.record(by, 'client.create', c, {
+      name: c.name,
+      type: c.type,
+      ownerId: c.ownerId,
+      grantTypes: c.grantTypes,
+      scopes: c.allowedScopes,
+    });
     return registered;
   }
 

@@ -23,7 +23,12 @@ export class ClientSecretStrategy extends PassportStrategy(Strategy, CLIENT_SECR
     registry: AuthStrategyRegistry,
   ) {
     super();
-    registry.register({ scheme: 'secret', strategy: CLIENT_SECRET_STRATEGY, token: CLIENT_SECRET_TOKEN, credentialKind: CLIENT_SECRET_CREDENTIAL });
+    registry.register({
+      scheme: 'secret',
+      strategy: CLIENT_SECRET_STRATEGY,
+      token: CLIENT_SECRET_TOKEN,
+      credentialKind: CLIENT_SECRET_CREDENTIAL,
+    });
   }
 
   async validate(req: FastifyRequest): Promise<Principal | null> {
@@ -32,7 +37,12 @@ export class ClientSecretStrategy extends PassportStrategy(Strategy, CLIENT_SECR
     const live = await this.secrets.authenticate(match[1]);
     if (!live || live.client.type !== 'confidential') return null;
     const { client } = live;
-    const principal = this.principals.forUser(client.owner, { kind: CLIENT_SECRET_CREDENTIAL, id: live.id }, client.allowedScopes, client.clientId);
+    const principal = this.principals.forUser(
+      client.owner,
+      { kind: CLIENT_SECRET_CREDENTIAL, id: live.id },
+      client.allowedScopes,
+      client.clientId,
+    );
     return { ...principal, expiresAt: live.expiresAt ?? undefined };
   }
 }

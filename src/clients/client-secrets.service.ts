@@ -25,7 +25,14 @@ export class ClientSecretsService {
     const repo = tx ? tx.getRepository(ClientSecret) : this.secrets;
     const secret = generateToken(CLIENT_SECRET_TOKEN);
     const row = await repo.save(
-      repo.create({ clientId, secretHash: hashToken(secret), hint: redactToken(secret), createdAt: new Date(), expiresAt: null, revokedAt: null }),
+      repo.create({
+        clientId,
+        secretHash: hashToken(secret),
+        hint: redactToken(secret),
+        createdAt: new Date(),
+        expiresAt: null,
+        revokedAt: null,
+      }),
     );
     return { secret, row };
   }
@@ -34,7 +41,11 @@ export class ClientSecretsService {
    * A new secret; the previous ones keep working until the grace period ends, or stop at once
    * when `revokeOld`. Runs in the caller's transaction so a failure leaves no half-rotation.
    */
-  async rotate(clientId: string, revokeOld: boolean, tx: EntityManager): Promise<{ secret: string; row: ClientSecret; graceEndsAt: Date | null }> {
+  async rotate(
+    clientId: string,
+    revokeOld: boolean,
+    tx: EntityManager,
+  ): Promise<{ secret: string; row: ClientSecret; graceEndsAt: Date | null }> {
     const repo = tx.getRepository(ClientSecret);
     await lockClientRow(tx, clientId);
     const now = new Date();
@@ -102,5 +113,11 @@ export class ClientSecretsService {
  */
 async function lockClientRow(tx: EntityManager, clientId: string): Promise<void> {
   if (tx.dataSource.options.type !== 'mysql') return;
-  await tx.getRepository(Client).createQueryBuilder('c').select('c.clientId').where('c.clientId = :clientId', { clientId }).setLock('pessimistic_write').getOne();
+  await tx
+    .getRepository(Client)
+    .createQueryBuilder('c')
+    .select('c.clientId')
+    .where('c.clientId = :clientId', { clientId })
+    .setLock('pessimistic_write')
+    .getOne();
 }

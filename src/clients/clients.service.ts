@@ -8,7 +8,14 @@ import { ScopeRegistry } from '../auth/scope-registry';
 import { keysetPage, type Page, type PageRequest } from '../common/keyset';
 import { runTransaction } from '../database/transactions';
 import { ClientSecretsService } from './client-secrets.service';
-import { type AccessTokenFormat, ClientType, DEVICE_CODE_GRANT_TYPE, GrantType, type JwtSigningAlg, TOKEN_EXCHANGE_GRANT } from './client-types';
+import {
+  type AccessTokenFormat,
+  ClientType,
+  DEVICE_CODE_GRANT_TYPE,
+  GrantType,
+  type JwtSigningAlg,
+  TOKEN_EXCHANGE_GRANT,
+} from './client-types';
 import { Client } from './client.entity';
 import type { CreateClientDto } from './dto/create-client.dto';
 import { redirectUriProblem } from './redirect-uri';
@@ -72,7 +79,11 @@ export class ClientsService {
    * the next use of a token or refresh (see AccessTokenService, CodeFlowTokensService).
    * @throws BadRequestException with the reason
    */
-  async update(client: Client, owner: PrincipalUser, input: Partial<Omit<CreateClientDto, 'type'>>): Promise<{ before: ClientShape; after: ClientShape }> {
+  async update(
+    client: Client,
+    owner: PrincipalUser,
+    input: Partial<Omit<CreateClientDto, 'type'>>,
+  ): Promise<{ before: ClientShape; after: ClientShape }> {
     const before = shapeOf(client);
     const merged: CreateClientDto = {
       name: input.name ?? client.name,
@@ -84,7 +95,10 @@ export class ClientsService {
     const { redirectUris, scopes, grantTypes } = this.checked(owner, merged);
     const name = merged.name.trim();
     if (!name) throw new BadRequestException('The name cannot be blank');
-    await this.clients.update({ clientId: client.clientId }, { name, redirectUris, grantTypes, allowedScopes: scopes, updatedAt: new Date() });
+    await this.clients.update(
+      { clientId: client.clientId },
+      { name, redirectUris, grantTypes, allowedScopes: scopes, updatedAt: new Date() },
+    );
     Object.assign(client, { name, redirectUris, grantTypes, allowedScopes: scopes });
     return { before, after: shapeOf(client) };
   }
@@ -121,7 +135,11 @@ export class ClientsService {
       throw new BadRequestException('authorization_code needs at least one redirect URI');
     }
     // Refresh tokens come from a user's approval: the code flow's or the device flow's (RFC 8628 §3.5).
-    if (grantTypes.includes('refresh_token') && !grantTypes.includes('authorization_code') && !grantTypes.includes(DEVICE_CODE_GRANT_TYPE)) {
+    if (
+      grantTypes.includes('refresh_token') &&
+      !grantTypes.includes('authorization_code') &&
+      !grantTypes.includes(DEVICE_CODE_GRANT_TYPE)
+    ) {
       throw new BadRequestException(`refresh_token is only issued with authorization_code or ${DEVICE_CODE_GRANT_TYPE}`);
     }
     return grantTypes;
@@ -191,7 +209,10 @@ export class ClientsService {
    * indicator when it is a resource server (`null` removes it). 409 when another client already
    * names that resource.
    */
-  async setTokenSettings(client: Client, settings: { accessTokenFormat?: AccessTokenFormat; accessTokenAlg?: JwtSigningAlg; resourceUri?: string | null }): Promise<Client> {
+  async setTokenSettings(
+    client: Client,
+    settings: { accessTokenFormat?: AccessTokenFormat; accessTokenAlg?: JwtSigningAlg; resourceUri?: string | null },
+  ): Promise<Client> {
     if (settings.resourceUri) {
       const holder = await this.clients.findOneBy({ resourceUri: settings.resourceUri });
       if (holder && holder.clientId !== client.clientId) throw new ConflictException('Another client already is this resource server');

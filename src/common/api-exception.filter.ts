@@ -31,7 +31,10 @@ function countRefusal(req: FastifyRequest, err: unknown, status: number, code: u
   const scheme = err instanceof AuthError ? (auth ? auth.split(' ')[0].toLowerCase() : req.headers?.cookie ? 'cookie' : 'none') : 'client';
   // Bounded label values only: the scheme names we know, the error code (never the credential).
   const known = ['bearer', 'secret', 'basic', 'cookie', 'none', 'client'];
-  credentialsRefused.inc({ scheme: known.includes(scheme) ? scheme : 'other', reason: typeof code === 'string' ? code.slice(0, 40) : 'unknown' });
+  credentialsRefused.inc({
+    scheme: known.includes(scheme) ? scheme : 'other',
+    reason: typeof code === 'string' ? code.slice(0, 40) : 'unknown',
+  });
 }
 
 @Catch()
@@ -54,7 +57,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (isRenderable(err)) {
       const r = err.render(rid);
       countRefusal(req, err, r.status, (r.body as { error?: unknown } | undefined)?.error);
-      void reply.headers(r.headers ?? {}).status(r.status).send(r.body);
+      void reply
+        .headers(r.headers ?? {})
+        .status(r.status)
+        .send(r.body);
       return;
     }
 
@@ -76,7 +82,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (err instanceof AuthError && err.wwwAuthenticate) void reply.header('www-authenticate', err.wwwAuthenticate);
     if (body.statusCode >= 500) {
-      this.logger.error({ err, requestId: rid }, err instanceof Error ? err.stack ?? err.message : String(err));
+      this.logger.error({ err, requestId: rid }, err instanceof Error ? (err.stack ?? err.message) : String(err));
     }
     if (body.statusCode === 404 && req.method === 'GET' && prefersHtml(req)) {
       // A person who mistyped an address gets a page with a way back, not JSON; API clients
@@ -142,4 +148,3 @@ export class ApiExceptionFilter implements ExceptionFilter {
     return { statusCode: 500, error: 'internal_error', message: 'An unexpected error occurred', requestId: rid };
   }
 }
-

@@ -14,7 +14,12 @@ export class ApiValidationPipe extends ValidationPipe {
   private readonly logger = new Logger('Validation');
 
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && value !== undefined && this.toValidate(metadata) && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    if (
+      metadata.type === 'body' &&
+      value !== undefined &&
+      this.toValidate(metadata) &&
+      (value === null || typeof value !== 'object' || Array.isArray(value))
+    ) {
       throw new BadRequestException('The request body must be a JSON object or a form');
     }
     return super.transform(value, metadata);

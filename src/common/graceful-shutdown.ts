@@ -40,10 +40,13 @@ export function stopGracefullyOnSignals(app: INestApplication, graceMs: number, 
     let lastConnectionAt = Date.now();
     server.on('connection', () => (lastConnectionAt = Date.now()));
     log.log(`${signal}: not ready any more; closing in ${graceMs} ms`);
-    setTimeout(() => {
-      log.error?.(`Shutdown took longer than ${CLOSE_TIMEOUT_MS} ms after the grace period; exiting`);
-      process.exit(1);
-    }, graceMs + DRAIN_MAX_MS + CLOSE_TIMEOUT_MS).unref();
+    setTimeout(
+      () => {
+        log.error?.(`Shutdown took longer than ${CLOSE_TIMEOUT_MS} ms after the grace period; exiting`);
+        process.exit(1);
+      },
+      graceMs + DRAIN_MAX_MS + CLOSE_TIMEOUT_MS,
+    ).unref();
     await sleep(graceMs);
     try {
       if (graceMs > 0) await drainConnections(server, () => lastConnectionAt);

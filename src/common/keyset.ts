@@ -25,7 +25,12 @@ export interface PageRequest {
  * previous page, keeps only the rows after it. An unreadable cursor is a 400 (decodeCursor).
  * Adds no LIMIT: see keysetPage.
  */
-export function keysetOrder<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, cols: KeysetColumns, cursor?: string, order: 'asc' | 'desc' = 'desc'): SelectQueryBuilder<T> {
+export function keysetOrder<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  cols: KeysetColumns,
+  cursor?: string,
+  order: 'asc' | 'desc' = 'desc',
+): SelectQueryBuilder<T> {
   const after = order === 'asc' ? '>' : '<';
   if (cursor) {
     const pos = decodeCursor(cursor);

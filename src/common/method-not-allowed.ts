@@ -37,6 +37,11 @@ export function answerWrongMethodWith405(fastify: FastifyInstance): void {
     void reply
       .status(405)
       .header('allow', allow.join(', '))
-      .send({ statusCode: 405, error: 'method_not_allowed', message: `${req.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`, requestId: req.id });
+      .send({
+        statusCode: 405,
+        error: 'method_not_allowed',
+        message: `${req.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`,
+        requestId: req.id,
+      });
   });
 }

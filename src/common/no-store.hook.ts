@@ -24,7 +24,12 @@ export function carriesCredentials(req: FastifyRequest, reply: FastifyReply): bo
  * HTTP/1.0 caches) on every response that carries credentials; and a challenge on every 401
  * that lacks one (RFC 9110 §15.5.2), whatever produced it.
  */
-export function noStoreForCredentials(req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void): void {
+export function noStoreForCredentials(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  done: (err: null, payload: unknown) => void,
+): void {
   if (carriesCredentials(req, reply)) void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
   if (reply.statusCode === 401 && !reply.hasHeader('www-authenticate')) void reply.header('www-authenticate', `Bearer realm="${REALM}"`);
   done(null, payload);

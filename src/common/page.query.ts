@@ -6,11 +6,18 @@ import { BlankToUndefined } from './blank-to-undefined';
 /** `limit` and opaque `cursor` of a keyset-paginated list (see cursor.ts); list queries extend it. */
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page’s nextCursor' })
-  @BlankToUndefined() @IsOptional() @IsString() @MaxLength(512)
+  @BlankToUndefined()
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
   cursor?: string;
 }
 

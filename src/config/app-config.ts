@@ -5,9 +5,7 @@ import { hkdfSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { EnvironmentVariables } from './environment.schema';
 
-export type DatabaseConfig =
-  | { type: 'sqlite'; path: string }
-  | { type: 'mysql'; url: string };
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'mysql'; url: string };
 
 /** The typed, validated configuration. Built once at start-up; see README "Configuration". */
 export interface AppConfig {
@@ -118,10 +116,14 @@ function readKeyFile(path: string | undefined): string | undefined {
   try {
     text = readFileSync(path, 'utf8').trim();
   } catch (err) {
-    throw new ConfigValidationError(`Invalid configuration:\n  - SIGNING_KEYS_ENCRYPTION_KEY_FILE: cannot read ${path} (${(err as Error).message})`);
+    throw new ConfigValidationError(
+      `Invalid configuration:\n  - SIGNING_KEYS_ENCRYPTION_KEY_FILE: cannot read ${path} (${(err as Error).message})`,
+    );
   }
   if (!/^[A-Za-z0-9_-]{43}$/.test(text)) {
-    throw new ConfigValidationError('Invalid configuration:\n  - SIGNING_KEYS_ENCRYPTION_KEY_FILE: the file must hold a base64url 32-byte key (43 characters)');
+    throw new ConfigValidationError(
+      'Invalid configuration:\n  - SIGNING_KEYS_ENCRYPTION_KEY_FILE: the file must hold a base64url 32-byte key (43 characters)',
+    );
   }
   return text;
 }
@@ -256,7 +258,9 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       allowNeverExpires: env.BOT_TOKEN_ALLOW_NEVER_EXPIRES ?? false,
     },
     impersonation: { ttlSeconds: (env.IMPERSONATION_TOKEN_TTL_MINUTES ?? 15) * 60 },
-    mail: env.SMTP_URL ? { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? `Gatehouse <no-reply@${new URL(publicUrl).hostname}>` } : undefined,
+    mail: env.SMTP_URL
+      ? { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? `Gatehouse <no-reply@${new URL(publicUrl).hostname}>` }
+      : undefined,
     bootstrapAdmin:
       env.BOOTSTRAP_ADMIN_EMAIL && env.BOOTSTRAP_ADMIN_PASSWORD
         ? { email: env.BOOTSTRAP_ADMIN_EMAIL, password: env.BOOTSTRAP_ADMIN_PASSWORD }

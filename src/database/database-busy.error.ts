@@ -6,7 +6,10 @@ import type { RenderableError, RenderedError } from '../common/renderable-error'
  * Nothing was written.
  */
 export class DatabaseBusyError extends Error implements RenderableError {
-  constructor(readonly attempts: number, readonly lastError: unknown) {
+  constructor(
+    readonly attempts: number,
+    readonly lastError: unknown,
+  ) {
     super(`The database was busy (lock contention) after ${attempts} attempts`);
   }
 

@@ -25,7 +25,12 @@ const UNAVAILABLE_CODES = new Set([
   'ER_ABORTING_CONNECTION',
 ]);
 
-const UNAVAILABLE_MESSAGES = [/Pool is closed/i, /connection is in closed state/i, /Can't add new command when connection is in closed state/i, /Connection lost/i];
+const UNAVAILABLE_MESSAGES = [
+  /Pool is closed/i,
+  /connection is in closed state/i,
+  /Can't add new command when connection is in closed state/i,
+  /Connection lost/i,
+];
 
 /** Seconds a client should wait before retrying while the database is unreachable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;

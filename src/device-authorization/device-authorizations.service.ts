@@ -116,7 +116,10 @@ export class DeviceAuthorizationsService {
 
   /** Marks a past-expiry request expired. True only for the first caller (it audits the expiry). */
   async expire(id: string): Promise<boolean> {
-    const res = await this.rows.update({ id, status: In(['pending', 'approved']), expiresAt: LessThanOrEqual(new Date()) }, { status: 'expired' });
+    const res = await this.rows.update(
+      { id, status: In(['pending', 'approved']), expiresAt: LessThanOrEqual(new Date()) },
+      { status: 'expired' },
+    );
     return (res.affected ?? 0) > 0;
   }
 

@@ -21,8 +21,14 @@ const REJECTION_MESSAGES: Record<CodeRejection['reason'], string> = {
 const OUTCOMES: Record<Decision, { title: string; message: string }> = {
   approved: { title: 'Device connected', message: 'The device now has access. You can return to it; it will continue by itself.' },
   denied: { title: 'Request denied', message: 'The device was not given access.' },
-  nothing_grantable: { title: 'Request denied', message: 'You hold none of the permissions the device asked for, so it was not given access.' },
-  gone: { title: 'Request no longer open', message: 'This request was already decided or has expired. Start again on the device if needed.' },
+  nothing_grantable: {
+    title: 'Request denied',
+    message: 'You hold none of the permissions the device asked for, so it was not given access.',
+  },
+  gone: {
+    title: 'Request no longer open',
+    message: 'This request was already decided or has expired. Start again on the device if needed.',
+  },
 };
 
 /**
@@ -82,17 +88,15 @@ export class DeviceVerificationController {
   }
 
   private renderConsent(p: Principal, reply: FastifyReply, request: VerifiedRequest) {
-    return reply
-      .header('cache-control', 'no-store')
-      .view('device-consent.hbs', {
-        title: `Connect ${request.client.name}`,
-        user: p.user,
-        csrf: this.csrf.tokenFor(p.credential.id),
-        clientName: request.client.name,
-        userCode: request.userCode,
-        scopes: this.verification.describe(request.grantable),
-        dropped: this.verification.describe(request.dropped),
-        grantable: request.grantable.length > 0,
-      });
+    return reply.header('cache-control', 'no-store').view('device-consent.hbs', {
+      title: `Connect ${request.client.name}`,
+      user: p.user,
+      csrf: this.csrf.tokenFor(p.credential.id),
+      clientName: request.client.name,
+      userCode: request.userCode,
+      scopes: this.verification.describe(request.grantable),
+      dropped: this.verification.describe(request.dropped),
+      grantable: request.grantable.length > 0,
+    });
   }
 }

@@ -22,7 +22,11 @@ export class UserCodeAttemptLimiter {
    */
   async attempt(sessionId: string, ip: string): Promise<number> {
     const { maxAttemptsPerSession, maxAttemptsPerIp, attemptWindowMs } = this.config.deviceFlow;
-    const [session, byIp] = await this.store.hit([`device-user-code:session:${sessionId}`, `device-user-code:ip:${ip}`], attemptWindowMs, Date.now());
+    const [session, byIp] = await this.store.hit(
+      [`device-user-code:session:${sessionId}`, `device-user-code:ip:${ip}`],
+      attemptWindowMs,
+      Date.now(),
+    );
     const blocked = session.count > maxAttemptsPerSession || byIp.count > maxAttemptsPerIp;
     return blocked ? Math.ceil(attemptWindowMs / 1000) : 0;
   }

@@ -62,12 +62,20 @@ export class DevicesService {
   }
 
   /** One keyset page of a device's samples in [from, to), oldest first (a time series reads forward). */
-  async listSamples(p: Principal, deviceId: string, range: { from?: string; to?: string }, page: { limit: number; cursor?: string }): Promise<Page<Sample>> {
+  async listSamples(
+    p: Principal,
+    deviceId: string,
+    range: { from?: string; to?: string },
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<Sample>> {
     await this.getVisible(p, deviceId);
     const qb = this.samples.createQueryBuilder('s').where('s.device_id = :deviceId', { deviceId });
     if (range.from) qb.andWhere('s.recorded_at >= :from', { from: new Date(range.from) });
     if (range.to) qb.andWhere('s.recorded_at < :to', { to: new Date(range.to) });
-    return keysetPage(qb, { time: 's.recorded_at', id: 's.id' }, { ...page, order: 'asc' }, (s) => ({ time: s.recordedAt, id: String(s.id) }));
+    return keysetPage(qb, { time: 's.recorded_at', id: 's.id' }, { ...page, order: 'asc' }, (s) => ({
+      time: s.recordedAt,
+      id: String(s.id),
+    }));
   }
 
   /** A whole batch in one transaction: every sample is written, or none is. */

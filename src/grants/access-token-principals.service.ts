@@ -21,6 +21,13 @@ export class AccessTokenPrincipals {
     const extra = { expiresAt: row.expiresAt, ...(act ? { act } : {}) };
     if (row.user) return { ...this.principals.forUser(row.user, credential, row.scopes, row.clientId), ...extra };
     const held = this.scopes.permissionsFor(row.client.owner.roles);
-    return { ...this.principals.forClient(row.clientId, credential, row.scopes.filter((s) => held.has(s))), ...extra };
+    return {
+      ...this.principals.forClient(
+        row.clientId,
+        credential,
+        row.scopes.filter((s) => held.has(s)),
+      ),
+      ...extra,
+    };
   }
 }

@@ -93,7 +93,13 @@ export class AccessTokenService {
    */
   async issueOrFind(input: IssueAccessToken, seed: string): Promise<{ token: string; row: AccessToken; expiresIn: number } | null> {
     const { tokenHash } = this.storedKey(input.client, seed);
-    await this.tokens.createQueryBuilder().insert().into(AccessToken).values({ id: randomUUID(), ...this.newRow(input, tokenHash, new Date()) }).orIgnore().execute();
+    await this.tokens
+      .createQueryBuilder()
+      .insert()
+      .into(AccessToken)
+      .values({ id: randomUUID(), ...this.newRow(input, tokenHash, new Date()) })
+      .orIgnore()
+      .execute();
     return this.findLiveDerived(seed, input.grantId ?? null, input.client);
   }
 
@@ -101,9 +107,18 @@ export class AccessTokenService {
    * The live token derived from `seed` in this family, with seconds left: the same opaque token,
    * or the same JWT claims signed again. Null when revoked, expired or never issued.
    */
-  async findLiveDerived(seed: string, grantId: string | null, client: Client): Promise<{ token: string; row: AccessToken; expiresIn: number } | null> {
+  async findLiveDerived(
+    seed: string,
+    grantId: string | null,
+    client: Client,
+  ): Promise<{ token: string; row: AccessToken; expiresIn: number } | null> {
     const { tokenHash, jti } = this.storedKey(client, seed);
-    const row = await this.tokens.findOneBy({ tokenHash, grantId: grantId ?? IsNull(), revokedAt: IsNull(), expiresAt: MoreThan(new Date()) });
+    const row = await this.tokens.findOneBy({
+      tokenHash,
+      grantId: grantId ?? IsNull(),
+      revokedAt: IsNull(),
+      expiresAt: MoreThan(new Date()),
+    });
     if (!row) return null;
     const token = jti ? await this.jwt.sign(row, jti, client) : seed;
     return { token, row, expiresIn: Math.max(1, Math.ceil((row.expiresAt.getTime() - Date.now()) / 1000)) };

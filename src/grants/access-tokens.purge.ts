@@ -17,8 +17,6 @@ export class AccessTokensPurge implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register(
-      repositoryPurgeTask('oauth_access_tokens', this.tokens, ['expires_at']),
-    );
+    this.registry.register(repositoryPurgeTask('oauth_access_tokens', this.tokens, ['expires_at']));
   }
 }

@@ -36,7 +36,8 @@ export class AccountAuthorizationsController {
     const authorizations = await this.authorizations.list(p);
     void reply.header('cache-control', 'no-store').header('vary', 'Accept');
     // A person authorizes a handful of apps: the list is paged in memory (same cursor as SQL lists).
-    if (!prefersHtml(req)) return reply.send(pageOfList(authorizations, pageRequest(q), (a) => ({ time: new Date(a.authorizedAt), id: a.clientId })));
+    if (!prefersHtml(req))
+      return reply.send(pageOfList(authorizations, pageRequest(q), (a) => ({ time: new Date(a.authorizedAt), id: a.clientId })));
     return reply.view('account-authorizations.hbs', {
       title: 'Authorized apps',
       user: p.user,
@@ -58,9 +59,19 @@ export class AccountAuthorizationsController {
   @Authenticated(PAGE)
   @Post(':clientId/revoke')
   @ApiExcludeEndpoint()
-  async revokeFromPage(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  async revokeFromPage(
+    @CurrentPrincipal() p: Principal,
+    @Param('clientId') clientId: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const revoked = await this.authorizations.revoke(p, clientId, requestMeta(req));
-    await this.flash.set(reply, revoked ? { message: 'Access revoked: the app can no longer act for you.' } : { message: 'That app had no access left.', kind: 'error' });
+    await this.flash.set(
+      reply,
+      revoked
+        ? { message: 'Access revoked: the app can no longer act for you.' }
+        : { message: 'That app had no access left.', kind: 'error' },
+    );
     return reply.redirect('/account/authorizations', 303);
   }
 }

@@ -51,7 +51,12 @@ export class AccountAuthorizationsService {
     const families = await this.grants.revokeAllFor(userId, clientId, 'user_revoked');
     if (!hadConsent && families === 0) return false;
     if (hadConsent) {
-      await this.audit.recordFor(principal, { action: 'consent.revoke', outcome: 'success', target: { type: 'client', id: clientId }, meta });
+      await this.audit.recordFor(principal, {
+        action: 'consent.revoke',
+        outcome: 'success',
+        target: { type: 'client', id: clientId },
+        meta,
+      });
     }
     await this.audit.recordFor(principal, {
       action: 'authorization.revoke',

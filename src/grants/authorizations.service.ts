@@ -26,7 +26,12 @@ export class AuthorizationsService {
     const held = this.scopeRegistry.permissionsFor(principal.user?.roles ?? []);
     const grantable = request.scopes.filter((s) => held.has(s));
     if (grantable.length === 0) {
-      throw new AuthorizationRedirectError(request.redirectUri, request.state, 'access_denied', 'You hold none of the permissions this application asks for');
+      throw new AuthorizationRedirectError(
+        request.redirectUri,
+        request.state,
+        'access_denied',
+        'You hold none of the permissions this application asks for',
+      );
     }
     return grantable;
   }

@@ -5,7 +5,10 @@ import { SignInHints } from '../sessions/sign-in-hints';
 /** On the way to /oauth/authorize, the sign-in page names the app the person is signing in for. */
 @Injectable()
 export class AuthorizeSignInHint {
-  constructor(hints: SignInHints, private readonly clients: ClientsService) {
+  constructor(
+    hints: SignInHints,
+    private readonly clients: ClientsService,
+  ) {
     hints.register((path) => this.describe(path));
   }
 

@@ -6,7 +6,11 @@ import type { Client } from '../clients/client.entity';
  * not registered for), or null when it may. Shared by the authorization endpoint and the device
  * authorization endpoint, which answer `invalid_scope` with this text.
  */
-export function requestedScopeProblem(requested: readonly string[], client: Pick<Client, 'allowedScopes'>, registry: ScopeRegistry): string | null {
+export function requestedScopeProblem(
+  requested: readonly string[],
+  client: Pick<Client, 'allowedScopes'>,
+  registry: ScopeRegistry,
+): string | null {
   if (requested.length === 0) return 'No scope was requested';
   const unknown = registry.unknown([...requested]);
   if (unknown.length > 0) return `Unknown scope: ${unknown.join(' ')}`;

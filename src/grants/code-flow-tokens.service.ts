@@ -91,9 +91,16 @@ export class CodeFlowTokensService {
   }
 
   /** The audit record of a successful rotation (only the request that rotated the token writes it). */
-  async announceSuccessor(grant: Grant, client: Client, userId: string, successor: RefreshSuccessor, meta: GrantRequestMeta): Promise<void> {
+  async announceSuccessor(
+    grant: Grant,
+    client: Client,
+    userId: string,
+    successor: RefreshSuccessor,
+    meta: GrantRequestMeta,
+  ): Promise<void> {
     const access = await this.accessTokens.findLiveDerived(successor.accessToken, grant.id, client);
-    if (access) await this.recordIssue(grant, client, userId, meta, 'refresh_token', access.row, client.grantTypes.includes('refresh_token'));
+    if (access)
+      await this.recordIssue(grant, client, userId, meta, 'refresh_token', access.row, client.grantTypes.includes('refresh_token'));
   }
 
   /**
@@ -102,7 +109,10 @@ export class CodeFlowTokensService {
    * Null otherwise, which the caller treats as reuse.
    */
   async replaySuccessor(grant: Grant, client: Client, candidates: readonly RefreshSuccessor[]): Promise<TokenResponse | null> {
-    const live = await this.refreshTokens.findLiveInFamily(candidates.map((c) => c.refreshToken), grant.id);
+    const live = await this.refreshTokens.findLiveInFamily(
+      candidates.map((c) => c.refreshToken),
+      grant.id,
+    );
     const successor = live && candidates.find((c) => hashToken(c.refreshToken) === live.tokenHash);
     if (!successor) return null;
     const access = await this.accessTokens.findLiveDerived(successor.accessToken, grant.id, client);
@@ -110,7 +120,15 @@ export class CodeFlowTokensService {
     return tokenResponse(access.token, access.expiresIn, access.row.scopes, successor.refreshToken);
   }
 
-  private recordIssue(grant: Grant, client: Client, userId: string, meta: GrantRequestMeta, grantType: string, access: AccessToken, refresh: boolean) {
+  private recordIssue(
+    grant: Grant,
+    client: Client,
+    userId: string,
+    meta: GrantRequestMeta,
+    grantType: string,
+    access: AccessToken,
+    refresh: boolean,
+  ) {
     return this.audit.record({
       action: 'token.issue',
       outcome: 'success',

@@ -38,7 +38,13 @@ import { AUTHORIZATION_CODE } from './oauth.token-kinds';
  * the user's authorized-apps page.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([AuthorizationCode, Consent, Grant, RefreshToken]), GrantsModule, ClientsModule, UsersModule, SessionsModule],
+  imports: [
+    TypeOrmModule.forFeature([AuthorizationCode, Consent, Grant, RefreshToken]),
+    GrantsModule,
+    ClientsModule,
+    UsersModule,
+    SessionsModule,
+  ],
   controllers: [AuthorizeController, ConsentController, AccountAuthorizationsController],
   providers: [
     OAuthGrantCredentialSource,

@@ -24,12 +24,8 @@ export class CodeFlowPurge implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register(
-      repositoryPurgeTask('authorization_codes', this.codes, ['expires_at']),
-    );
-    this.registry.register(
-      repositoryPurgeTask('refresh_tokens', this.refreshTokens, ['expires_at', 'revoked_at', 'rotated_at']),
-    );
+    this.registry.register(repositoryPurgeTask('authorization_codes', this.codes, ['expires_at']));
+    this.registry.register(repositoryPurgeTask('refresh_tokens', this.refreshTokens, ['expires_at', 'revoked_at', 'rotated_at']));
     // After the refresh tokens: they reference their family (ON DELETE CASCADE).
     this.registry.register(repositoryPurgeTask('authorization_grants', this.grants, ['expires_at', 'revoked_at']));
   }

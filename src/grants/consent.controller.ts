@@ -24,7 +24,12 @@ export class ConsentController {
 
   @Authenticated({ schemes: ['cookie'], page: true })
   @Post('consent')
-  async decide(@CurrentPrincipal() p: Principal, @Body() body: Record<string, unknown>, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  async decide(
+    @CurrentPrincipal() p: Principal,
+    @Body() body: Record<string, unknown>,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     // Not a DTO: the validator owns every limit, and its failures render as authorization errors.
     const { decision, request } = await this.requests.validateConsent(body);
     if (decision === 'deny') throw this.authorizations.denial(request);

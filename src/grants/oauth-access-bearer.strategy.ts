@@ -24,7 +24,12 @@ export class OAuthAccessBearerStrategy extends PassportStrategy(Strategy, OAUTH_
     registry: AuthStrategyRegistry,
   ) {
     super();
-    registry.register({ scheme: 'bearer', strategy: OAUTH_ACCESS_BEARER_STRATEGY, token: ACCESS_TOKEN, credentialKind: OAUTH_ACCESS_CREDENTIAL });
+    registry.register({
+      scheme: 'bearer',
+      strategy: OAUTH_ACCESS_BEARER_STRATEGY,
+      token: ACCESS_TOKEN,
+      credentialKind: OAUTH_ACCESS_CREDENTIAL,
+    });
   }
 
   async validate(token: string): Promise<Principal | false> {
@@ -35,6 +40,13 @@ export class OAuthAccessBearerStrategy extends PassportStrategy(Strategy, OAUTH_
     if (row.user) return { ...this.principals.forUser(row.user, credential, row.scopes, row.clientId), expiresAt: row.expiresAt };
     // The client as itself: still never more than its owner holds today.
     const held = this.scopes.permissionsFor(row.client.owner.roles);
-    return { ...this.principals.forClient(row.clientId, credential, row.scopes.filter((s) => held.has(s))), expiresAt: row.expiresAt };
+    return {
+      ...this.principals.forClient(
+        row.clientId,
+        credential,
+        row.scopes.filter((s) => held.has(s)),
+      ),
+      expiresAt: row.expiresAt,
+    };
   }
 }

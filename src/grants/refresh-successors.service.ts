@@ -25,7 +25,9 @@ export class RefreshSuccessorsService {
   private readonly keys: Uint8Array[];
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.keys = config.session.keys.map((k) => new Uint8Array(hkdfSync('sha256', k, new Uint8Array(0), 'gatehouse refresh successor v1', 32)));
+    this.keys = config.session.keys.map(
+      (k) => new Uint8Array(hkdfSync('sha256', k, new Uint8Array(0), 'gatehouse refresh successor v1', 32)),
+    );
   }
 
   /** The successor this instance creates when it rotates `refreshToken` (newest key). */

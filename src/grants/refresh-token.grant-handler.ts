@@ -71,7 +71,13 @@ export class RefreshTokenGrantHandler implements GrantHandler {
    * it gets that same successor (a retry, or a parallel refresh that lost the race); otherwise
    * it is reuse. Decided by the database alone, so N instances agree.
    */
-  private async retryOrReuse(token: RefreshToken, presented: string, grant: Grant, client: Client, meta: GrantRequestMeta): Promise<TokenResponse> {
+  private async retryOrReuse(
+    token: RefreshToken,
+    presented: string,
+    grant: Grant,
+    client: Client,
+    meta: GrantRequestMeta,
+  ): Promise<TokenResponse> {
     const graceMs = this.config.codeFlow.refreshReuseGraceMs;
     if (graceMs > 0 && Date.now() - token.rotatedAt!.getTime() < graceMs) {
       const replay = await this.tokens.replaySuccessor(grant, client, this.successors.candidates(presented));

@@ -35,6 +35,13 @@ export class RefreshTokenType implements OAuthTokenType {
     if (!grant || grant.revokedAt || grant.expiresAt.getTime() <= Date.now()) return null;
     const user = await this.users.findById(grant.userId);
     if (user?.status !== 'active') return null;
-    return { clientId: row.clientId, userId: grant.userId, scopes: grant.scopes, issuedAt: row.createdAt, expiresAt: row.expiresAt, tokenType: 'refresh_token' };
+    return {
+      clientId: row.clientId,
+      userId: grant.userId,
+      scopes: grant.scopes,
+      issuedAt: row.createdAt,
+      expiresAt: row.expiresAt,
+      tokenType: 'refresh_token',
+    };
   }
 }

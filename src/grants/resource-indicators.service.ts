@@ -27,7 +27,8 @@ export class ResourceIndicatorsService {
       throw new InvalidTargetError('resource must be an absolute URI (RFC 8707 §2)');
     }
     if (url.hash || requested.includes('#')) throw new InvalidTargetError('resource must not contain a fragment (RFC 8707 §2)');
-    if (!(await this.clients.findResourceServer(requested))) throw new InvalidTargetError('Unknown resource: no resource server is registered for it');
+    if (!(await this.clients.findResourceServer(requested)))
+      throw new InvalidTargetError('Unknown resource: no resource server is registered for it');
     return requested;
   }
 }

@@ -1,7 +1,15 @@
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { OAUTH_ERROR_BODIES } from '../common/api-error';
 import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { OAuthErrorBody, RevocationRequestBody } from './dto/oauth-openapi';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditService } from '../audit/audit.service';
@@ -36,7 +44,10 @@ export class RevocationController {
   @ApiOperation({ summary: 'Token revocation (RFC 7009)' })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: RevocationRequestBody, description: 'Form (RFC 7009 §2.1) or the same fields as JSON' })
-  @ApiOkResponse({ description: 'Revoked, or nothing to revoke (RFC 7009 §2.2: the same answer either way)', schema: { type: 'object', example: {} } })
+  @ApiOkResponse({
+    description: 'Revoked, or nothing to revoke (RFC 7009 §2.2: the same answer either way)',
+    schema: { type: 'object', example: {} },
+  })
   @ApiBadRequestResponse({ type: OAuthErrorBody, description: 'invalid_request, unsupported_token_type (RFC 7009 §2.2.1)' })
   @ApiUnauthorizedResponse({ type: OAuthErrorBody, description: 'invalid_client' })
   async revoke(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, never>> {

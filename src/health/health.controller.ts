@@ -31,7 +31,9 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiOkResponse({ description: 'Every dependency is up' })
-  @ApiServiceUnavailableResponse({ description: 'A dependency (the database, Redis when configured) is down, or the instance is shutting down; `checks` says which' })
+  @ApiServiceUnavailableResponse({
+    description: 'A dependency (the database, Redis when configured) is down, or the instance is shutting down; `checks` says which',
+  })
   async ready(): Promise<HealthCheckResult> {
     // SIGTERM received: out of the load balancer's rotation at once, whatever the dependencies say.
     if (this.shutdown.draining) throw new NotReadyError({ shutdown: { status: 'down' } });

@@ -20,8 +20,7 @@ const PAUSE_MS = 20;
  * one SELECT of ids and one DELETE by primary key: the longest time any rows were locked).
  */
 export type HousekeepingRun =
-  | { ran: false }
-  | { ran: true; deleted: Record<string, number>; batches: number; durationMs: number; longestBatchMs: number };
+  { ran: false } | { ran: true; deleted: Record<string, number>; batches: number; durationMs: number; longestBatchMs: number };
 
 /**
  * Purges ended credentials on a schedule (HOUSEKEEPING_INTERVAL_MINUTES; 0: never): every
@@ -72,7 +71,13 @@ export class HousekeepingService implements OnApplicationBootstrap, OnApplicatio
     const started = performance.now();
     let batches = 0;
     let longestBatchMs = 0;
-    const result = (): HousekeepingRun => ({ ran: true, deleted, batches, durationMs: Math.round(performance.now() - started), longestBatchMs: Math.round(longestBatchMs) });
+    const result = (): HousekeepingRun => ({
+      ran: true,
+      deleted,
+      batches,
+      durationMs: Math.round(performance.now() - started),
+      longestBatchMs: Math.round(longestBatchMs),
+    });
     try {
       for (const task of this.tasks.all()) {
         deleted[task.name] = 0;

@@ -33,7 +33,11 @@ export class PurgeTaskRegistry {
  * across columns is a full scan without indexes and, with them, an index merge (sort_union) that
  * collects every matching id of both ranges before the LIMIT, for every batch (docs/scaling.md).
  */
-export function repositoryPurgeTask<T extends ObjectLiteral>(name: string, repo: Repository<T>, endedColumns: readonly string[]): PurgeTask {
+export function repositoryPurgeTask<T extends ObjectLiteral>(
+  name: string,
+  repo: Repository<T>,
+  endedColumns: readonly string[],
+): PurgeTask {
   return {
     name,
     purgeBatch: async (cutoff, limit) => {
@@ -54,7 +58,12 @@ export function repositoryPurgeTask<T extends ObjectLiteral>(name: string, repo:
  * the table for long. Only for rows that ended before the cutoff: the delete does not empty the
  * credential cache.
  */
-export async function deleteEndedBatch<T extends ObjectLiteral>(repo: Repository<T>, column: string, cutoff: Date, limit: number): Promise<number> {
+export async function deleteEndedBatch<T extends ObjectLiteral>(
+  repo: Repository<T>,
+  column: string,
+  cutoff: Date,
+  limit: number,
+): Promise<number> {
   const rows = await repo
     .createQueryBuilder('t')
     .select('t.id', 'id')

@@ -31,7 +31,11 @@ export class AdminImpersonationService {
   ) {}
 
   /** 400 with the reason when refused (unknown user, an admin, oneself, a bot, disabled, scope). */
-  async start(admin: Principal, input: { user: string; reason: string; scopes?: string[] }, meta: RequestMeta): Promise<StartedImpersonationView> {
+  async start(
+    admin: Principal,
+    input: { user: string; reason: string; scopes?: string[] },
+    meta: RequestMeta,
+  ): Promise<StartedImpersonationView> {
     const actor = await this.users.findById(admin.actor.id);
     const named = input.user.includes('@') ? await this.users.findByEmail(input.user) : { id: input.user.trim() };
     if (!actor || !named) throw new BadRequestException('No such user');

@@ -24,14 +24,24 @@ export class ImpersonationTokenStrategy extends PassportStrategy(Strategy, IMPER
     registry: AuthStrategyRegistry,
   ) {
     super();
-    registry.register({ scheme: 'bearer', strategy: IMPERSONATION_BEARER_STRATEGY, token: IMPERSONATION_TOKEN, credentialKind: IMPERSONATION_CREDENTIAL });
+    registry.register({
+      scheme: 'bearer',
+      strategy: IMPERSONATION_BEARER_STRATEGY,
+      token: IMPERSONATION_TOKEN,
+      credentialKind: IMPERSONATION_CREDENTIAL,
+    });
   }
 
   async validate(token: string): Promise<Principal | false> {
     if (!hasPrefix(IMPERSONATION_TOKEN, token)) return false;
     const row = await this.impersonation.authenticate(token);
     if (!row) throw new InvalidTokenError('The impersonation token is invalid, expired or revoked');
-    const principal = this.principals.forUser(row.subject, { kind: IMPERSONATION_CREDENTIAL, id: row.id }, row.scopes, row.clientId ?? undefined);
+    const principal = this.principals.forUser(
+      row.subject,
+      { kind: IMPERSONATION_CREDENTIAL, id: row.id },
+      row.scopes,
+      row.clientId ?? undefined,
+    );
     return { ...principal, act: { sub: row.actorUserId }, expiresAt: row.expiresAt };
   }
 }

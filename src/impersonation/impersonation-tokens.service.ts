@@ -19,7 +19,10 @@ export interface IssueImpersonationToken {
 type PrincipalColumns = Pick<User, 'id' | 'email' | 'displayName' | 'roles' | 'status' | 'kind'>;
 
 /** What the hot path loads: the token's columns, and only the subject's and actor's columns it needs. */
-export type LiveImpersonationToken = Pick<ImpersonationToken, 'id' | 'subjectUserId' | 'actorUserId' | 'clientId' | 'scopes' | 'createdAt' | 'expiresAt'> & {
+export type LiveImpersonationToken = Pick<
+  ImpersonationToken,
+  'id' | 'subjectUserId' | 'actorUserId' | 'clientId' | 'scopes' | 'createdAt' | 'expiresAt'
+> & {
   subject: PrincipalColumns;
   actor: PrincipalColumns;
 };
@@ -82,7 +85,10 @@ export class ImpersonationTokensService {
 
   /** Live tokens acting as this user (admin credential listings). */
   listLiveForSubject(userId: string): Promise<ImpersonationToken[]> {
-    return this.tokens.find({ where: { subjectUserId: userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) }, order: { createdAt: 'DESC' } });
+    return this.tokens.find({
+      where: { subjectUserId: userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+      order: { createdAt: 'DESC' },
+    });
   }
 
   /**
@@ -90,7 +96,10 @@ export class ImpersonationTokensService {
    * only revocation paths (a credential cache hooks in here).
    */
   async revoke(id: string, subjectUserId?: string): Promise<boolean> {
-    const res = await this.tokens.update({ id, revokedAt: IsNull(), ...(subjectUserId ? { subjectUserId } : {}) }, { revokedAt: new Date() });
+    const res = await this.tokens.update(
+      { id, revokedAt: IsNull(), ...(subjectUserId ? { subjectUserId } : {}) },
+      { revokedAt: new Date() },
+    );
     return (res.affected ?? 0) > 0;
   }
 

@@ -27,7 +27,16 @@ import { ImpersonationTokensPurge } from './impersonation-tokens.purge';
 @Module({
   imports: [TypeOrmModule.forFeature([ImpersonationToken]), UsersModule, GrantsModule],
   controllers: [AdminImpersonationsController],
-  providers: [ImpersonationTokensPurge, ImpersonationCredentialSource, ImpersonationService, ImpersonationTokensService, TokenExchangeGrant, ImpersonationTokenStrategy, ImpersonationTokenType, AdminImpersonationService],
+  providers: [
+    ImpersonationTokensPurge,
+    ImpersonationCredentialSource,
+    ImpersonationService,
+    ImpersonationTokensService,
+    TokenExchangeGrant,
+    ImpersonationTokenStrategy,
+    ImpersonationTokenType,
+    AdminImpersonationService,
+  ],
   exports: [AdminImpersonationService, ImpersonationTokensService],
 })
 export class ImpersonationModule {

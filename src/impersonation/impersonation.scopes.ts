@@ -4,5 +4,9 @@ import type { ScopeDefinition } from '../auth/scope-registry';
 export const IMPERSONATE_SCOPE = 'impersonate';
 
 export const IMPERSONATION_SCOPES: ScopeDefinition[] = [
-  { name: IMPERSONATE_SCOPE, description: 'Act as another user for a short time (support); recorded and shown to them', grantedTo: ['admin'] },
+  {
+    name: IMPERSONATE_SCOPE,
+    description: 'Act as another user for a short time (support); recorded and shown to them',
+    grantedTo: ['admin'],
+  },
 ];

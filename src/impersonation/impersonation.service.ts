@@ -63,7 +63,12 @@ export class ImpersonationService {
   async start(input: StartImpersonation): Promise<{ token: string; row: ImpersonationToken; expiresIn: number }> {
     const { actor } = input;
     const actorHolds = this.scopes.permissionsFor(actor.roles);
-    if (actor.kind !== 'person' || actor.status !== 'active' || !actorHolds.has(IMPERSONATE_SCOPE) || !input.actorCredentialScopes.has(IMPERSONATE_SCOPE)) {
+    if (
+      actor.kind !== 'person' ||
+      actor.status !== 'active' ||
+      !actorHolds.has(IMPERSONATE_SCOPE) ||
+      !input.actorCredentialScopes.has(IMPERSONATE_SCOPE)
+    ) {
       throw new ImpersonationRefused('The actor_token does not carry the impersonate permission of an active person');
     }
     const subject = /^[0-9a-f-]{36}$/i.test(input.subjectUserId) ? await this.users.findById(input.subjectUserId) : null;
@@ -121,15 +126,25 @@ export class ImpersonationService {
   /** Any admin may end any impersonation. 404-worthy false when unknown or already ended. */
   async revoke(by: Principal, id: string, meta: RequestMeta): Promise<boolean> {
     if (!(await this.tokens.revoke(id))) return false;
-    await this.audit.recordFor(by, { action: 'impersonation.revoke', outcome: 'success', target: { type: 'impersonation_token', id }, meta });
+    await this.audit.recordFor(by, {
+      action: 'impersonation.revoke',
+      outcome: 'success',
+      target: { type: 'impersonation_token', id },
+      meta,
+    });
     return true;
   }
 
-  private grantedScopes(subjectHolds: Set<string>, requested: readonly string[] | undefined, allowed: readonly string[] | undefined): string[] {
+  private grantedScopes(
+    subjectHolds: Set<string>,
+    requested: readonly string[] | undefined,
+    allowed: readonly string[] | undefined,
+  ): string[] {
     const available = [...subjectHolds].filter((s) => !allowed || allowed.includes(s));
     if (requested === undefined) return available.sort();
     const refused = requested.filter((s) => !available.includes(s));
-    if (refused.length > 0) throw new ImpersonationRefused(`Scope not available for this impersonation: ${refused.join(' ')}`, 'invalid_scope');
+    if (refused.length > 0)
+      throw new ImpersonationRefused(`Scope not available for this impersonation: ${refused.join(' ')}`, 'invalid_scope');
     return [...new Set(requested)].sort();
   }
 }

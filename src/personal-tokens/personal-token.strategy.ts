@@ -32,6 +32,9 @@ export class PersonalTokenStrategy extends PassportStrategy(Strategy, PAT_BEARER
     // Ours from here on: a PAT that does not authenticate must not fall through to another strategy.
     const pat = await this.tokens.authenticate(token, req.ip);
     if (!pat) throw new InvalidTokenError('The personal access token is invalid, expired or revoked');
-    return { ...this.principals.forUser(pat.user, { kind: PAT_CREDENTIAL, id: pat.id }, pat.scopes), expiresAt: pat.expiresAt ?? undefined };
+    return {
+      ...this.principals.forUser(pat.user, { kind: PAT_CREDENTIAL, id: pat.id }, pat.scopes),
+      expiresAt: pat.expiresAt ?? undefined,
+    };
   }
 }

@@ -29,7 +29,12 @@ export class PersonalTokensPageController {
    */
   @Authenticated(PAGE)
   @Post('new')
-  async create(@CurrentPrincipal() p: Principal, @Body() form: CreatePersonalTokenFormDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  async create(
+    @CurrentPrincipal() p: Principal,
+    @Body() form: CreatePersonalTokenFormDto,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const input = fromTokenForm(form);
     try {
       const { token, plaintext } = await this.tokens.createFor(p, input, requestMeta(req));
@@ -47,7 +52,12 @@ export class PersonalTokensPageController {
 
   @Authenticated(PAGE)
   @Post(':id/delete')
-  async remove(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  async remove(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const revoked = await this.tokens.revokeFor(p, id, requestMeta(req));
     await this.flash.set(reply, revoked ? { message: 'API key deleted.' } : { message: 'That API key was already gone.', kind: 'error' });
     return reply.redirect('/account/tokens', 303);

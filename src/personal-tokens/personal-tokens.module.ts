@@ -23,7 +23,14 @@ import { PersonalTokenCredentialSource } from './personal-token-credential.sourc
 @Module({
   imports: [TypeOrmModule.forFeature([PersonalToken]), UsersModule, SessionsModule, GrantsModule],
   controllers: [PersonalTokensController, PersonalTokensPageController],
-  providers: [PersonalTokenCredentialSource, PersonalTokensPurge, PersonalTokensService, PersonalTokenStrategy, PersonalTokenType, PersonalTokensPage],
+  providers: [
+    PersonalTokenCredentialSource,
+    PersonalTokensPurge,
+    PersonalTokensService,
+    PersonalTokenStrategy,
+    PersonalTokenType,
+    PersonalTokensPage,
+  ],
   exports: [PersonalTokensService],
 })
 export class PersonalTokensModule {

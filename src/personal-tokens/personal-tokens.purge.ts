@@ -13,8 +13,6 @@ export class PersonalTokensPurge implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register(
-      repositoryPurgeTask('personal_access_tokens', this.tokens, ['expires_at', 'revoked_at']),
-    );
+    this.registry.register(repositoryPurgeTask('personal_access_tokens', this.tokens, ['expires_at', 'revoked_at']));
   }
 }

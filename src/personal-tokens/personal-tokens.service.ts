@@ -15,7 +15,6 @@ import type { PersonalTokenView } from './dto/personal-token.view';
 import { PersonalToken } from './personal-token.entity';
 import { PAT_CREDENTIAL, PAT_TOKEN } from './personal-token.token-kind';
 
-
 export interface NewPersonalToken {
   name: string;
   scopes: readonly string[];
@@ -161,7 +160,10 @@ export class PersonalTokensService {
   /** The scopes the user can choose for a new token: registered and held by their roles now. */
   choosableScopes(roles: readonly string[]): { name: string; description: string }[] {
     const held = this.scopes.permissionsFor(roles);
-    return this.scopes.list().filter((s) => held.has(s.name)).map(({ name, description }) => ({ name, description }));
+    return this.scopes
+      .list()
+      .filter((s) => held.has(s.name))
+      .map(({ name, description }) => ({ name, description }));
   }
 
   /** One SELECT by the unique hash index, joined with the user, of only what a principal needs. */
@@ -169,7 +171,19 @@ export class PersonalTokensService {
     return this.tokens
       .createQueryBuilder('t')
       .innerJoin('t.user', 'u')
-      .select(['t.id', 't.userId', 't.scopes', 't.createdAt', 't.expiresAt', 't.lastUsedAt', 'u.id', 'u.email', 'u.displayName', 'u.roles', 'u.status'])
+      .select([
+        't.id',
+        't.userId',
+        't.scopes',
+        't.createdAt',
+        't.expiresAt',
+        't.lastUsedAt',
+        'u.id',
+        'u.email',
+        'u.displayName',
+        'u.roles',
+        'u.status',
+      ])
       .where('t.token_hash = :tokenHash', { tokenHash })
       .andWhere('t.revoked_at IS NULL')
       .getOne();

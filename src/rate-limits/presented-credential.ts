@@ -23,7 +23,8 @@ export function presentedCredentialKey(req: FastifyRequest, cookieName: string):
  * authenticated OAuth endpoints are public too; they have their own per-IP limits anyway.
  */
 export function countedCredentialKey(ctx: ExecutionContext, cookieName: string): string | undefined {
-  const auth = (Reflect.getMetadata(ROUTE_AUTH, ctx.getHandler()) ?? Reflect.getMetadata(ROUTE_AUTH, ctx.getClass())) as RouteAuth | undefined;
+  const auth = (Reflect.getMetadata(ROUTE_AUTH, ctx.getHandler()) ?? Reflect.getMetadata(ROUTE_AUTH, ctx.getClass())) as
+    RouteAuth | undefined;
   if (auth && 'public' in auth && auth.public) return undefined;
   return presentedCredentialKey(ctx.switchToHttp().getRequest<FastifyRequest>(), cookieName);
 }

@@ -36,7 +36,9 @@ function throttlerOptions(config: AppConfig, redis: Redis | null): ThrottlerModu
     ],
     // Unset REDIS_URL: in-process fixed windows, O(1) per hit (the library's default storage
     // keeps and filters a list of hit times per key on every request).
-    storage: redis ? new FailOpenThrottlerStorage(new ThrottlerStorageRedisService(redis), () => rateLimitStoreErrors.inc()) : new FixedWindowThrottlerStorage(),
+    storage: redis
+      ? new FailOpenThrottlerStorage(new ThrottlerStorageRedisService(redis), () => rateLimitStoreErrors.inc())
+      : new FixedWindowThrottlerStorage(),
   };
 }
 
@@ -57,7 +59,8 @@ function throttlerOptions(config: AppConfig, redis: Redis | null): ThrottlerModu
     {
       provide: ATTEMPT_COUNTER_STORE,
       inject: [REDIS_CLIENT],
-      useFactory: (redis: Redis | null): AttemptCounterStore => (redis ? new RedisAttemptCounterStore(redis) : new MemoryAttemptCounterStore()),
+      useFactory: (redis: Redis | null): AttemptCounterStore =>
+        redis ? new RedisAttemptCounterStore(redis) : new MemoryAttemptCounterStore(),
     },
   ],
   exports: [ATTEMPT_COUNTER_STORE],

@@ -23,7 +23,11 @@ export class RedisAttemptCounterStore implements AttemptCounterStore {
 
   async hit(keys: string[], ttlMs: number, now: number): Promise<AttemptCounter[]> {
     const multi = this.redis.multi();
-    for (const k of keys) multi.hincrby(NS + k, 'n', 1).hset(NS + k, 'last', now).pexpire(NS + k, ttlMs);
+    for (const k of keys)
+      multi
+        .hincrby(NS + k, 'n', 1)
+        .hset(NS + k, 'last', now)
+        .pexpire(NS + k, ttlMs);
     const rows = await this.run(() => multi.exec());
     return keys.map((_, i) => ({ count: Number(rows[i * 3][1]), lastAt: now }));
   }

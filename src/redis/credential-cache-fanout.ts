@@ -58,6 +58,8 @@ export class CredentialCacheFanout implements OnModuleInit, OnApplicationShutdow
     const now = Date.now();
     if (now - this.lastErrorLogAt < 10_000) return;
     this.lastErrorLogAt = now;
-    this.logger.error(`Cache invalidation fan-out unavailable (${err instanceof Error ? err.message : String(err)}); other instances catch up within the cache TTL (≤ 1 s)`);
+    this.logger.error(
+      `Cache invalidation fan-out unavailable (${err instanceof Error ? err.message : String(err)}); other instances catch up within the cache TTL (≤ 1 s)`,
+    );
   }
 }

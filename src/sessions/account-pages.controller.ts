@@ -43,7 +43,12 @@ export class AccountPagesController {
 
   @Authenticated(PAGE)
   @Post('sessions/:id/revoke')
-  async revoke(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+  async revoke(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const ended = await this.accountSessions.endOwn(p, id, requestMeta(req));
     if (id === p.credential.id) {
       await this.flash.set(reply, { message: 'You have signed out.' });
@@ -57,7 +62,9 @@ export class AccountPagesController {
   @Post('sessions/revoke-others')
   async revokeOthers(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const n = await this.accountSessions.endOthers(p, requestMeta(req));
-    await this.flash.set(reply, { message: n === 0 ? 'No other sessions were signed in.' : `Signed out of ${plural(n, 'other session')}.` });
+    await this.flash.set(reply, {
+      message: n === 0 ? 'No other sessions were signed in.' : `Signed out of ${plural(n, 'other session')}.`,
+    });
     return reply.redirect('/account/sessions', 303);
   }
 }

@@ -15,7 +15,8 @@ export class AccountSessionsService {
   /** False when the session is not the caller's or already ended. */
   async endOwn(p: Principal, sessionId: string, meta: RequestMeta): Promise<boolean> {
     const ended = await this.sessions.revokeOwn(p.actor.id, sessionId);
-    if (ended) await this.audit.recordFor(p, { action: 'session.revoke', outcome: 'success', target: { type: 'session', id: sessionId }, meta });
+    if (ended)
+      await this.audit.recordFor(p, { action: 'session.revoke', outcome: 'success', target: { type: 'session', id: sessionId }, meta });
     return ended;
   }
 

@@ -85,7 +85,10 @@ export class LoginThrottle {
     const delay = (count: number, free: number) => Math.min(1000 * 2 ** Math.min(Math.max(count - 1 - free - 1, 0), 30), maxDelayMs);
     const waits: [number, ThrottleReason][] = [
       [account.count > maxFailuresPerAccount ? windowMs : 0, 'account_locked'],
-      [overtaken(accountIp.count, seenAccountIp, freeFailuresPerAccountIp) ? delay(accountIp.count, freeFailuresPerAccountIp) : 0, 'account_ip_delay'],
+      [
+        overtaken(accountIp.count, seenAccountIp, freeFailuresPerAccountIp) ? delay(accountIp.count, freeFailuresPerAccountIp) : 0,
+        'account_ip_delay',
+      ],
       [overtaken(byIp.count, seenIp, maxFailuresPerIp) ? delay(byIp.count, maxFailuresPerIp) : 0, 'ip_delay'],
     ];
     const [ms, reason] = waits.reduce((a, b) => (b[0] > a[0] ? b : a));

@@ -54,7 +54,9 @@ export class LoginController {
   @Get('login')
   async loginPage(@Query('next') next: string | undefined, @Res() reply: FastifyReply) {
     const returnPath = safeReturnPath(next, this.config.publicUrl);
-    return reply.header('cache-control', 'no-store').view('login.hbs', { title: 'Sign in', next: returnPath, purpose: await this.hints.describe(returnPath) });
+    return reply
+      .header('cache-control', 'no-store')
+      .view('login.hbs', { title: 'Sign in', next: returnPath, purpose: await this.hints.describe(returnPath) });
   }
 
   /** Accepts the sign-in form and JSON `{ email, password }`. */
@@ -63,7 +65,9 @@ export class LoginController {
   @HttpCode(200)
   @ApiOkResponse({ description: 'Signed in; the session cookie is set' })
   @ApiTooManyRequestsResponse({ description: 'Too many failed sign-ins from this IP or for this account' })
-  @ApiServiceUnavailableResponse({ description: 'The shared failure counters (Redis) are unreachable: sign-in fails closed, with Retry-After' })
+  @ApiServiceUnavailableResponse({
+    description: 'The shared failure counters (Redis) are unreachable: sign-in fails closed, with Retry-After',
+  })
   async login(@Body() body: LoginDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     this.csrf.assertSignedOutOrigin(req);
     const meta = requestMeta(req);
@@ -83,7 +87,12 @@ export class LoginController {
     }
     const wait = verdict.retryAfter;
     if (wait > 0) {
-      await this.audit.record({ action: 'auth.login', outcome: 'denied', meta, details: { email, reason: verdict.reason ?? 'rate_limited' } });
+      await this.audit.record({
+        action: 'auth.login',
+        outcome: 'denied',
+        meta,
+        details: { email, reason: verdict.reason ?? 'rate_limited' },
+      });
       if (outcome) await this.recordLockoutStart(outcome, undefined, meta, email);
       rateLimitRejections.inc({ limiter: 'sign_in' });
       void reply.header('retry-after', String(wait)).status(429);
@@ -141,7 +150,12 @@ export class LoginController {
   }
 
   /** Lockouts and delays are audited once, when they begin (ASVS V6.3): the owner and admins see them. */
-  private async recordLockoutStart(outcome: FailureOutcome, userId: string | undefined, meta: ReturnType<typeof requestMeta>, email: string): Promise<void> {
+  private async recordLockoutStart(
+    outcome: FailureOutcome,
+    userId: string | undefined,
+    meta: ReturnType<typeof requestMeta>,
+    email: string,
+  ): Promise<void> {
     if (!outcome.accountLocked && !outcome.delayStarted) return;
     await this.audit.record({
       action: outcome.accountLocked ? 'auth.account_locked' : 'auth.login_delayed',
@@ -156,13 +170,7 @@ export class LoginController {
    * The shared failure counters (Redis) are down: sign-in fails CLOSED, 503 + Retry-After,
    * because guessing unthrottled is worse than a short sign-in outage. Other errors propagate.
    */
-  private throttleUnavailable(
-    err: unknown,
-    form: boolean,
-    page: { next: string; email: string },
-    requestId: string,
-    reply: FastifyReply,
-  ) {
+  private throttleUnavailable(err: unknown, form: boolean, page: { next: string; email: string }, requestId: string, reply: FastifyReply) {
     if (!(err instanceof CounterStoreUnavailableError)) throw err;
     this.logger.error(`Sign-in refused: ${err.message}`);
     const message = 'Sign-in is temporarily unavailable. Try again shortly.';

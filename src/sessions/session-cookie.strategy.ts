@@ -41,7 +41,9 @@ export class SessionCookieStrategy extends PassportStrategy(Strategy, SESSION_CO
     if (!principal) return null;
     this.csrf.verify(req, principal.credential.id);
     if (principal.passwordChangeRequired && !ALLOWED_WHILE_TEMPORARY.has(`${req.method} ${req.routeOptions.url}`)) {
-      throw req.method === 'GET' && prefersHtml(req) ? new PageRedirect('/account/password?required', 'Password change required') : new PasswordChangeRequiredError();
+      throw req.method === 'GET' && prefersHtml(req)
+        ? new PageRedirect('/account/password?required', 'Password change required')
+        : new PasswordChangeRequiredError();
     }
     return principal;
   }

@@ -25,7 +25,10 @@ export class SessionPrincipalReader {
     if (!secret) return null;
     const session = await this.sessions.authenticate(secret);
     if (!session) return null;
-    const principal: Principal = { ...this.principals.forUser(session.user, { kind: SESSION_CREDENTIAL, id: session.id }), expiresAt: session.expiresAt };
+    const principal: Principal = {
+      ...this.principals.forUser(session.user, { kind: SESSION_CREDENTIAL, id: session.id }),
+      expiresAt: session.expiresAt,
+    };
     if (session.user.passwordTemporary) principal.passwordChangeRequired = true;
     return principal;
   }

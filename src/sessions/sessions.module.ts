@@ -24,7 +24,19 @@ import { SESSION_TOKEN } from './session.token-kind';
 @Module({
   imports: [TypeOrmModule.forFeature([Session]), UsersModule],
   controllers: [LoginController, AccountSessionsController, AccountPagesController],
-  providers: [SessionCredentialSource, SessionsPurge, SessionsService, AccountSessionsService, SessionCookieService, SessionPrincipalReader, SessionCookieStrategy, CsrfService, LoginThrottle, FlashService, SignInHints],
+  providers: [
+    SessionCredentialSource,
+    SessionsPurge,
+    SessionsService,
+    AccountSessionsService,
+    SessionCookieService,
+    SessionPrincipalReader,
+    SessionCookieStrategy,
+    CsrfService,
+    LoginThrottle,
+    FlashService,
+    SignInHints,
+  ],
   exports: [SessionsService, CsrfService, SessionCookieService, SessionPrincipalReader, FlashService, SignInHints, LoginThrottle],
 })
 export class SessionsModule {

@@ -13,8 +13,6 @@ export class SessionsPurge implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register(
-      repositoryPurgeTask('sessions', this.sessions, ['expires_at', 'revoked_at']),
-    );
+    this.registry.register(repositoryPurgeTask('sessions', this.sessions, ['expires_at', 'revoked_at']));
   }
 }

@@ -67,7 +67,19 @@ export class SessionsService {
     return this.sessions
       .createQueryBuilder('s')
       .innerJoin('s.user', 'u')
-      .select(['s.id', 's.userId', 's.createdAt', 's.lastSeenAt', 's.expiresAt', 'u.id', 'u.email', 'u.displayName', 'u.roles', 'u.status', 'u.passwordTemporary'])
+      .select([
+        's.id',
+        's.userId',
+        's.createdAt',
+        's.lastSeenAt',
+        's.expiresAt',
+        'u.id',
+        'u.email',
+        'u.displayName',
+        'u.roles',
+        'u.status',
+        'u.passwordTemporary',
+      ])
       .where('s.secret_hash = :secretHash', { secretHash })
       .andWhere('s.revoked_at IS NULL')
       .getOne();
@@ -100,10 +112,7 @@ export class SessionsService {
   }
 
   async revokeOthers(userId: string, keepSessionId: string): Promise<number> {
-    const res = await this.sessions.update(
-      { userId, id: Not(keepSessionId), revokedAt: IsNull() },
-      { revokedAt: new Date() },
-    );
+    const res = await this.sessions.update({ userId, id: Not(keepSessionId), revokedAt: IsNull() }, { revokedAt: new Date() });
     return res.affected ?? 0;
   }
 

@@ -139,13 +139,23 @@ export class SigningKeysService {
   }
 
   private async create(alg: JwtSigningAlg, activeFrom: Date): Promise<SigningKey> {
-    const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
+    const { publicKey, privateKey } = await generateKeyPair(alg, {
+      extractable: true,
+      ...(alg === 'RS256' ? { modulusLength: 2048 } : {}),
+    });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
     const sealed = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(await exportJWK(privateKey))))
       .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', cty: 'jwk+json' })
       .encrypt(this.config.jwt.keyEncryptionKey);
-    const row = this.keys.create({ kid, alg, publicJwk: JSON.stringify(publicJwk), privateJwkSealed: sealed, createdAt: new Date(), activeFrom });
+    const row = this.keys.create({
+      kid,
+      alg,
+      publicJwk: JSON.stringify(publicJwk),
+      privateJwkSealed: sealed,
+      createdAt: new Date(),
+      activeFrom,
+    });
     await this.keys.insert(row);
     this.logger.log(`signing key ${kid} (${alg}) created, signing from ${activeFrom.toISOString()}`);
     await this.reload();

@@ -3,9 +3,7 @@ import { randomBytes, scrypt, ScryptOptions, timingSafeEqual } from 'node:crypto
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 
 function scryptAsync(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))),
-  );
+  return new Promise((resolve, reject) => scrypt(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
 /**

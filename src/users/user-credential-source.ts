@@ -31,7 +31,6 @@ export interface UserCredentialSource {
   countLive(): Promise<Record<string, number>>;
 }
 
-
 /**
  * Every registered credential kind. The module owning a kind registers its adapter from its
  * constructor (as grant handlers and token types do); the user lifecycle ends them all on

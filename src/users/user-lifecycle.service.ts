@@ -62,9 +62,14 @@ export class UserLifecycleService {
 
   /** Disables the account and ends its sessions; its tokens stop because every strategy checks the status. */
   async disable(id: string): Promise<{ user: User; sessionsRevoked: number }> {
-    const user = await this.changeGuarded(id, 'disabled', () => true, async (m, u) => {
-      await m.update(User, { id: u.id }, { status: 'disabled', updatedAt: new Date() });
-    });
+    const user = await this.changeGuarded(
+      id,
+      'disabled',
+      () => true,
+      async (m, u) => {
+        await m.update(User, { id: u.id }, { status: 'disabled', updatedAt: new Date() });
+      },
+    );
     const sessionsRevoked = await this.sessionSource().revokeAllForUser(id);
     return { user: { ...user, status: 'disabled' }, sessionsRevoked };
   }
@@ -78,10 +83,15 @@ export class UserLifecycleService {
   async setRoles(id: string, roles: Role[]): Promise<{ before: string[]; user: User }> {
     const unique = [...new Set(roles)].sort();
     let before: string[] = [];
-    const user = await this.changeGuarded(id, 'demoted', () => !unique.includes('admin'), async (m, u) => {
-      before = u.roles;
-      await m.update(User, { id: u.id }, { roles: unique, updatedAt: new Date() });
-    });
+    const user = await this.changeGuarded(
+      id,
+      'demoted',
+      () => !unique.includes('admin'),
+      async (m, u) => {
+        before = u.roles;
+        await m.update(User, { id: u.id }, { roles: unique, updatedAt: new Date() });
+      },
+    );
     return { before, user: { ...user, roles: unique } };
   }
 
@@ -101,9 +111,14 @@ export class UserLifecycleService {
 
   /** Deletes the account; its sessions, tokens and grants go with it (ON DELETE CASCADE). */
   async delete(id: string): Promise<User> {
-    return this.changeGuarded(id, 'deleted', () => true, async (m, u) => {
-      await m.delete(User, { id: u.id });
-    });
+    return this.changeGuarded(
+      id,
+      'deleted',
+      () => true,
+      async (m, u) => {
+        await m.delete(User, { id: u.id });
+      },
+    );
   }
 
   /** Incident response: ends every session, token and grant of the user. Counts by kind. */

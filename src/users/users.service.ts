@@ -110,7 +110,12 @@ export class UsersService {
     const now = new Date();
     await this.users.update(
       { id: userId },
-      { passwordHash: await this.hasher.hash(password), passwordChangedAt: now, passwordTemporary: opts.temporary ?? false, updatedAt: now },
+      {
+        passwordHash: await this.hasher.hash(password),
+        passwordChangedAt: now,
+        passwordTemporary: opts.temporary ?? false,
+        updatedAt: now,
+      },
     );
   }
 
@@ -127,20 +132,26 @@ export class UsersService {
     const [total, active, activeAdmins] = await Promise.all([
       this.users.count(),
       this.users.countBy({ status: 'active' }),
-      this.users.createQueryBuilder('u').where('u.status = :s', { s: 'active' }).andWhere(...hasRoleCondition('u', 'admin')).getCount(),
+      this.users
+        .createQueryBuilder('u')
+        .where('u.status = :s', { s: 'active' })
+        .andWhere(...hasRoleCondition('u', 'admin'))
+        .getCount(),
     ]);
     return { total, active, activeAdmins };
   }
 
   /** Whether any active user holds the admin role. Roles are stored comma-separated. */
   activeAdminExists(): Promise<boolean> {
-    return this.users
-      .createQueryBuilder('u')
-      .where('u.status = :status', { status: 'active' })
-      // A bot holding `admin` cannot sign in to administer anything.
-      .andWhere("u.kind = 'person'")
-      .andWhere(...hasRoleCondition('u', 'admin'))
-      .getExists();
+    return (
+      this.users
+        .createQueryBuilder('u')
+        .where('u.status = :status', { status: 'active' })
+        // A bot holding `admin` cannot sign in to administer anything.
+        .andWhere("u.kind = 'person'")
+        .andWhere(...hasRoleCondition('u', 'admin'))
+        .getExists()
+    );
   }
 }
 

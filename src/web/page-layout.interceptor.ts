@@ -25,7 +25,8 @@ export class PageLayoutInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (ctx.getType() !== 'http') return next.handle();
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
-    const wanted = req.user?.credential.kind === SESSION_CREDENTIAL || (req.method === 'GET' && req.cookies?.[this.flash.cookieName] !== undefined);
+    const wanted =
+      req.user?.credential.kind === SESSION_CREDENTIAL || (req.method === 'GET' && req.cookies?.[this.flash.cookieName] !== undefined);
     if (!wanted) return next.handle();
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
     return from(this.layout.apply(req, reply)).pipe(switchMap(() => next.handle()));

@@ -48,7 +48,8 @@ export class PageLayoutService {
       isAdmin,
       // A temporary password opens nothing but the change-password page: no links, only "Sign out".
       nav: p.passwordChangeRequired ? [] : this.nav.linksFor('main', path, isAdmin),
-      adminNav: isAdmin && !p.passwordChangeRequired && path.startsWith('/admin/ui') ? this.nav.linksFor('admin', path, isAdmin) : undefined,
+      adminNav:
+        isAdmin && !p.passwordChangeRequired && path.startsWith('/admin/ui') ? this.nav.linksFor('admin', path, isAdmin) : undefined,
       flash,
     };
   }

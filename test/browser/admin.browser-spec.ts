@@ -28,7 +28,10 @@ describe('browser: an admin creates a user, disables them, and finds both in the
     await page.getByLabel('Email', { exact: true }).fill(email);
     await page.getByLabel('Display name').fill('Brenda Browser');
     await page.getByLabel(/Initial password/).fill('a long enough password');
-    await Promise.all([page.waitForURL(/\/admin\/ui\/users\/[0-9a-f-]{36}\?done=created$/), page.getByRole('button', { name: 'Create user' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/admin\/ui\/users\/[0-9a-f-]{36}\?done=created$/),
+      page.getByRole('button', { name: 'Create user' }).click(),
+    ]);
     await expect(page.getByTestId('user-email').textContent()).resolves.toBe(email);
     await expect(page.getByTestId('user-status').textContent()).resolves.toBe('active');
     await h.screenshot('admin-user-created');

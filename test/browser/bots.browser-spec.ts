@@ -64,7 +64,12 @@ describe('browser: bots and impersonation (issue 14)', () => {
     // The bot's page: the token by hint only, and the bot's own action in its activity.
     await page.goto(h.url(botPath));
     await expect(page.content()).resolves.not.toContain(token);
-    await expect(page.getByRole('row', { name: /ci pipeline/ }).getByText(token.slice(-4)).isVisible()).resolves.toBe(true);
+    await expect(
+      page
+        .getByRole('row', { name: /ci pipeline/ })
+        .getByText(token.slice(-4))
+        .isVisible(),
+    ).resolves.toBe(true);
     const activity = page.getByTestId('bot-activity');
     await expect(activity.locator('tr[data-action="device.create"]').count()).resolves.toBe(1);
     await h.screenshot('bot-activity');
@@ -80,7 +85,10 @@ describe('browser: bots and impersonation (issue 14)', () => {
     await signIn(admin.email, '/admin/ui/impersonation');
     await page.getByLabel('User (email or id)').fill(user.email);
     await page.getByLabel('Reason').fill('support ticket 1234');
-    await Promise.all([page.waitForURL(h.url('/admin/ui/impersonation')), page.getByRole('button', { name: 'Start impersonation' }).click()]);
+    await Promise.all([
+      page.waitForURL(h.url('/admin/ui/impersonation')),
+      page.getByRole('button', { name: 'Start impersonation' }).click(),
+    ]);
     const token = (await page.getByTestId('revealed-secret').textContent())?.trim() ?? '';
     expect(token).toMatch(tokenPattern(IMPERSONATION_TOKEN));
     const live = page.getByRole('row', { name: /support ticket 1234/ });

@@ -12,7 +12,8 @@ describe('browser: Account settings → API keys (create, copy, use with curl-st
   afterAll(() => h?.close());
 
   /** What a script would do: a plain HTTP request from Node with the key, no browser involved. */
-  const curlDevices = (token: string) => fetch(h.url('/devices'), { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+  const curlDevices = (token: string) =>
+    fetch(h.url('/devices'), { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
 
   it('creates a key on the page, copies it, uses it from Node, deletes it, and the next request gets 401', async () => {
     const { email } = await createUser(h.t, { displayName: 'Ada Lovelace' });

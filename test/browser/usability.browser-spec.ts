@@ -35,12 +35,17 @@ describe.each(WIDTHS)('browser at $name width ($width px): finding your way, sel
     expect(new URL(h.page.url()).pathname).toBe('/account');
 
     const links = h.t.get<NavigationRegistry>(NavigationRegistry).linksFor('main', '/', false);
-    expect(links.map((l) => l.label)).toEqual(expect.arrayContaining(['Account', 'Sessions', 'API keys', 'Developer settings', 'Authorized apps', 'Security events']));
+    expect(links.map((l) => l.label)).toEqual(
+      expect.arrayContaining(['Account', 'Sessions', 'API keys', 'Developer settings', 'Authorized apps', 'Security events']),
+    );
     const visited = [];
     for (const from of links) {
       await h.page.goto(h.url(from.href));
       for (const to of links) {
-        await Promise.all([h.page.waitForURL((u) => u.pathname === to.href), nav().getByRole('link', { name: to.label, exact: true }).click()]);
+        await Promise.all([
+          h.page.waitForURL((u) => u.pathname === to.href),
+          nav().getByRole('link', { name: to.label, exact: true }).click(),
+        ]);
         await expect(nav().getByRole('link', { name: to.label, exact: true }).getAttribute('aria-current')).resolves.toBe('page');
       }
       visited.push({ page: from.href, fits: await fitsWidth(h.page) });
@@ -113,10 +118,16 @@ describe.each(WIDTHS)('browser at $name width ($width px): finding your way, sel
 
     // The admin resets the password: a temporary one, shown once.
     await h.page.goto(h.url(`/admin/ui/users/${user.id}`));
-    await Promise.all([h.page.waitForURL(h.url(`/admin/ui/users/${user.id}`)), h.page.getByRole('button', { name: 'Reset password' }).click()]);
+    await Promise.all([
+      h.page.waitForURL(h.url(`/admin/ui/users/${user.id}`)),
+      h.page.getByRole('button', { name: 'Reset password' }).click(),
+    ]);
     const temporary = (await h.page.getByTestId('revealed-secret').textContent())!.trim();
     // ...and also creates a reset link, shown once.
-    await Promise.all([h.page.waitForURL(h.url(`/admin/ui/users/${user.id}`)), h.page.getByRole('button', { name: 'Create reset link' }).click()]);
+    await Promise.all([
+      h.page.waitForURL(h.url(`/admin/ui/users/${user.id}`)),
+      h.page.getByRole('button', { name: 'Create reset link' }).click(),
+    ]);
     const link = (await h.page.getByTestId('revealed-secret').textContent())!.trim();
     expect(link).toMatch(/\/password-reset\?token=ghpr_/);
 
@@ -144,13 +155,20 @@ describe.each(WIDTHS)('browser at $name width ($width px): finding your way, sel
 
   it('edits a client and keeps its client_id; the removed redirect URI is refused at /oauth/authorize', async () => {
     const owner = await createUser(h.t);
-    const c = await createClient(h.t, owner.user, { type: 'public', name: 'Editable', redirectUris: ['https://app.example.com/cb', 'https://app.example.com/old'] });
+    const c = await createClient(h.t, owner.user, {
+      type: 'public',
+      name: 'Editable',
+      redirectUris: ['https://app.example.com/cb', 'https://app.example.com/old'],
+    });
     await signInThroughForm(h, owner.email);
     await h.page.goto(h.url('/account/clients'));
     await Promise.all([h.page.waitForURL(h.url(`/account/clients/${c.clientId}`)), h.page.getByRole('link', { name: 'Editable' }).click()]);
     await h.page.getByLabel('Name').fill('Edited');
     await h.page.getByLabel(/Redirect URIs/).fill('https://app.example.com/cb');
-    await Promise.all([h.page.waitForURL(h.url(`/account/clients/${c.clientId}`)), h.page.getByRole('button', { name: 'Save changes' }).click()]);
+    await Promise.all([
+      h.page.waitForURL(h.url(`/account/clients/${c.clientId}`)),
+      h.page.getByRole('button', { name: 'Save changes' }).click(),
+    ]);
     await expect(flash()).resolves.toBe('Client “Edited” saved.');
     await expect(h.page.getByTestId('client-id').textContent()).resolves.toBe(c.clientId);
     await expect(h.page.getByTestId('client-redirect-uris').textContent()).resolves.not.toContain('/old');

@@ -27,11 +27,17 @@ describe('account self-service: password change, temporary passwords, reset link
       const other = await signIn(t, u.email);
       const _csrf = await passwordForm(u.cookie);
 
-      const wrong = await t.http.post('/account/password', { cookie: u.cookie, form: { _csrf, currentPassword: 'not it at all!', newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD } });
+      const wrong = await t.http.post('/account/password', {
+        cookie: u.cookie,
+        form: { _csrf, currentPassword: 'not it at all!', newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
+      });
       expect(wrong.status).toBe(400);
       expect(wrong.text).toContain('Your current password is not correct.');
 
-      const res = await t.http.post('/account/password', { cookie: u.cookie, form: { _csrf, currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD } });
+      const res = await t.http.post('/account/password', {
+        cookie: u.cookie,
+        form: { _csrf, currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
+      });
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe('/account');
       expect(flashMessage((await followRedirect(t, res, u.cookie)).text)).toBe('Password changed. Signed out of 1 other session.');
@@ -40,11 +46,15 @@ describe('account self-service: password change, temporary passwords, reset link
       expect((await jsonSignIn(u.email, TEST_PASSWORD)).status).toBe(401);
       expect((await jsonSignIn(u.email, NEW_PASSWORD)).status).toBe(200);
 
-      const events = (await t.http.get('/account/security-events', { cookie: u.cookie })).body.items.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`);
+      const events = (await t.http.get('/account/security-events', { cookie: u.cookie })).body.items.map(
+        (e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`,
+      );
       expect(events).toEqual(expect.arrayContaining(['user.password_change:success', 'user.password_change:failed']));
       const row = await t.dataSource.getRepository(User).findOneByOrFail({ id: u.user.id });
       expect(row.passwordChangedAt).toBeInstanceOf(Date);
-      expect((await t.http.get('/account', { cookie: u.cookie, headers: HTML })).text).toContain(`changed <time datetime="${row.passwordChangedAt!.toISOString()}"`);
+      expect((await t.http.get('/account', { cookie: u.cookie, headers: HTML })).text).toContain(
+        `changed <time datetime="${row.passwordChangedAt!.toISOString()}"`,
+      );
     });
 
     it.each([
@@ -56,7 +66,10 @@ describe('account self-service: password change, temporary passwords, reset link
       const u = await signedInUser(t);
       const newPassword = candidate === 'EMAIL!2' ? `${u.email.split('@')[0]}!2` : candidate;
       const _csrf = await passwordForm(u.cookie);
-      const form = await t.http.post('/account/password', { cookie: u.cookie, form: { _csrf, currentPassword: TEST_PASSWORD, newPassword, confirmPassword: newPassword } });
+      const form = await t.http.post('/account/password', {
+        cookie: u.cookie,
+        form: { _csrf, currentPassword: TEST_PASSWORD, newPassword, confirmPassword: newPassword },
+      });
       expect(form.status).toBe(400);
       expect(form.text).toContain(reason);
       const json = await t.http.post('/account/password', { cookie: u.cookie, json: { currentPassword: TEST_PASSWORD, newPassword } });
@@ -67,7 +80,10 @@ describe('account self-service: password change, temporary passwords, reset link
 
     it('JSON: 204, and a token cannot change a password (cookie only)', async () => {
       const u = await signedInUser(t);
-      const res = await t.http.post('/account/password', { cookie: u.cookie, json: { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD } });
+      const res = await t.http.post('/account/password', {
+        cookie: u.cookie,
+        json: { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD },
+      });
       expect(res.status).toBe(204);
       const bearer = await t.http.post('/account/password', { bearer: 'ghpat_000000000000000000000000000000000000', json: {} });
       expect(bearer.status).toBe(401);
@@ -87,7 +103,11 @@ describe('account self-service: password change, temporary passwords, reset link
       const cookie = await signIn(t, email, temporary);
       for (const path of ['/account', '/account/tokens', '/account/sessions']) {
         const res = await t.http.get(path, { cookie, headers: HTML });
-        expect({ path, status: res.status, location: res.headers.get('location') }).toEqual({ path, status: 303, location: '/account/password?required' });
+        expect({ path, status: res.status, location: res.headers.get('location') }).toEqual({
+          path,
+          status: 303,
+          location: '/account/password?required',
+        });
       }
       const page = await t.http.get('/account/password?required', { cookie, headers: HTML });
       expect(page.text).toContain('data-testid="password-required"');
@@ -98,7 +118,10 @@ describe('account self-service: password change, temporary passwords, reset link
         expect(res.text).toContain('action="/auth/logout"');
         expect(res.text).not.toContain('href="/account/tokens"');
       }
-      const changed = await t.http.post('/account/password', { cookie, form: { _csrf: csrfFromPage(page.text), currentPassword: temporary, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD } });
+      const changed = await t.http.post('/account/password', {
+        cookie,
+        form: { _csrf: csrfFromPage(page.text), currentPassword: temporary, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
+      });
       expect(changed.status).toBe(303);
       expect((await t.http.get('/account', { cookie, headers: HTML })).status).toBe(200);
       expect((await jsonSignIn(email, NEW_PASSWORD)).body.passwordChangeRequired).toBe(false);
@@ -136,7 +159,11 @@ describe('account self-service: password change, temporary passwords, reset link
       expect(out.status).toBe(303);
 
       // Changing it over JSON lifts the restriction at once.
-      const changed = await t.http.post('/account/password', { cookie, json: { currentPassword: temporary, newPassword: NEW_PASSWORD }, origin: t.baseUrl });
+      const changed = await t.http.post('/account/password', {
+        cookie,
+        json: { currentPassword: temporary, newPassword: NEW_PASSWORD },
+        origin: t.baseUrl,
+      });
       expect(changed.status).toBe(204);
       expect((await t.http.get('/devices', { cookie })).status).toBe(200);
       expect((await t.http.post('/devices', { cookie, json: { name: 'x' }, origin: t.baseUrl })).status).toBe(201);
@@ -146,7 +173,10 @@ describe('account self-service: password change, temporary passwords, reset link
       const admin = await signedInAdmin(t);
       const { user, email } = await createUser(t);
       await t.http.post(`/admin/users/${user.id}/reset-password`, { cookie: admin.cookie, json: { password: 'an admin chosen one' } });
-      const res = await t.http.post('/auth/login', { form: { email, password: 'an admin chosen one', next: '/account' }, origin: t.baseUrl });
+      const res = await t.http.post('/auth/login', {
+        form: { email, password: 'an admin chosen one', next: '/account' },
+        origin: t.baseUrl,
+      });
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe('/account/password?required');
     });
@@ -158,7 +188,8 @@ describe('account self-service: password change, temporary passwords, reset link
       expect(res.status).toBe(201);
       return { ...res.body, token: new URL(res.body.url).searchParams.get('token')! } as { url: string; expiresAt: string; token: string };
     };
-    const useLink = (token: string, newPassword = NEW_PASSWORD) => t.http.post('/password-reset', { json: { token, newPassword }, origin: t.baseUrl });
+    const useLink = (token: string, newPassword = NEW_PASSWORD) =>
+      t.http.post('/password-reset', { json: { token, newPassword }, origin: t.baseUrl });
 
     it('an admin issues a one-time link (stored hashed, 30 min); it sets the password once, ends every session, and is audited', async () => {
       const admin = await signedInAdmin(t);
@@ -195,7 +226,9 @@ describe('account self-service: password change, temporary passwords, reset link
       const first = await issue(admin.cookie, user.id);
       const second = await issue(admin.cookie, user.id);
       expect((await useLink(first.token)).status).toBe(400);
-      await t.dataSource.getRepository(PasswordResetLink).update({ tokenHash: hashToken(second.token) }, { expiresAt: new Date(Date.now() - 1000) });
+      await t.dataSource
+        .getRepository(PasswordResetLink)
+        .update({ tokenHash: hashToken(second.token) }, { expiresAt: new Date(Date.now() - 1000) });
       expect((await useLink(second.token)).status).toBe(400);
       expect((await useLink('ghpr_madeupmadeupmadeupmadeupmadeup123456')).status).toBe(400);
       expect((await t.http.get('/password-reset?token=nope')).status).toBe(400);
@@ -205,10 +238,16 @@ describe('account self-service: password change, temporary passwords, reset link
       const admin = await signedInAdmin(t);
       const { user } = await createUser(t);
       const link = await issue(admin.cookie, user.id);
-      const weak = await t.http.post('/password-reset', { form: { token: link.token, newPassword: 'password1234', confirmPassword: 'password1234' }, origin: t.baseUrl });
+      const weak = await t.http.post('/password-reset', {
+        form: { token: link.token, newPassword: 'password1234', confirmPassword: 'password1234' },
+        origin: t.baseUrl,
+      });
       expect(weak.status).toBe(400);
       expect(weak.text).toContain('This password is too common');
-      const ok = await t.http.post('/password-reset', { form: { token: link.token, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, origin: t.baseUrl });
+      const ok = await t.http.post('/password-reset', {
+        form: { token: link.token, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
+        origin: t.baseUrl,
+      });
       expect(ok.status).toBe(303);
       expect(ok.headers.get('location')).toBe('/login');
     });
@@ -228,7 +267,10 @@ describe('account self-service: password change, temporary passwords, reset link
       const admin = await signedInAdmin(t);
       const { user } = await createUser(t);
       const page = await t.http.get(`/admin/ui/users/${user.id}`, { cookie: admin.cookie, headers: HTML });
-      const res = await t.http.post(`/admin/ui/users/${user.id}/reset-link`, { cookie: admin.cookie, form: { _csrf: csrfFromPage(page.text) } });
+      const res = await t.http.post(`/admin/ui/users/${user.id}/reset-link`, {
+        cookie: admin.cookie,
+        form: { _csrf: csrfFromPage(page.text) },
+      });
       expect(res.status).toBe(303);
       const shown = await followRedirect(t, res, admin.cookie);
       // Handlebars writes "=" as &#x3D;; the browser shows the plain URL.
@@ -240,7 +282,10 @@ describe('account self-service: password change, temporary passwords, reset link
     it('changes from the account page, with a flash; audited', async () => {
       const u = await signedInUser(t);
       const page = await t.http.get('/account', { cookie: u.cookie, headers: HTML });
-      const res = await t.http.post('/account/profile', { cookie: u.cookie, form: { _csrf: csrfFromPage(page.text), displayName: '  Ada Lovelace ' } });
+      const res = await t.http.post('/account/profile', {
+        cookie: u.cookie,
+        form: { _csrf: csrfFromPage(page.text), displayName: '  Ada Lovelace ' },
+      });
       expect(res.status).toBe(303);
       const shown = await followRedirect(t, res, u.cookie);
       expect(flashMessage(shown.text)).toBe('Name saved.');

@@ -95,7 +95,9 @@ describe('admin audit log: filter, page, export; users see their own events', ()
       let cursor: string | null = '';
       let pages = 0;
       while (cursor !== null) {
-        const res: HttpResponse = await t.http.get(`/admin/audit-events?actor=${actor}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { cookie: admin.cookie });
+        const res: HttpResponse = await t.http.get(`/admin/audit-events?actor=${actor}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
+          cookie: admin.cookie,
+        });
         seen.push(...res.body.items.map((e: { id: string }) => e.id));
         cursor = res.body.nextCursor;
         pages++;
@@ -150,8 +152,21 @@ describe('admin audit log: filter, page, export; users see their own events', ()
     it('exports CSV with a header, proper quoting, and formula injection neutralised', async () => {
       const admin = await signedInAdmin(t);
       const actor = await seed([
-        { action: 'test.csv', targetType: 'user', targetId: '=HYPERLINK("http://evil.example")', userAgent: '+cmd|" /C calc"!A0', ip: '@SUM(1)', occurredAt: new Date('2026-03-01T00:00:00Z') },
-        { action: 'test.csv', targetId: '-2+3', userAgent: 'plain, with "quotes"\nand a newline', details: '{"note":"=1+1"}', occurredAt: new Date('2026-03-02T00:00:00Z') },
+        {
+          action: 'test.csv',
+          targetType: 'user',
+          targetId: '=HYPERLINK("http://evil.example")',
+          userAgent: '+cmd|" /C calc"!A0',
+          ip: '@SUM(1)',
+          occurredAt: new Date('2026-03-01T00:00:00Z'),
+        },
+        {
+          action: 'test.csv',
+          targetId: '-2+3',
+          userAgent: 'plain, with "quotes"\nand a newline',
+          details: '{"note":"=1+1"}',
+          occurredAt: new Date('2026-03-02T00:00:00Z'),
+        },
       ]);
       const res = await t.http.get(`/admin/audit-events/export?format=csv&actor=${actor}`, { cookie: admin.cookie });
       expect(res.status).toBe(200);
@@ -183,7 +198,10 @@ describe('admin audit log: filter, page, export; users see their own events', ()
       const res = await t.http.get(`/admin/audit-events/export?format=jsonl&actor=${actor}&action=test.jsonl`, { cookie: admin.cookie });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
-      const lines = res.text.trimEnd().split('\n').map((l) => JSON.parse(l) as { action: string; actorId: string });
+      const lines = res.text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { action: string; actorId: string });
       expect(lines).toHaveLength(2);
       expect(lines.every((l) => l.action === 'test.jsonl' && l.actorId === actor)).toBe(true);
       const [row] = await auditByActor(t, admin.user.id, 'admin.audit.export');
@@ -195,7 +213,10 @@ describe('admin audit log: filter, page, export; users see their own events', ()
       const base = Date.UTC(2026, 4, 1);
       const actor = await seed(Array.from({ length: 520 }, (_, i) => ({ action: 'test.many', occurredAt: new Date(base + i * 1000) })));
       const res = await t.http.get(`/admin/audit-events/export?format=jsonl&actor=${actor}`, { cookie: admin.cookie });
-      const times = res.text.trimEnd().split('\n').map((l) => (JSON.parse(l) as { occurredAt: string }).occurredAt);
+      const times = res.text
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { occurredAt: string }).occurredAt);
       expect(times).toHaveLength(520);
       expect([...times].sort().reverse()).toEqual(times);
     });
@@ -215,7 +236,9 @@ describe('admin audit log: filter, page, export; users see their own events', ()
       expect(res.status).toBe(200);
       expect(res.text).toContain('data-action="test.page.shown"');
       expect(res.text).not.toContain('test.page.hidden');
-      expect(res.text.replace(/&#x3D;/g, "=")).toContain(`/admin/audit-events/export?actor=${actor}&amp;action=test.page.shown&amp;format=csv`);
+      expect(res.text.replace(/&#x3D;/g, '=')).toContain(
+        `/admin/audit-events/export?actor=${actor}&amp;action=test.page.shown&amp;format=csv`,
+      );
     });
 
     it('shows a bad filter as a 400 page, not JSON', async () => {
@@ -234,7 +257,10 @@ describe('admin audit log: filter, page, export; users see their own events', ()
       const admin = await signedInAdmin(t);
       await t.http.post('/auth/login', { json: { email: alice.email, password: 'wrong' }, origin: t.baseUrl });
       const aliceCookie = await signIn(t, alice.email);
-      await t.http.post(`/admin/users/${alice.user.id}/reset-password`, { cookie: admin.cookie, json: { password: 'another long password' } });
+      await t.http.post(`/admin/users/${alice.user.id}/reset-password`, {
+        cookie: admin.cookie,
+        json: { password: 'another long password' },
+      });
       // The admin's password is temporary: a session could only change it. Not what this test is about.
       await t.dataSource.getRepository(User).update({ id: alice.user.id }, { passwordTemporary: false });
       const again = await signIn(t, alice.email, 'another long password');

@@ -26,7 +26,12 @@ describe('admin authorization: deny by default on every /admin route', () => {
   it('finds the admin routes (sanity check of the walk)', () => {
     const seen = adminRoutes.map((r) => `${r.method} ${r.path}`);
     expect(seen).toEqual(
-      expect.arrayContaining(['GET /admin/users', 'POST /admin/users/:id/disable', 'GET /admin/audit-events/export', 'GET /admin/ui/audit']),
+      expect.arrayContaining([
+        'GET /admin/users',
+        'POST /admin/users/:id/disable',
+        'GET /admin/audit-events/export',
+        'GET /admin/ui/audit',
+      ]),
     );
     expect(adminRoutes.length).toBeGreaterThan(20);
   });
@@ -36,7 +41,9 @@ describe('admin authorization: deny by default on every /admin route', () => {
     expect(wrong.map((r) => `${r.method} ${r.path}`)).toEqual([]);
     const pages = adminRoutes.filter((r) => r.path.startsWith('/admin/ui'));
     expect(pages.length).toBeGreaterThan(5);
-    expect(pages.filter((r) => r.auth && !r.auth.public && (!r.auth.page || r.auth.schemes.join() !== 'cookie')).map((r) => r.path)).toEqual([]);
+    expect(
+      pages.filter((r) => r.auth && !r.auth.public && (!r.auth.page || r.auth.schemes.join() !== 'cookie')).map((r) => r.path),
+    ).toEqual([]);
   });
 
   it('every /admin route, whichever module serves it, is audited (@AuditAction with an admin.* action)', () => {
@@ -79,7 +86,10 @@ describe('admin authorization: deny by default on every /admin route', () => {
     const pages = adminRoutes.filter((r) => r.auth && !r.auth.public && r.auth.page);
     const results = [];
     for (const r of pages) {
-      const res = await t.http.request(r.method, concrete(r.path), { headers: { accept: 'text/html' }, form: r.method === 'GET' ? undefined : { x: '1' } });
+      const res = await t.http.request(r.method, concrete(r.path), {
+        headers: { accept: 'text/html' },
+        form: r.method === 'GET' ? undefined : { x: '1' },
+      });
       results.push({ route: `${r.method} ${r.path}`, status: res.status, location: res.headers.get('location') ?? '' });
     }
     expect(results.filter((x) => x.status !== 303 || !x.location.startsWith('/login?next='))).toEqual([]);

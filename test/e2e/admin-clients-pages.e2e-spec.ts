@@ -31,7 +31,12 @@ describe('admin pages: clients (/admin/ui/clients)', () => {
     return { ...shown, clientId: decodeURIComponent(/^\/admin\/ui\/clients\/([^/?]+)$/.exec(posted.headers.get('location')!)![1]) };
   };
   const tokenStatus = async (clientId: string, secret: string) =>
-    (await t.http.post('/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: basicAuth(clientId, secret) } })).status;
+    (
+      await t.http.post('/oauth/token', {
+        form: { grant_type: 'client_credentials' },
+        headers: { authorization: basicAuth(clientId, secret) },
+      })
+    ).status;
   const clientRow = (clientId: string) => t.dataSource.getRepository(Client).findOneBy({ clientId });
   /** The admin.* row this admin's last call wrote for `action`. */
   const adminRow = async (action: string) => (await auditByActor(t, admin.user.id, action)).at(-1);
@@ -122,21 +127,46 @@ describe('admin pages: clients (/admin/ui/clients)', () => {
 
     it('registers a public client (no secret shown) and an introspecting one', async () => {
       const owner = await createUser(t);
-      const pub = await postAndFollow('', { ownerEmail: owner.email, name: 'CLI', type: 'public', redirectUris: 'http://127.0.0.1/cb', scopes: 'read:device' });
+      const pub = await postAndFollow('', {
+        ownerEmail: owner.email,
+        name: 'CLI',
+        type: 'public',
+        redirectUris: 'http://127.0.0.1/cb',
+        scopes: 'read:device',
+      });
       expect(pub.status).toBe(200);
       expect(shownSecret(pub.text)).toBeUndefined();
       expect(pub.text).toContain('it has no secret');
       expect(await clientRow(pub.clientId)).toMatchObject({ type: 'public', grantTypes: ['authorization_code', 'refresh_token'] });
 
-      const rs = await postAndFollow('', { ownerEmail: owner.email, name: 'Resource server', type: 'confidential', introspectionAllowed: 'on' });
+      const rs = await postAndFollow('', {
+        ownerEmail: owner.email,
+        name: 'Resource server',
+        type: 'confidential',
+        introspectionAllowed: 'on',
+      });
       expect(rs.status).toBe(200);
-      expect(await clientRow(rs.clientId)).toMatchObject({ introspectionAllowed: true, grantTypes: ['client_credentials'], allowedScopes: [] });
+      expect(await clientRow(rs.clientId)).toMatchObject({
+        introspectionAllowed: true,
+        grantTypes: ['client_credentials'],
+        allowedScopes: [],
+      });
     });
 
     it.each([
-      ['a bad redirect URI', { redirectUris: 'http://evil.example/cb' }, 400, 'redirect URI &quot;http://evil.example/cb&quot; must use https'],
+      [
+        'a bad redirect URI',
+        { redirectUris: 'http://evil.example/cb' },
+        400,
+        'redirect URI &quot;http://evil.example/cb&quot; must use https',
+      ],
       ['a scope the owner does not hold', { scopes: 'admin' }, 400, 'The owner does not hold the scope: admin'],
-      ['client_credentials for a public client', { type: 'public', redirectUris: 'https://a.example/cb', grantTypes: 'client_credentials' }, 400, 'client_credentials needs a confidential client'],
+      [
+        'client_credentials for a public client',
+        { type: 'public', redirectUris: 'https://a.example/cb', grantTypes: 'client_credentials' },
+        400,
+        'client_credentials needs a confidential client',
+      ],
       ['an unknown grant type', { grantTypes: 'password' }, 400, 'grantTypes: each value in grantTypes must be one of'],
       ['no name', { name: '' }, 400, 'name: name must be longer than or equal to 1 characters'],
     ])('refuses %s: the reason on the page, a 4xx, nothing written but the failed admin call', async (_what, fields, status, message) => {
@@ -148,7 +178,9 @@ describe('admin pages: clients (/admin/ui/clients)', () => {
       expect(res.text).toContain('data-testid="admin-error"');
       expect(res.text).toContain(message);
       expect(await t.dataSource.getRepository(Client).countBy({ ownerId: owner.user.id })).toBe(0);
-      expect(await auditByActor(t, admin.user.id, 'client.create')).not.toContainEqual(expect.objectContaining({ details: expect.stringContaining(owner.user.id) }));
+      expect(await auditByActor(t, admin.user.id, 'client.create')).not.toContainEqual(
+        expect.objectContaining({ details: expect.stringContaining(owner.user.id) }),
+      );
       expect(await adminRow('admin.client.create')).toMatchObject({ outcome: 'failed', targetId: null });
     });
 
@@ -201,7 +233,12 @@ describe('admin pages: clients (/admin/ui/clients)', () => {
 
     const actions = (await auditForTarget(t, c.clientId)).filter((e) => e.actorId === admin.user.id).map((e) => `${e.action} ${e.outcome}`);
     expect(actions).toEqual(
-      expect.arrayContaining(['admin.client.disable success', 'client.disable success', 'admin.client.enable success', 'client.enable success']),
+      expect.arrayContaining([
+        'admin.client.disable success',
+        'client.disable success',
+        'admin.client.enable success',
+        'client.enable success',
+      ]),
     );
   });
 
@@ -241,7 +278,10 @@ describe('admin pages: clients (/admin/ui/clients)', () => {
       expect(await tokenStatus(c.clientId, c.secret!)).toBe(401);
       expect(await tokenStatus(c.clientId, secret)).toBe(200);
       expect((await page(`/${c.clientId}`)).text.match(/data-testid="secret-row"/g)).toHaveLength(1);
-      expect(detailsOf((await auditForTarget(t, c.clientId, 'admin.client.rotate_secret'))[0])).toMatchObject({ revokeOld: true, graceEndsAt: null });
+      expect(detailsOf((await auditForTarget(t, c.clientId, 'admin.client.rotate_secret'))[0])).toMatchObject({
+        revokeOld: true,
+        graceEndsAt: null,
+      });
     });
 
     it('refuses a public client (no secret) on the page', async () => {
@@ -280,7 +320,10 @@ describe('admin pages: clients (/admin/ui/clients)', () => {
     ];
     for (const [path, form] of forms) {
       for (const token of [undefined, 'forged']) {
-        const res = await t.http.post(`/admin/ui/clients${path}`, { cookie: admin.cookie, form: { ...form, ...(token ? { _csrf: token } : {}) } });
+        const res = await t.http.post(`/admin/ui/clients${path}`, {
+          cookie: admin.cookie,
+          form: { ...form, ...(token ? { _csrf: token } : {}) },
+        });
         expect({ path, token, status: res.status, error: res.body?.error }).toEqual({ path, token, status: 403, error: 'csrf_failed' });
       }
     }

@@ -69,18 +69,29 @@ describe('admin: a user’s credentials across kinds', () => {
   it('revokes one PAT or one grant and leaves the rest working', async () => {
     const admin = await signedInAdmin(t);
     const v = await userWithEverything();
-    const list = (await t.http.get(`/admin/users/${v.victim.user.id}/credentials`, { cookie: admin.cookie })).body.items as { kind: string; id: string }[];
+    const list = (await t.http.get(`/admin/users/${v.victim.user.id}/credentials`, { cookie: admin.cookie })).body.items as {
+      kind: string;
+      id: string;
+    }[];
     const grant = list.find((c) => c.kind === 'oauth_grant')!;
-    expect((await t.http.delete(`/admin/users/${v.victim.user.id}/credentials/personal_access_token/${v.pat.id}`, { cookie: admin.cookie })).status).toBe(204);
+    expect(
+      (await t.http.delete(`/admin/users/${v.victim.user.id}/credentials/personal_access_token/${v.pat.id}`, { cookie: admin.cookie }))
+        .status,
+    ).toBe(204);
     expect((await t.http.get('/devices', { bearer: v.pat.token })).status).toBe(401);
     expect((await t.http.get('/devices', { bearer: v.tokens.access_token })).status).toBe(200);
-    expect((await t.http.delete(`/admin/users/${v.victim.user.id}/credentials/oauth_grant/${grant.id}`, { cookie: admin.cookie })).status).toBe(204);
+    expect(
+      (await t.http.delete(`/admin/users/${v.victim.user.id}/credentials/oauth_grant/${grant.id}`, { cookie: admin.cookie })).status,
+    ).toBe(204);
     expect((await t.http.get('/devices', { bearer: v.tokens.access_token })).status).toBe(401);
     expect((await t.http.get('/devices', { cookie: v.victim.cookie })).status).toBe(200);
     // Another user's credential id under this user is not found, not revoked.
     const other = await signedInUser(t);
     const otherPat = await createPat(t, other.cookie);
-    expect((await t.http.delete(`/admin/users/${v.victim.user.id}/credentials/personal_access_token/${otherPat.id}`, { cookie: admin.cookie })).status).toBe(404);
+    expect(
+      (await t.http.delete(`/admin/users/${v.victim.user.id}/credentials/personal_access_token/${otherPat.id}`, { cookie: admin.cookie }))
+        .status,
+    ).toBe(404);
     expect((await t.http.get('/devices', { bearer: otherPat.token })).status).toBe(200);
   });
 

@@ -44,22 +44,28 @@ describe('admin: the last-admin guard', () => {
     for (const res of attempts) {
       expect(res.status).toBe(409);
       expect(res.body.error).toBe('conflict');
-      expect(res.body.message).toMatch(/is the last active admin and cannot be (disabled|demoted|deleted)\. Make another user an admin first\./);
+      expect(res.body.message).toMatch(
+        /is the last active admin and cannot be (disabled|demoted|deleted)\. Make another user an admin first\./,
+      );
     }
     const user = await t.get<UsersService>(UsersService).findById(id);
     expect(user).toMatchObject({ status: 'active', roles: ['admin'] });
     const rows = await auditForTarget(t, id);
-    expect(rows.filter((r) => r.outcome === 'failed' && r.action.startsWith('admin.user.')).map((r) => r.action).sort()).toEqual([
-      'admin.user.delete',
-      'admin.user.disable',
-      'admin.user.set_roles',
-    ]);
+    expect(
+      rows
+        .filter((r) => r.outcome === 'failed' && r.action.startsWith('admin.user.'))
+        .map((r) => r.action)
+        .sort(),
+    ).toEqual(['admin.user.delete', 'admin.user.disable', 'admin.user.set_roles']);
   });
 
   it('allows a role change that keeps admin, and the change once another admin exists', async () => {
     const admin = await signedInAdmin(t);
     await makeSoleAdmin(admin.user.id);
-    const keep = await t.http.request('PUT', `/admin/users/${admin.user.id}/roles`, { cookie: admin.cookie, json: { roles: ['admin', 'viewer'] } });
+    const keep = await t.http.request('PUT', `/admin/users/${admin.user.id}/roles`, {
+      cookie: admin.cookie,
+      json: { roles: ['admin', 'viewer'] },
+    });
     expect(keep.status).toBe(200);
     const second = await createUser(t, { roles: ['admin'] });
     const demote = await t.http.request('PUT', `/admin/users/${admin.user.id}/roles`, { cookie: admin.cookie, json: { roles: ['user'] } });

@@ -127,7 +127,10 @@ describe('admin users API', () => {
       const admin = await signedInAdmin(t);
       const other = await signedInUser(t);
       expect((await t.http.get('/admin/users', { cookie: other.cookie })).status).toBe(403);
-      const res = await t.http.request('PUT', `/admin/users/${other.user.id}/roles`, { cookie: admin.cookie, json: { roles: ['admin', 'user'] } });
+      const res = await t.http.request('PUT', `/admin/users/${other.user.id}/roles`, {
+        cookie: admin.cookie,
+        json: { roles: ['admin', 'user'] },
+      });
       expect(res.status).toBe(200);
       expect(res.body.roles).toEqual(['admin', 'user']);
       expect((await t.http.get('/admin/users', { cookie: other.cookie })).status).toBe(200);
@@ -149,7 +152,10 @@ describe('admin users API', () => {
     it('sets the given password and signs the user out everywhere', async () => {
       const admin = await signedInAdmin(t);
       const victim = await signedInUser(t);
-      const res = await t.http.post(`/admin/users/${victim.user.id}/reset-password`, { cookie: admin.cookie, json: { password: NEW_PASSWORD } });
+      const res = await t.http.post(`/admin/users/${victim.user.id}/reset-password`, {
+        cookie: admin.cookie,
+        json: { password: NEW_PASSWORD },
+      });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ sessionsRevoked: 1, temporaryPassword: null });
       expect((await t.http.get('/account/sessions', { cookie: victim.cookie, headers: { accept: 'application/json' } })).status).toBe(401);
@@ -201,12 +207,15 @@ describe('admin users API', () => {
       expect(one.status).toBe(204);
       const again = await t.http.delete(`/admin/users/${victim.user.id}/credentials/session/${sessions[0].id}`, { cookie: admin.cookie });
       expect(again.status).toBe(404);
-      expect((await t.http.delete(`/admin/users/${victim.user.id}/credentials/nope/${sessions[1].id}`, { cookie: admin.cookie })).status).toBe(404);
+      expect(
+        (await t.http.delete(`/admin/users/${victim.user.id}/credentials/nope/${sessions[1].id}`, { cookie: admin.cookie })).status,
+      ).toBe(404);
 
       const all = await t.http.post(`/admin/users/${victim.user.id}/revoke-credentials`, { cookie: admin.cookie });
       expect(all.status).toBe(200);
       expect(all.body.session).toBe(1);
-      for (const cookie of [victim.cookie, second]) expect((await t.http.get('/account/sessions', { cookie, headers: { accept: 'application/json' } })).status).toBe(401);
+      for (const cookie of [victim.cookie, second])
+        expect((await t.http.get('/account/sessions', { cookie, headers: { accept: 'application/json' } })).status).toBe(401);
       const rows = await auditForTarget(t, victim.user.id);
       expect(rows.map((r) => `${r.action}:${r.outcome}`)).toEqual(
         expect.arrayContaining([

@@ -32,7 +32,14 @@ describe('audit of refusals (OWASP ASVS 5.0 V16.3)', () => {
     const res = await t.http.post('/devices', { bearer: pat.token, json: { name: 'Nope' } });
     expect(res.status).toBe(403);
     const row = await rowOf(res);
-    expect(row).toMatchObject({ action: 'device.create', outcome: 'denied', actorType: 'user', actorId: user.id, credentialKind: 'pat', credentialId: pat.id });
+    expect(row).toMatchObject({
+      action: 'device.create',
+      outcome: 'denied',
+      actorType: 'user',
+      actorId: user.id,
+      credentialKind: 'pat',
+      credentialId: pat.id,
+    });
     expect(details(row)).toMatchObject({ method: 'POST', route: '/devices', status: 403, error: 'insufficient_scope' });
     expect(row.details).not.toContain(pat.token);
   });
@@ -42,7 +49,14 @@ describe('audit of refusals (OWASP ASVS 5.0 V16.3)', () => {
     const res = await t.http.post('/devices', { bearer: token, json: { name: 'Nope' } });
     expect(res.status).toBe(401);
     const row = await rowOf(res);
-    expect(row).toMatchObject({ action: 'device.create', outcome: 'denied', actorType: 'anonymous', actorId: null, credentialKind: 'pat', credentialId: null });
+    expect(row).toMatchObject({
+      action: 'device.create',
+      outcome: 'denied',
+      actorType: 'anonymous',
+      actorId: null,
+      credentialKind: 'pat',
+      credentialId: null,
+    });
     expect(details(row)).toMatchObject({ status: 401, error: 'invalid_token', credential: redactToken(token) });
     expect(row.details).not.toContain(token);
     expect(row.details).not.toContain(token.slice(6, 30));

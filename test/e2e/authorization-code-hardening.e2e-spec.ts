@@ -77,7 +77,11 @@ describe('authorization code flow hardening', () => {
 
     it('RFC 8252 §8.3: a registered localhost URI matches exactly only (no port variants for host names)', async () => {
       const { user, client } = await userAndClient(t, { redirectUris: ['http://localhost:50123/oauth/cb'] });
-      expectErrorPage(await t.http.get(authorizeUrl(codeRequest(client, { redirect_uri: 'http://localhost:61777/oauth/cb' }).params), { cookie: user.cookie }));
+      expectErrorPage(
+        await t.http.get(authorizeUrl(codeRequest(client, { redirect_uri: 'http://localhost:61777/oauth/cb' }).params), {
+          cookie: user.cookie,
+        }),
+      );
     });
   });
 
@@ -129,7 +133,10 @@ describe('authorization code flow hardening', () => {
     it('a consent post with a tampered over-long state is an authorization error redirect, not API JSON', async () => {
       const { user, client } = await userAndClient(t);
       const page = await t.http.get(authorizeUrl(codeRequest(client).params), { cookie: user.cookie });
-      const res = await t.http.post('/oauth/consent', { cookie: user.cookie, form: { ...consentFields(page.text), state: 'x'.repeat(2001), decision: 'approve' } });
+      const res = await t.http.post('/oauth/consent', {
+        cookie: user.cookie,
+        form: { ...consentFields(page.text), state: 'x'.repeat(2001), decision: 'approve' },
+      });
       expect(res.status).toBe(303);
       expect(redirectParams(res).get('error')).toBe('invalid_request');
       expect(redirectParams(res).has('code')).toBe(false);
@@ -142,7 +149,10 @@ describe('authorization code flow hardening', () => {
       const noDecision = await t.http.post('/oauth/consent', { cookie: user.cookie, form: fields });
       expectErrorPage(noDecision);
       expect(noDecision.text).toContain('data-testid="oauth-error"');
-      const badCsrf = await t.http.post('/oauth/consent', { cookie: user.cookie, form: { ...fields, _csrf: 'forged', decision: 'approve' } });
+      const badCsrf = await t.http.post('/oauth/consent', {
+        cookie: user.cookie,
+        form: { ...fields, _csrf: 'forged', decision: 'approve' },
+      });
       expect(badCsrf.status).toBe(403);
       expect(badCsrf.headers.get('content-type')).toMatch(/^text\/html/);
       expect(badCsrf.text).toContain('data-testid="oauth-error"');
@@ -165,10 +175,14 @@ describe('authorization code flow hardening', () => {
 
     it('RFC 9700 §4.2.4: someone with the used code and the public client_id only (no verifier) gets invalid_grant and revokes nothing; it is audited', async () => {
       const { user, client, code, accessToken } = await redeemed();
-      const replay = await t.http.post('/oauth/token', { form: { grant_type: 'authorization_code', code, client_id: client.clientId, redirect_uri: client.redirectUris[0] } });
+      const replay = await t.http.post('/oauth/token', {
+        form: { grant_type: 'authorization_code', code, client_id: client.clientId, redirect_uri: client.redirectUris[0] },
+      });
       expect([replay.status, replay.body.error]).toEqual([400, 'invalid_grant']);
       expect((await t.http.get('/devices', { bearer: accessToken })).status).toBe(200);
-      expect(await auditFor(user.user.id, 'code.replay_refused')).toEqual([expect.objectContaining({ outcome: 'denied', actorId: client.clientId })]);
+      expect(await auditFor(user.user.id, 'code.replay_refused')).toEqual([
+        expect.objectContaining({ outcome: 'denied', actorId: client.clientId }),
+      ]);
       expect(await auditFor(user.user.id, 'code.reuse_detected')).toEqual([]);
     });
 

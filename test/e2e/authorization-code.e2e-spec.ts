@@ -51,7 +51,10 @@ describe('authorization code flow: /oauth/authorize, consent, code exchange', ()
       expect(login.searchParams.get('next')).toBe(url);
 
       const page = await t.http.get(`${login.pathname}${login.search}`);
-      const next = /name="next" value="([^"]*)"/.exec(page.text)![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+      const next = /name="next" value="([^"]*)"/
+        .exec(page.text)![1]
+        .replace(/&amp;/g, '&')
+        .replace(/&#x3D;/g, '=');
       expect(next).toBe(url);
       const signedIn = await t.http.post('/auth/login', { form: { email: user.email, password: TEST_PASSWORD, next }, origin: t.baseUrl });
       expect(signedIn.status).toBe(303);
@@ -158,7 +161,9 @@ describe('authorization code flow: /oauth/authorize, consent, code exchange', ()
     });
 
     it('RFC 9700 §2.1.1: a confidential client without code_challenge → invalid_request (PKCE required by default)', async () => {
-      expect(await errorRedirect({ code_challenge: undefined, code_challenge_method: undefined }, { type: 'confidential' })).toBe('invalid_request');
+      expect(await errorRedirect({ code_challenge: undefined, code_challenge_method: undefined }, { type: 'confidential' })).toBe(
+        'invalid_request',
+      );
     });
 
     it('RFC 7636 §4.4.1 / RFC 9700 §2.1.1: code_challenge_method=plain is refused → invalid_request', async () => {
@@ -178,7 +183,9 @@ describe('authorization code flow: /oauth/authorize, consent, code exchange', ()
   describe('consent', () => {
     it('shows the client name and scope descriptions, cannot be framed, and carries the CSRF token', async () => {
       const { user, client } = await userAndClient(t, { name: 'Radon <Dashboard>' });
-      const res = await t.http.get(authorizeUrl(codeRequest(client, { scope: 'read:device write:device' }).params), { cookie: user.cookie });
+      const res = await t.http.get(authorizeUrl(codeRequest(client, { scope: 'read:device write:device' }).params), {
+        cookie: user.cookie,
+      });
       expect(res.status).toBe(200);
       expect(res.text).toContain('Radon &lt;Dashboard&gt;');
       expect(res.text).toContain('See your devices and their sensor readings');
@@ -198,7 +205,11 @@ describe('authorization code flow: /oauth/authorize, consent, code exchange', ()
       const res = await t.http.post('/oauth/consent', { cookie: user.cookie, form: { ...fields, decision: 'approve' } });
       expect(res.status).toBe(403);
       expect(res.headers.get('location')).toBeNull();
-      const crossSite = await t.http.post('/oauth/consent', { cookie: user.cookie, form: { ...consentFields(page.text), decision: 'approve' }, origin: 'https://evil.example.test' });
+      const crossSite = await t.http.post('/oauth/consent', {
+        cookie: user.cookie,
+        form: { ...consentFields(page.text), decision: 'approve' },
+        origin: 'https://evil.example.test',
+      });
       expect(crossSite.status).toBe(403);
     });
 
@@ -253,7 +264,9 @@ describe('authorization code flow: /oauth/authorize, consent, code exchange', ()
 
       const { client: narrow } = await userAndClient(t);
       await obtainCode(t, user.cookie, codeRequest(narrow, { scope: 'read:device' }).params);
-      const wider = await t.http.get(authorizeUrl(codeRequest(narrow, { scope: 'read:device write:device' }).params), { cookie: user.cookie });
+      const wider = await t.http.get(authorizeUrl(codeRequest(narrow, { scope: 'read:device write:device' }).params), {
+        cookie: user.cookie,
+      });
       expect(wider.status).toBe(200);
       expect(wider.text).toContain('action="/oauth/consent"');
     });
@@ -265,13 +278,19 @@ describe('authorization code flow: /oauth/authorize, consent, code exchange', ()
       const res = await t.http.get(authorizeUrl(params), { cookie: user.cookie, headers: { 'sec-fetch-site': 'same-origin' } });
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
-      const location = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(res.text)![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+      const location = /<meta http-equiv="refresh" content="0;url=([^"]+)">/
+        .exec(res.text)![1]
+        .replace(/&amp;/g, '&')
+        .replace(/&#x3D;/g, '=');
       const q = new URL(location).searchParams;
       expect(location.startsWith(`${REDIRECT_URI}?`)).toBe(true);
       expect(q.get('code')).toMatch(/^ghac_/);
       expect(q.get('state')).toBe(state);
       expect(q.get('iss')).toBe(issuer);
-      const crossSite = await t.http.get(authorizeUrl(codeRequest(client).params), { cookie: user.cookie, headers: { 'sec-fetch-site': 'cross-site' } });
+      const crossSite = await t.http.get(authorizeUrl(codeRequest(client).params), {
+        cookie: user.cookie,
+        headers: { 'sec-fetch-site': 'cross-site' },
+      });
       expect(crossSite.status).toBe(302);
     });
 
@@ -279,7 +298,9 @@ describe('authorization code flow: /oauth/authorize, consent, code exchange', ()
       const owner = await signedInUser(t);
       const client = await registerClient(t, owner.user);
       const viewer = await signedInUser(t, { roles: ['viewer'] });
-      const page = await t.http.get(authorizeUrl(codeRequest(client, { scope: 'read:device write:device' }).params), { cookie: viewer.cookie });
+      const page = await t.http.get(authorizeUrl(codeRequest(client, { scope: 'read:device write:device' }).params), {
+        cookie: viewer.cookie,
+      });
       expect(page.status).toBe(200);
       expect(page.text).toContain('data-testid="dropped-scopes"');
       const tokens = await obtainTokens(t, viewer.cookie, client, { scope: 'read:device write:device' });
@@ -340,7 +361,13 @@ describe('authorization code flow: /oauth/authorize, consent, code exchange', ()
       const { user, client } = await userAndClient(t, { type: 'confidential' });
       const clientRow = (await t.get<ClientsService>(ClientsService).findById(client.clientId))!;
       const codes = t.get<AuthorizationCodesService>(AuthorizationCodesService);
-      const request = { client: clientRow, redirectUri: REDIRECT_URI, redirectUriGiven: true, scopes: ['read:device'], codeChallenge: null };
+      const request = {
+        client: clientRow,
+        redirectUri: REDIRECT_URI,
+        redirectUriGiven: true,
+        scopes: ['read:device'],
+        codeChallenge: null,
+      };
       const downgraded = await exchangeCode(t, client, await codes.issue(request, user.user.id, ['read:device']), pkcePair().verifier);
       expect(downgraded.status).toBe(400);
       expect(downgraded.body.error).toBe('invalid_grant');
@@ -407,7 +434,9 @@ describe('authorization code flow: /oauth/authorize, consent, code exchange', ()
     it('RFC 6749 §5.2: malformed or unknown codes → invalid_grant, missing code → invalid_request', async () => {
       const { client } = await userAndClient(t);
       expect((await exchangeCode(t, client, 'not-a-code', pkcePair().verifier)).body.error).toBe('invalid_grant');
-      expect((await exchangeCode(t, client, 'ghac_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', pkcePair().verifier)).body.error).toBe('invalid_grant');
+      expect((await exchangeCode(t, client, 'ghac_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', pkcePair().verifier)).body.error).toBe(
+        'invalid_grant',
+      );
       expect((await exchangeCode(t, client, '', pkcePair().verifier)).body.error).toBe('invalid_request');
     });
 

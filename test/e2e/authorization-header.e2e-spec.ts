@@ -64,10 +64,16 @@ describe('Authorization header: one reading, one header', () => {
       [unknown, pat],
       [pat, pat],
     ]) {
-      const res = await rawRequest(t, `GET /devices HTTP/1.1\r\nAccept: application/json\r\nAuthorization: Bearer ${first}\r\nAuthorization: Bearer ${second}`);
+      const res = await rawRequest(
+        t,
+        `GET /devices HTTP/1.1\r\nAccept: application/json\r\nAuthorization: Bearer ${first}\r\nAuthorization: Bearer ${second}`,
+      );
       expect(res.status).toBe(400);
       expect(res.headers).toMatch(/www-authenticate: Bearer realm="gatehouse", error="invalid_request"/i);
-      expect(JSON.parse(res.body)).toMatchObject({ error: 'invalid_request', message: expect.stringContaining('more than one Authorization header') });
+      expect(JSON.parse(res.body)).toMatchObject({
+        error: 'invalid_request',
+        message: expect.stringContaining('more than one Authorization header'),
+      });
     }
   });
 
@@ -91,11 +97,18 @@ describe('Authorization header: one reading, one header', () => {
           form,
         );
         expect([path, res.status]).toEqual([path, 400]);
-        expect(JSON.parse(res.body)).toEqual({ error: 'invalid_request', error_description: 'The request has more than one Authorization header' });
+        expect(JSON.parse(res.body)).toEqual({
+          error: 'invalid_request',
+          error_description: 'The request has more than one Authorization header',
+        });
       }
     }
     // The one-header request still works (the refusal is about the duplicate, not Basic).
-    const one = await rawRequest(t, `POST /oauth/token HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nAuthorization: ${basic}`, forms['/oauth/token']);
+    const one = await rawRequest(
+      t,
+      `POST /oauth/token HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nAuthorization: ${basic}`,
+      forms['/oauth/token'],
+    );
     expect(one.status).toBe(200);
   });
 });

@@ -34,7 +34,11 @@ it('answers malformed input anywhere with a 4xx (or a normal answer), never a 5x
     ['POST', '/oauth/token', { form: { grant_type: 'authorization_code', code: 'x' }, headers: hdr }],
     ['POST', '/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: 'ghrt_' + 'a'.repeat(36) }, headers: hdr }],
     ['POST', '/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: 'Basic %%%' } }],
-    ['POST', '/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: 'Basic ' + Buffer.from('a:b:c').toString('base64') } }],
+    [
+      'POST',
+      '/oauth/token',
+      { form: { grant_type: 'client_credentials' }, headers: { authorization: 'Basic ' + Buffer.from('a:b:c').toString('base64') } },
+    ],
     ['POST', '/oauth/introspect', { form: { token: ['a', 'b'] }, headers: hdr }],
     ['POST', '/oauth/revoke', { json: { token: { x: 1 } }, headers: hdr }],
     ['GET', '/oauth/authorize?client_id=a&client_id=b&response_type=code', { cookie: u.cookie }],
@@ -73,11 +77,17 @@ const concrete = (path: string) => path.replace(/:[A-Za-z]+/g, UUID);
 const jsonText = (body: string): RequestOptions => ({ body, headers: { 'content-type': 'application/json' } });
 
 /** Sends each case and returns a line for every answer `ok` refuses (empty when all pass). */
-async function refusals(t: TestApp, cases: { route: string; method: string; path: string; opts: RequestOptions; ok: (status: number) => boolean; want: string }[]) {
+async function refusals(
+  t: TestApp,
+  cases: { route: string; method: string; path: string; opts: RequestOptions; ok: (status: number) => boolean; want: string }[],
+) {
   const bad: string[] = [];
   for (const c of cases) {
     const r = await t.http.request(c.method, c.path, c.opts);
-    if (!c.ok(r.status)) bad.push(`${c.route} ${c.method} ${c.path} ${String(c.opts.body ?? JSON.stringify(c.opts.json)).slice(0, 60)}: ${r.status}, want ${c.want} (${r.text.slice(0, 120)})`);
+    if (!c.ok(r.status))
+      bad.push(
+        `${c.route} ${c.method} ${c.path} ${String(c.opts.body ?? JSON.stringify(c.opts.json)).slice(0, 60)}: ${r.status}, want ${c.want} (${r.text.slice(0, 120)})`,
+      );
   }
   return bad;
 }
@@ -108,20 +118,30 @@ describe('hostile input on every route (issue 9, items 8–12)', () => {
         'an object of 2,001 members': `{${Array.from({ length: 2001 }, (_, i) => `"k${i}":0`).join(',')}}`,
       };
       const cases = unsafe.flatMap((r) =>
-        Object.values(bodies).map((body) => ({ route: describeRoute(r), method: r.method, path: concrete(r.path), opts: jsonText(body), ok: is400or413, want: '400/413' })),
+        Object.values(bodies).map((body) => ({
+          route: describeRoute(r),
+          method: r.method,
+          path: concrete(r.path),
+          opts: jsonText(body),
+          ok: is400or413,
+          want: '400/413',
+        })),
       );
       expect(cases.length).toBeGreaterThan(100);
       expect(await refusals(t, cases)).toEqual([]);
     });
 
     it('RFC 6749 §5.2: at the OAuth endpoints the same refusals are invalid_request error bodies', async () => {
-      const oauth = unsafe.filter((r) => (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, r.controllerType.prototype[r.handler]) ?? {})[OAUTH_ERROR_BODIES]);
+      const oauth = unsafe.filter(
+        (r) => (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, r.controllerType.prototype[r.handler]) ?? {})[OAUTH_ERROR_BODIES],
+      );
       expect(oauth.map((r) => r.path)).toEqual(expect.arrayContaining(['/oauth/token', '/oauth/revoke', '/oauth/introspect']));
       const bad: string[] = [];
       for (const r of oauth) {
         for (const body of ['['.repeat(1300) + ']'.repeat(1300), '{"grant_type":"client_credentials","scope":"\\ud800"}']) {
           const res = await t.http.request(r.method, r.path, jsonText(body));
-          if (res.status !== 400 || res.body?.error !== 'invalid_request') bad.push(`${r.method} ${r.path}: ${res.status} ${res.text.slice(0, 100)}`);
+          if (res.status !== 400 || res.body?.error !== 'invalid_request')
+            bad.push(`${r.method} ${r.path}: ${res.status} ${res.text.slice(0, 100)}`);
         }
       }
       expect(bad).toEqual([]);
@@ -148,9 +168,16 @@ describe('hostile input on every route (issue 9, items 8–12)', () => {
       const admin = await signedInUser(t, { roles: ['admin'] });
       const login = await t.http.post('/auth/login', { ...jsonText('{"email":"\\ud800","password":"x"}'), origin: t.baseUrl });
       expect(login.status).toBe(400);
-      const create = await t.http.post('/admin/users', { ...jsonText('{"email":"\\ud800","displayName":"x","password":"long enough password","roles":["user"]}'), cookie: admin.cookie });
+      const create = await t.http.post('/admin/users', {
+        ...jsonText('{"email":"\\ud800","displayName":"x","password":"long enough password","roles":["user"]}'),
+        cookie: admin.cookie,
+      });
       expect(create.status).toBe(400);
-      const form = await t.http.post('/auth/login', { body: 'email=%ED%A0%80&password=x', headers: { 'content-type': 'application/x-www-form-urlencoded' }, origin: t.baseUrl });
+      const form = await t.http.post('/auth/login', {
+        body: 'email=%ED%A0%80&password=x',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        origin: t.baseUrl,
+      });
       expect(form.status).toBe(400);
       expect(form.body.details).toEqual([{ field: 'email', problems: ['email must be an email'] }]);
     });
@@ -216,7 +243,8 @@ describe('hostile input on every route (issue 9, items 8–12)', () => {
         for (const f of dtoFields(dto)) {
           const res = await t.http.patch(route.path.replace(/:[A-Za-z]+/, id), { cookie: admin.cookie, json: { [f.name]: null } });
           const want = f.nullAccepted ? 200 : 400;
-          if (res.status !== want) bad.push(`${route.method} ${route.path} ${f.name}=null: ${res.status}, want ${want} (${res.text.slice(0, 120)})`);
+          if (res.status !== want)
+            bad.push(`${route.method} ${route.path} ${f.name}=null: ${res.status}, want ${want} (${res.text.slice(0, 120)})`);
         }
       }
       expect(bad).toEqual([]);
@@ -235,7 +263,14 @@ describe('hostile input on every route (issue 9, items 8–12)', () => {
 
     it('item 11: an array where an object belongs is a 400 on every body: the body itself and every field', async () => {
       const cases = withBody.flatMap(({ route, dto }) => {
-        const c = (label: string, json: unknown) => ({ route: `${describeRoute(route)} ${label}`, method: route.method, path: concrete(route.path), opts: send(json), ok: is400, want: '400' });
+        const c = (label: string, json: unknown) => ({
+          route: `${describeRoute(route)} ${label}`,
+          method: route.method,
+          path: concrete(route.path),
+          opts: send(json),
+          ok: is400,
+          want: '400',
+        });
         return [
           c('body []', []),
           c('body [[]]', [[]]),
@@ -249,9 +284,24 @@ describe('hostile input on every route (issue 9, items 8–12)', () => {
     it('item 11: public routes that read their body without a DTO (OAuth endpoints) refuse arrays and nulls with a 4xx', async () => {
       const raw = routesOf(controllersOf(t.app)).filter((r) => UNSAFE.has(r.method) && r.auth?.public && !inputDtosOf(r).body);
       expect(raw.map((r) => r.path)).toEqual(expect.arrayContaining(['/oauth/token', '/oauth/revoke', '/oauth/introspect']));
-      const bodies = [[[]], [{}], null, { grant_type: [[]] }, { client_id: [[{}]] }, { token: null, grant_type: null }, { scope: [['read:device']] }];
+      const bodies = [
+        [[]],
+        [{}],
+        null,
+        { grant_type: [[]] },
+        { client_id: [[{}]] },
+        { token: null, grant_type: null },
+        { scope: [['read:device']] },
+      ];
       const cases = raw.flatMap((r) =>
-        bodies.map((json) => ({ route: describeRoute(r), method: r.method, path: concrete(r.path), opts: { json }, ok: (s: number) => s >= 400 && s < 500, want: '4xx' })),
+        bodies.map((json) => ({
+          route: describeRoute(r),
+          method: r.method,
+          path: concrete(r.path),
+          opts: { json },
+          ok: (s: number) => s >= 400 && s < 500,
+          want: '4xx',
+        })),
       );
       expect(await refusals(t, cases)).toEqual([]);
     });

@@ -24,14 +24,20 @@ describe('bots and impersonation pages', () => {
     expect(list.status).toBe(200);
     expect(list.text).toContain('Create a bot');
     const csrf = csrfFromPage(list.text);
-    const created = await t.http.post('/account/bots/new', { cookie, form: { _csrf: csrf, name: 'Form bot', description: 'by form', roles: 'viewer' } });
+    const created = await t.http.post('/account/bots/new', {
+      cookie,
+      form: { _csrf: csrf, name: 'Form bot', description: 'by form', roles: 'viewer' },
+    });
     expect(created.status).toBe(303);
     const botPath = created.headers.get('location')!;
     expect(botPath).toMatch(/^\/account\/bots\/[0-9a-f-]{36}$/);
     const page = await t.http.get(botPath, { cookie, headers: HTML });
     expect(page.text).toContain('Form bot');
     expect(page.text).toContain('read:device');
-    const minted = await t.http.post(`${botPath}/tokens/new`, { cookie, form: { _csrf: csrf, name: 'ci', scopes: 'read:device', expiresInDays: '30' } });
+    const minted = await t.http.post(`${botPath}/tokens/new`, {
+      cookie,
+      form: { _csrf: csrf, name: 'ci', scopes: 'read:device', expiresInDays: '30' },
+    });
     // Post/Redirect/Get: the token rides to the bot's page once, in the sealed flash cookie.
     expect(minted.status).toBe(303);
     expect(minted.headers.get('location')).toBe(botPath);
@@ -76,7 +82,10 @@ describe('bots and impersonation pages', () => {
     const csrf = csrfFromPage(page.text);
     const noReason = await t.http.post('/admin/ui/impersonation', { cookie: admin.cookie, form: { _csrf: csrf, user: email } });
     expect(noReason.status).toBe(400);
-    const started = await t.http.post('/admin/ui/impersonation', { cookie: admin.cookie, form: { _csrf: csrf, user: email, reason: 'ticket 7' } });
+    const started = await t.http.post('/admin/ui/impersonation', {
+      cookie: admin.cookie,
+      form: { _csrf: csrf, user: email, reason: 'ticket 7' },
+    });
     expect(started.status).toBe(303);
     const token = revealedSecret((await followRedirect(t, started, admin.cookie)).text);
     expect(token).toMatch(/^ghimp_[0-9A-Za-z]{36}$/);
@@ -92,7 +101,10 @@ describe('bots and impersonation pages', () => {
     expect((await t.http.get('/me', { bearer: token })).status).toBe(401);
     // An admin cannot be impersonated: shown as a refusal page.
     const other = await createUser(t, { roles: ['admin'] });
-    const refused = await t.http.post('/admin/ui/impersonation', { cookie: admin.cookie, form: { _csrf: csrf, user: other.email, reason: 'nope' } });
+    const refused = await t.http.post('/admin/ui/impersonation', {
+      cookie: admin.cookie,
+      form: { _csrf: csrf, user: other.email, reason: 'nope' },
+    });
     expect(refused.status).toBe(400);
     expect(refused.text).toContain('Administrators cannot be impersonated');
   });
@@ -101,7 +113,10 @@ describe('bots and impersonation pages', () => {
     const admin = await signedInAdmin(t);
     const manager = await signedInUser(t, { roles: ['user'] });
     const bot = await createBot(t, manager.cookie);
-    const minted = await t.http.post(`/account/bots/${bot.id}/tokens`, { cookie: manager.cookie, json: { name: 'x', scopes: ['read:device'] } });
+    const minted = await t.http.post(`/account/bots/${bot.id}/tokens`, {
+      cookie: manager.cookie,
+      json: { name: 'x', scopes: ['read:device'] },
+    });
     const listed = await t.http.get(`/admin/users/${bot.id}/credentials`, { cookie: admin.cookie });
     expect(listed.body.items.map((c: { kind: string; id: string }) => `${c.kind}:${c.id}`)).toContain(`bot_token:${minted.body.id}`);
     const revoked = await t.http.post(`/admin/users/${bot.id}/revoke-credentials`, { cookie: admin.cookie });

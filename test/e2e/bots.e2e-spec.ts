@@ -21,7 +21,15 @@ describe('bots', () => {
     it('a person with manage:bots (role user) creates a bot: kind bot, they are its manager, audited', async () => {
       const { cookie, user } = await signedInUser(t, { roles: ['user'] });
       const bot = await createBot(t, cookie, { name: 'Deployer', description: 'CI', roles: ['viewer'] });
-      expect(bot).toMatchObject({ name: 'Deployer', description: 'CI', kind: 'bot', roles: ['viewer'], status: 'active', createdBy: user.id, unmanaged: false });
+      expect(bot).toMatchObject({
+        name: 'Deployer',
+        description: 'CI',
+        kind: 'bot',
+        roles: ['viewer'],
+        status: 'active',
+        createdBy: user.id,
+        unmanaged: false,
+      });
       expect(bot.managers.map((m) => m.id)).toEqual([user.id]);
       const row = await t.dataSource.getRepository(User).findOneByOrFail({ id: bot.id });
       expect(row.kind).toBe('bot');
@@ -225,7 +233,13 @@ describe('bots', () => {
         t.http.post('/oauth/introspect', { form: { token: token.token }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
       const res = await ask(rs);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ active: true, sub: bot.id, token_type: 'bot_token', user_kind: 'bot', scope: 'read:device write:device' });
+      expect(res.body).toMatchObject({
+        active: true,
+        sub: bot.id,
+        token_type: 'bot_token',
+        user_kind: 'bot',
+        scope: 'read:device write:device',
+      });
       expect(res.body.client_id).toBeUndefined();
       expect((await ask(plain)).body).toEqual({ active: false });
       await t.dataSource.getRepository(User).update({ id: bot.id }, { roles: ['viewer'] });

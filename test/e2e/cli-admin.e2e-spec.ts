@@ -53,7 +53,13 @@ describe('operators CLI: user:disable and user:revoke-all', () => {
     expect(res.code).toBe(0);
     // One count per registered credential kind, in the order the owning modules registered them.
     expect(res.stdout).toContain(`Revoked every credential of ${u.email}: `);
-    const counts = Object.fromEntries(res.stdout.trim().split(': ')[1].split(', ').map((c) => c.split(' ').reverse()));
+    const counts = Object.fromEntries(
+      res.stdout
+        .trim()
+        .split(': ')[1]
+        .split(', ')
+        .map((c) => c.split(' ').reverse()),
+    );
     expect(counts).toEqual({ session: '1', personal_access_token: '1', oauth_grant: '0', bot_token: '0', impersonation: '0' });
     expect((await t.http.get('/devices', { cookie: u.cookie })).status).toBe(401);
     expect((await t.http.get('/devices', { bearer: pat.token })).status).toBe(401);

@@ -46,7 +46,21 @@ describe('operators CLI: client:create', () => {
 
   it('registers a public device client with --grant-type device_code (short for the RFC 8628 URN); it can start a device authorization', async () => {
     const owner = await createUser(t);
-    const res = await cli(['client:create', '--owner', owner.email, '--name', 'Radon CLI', '--type', 'public', '--scope', 'read:device', '--grant-type', 'device_code', '--grant-type', 'refresh_token']);
+    const res = await cli([
+      'client:create',
+      '--owner',
+      owner.email,
+      '--name',
+      'Radon CLI',
+      '--type',
+      'public',
+      '--scope',
+      'read:device',
+      '--grant-type',
+      'device_code',
+      '--grant-type',
+      'refresh_token',
+    ]);
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('urn:ietf:params:oauth:grant-type:device_code');
     const clientId = /client_id\S*\s*[:=]?\s*(\S+)/i.exec(res.stdout)?.[1];

@@ -1,7 +1,15 @@
 import { Client } from '../../src/clients/client.entity';
 import { auditForTarget, detailsOf, signedInAdmin } from './support/admin.fixture';
 import { flashMessage, followRedirect, HTML } from './support/pages.fixture';
-import { authorizeUrl, clientRequest, codeRequest, obtainTokens, refresh, REDIRECT_URI, registerClient } from './support/oauth-flow.fixture';
+import {
+  authorizeUrl,
+  clientRequest,
+  codeRequest,
+  obtainTokens,
+  refresh,
+  REDIRECT_URI,
+  registerClient,
+} from './support/oauth-flow.fixture';
 import { csrfFromPage } from './support/personal-tokens.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { signedInUser } from './support/users.fixture';
@@ -42,7 +50,10 @@ describe('editing a client keeps its client_id; narrowing applies to live tokens
     expect(refreshed.body.scope).toBe('read:device');
 
     const [update] = await auditForTarget(t, client.clientId, 'client.update');
-    expect(detailsOf(update)).toMatchObject({ before: { scopes: ['read:device', 'write:device'] }, after: { scopes: ['read:device'], name: 'Renamed app' } });
+    expect(detailsOf(update)).toMatchObject({
+      before: { scopes: ['read:device', 'write:device'] },
+      after: { scopes: ['read:device'], name: 'Renamed app' },
+    });
   });
 
   it('removing refresh_token from the grant types refuses the next refresh (RFC 6749 §5.2 unauthorized_client)', async () => {
@@ -58,10 +69,16 @@ describe('editing a client keeps its client_id; narrowing applies to live tokens
   it('a removed redirect URI is refused at /oauth/authorize at once (RFC 6749 §4.1.2.1: no redirect, an error page)', async () => {
     const owner = await signedInUser(t);
     const client = await registerClient(t, owner.user, { redirectUris: [REDIRECT_URI, OTHER_URI] });
-    const ok = await t.http.get(authorizeUrl(codeRequest({ ...client, redirectUris: [OTHER_URI] }).params), { cookie: owner.cookie, headers: HTML });
+    const ok = await t.http.get(authorizeUrl(codeRequest({ ...client, redirectUris: [OTHER_URI] }).params), {
+      cookie: owner.cookie,
+      headers: HTML,
+    });
     expect(ok.status).toBe(200);
     expect((await patch(owner.cookie, client.clientId, { redirectUris: [REDIRECT_URI] })).status).toBe(200);
-    const refused = await t.http.get(authorizeUrl(codeRequest({ ...client, redirectUris: [OTHER_URI] }).params), { cookie: owner.cookie, headers: HTML });
+    const refused = await t.http.get(authorizeUrl(codeRequest({ ...client, redirectUris: [OTHER_URI] }).params), {
+      cookie: owner.cookie,
+      headers: HTML,
+    });
     expect(refused.status).toBe(400);
     expect(refused.headers.get('location')).toBeNull();
   });
@@ -101,7 +118,13 @@ describe('editing a client keeps its client_id; narrowing applies to live tokens
 
       const bad = await t.http.post(`/account/clients/${client.clientId}`, {
         cookie: owner.cookie,
-        form: { _csrf, name: 'Kept name', redirectUris: 'http://evil.example/cb', grantTypes: ['authorization_code'], scopes: 'read:device' },
+        form: {
+          _csrf,
+          name: 'Kept name',
+          redirectUris: 'http://evil.example/cb',
+          grantTypes: ['authorization_code'],
+          scopes: 'read:device',
+        },
       });
       expect(bad.status).toBe(400);
       expect(bad.text).toContain('role="alert"');
@@ -112,7 +135,13 @@ describe('editing a client keeps its client_id; narrowing applies to live tokens
 
       const good = await t.http.post(`/account/clients/${client.clientId}`, {
         cookie: owner.cookie,
-        form: { _csrf, name: 'Saved name', redirectUris: `${REDIRECT_URI}\r\n${OTHER_URI}`, grantTypes: ['authorization_code'], scopes: 'read:device' },
+        form: {
+          _csrf,
+          name: 'Saved name',
+          redirectUris: `${REDIRECT_URI}\r\n${OTHER_URI}`,
+          grantTypes: ['authorization_code'],
+          scopes: 'read:device',
+        },
       });
       expect(good.status).toBe(303);
       const shown = await followRedirect(t, good, owner.cookie);
@@ -129,7 +158,14 @@ describe('editing a client keeps its client_id; narrowing applies to live tokens
       expect(page.text).toMatch(/name="grantTypes" value="client_credentials">/);
       const res = await t.http.post('/account/clients', {
         cookie: owner.cookie,
-        form: { _csrf: csrfFromPage(page.text), name: 'Tick keeper', type: 'public', redirectUris: '', grantTypes: ['client_credentials'], scopes: 'write:device' },
+        form: {
+          _csrf: csrfFromPage(page.text),
+          name: 'Tick keeper',
+          type: 'public',
+          redirectUris: '',
+          grantTypes: ['client_credentials'],
+          scopes: 'write:device',
+        },
       });
       expect(res.status).toBe(400);
       expect(res.text).toContain('<option value="public" selected>');
@@ -137,10 +173,20 @@ describe('editing a client keeps its client_id; narrowing applies to live tokens
       expect(res.text).toMatch(/value="write:device" checked/);
       const ok = await t.http.post('/account/clients', {
         cookie: owner.cookie,
-        form: { _csrf: csrfFromPage(page.text), name: 'Machine', type: 'confidential', redirectUris: '', grantTypes: ['client_credentials'], scopes: 'read:device' },
+        form: {
+          _csrf: csrfFromPage(page.text),
+          name: 'Machine',
+          type: 'confidential',
+          redirectUris: '',
+          grantTypes: ['client_credentials'],
+          scopes: 'read:device',
+        },
       });
       expect(ok.status).toBe(303);
-      const listed = (await t.http.get('/developer/clients', { cookie: owner.cookie })).body.items as { name: string; grantTypes: string[] }[];
+      const listed = (await t.http.get('/developer/clients', { cookie: owner.cookie })).body.items as {
+        name: string;
+        grantTypes: string[];
+      }[];
       expect(listed.find((c) => c.name === 'Machine')?.grantTypes).toEqual(['client_credentials']);
     });
   });

@@ -32,7 +32,13 @@ describe('client_id variants are unknown clients', () => {
 
   const codeRequest = (clientId: string) =>
     t.http.post('/oauth/token', {
-      form: { grant_type: 'authorization_code', client_id: clientId, code: 'not-a-code', redirect_uri: redirectUri, code_verifier: 'v'.repeat(43) },
+      form: {
+        grant_type: 'authorization_code',
+        client_id: clientId,
+        code: 'not-a-code',
+        redirect_uri: redirectUri,
+        code_verifier: 'v'.repeat(43),
+      },
     });
 
   it('RFC 6749 §5.2: the exact client_id authenticates (the code is then invalid_grant)', async () => {

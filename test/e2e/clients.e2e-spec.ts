@@ -214,7 +214,10 @@ describe('clients: Developer settings, admin API, the Secret scheme', () => {
       const page = await t.http.get('/account/clients', { cookie });
       expect(page.status).toBe(200);
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
-      const res = await t.http.post('/account/clients', { cookie, form: { _csrf: csrf, name: 'Form app', type: 'confidential', redirectUris: '', scopes: 'read:device' } });
+      const res = await t.http.post('/account/clients', {
+        cookie,
+        form: { _csrf: csrf, name: 'Form app', type: 'confidential', redirectUris: '', scopes: 'read:device' },
+      });
       expect(res.status).toBe(303);
       const shown = await followRedirect(t, res, cookie);
       expect(shown.headers.get('cache-control')).toBe('no-store');
@@ -230,7 +233,10 @@ describe('clients: Developer settings, admin API, the Secret scheme', () => {
       const { cookie } = await signedInUser(t);
       const page = await t.http.get('/account/clients', { cookie });
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
-      const res = await t.http.post('/account/clients', { cookie, form: { _csrf: csrf, name: 'Bad', type: 'confidential', redirectUris: 'http://evil.example/cb' } });
+      const res = await t.http.post('/account/clients', {
+        cookie,
+        form: { _csrf: csrf, name: 'Bad', type: 'confidential', redirectUris: 'http://evil.example/cb' },
+      });
       expect(res.status).toBe(400);
       expect(res.text).toContain('role="alert"');
       expect((await t.http.get('/developer/clients', { cookie })).body.items).toEqual([]);

@@ -26,7 +26,11 @@ describe('credential cache: revocation holds at once (issue 16)', () => {
   afterAll(() => t.close());
 
   const me = (headers: { bearer?: string; cookie?: string; secret?: string }) =>
-    t.http.get('/me', { bearer: headers.bearer, cookie: headers.cookie, headers: headers.secret ? { authorization: `Secret ${headers.secret}` } : {} });
+    t.http.get('/me', {
+      bearer: headers.bearer,
+      cookie: headers.cookie,
+      headers: headers.secret ? { authorization: `Secret ${headers.secret}` } : {},
+    });
 
   async function warm(headers: Parameters<typeof me>[0]): Promise<void> {
     const before = t.get<CredentialCache>(CredentialCache).stats().hits;
@@ -54,7 +58,10 @@ describe('credential cache: revocation holds at once (issue 16)', () => {
   it('an OAuth access token revoked at /oauth/revoke (RFC 7009 §2.1) is refused on the next request', async () => {
     const { client, token } = await clientWithToken();
     await warm({ bearer: token });
-    const revoked = await t.http.post('/oauth/revoke', { form: { token }, headers: { authorization: basicAuth(client.clientId, client.secret!) } });
+    const revoked = await t.http.post('/oauth/revoke', {
+      form: { token },
+      headers: { authorization: basicAuth(client.clientId, client.secret!) },
+    });
     expect(revoked.status).toBe(200);
     expect((await me({ bearer: token })).status).toBe(401);
   });
@@ -72,7 +79,10 @@ describe('credential cache: revocation holds at once (issue 16)', () => {
     const rotated = await t.http.post(`/admin/clients/${client.clientId}/secret`, { cookie: admin.cookie, json: { revokeOld: true } });
     expect(rotated.status).toBeLessThan(300);
     expect((await me({ secret: client.secret })).status).toBe(401);
-    const token = await t.http.post('/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: basicAuth(client.clientId, client.secret!) } });
+    const token = await t.http.post('/oauth/token', {
+      form: { grant_type: 'client_credentials' },
+      headers: { authorization: basicAuth(client.clientId, client.secret!) },
+    });
     expect(token.status).toBe(401);
     expect(token.body.error).toBe('invalid_client');
   });
@@ -101,7 +111,9 @@ describe('credential cache: revocation holds at once (issue 16)', () => {
     const pat = await createPat(t, u.cookie, ['read:device', 'write:device']);
     await warm({ bearer: pat.token });
     expect((await me({ bearer: pat.token })).body.scopes).toContain('write:device');
-    expect((await t.http.request('PUT', `/admin/users/${u.user.id}/roles`, { cookie: admin.cookie, json: { roles: ['viewer'] } })).status).toBeLessThan(300);
+    expect(
+      (await t.http.request('PUT', `/admin/users/${u.user.id}/roles`, { cookie: admin.cookie, json: { roles: ['viewer'] } })).status,
+    ).toBeLessThan(300);
     const after = await me({ bearer: pat.token });
     expect(after.status).toBe(200);
     expect(after.body.scopes).not.toContain('write:device');
@@ -162,7 +174,11 @@ describe('credential cache: revocation holds at once (issue 16)', () => {
     const token = await clientCredentialsToken(t, client, 'read:device write:device');
     await warm({ bearer: token });
     expect((await me({ bearer: token })).body.scopes).toContain('write:device');
-    const edited = await t.http.patch(`/developer/clients/${client.clientId}`, { cookie: owner.cookie, origin: t.baseUrl, json: { scopes: ['read:device'] } });
+    const edited = await t.http.patch(`/developer/clients/${client.clientId}`, {
+      cookie: owner.cookie,
+      origin: t.baseUrl,
+      json: { scopes: ['read:device'] },
+    });
     expect(edited.status).toBeLessThan(300);
     const after = await me({ bearer: token });
     expect(after.status).toBe(200);

@@ -71,7 +71,14 @@ describe('device authorization grant (RFC 8628)', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
       const body = res.body;
-      expect(Object.keys(body).sort()).toEqual(['device_code', 'expires_in', 'interval', 'user_code', 'verification_uri', 'verification_uri_complete']);
+      expect(Object.keys(body).sort()).toEqual([
+        'device_code',
+        'expires_in',
+        'interval',
+        'user_code',
+        'verification_uri',
+        'verification_uri_complete',
+      ]);
       expect(body.device_code).toMatch(tokenPattern(DEVICE_CODE));
       expect(body.user_code).toMatch(USER_CODE);
       expect(body.verification_uri).toBe(`${issuer}/device`);
@@ -90,7 +97,7 @@ describe('device authorization grant (RFC 8628)', () => {
       expect(event!.details).not.toContain('ghdc_');
     });
 
-    it('RFC 8628 §3.1: scope omitted means the client\'s registered scopes (RFC 6749 §3.3)', async () => {
+    it("RFC 8628 §3.1: scope omitted means the client's registered scopes (RFC 6749 §3.3)", async () => {
       const { client } = await setup({ scopes: ['read:device'] });
       const body = await startDeviceFlow(t, client, undefined);
       expect((await rowOf(body.device_code)).scopes).toEqual(['read:device']);
@@ -124,13 +131,19 @@ describe('device authorization grant (RFC 8628)', () => {
       const { client } = await setup({ scopes: ['read:device'] });
       expect((await requestDeviceAuthorization(t, client, 'read:device nope:x')).body.error).toBe('invalid_scope');
       expect((await requestDeviceAuthorization(t, client, 'write:device')).body.error).toBe('invalid_scope');
-      const plain = await t.http.post('/oauth/device_authorization', { body: `client_id=${client.clientId}`, headers: { 'content-type': 'text/plain' } });
+      const plain = await t.http.post('/oauth/device_authorization', {
+        body: `client_id=${client.clientId}`,
+        headers: { 'content-type': 'text/plain' },
+      });
       expect(plain.status).toBe(400);
       expect(plain.body.error).toBe('invalid_request');
       const repeated = await t.http.post('/oauth/device_authorization', { form: { client_id: [client.clientId, client.clientId] } });
       expect(repeated.status).toBe(400);
       expect(repeated.body.error).toBe('invalid_request');
-      const malformed = await t.http.post('/oauth/device_authorization', { body: '{"client_id":', headers: { 'content-type': 'application/json' } });
+      const malformed = await t.http.post('/oauth/device_authorization', {
+        body: '{"client_id":',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(malformed.status).toBe(400);
       expect(malformed.body.error).toBe('invalid_request');
       const anonymous = await t.http.post('/oauth/device_authorization', { form: { scope: 'read:device' } });
@@ -149,7 +162,14 @@ describe('device authorization grant (RFC 8628)', () => {
       const op = doc.paths['/oauth/device_authorization'].post;
       expect(op.security).toBeUndefined();
       const schema = doc.components.schemas.DeviceAuthorizationResponse;
-      expect(Object.keys(schema.properties).sort()).toEqual(['device_code', 'expires_in', 'interval', 'user_code', 'verification_uri', 'verification_uri_complete']);
+      expect(Object.keys(schema.properties).sort()).toEqual([
+        'device_code',
+        'expires_in',
+        'interval',
+        'user_code',
+        'verification_uri',
+        'verification_uri_complete',
+      ]);
       expect(doc.paths['/device']).toBeUndefined();
     });
   });
@@ -247,7 +267,9 @@ describe('device authorization grant (RFC 8628)', () => {
       const res = await poll(t, client, flow.device_code);
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('access_denied');
-      expect((await audit('device_authorization.deny')).some((e) => e.actorId === user.user.id && e.targetId === client.clientId)).toBe(true);
+      expect((await audit('device_authorization.deny')).some((e) => e.actorId === user.user.id && e.targetId === client.clientId)).toBe(
+        true,
+      );
       // A denied code cannot be entered again.
       expect((await enterUserCode(t, user, flow.user_code)).status).toBe(400);
     });
@@ -262,7 +284,9 @@ describe('device authorization grant (RFC 8628)', () => {
         expect(res.body.error).toBe('expired_token');
       }
       const row = await rowOf(flow.device_code);
-      expect((await audit('device_authorization.expire')).filter((e) => JSON.parse(e.details!).deviceAuthorizationId === row.id)).toHaveLength(1);
+      expect(
+        (await audit('device_authorization.expire')).filter((e) => JSON.parse(e.details!).deviceAuthorizationId === row.id),
+      ).toHaveLength(1);
       const page = await enterUserCode(t, user, flow.user_code);
       expect(page.status).toBe(400);
       expect(page.text).toContain('wrong, has expired or was already used');
@@ -299,7 +323,7 @@ describe('device authorization grant (RFC 8628)', () => {
       expect(await devicesStatus(res.body.access_token)).toBe(200);
     });
 
-    it('RFC 6749 §6 / RFC 9700 §4.14.2: the refresh token rotates like the code flow\'s, and reuse revokes the family', async () => {
+    it("RFC 6749 §6 / RFC 9700 §4.14.2: the refresh token rotates like the code flow's, and reuse revokes the family", async () => {
       const { client, user } = await setup();
       const flow = await startDeviceFlow(t, client);
       await enterAndDecide(t, user, flow.user_code, 'approve');
@@ -369,7 +393,11 @@ describe('device authorization grant (RFC 8628)', () => {
 
     it('RFC 8628 §6.1: the user code is entered case-insensitively, with or without the dash or spaces', async () => {
       const { client, user } = await setup();
-      for (const variant of [(c: string) => c.toLowerCase().replace('-', ''), (c: string) => ` ${c.slice(0, 4).toLowerCase()} ${c.slice(5)} `, (c: string) => c]) {
+      for (const variant of [
+        (c: string) => c.toLowerCase().replace('-', ''),
+        (c: string) => ` ${c.slice(0, 4).toLowerCase()} ${c.slice(5)} `,
+        (c: string) => c,
+      ]) {
         const flow = await startDeviceFlow(t, client);
         const page = await enterUserCode(t, { ...user, ip: uniqueIp() }, variant(flow.user_code));
         expect(page.status).toBe(200);
@@ -434,9 +462,16 @@ describe('device authorization grant (RFC 8628)', () => {
     it('the page forms are CSRF-protected (a post without the token is refused)', async () => {
       const { client, user } = await setup();
       const flow = await startDeviceFlow(t, client);
-      const res = await t.http.post('/device', { cookie: user.cookie, headers: { 'x-forwarded-for': user.ip }, form: { user_code: flow.user_code } });
+      const res = await t.http.post('/device', {
+        cookie: user.cookie,
+        headers: { 'x-forwarded-for': user.ip },
+        form: { user_code: flow.user_code },
+      });
       expect(res.status).toBe(403);
-      const decision = await t.http.post('/device/decision', { cookie: user.cookie, form: { user_code: flow.user_code, decision: 'approve' } });
+      const decision = await t.http.post('/device/decision', {
+        cookie: user.cookie,
+        form: { user_code: flow.user_code, decision: 'approve' },
+      });
       expect(decision.status).toBe(403);
       expect((await rowOf(flow.device_code)).status).toBe('pending');
     });
@@ -466,7 +501,7 @@ describe('device authorization grant (RFC 8628)', () => {
       expect((await refresh(t, client, tokens.refresh_token)).body.error).toBe('invalid_grant');
     });
 
-    it('revoking the app between approval and the device\'s next poll: access_denied, no tokens', async () => {
+    it("revoking the app between approval and the device's next poll: access_denied, no tokens", async () => {
       const { client, user } = await setup();
       const flow = await startDeviceFlow(t, client);
       await enterAndDecide(t, user, flow.user_code, 'approve');
@@ -494,7 +529,14 @@ describe('device authorization grant (RFC 8628)', () => {
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
       const res = await t.http.post('/account/clients', {
         cookie: owner.cookie,
-        form: { _csrf: csrf, name: 'TV app', type: 'public', redirectUris: '', grantTypes: [DEVICE_CODE_GRANT_TYPE, 'refresh_token'], scopes: 'read:device' },
+        form: {
+          _csrf: csrf,
+          name: 'TV app',
+          type: 'public',
+          redirectUris: '',
+          grantTypes: [DEVICE_CODE_GRANT_TYPE, 'refresh_token'],
+          scopes: 'read:device',
+        },
       });
       expect(res.status).toBe(303);
       const [created] = await t.get<ClientsService>(ClientsService).listOwnedBy(owner.user.id);
@@ -508,7 +550,13 @@ describe('device authorization grant (RFC 8628)', () => {
       const owner = await signedInUser(t);
       const res = await t.http.post('/admin/clients', {
         cookie: admin.cookie,
-        json: { name: 'Gateway', type: 'confidential', ownerId: owner.user.id, grantTypes: [DEVICE_CODE_GRANT_TYPE], scopes: ['read:device'] },
+        json: {
+          name: 'Gateway',
+          type: 'confidential',
+          ownerId: owner.user.id,
+          grantTypes: [DEVICE_CODE_GRANT_TYPE],
+          scopes: ['read:device'],
+        },
       });
       expect(res.status).toBe(201);
       expect(JSON.stringify(res.body)).toContain(DEVICE_CODE_GRANT_TYPE);

@@ -25,7 +25,13 @@ describe('devices: the guarded resource API', () => {
         json: { name: 'Bedroom', model: 'Wave Plus', serialNumber: '2930012345', location: 'Oslo' },
       });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ ownerId: user.id, name: 'Bedroom', model: 'Wave Plus', serialNumber: '2930012345', location: 'Oslo' });
+      expect(created.body).toMatchObject({
+        ownerId: user.id,
+        name: 'Bedroom',
+        model: 'Wave Plus',
+        serialNumber: '2930012345',
+        location: 'Oslo',
+      });
       const id = created.body.id;
 
       const got = await t.http.get<DeviceBody>(`/devices/${id}`, { cookie });
@@ -188,7 +194,9 @@ describe('devices: the guarded resource API', () => {
 
       const window = await t.http.get(`/devices/${device.id}/samples?from=${from}&to=${to}`, { cookie });
       expect(window.status).toBe(200);
-      expect(window.body.items.map((s: { recordedAt: string }) => s.recordedAt)).toEqual([batch[2], batch[3], batch[4]].map((s) => s.recordedAt));
+      expect(window.body.items.map((s: { recordedAt: string }) => s.recordedAt)).toEqual(
+        [batch[2], batch[3], batch[4]].map((s) => s.recordedAt),
+      );
 
       const limited = await t.http.get(`/devices/${device.id}/samples?from=${from}&limit=2`, { cookie });
       expect(limited.body.items.map((s: { co2: number }) => s.co2)).toEqual([402, 403]);
@@ -354,7 +362,9 @@ describe('devices: the guarded resource API', () => {
       let found = false;
       let cursor: string | null = null;
       for (let page = 0; page < 50 && !found; page++) {
-        const res: HttpResponse = await t.http.get(`/devices?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { cookie: admin.cookie });
+        const res: HttpResponse = await t.http.get(`/devices?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+          cookie: admin.cookie,
+        });
         expect(res.status).toBe(200);
         found = res.body.items.some((d: DeviceBody) => d.id === device.id);
         cursor = res.body.nextCursor;
@@ -438,7 +448,13 @@ describe('devices: the guarded resource API', () => {
 
       const created = await auditFor('device.create', device.id);
       expect(created).toHaveLength(1);
-      expect(created[0]).toMatchObject({ actorType: 'user', actorId: owner.user.id, credentialKind: 'session', outcome: 'success', targetType: 'device' });
+      expect(created[0]).toMatchObject({
+        actorType: 'user',
+        actorId: owner.user.id,
+        credentialKind: 'session',
+        outcome: 'success',
+        targetType: 'device',
+      });
       expect((await auditFor('device.update', device.id)).map((r) => r.outcome)).toEqual(['success']);
       expect((await auditFor('device.samples.add', device.id)).map((r) => r.outcome)).toEqual(['success']);
       const removes = await auditFor('device.remove', device.id);

@@ -40,7 +40,11 @@ describe('errors and cross-cutting HTTP behaviour', () => {
     });
 
     it('application/xml → 415', async () => {
-      const res = await t.http.post('/devices', { cookie, body: '<device><name>x</name></device>', headers: { 'content-type': 'application/xml' } });
+      const res = await t.http.post('/devices', {
+        cookie,
+        body: '<device><name>x</name></device>',
+        headers: { 'content-type': 'application/xml' },
+      });
       expectErrorShape(res, 415, 'unsupported_media_type');
     });
 
@@ -64,7 +68,11 @@ describe('errors and cross-cutting HTTP behaviour', () => {
     });
 
     it('a __proto__ key → 400 (no prototype pollution)', async () => {
-      const res = await t.http.post('/devices', { cookie, body: '{"name":"x","__proto__":{"admin":true}}', headers: { 'content-type': 'application/json' } });
+      const res = await t.http.post('/devices', {
+        cookie,
+        body: '{"name":"x","__proto__":{"admin":true}}',
+        headers: { 'content-type': 'application/json' },
+      });
       expectErrorShape(res, 400, 'bad_request');
       expect(({} as Record<string, unknown>).admin).toBeUndefined();
     });
@@ -116,7 +124,9 @@ describe('errors and cross-cutting HTTP behaviour', () => {
 
   describe('unexpected errors', () => {
     it('→ 500 with the request id and nothing of the error itself', async () => {
-      const spy = jest.spyOn(t.get<DevicesService>(DevicesService), 'listVisible').mockRejectedValueOnce(new Error('kaboom: internal detail'));
+      const spy = jest
+        .spyOn(t.get<DevicesService>(DevicesService), 'listVisible')
+        .mockRejectedValueOnce(new Error('kaboom: internal detail'));
       try {
         const res = await t.http.get('/devices', { cookie, headers: { 'x-request-id': 'trace-500-test' } });
         expectErrorShape(res, 500, 'internal_error');

@@ -58,7 +58,14 @@ describe('example module: alerts (docs/adding-a-module.md)', () => {
     const device = await createDevice(t, owner.cookie);
     const created = await t.http.post(`/devices/${device.id}/alerts`, { cookie: owner.cookie, json: { metric: 'co2', threshold: 1000 } });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.any(String), deviceId: device.id, metric: 'co2', threshold: 1000, enabled: true, createdAt: expect.any(String) });
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      deviceId: device.id,
+      metric: 'co2',
+      threshold: 1000,
+      enabled: true,
+      createdAt: expect.any(String),
+    });
 
     const list = await t.http.get(`/devices/${device.id}/alerts`, { cookie: owner.cookie });
     expect(list.status).toBe(200);
@@ -83,7 +90,9 @@ describe('example module: alerts (docs/adding-a-module.md)', () => {
     const owner = await signedInUser(t);
     const device = await createDevice(t, owner.cookie);
     for (const threshold of [1, 2, 3]) {
-      expect((await t.http.post(`/devices/${device.id}/alerts`, { cookie: owner.cookie, json: { metric: 'radon', threshold } })).status).toBe(201);
+      expect(
+        (await t.http.post(`/devices/${device.id}/alerts`, { cookie: owner.cookie, json: { metric: 'radon', threshold } })).status,
+      ).toBe(201);
     }
     const first = await t.http.get(`/devices/${device.id}/alerts?limit=2`, { cookie: owner.cookie });
     expect(first.body.items.map((a: { threshold: number }) => a.threshold)).toEqual([3, 2]);
@@ -96,7 +105,9 @@ describe('example module: alerts (docs/adding-a-module.md)', () => {
     const other = await signedInUser(t);
     const device = await createDevice(t, owner.cookie);
     expect((await t.http.get(`/devices/${device.id}/alerts`, { cookie: other.cookie })).status).toBe(404);
-    expect((await t.http.post(`/devices/${device.id}/alerts`, { cookie: other.cookie, json: { metric: 'co2', threshold: 5 } })).status).toBe(404);
+    expect(
+      (await t.http.post(`/devices/${device.id}/alerts`, { cookie: other.cookie, json: { metric: 'co2', threshold: 5 } })).status,
+    ).toBe(404);
     const admin = await signedInUser(t, { roles: ['admin'] });
     expect((await t.http.get(`/devices/${device.id}/alerts`, { cookie: admin.cookie })).status).toBe(200);
   });

@@ -91,7 +91,14 @@ describe('housekeeping purge', () => {
     expect((await t.http.get('/devices', { bearer: pats[5].token })).status).toBe(200);
     expect((await t.http.get('/devices', { bearer: freshAccess })).status).toBe(200);
     expect((await refresh(t, appClient, rotated.body.refresh_token)).status).toBe(200);
-    if (result.ran) expect(result.deleted).toMatchObject({ personal_access_tokens: 4, sessions: 1, oauth_access_tokens: 1, refresh_tokens: 1, authorization_codes: 1 });
+    if (result.ran)
+      expect(result.deleted).toMatchObject({
+        personal_access_tokens: 4,
+        sessions: 1,
+        oauth_access_tokens: 1,
+        refresh_tokens: 1,
+        authorization_codes: 1,
+      });
   });
 
   it('purges grants (refresh-token families) that ended before the retention, with their tokens, and keeps the live family', async () => {
@@ -117,10 +124,20 @@ describe('housekeeping purge', () => {
   it('purges device authorizations (RFC 8628 §3.2) whose device code expired before the retention, whatever their status, and keeps the rest', async () => {
     const u = await signedInUser(t);
     const client = await deviceClient(t, u.user);
-    const [old, oldDenied, recent, live] = [await startDeviceFlow(t, client), await startDeviceFlow(t, client), await startDeviceFlow(t, client), await startDeviceFlow(t, client)];
+    const [old, oldDenied, recent, live] = [
+      await startDeviceFlow(t, client),
+      await startDeviceFlow(t, client),
+      await startDeviceFlow(t, client),
+      await startDeviceFlow(t, client),
+    ];
     const rows = t.dataSource.getRepository(DeviceAuthorization);
     const row = (code: string) => rows.findOneByOrFail({ deviceCodeHash: sha256Hex(code) });
-    const [oldRow, deniedRow, recentRow, liveRow] = [await row(old.device_code), await row(oldDenied.device_code), await row(recent.device_code), await row(live.device_code)];
+    const [oldRow, deniedRow, recentRow, liveRow] = [
+      await row(old.device_code),
+      await row(oldDenied.device_code),
+      await row(recent.device_code),
+      await row(live.device_code),
+    ];
     await rows.update(oldRow.id, { expiresAt: daysAgo(31) });
     await rows.update(deniedRow.id, { expiresAt: daysAgo(45), status: 'denied', decidedAt: daysAgo(45) });
     await rows.update(recentRow.id, { expiresAt: daysAgo(29) }); // expired, but within the retention
@@ -141,7 +158,10 @@ describe('housekeeping purge', () => {
     const ending = t.dataSource.entityMetadatas
       .filter((m) => m.tableName !== 'housekeeping_leases' && m.columns.some((c) => c.databaseName === 'expires_at'))
       .map((m) => m.tableName);
-    const purged = t.get<PurgeTaskRegistry>(PurgeTaskRegistry).all().map((task) => task.name);
+    const purged = t
+      .get<PurgeTaskRegistry>(PurgeTaskRegistry)
+      .all()
+      .map((task) => task.name);
     expect(ending.length).toBeGreaterThanOrEqual(10);
     expect(ending.filter((table) => !purged.includes(table))).toEqual([]);
   });
@@ -150,15 +170,41 @@ describe('housekeeping purge', () => {
     const u = await signedInUser(t);
     const links = t.dataSource.getRepository(PasswordResetLink);
     const link = (expiresAt: Date, usedAt: Date | null) =>
-      links.save(links.create({ userId: u.user.id, tokenHash: randomBytes(32).toString('hex'), createdBy: null, createdAt: expiresAt, expiresAt, usedAt }));
-    const [oldLink, oldUsed, recentLink] = [await link(daysAgo(31), null), await link(daysAgo(40), daysAgo(40)), await link(daysAgo(29), null)];
+      links.save(
+        links.create({
+          userId: u.user.id,
+          tokenHash: randomBytes(32).toString('hex'),
+          createdBy: null,
+          createdAt: expiresAt,
+          expiresAt,
+          usedAt,
+        }),
+      );
+    const [oldLink, oldUsed, recentLink] = [
+      await link(daysAgo(31), null),
+      await link(daysAgo(40), daysAgo(40)),
+      await link(daysAgo(29), null),
+    ];
 
     const client = await createClient(t, u.user);
     const secrets = t.dataSource.getRepository(ClientSecret);
     const [current] = await secrets.findBy({ clientId: client.clientId });
     const secret = (expiresAt: Date | null, revokedAt: Date | null) =>
-      secrets.save(secrets.create({ clientId: client.clientId, secretHash: randomBytes(32).toString('hex'), hint: 'ghcs_…test', createdAt: daysAgo(60), expiresAt, revokedAt }));
-    const [rotatedOut, revoked, inGrace] = [await secret(daysAgo(31), null), await secret(null, daysAgo(31)), await secret(daysAgo(2), null)];
+      secrets.save(
+        secrets.create({
+          clientId: client.clientId,
+          secretHash: randomBytes(32).toString('hex'),
+          hint: 'ghcs_…test',
+          createdAt: daysAgo(60),
+          expiresAt,
+          revokedAt,
+        }),
+      );
+    const [rotatedOut, revoked, inGrace] = [
+      await secret(daysAgo(31), null),
+      await secret(null, daysAgo(31)),
+      await secret(daysAgo(2), null),
+    ];
 
     const result = await run();
     expect(result.ran && result.deleted).toMatchObject({ password_reset_links: 2, client_secrets: 2 });
@@ -179,7 +225,8 @@ describe('housekeeping purge', () => {
     const ended = await Promise.all(Array.from({ length: 5 }, () => createPat(t, u.cookie)));
     const patRepo = t.dataSource.getRepository(PersonalToken);
     for (const p of ended) await patRepo.update(p.id, { revokedAt: daysAgo(40) });
-    const localInvalidations = async () => (await credentialCacheInvalidations.get()).values.find((v) => v.labels.origin === 'local')?.value ?? 0;
+    const localInvalidations = async () =>
+      (await credentialCacheInvalidations.get()).values.find((v) => v.labels.origin === 'local')?.value ?? 0;
     expect((await t.http.get('/devices', { bearer: live.token })).status).toBe(200); // cached now
     const before = await localInvalidations();
 

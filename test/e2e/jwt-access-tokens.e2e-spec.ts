@@ -33,7 +33,10 @@ describe('JWT access tokens (RFC 9068), JWKS and resource indicators (RFC 8707)'
   });
 
   const token = async (c: TestClient, form: Record<string, string> = {}) =>
-    t.http.post('/oauth/token', { form: { grant_type: 'client_credentials', ...form }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
+    t.http.post('/oauth/token', {
+      form: { grant_type: 'client_credentials', ...form },
+      headers: { authorization: basicAuth(c.clientId, c.secret!) },
+    });
 
   async function jwtClient(opts: { alg?: 'ES256' | 'RS256'; scopes?: string[] } = {}) {
     const owner = await createUser(t);
@@ -68,10 +71,16 @@ describe('JWT access tokens (RFC 9068), JWKS and resource indicators (RFC 8707)'
     const admin = await signedInUser(t, { roles: ['admin'] });
     const owner = await createUser(t);
     const c = await createClient(t, owner.user);
-    const patch = (json: Record<string, unknown>, cookie = admin.cookie) => t.http.patch(`/admin/clients/${c.clientId}/token-settings`, { cookie, json });
+    const patch = (json: Record<string, unknown>, cookie = admin.cookie) =>
+      t.http.patch(`/admin/clients/${c.clientId}/token-settings`, { cookie, json });
     const res = await patch({ accessTokenFormat: 'jwt', accessTokenAlg: 'RS256', resourceUri: 'https://billing.example.test' });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ clientId: c.clientId, accessTokenFormat: 'jwt', accessTokenAlg: 'RS256', resourceUri: 'https://billing.example.test' });
+    expect(res.body).toEqual({
+      clientId: c.clientId,
+      accessTokenFormat: 'jwt',
+      accessTokenAlg: 'RS256',
+      resourceUri: 'https://billing.example.test',
+    });
     expect(inspectJwt((await token(c)).body.access_token).header.alg).toBe('RS256');
     expect((await patch({ accessTokenFormat: 'paseto' })).status).toBe(400);
     expect((await patch({ resourceUri: 'https://x.example.test/#frag' })).status).toBe(400);
@@ -122,7 +131,13 @@ describe('JWT access tokens (RFC 9068), JWKS and resource indicators (RFC 8707)'
     expect(write.status).toBe(403);
     expect(write.headers.get('www-authenticate')).toContain('insufficient_scope');
     const me = await t.http.get('/me', { bearer: jwt });
-    expect(me.body).toMatchObject({ sub: c.clientId, kind: 'client', client_id: c.clientId, credential: { kind: 'oauth_access' }, scopes: ['read:device'] });
+    expect(me.body).toMatchObject({
+      sub: c.clientId,
+      kind: 'client',
+      client_id: c.clientId,
+      credential: { kind: 'oauth_access' },
+      scopes: ['read:device'],
+    });
   });
 
   it('RFC 9068 §4 / RFC 6750 §3.1: wrong typ, wrong issuer, tampered signature or expired → 401 invalid_token', async () => {
@@ -149,10 +164,14 @@ describe('JWT access tokens (RFC 9068), JWKS and resource indicators (RFC 8707)'
   it('RFC 7009 / RFC 7662: a revoked JWT is refused by Gatehouse at once and introspects as active: false', async () => {
     const c = await jwtClient({ scopes: ['read:device'] });
     const jwt = (await token(c)).body.access_token;
-    const introspect = () => t.http.post('/oauth/introspect', { form: { token: jwt }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
+    const introspect = () =>
+      t.http.post('/oauth/introspect', { form: { token: jwt }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
     const before = await introspect();
     expect(before.body).toMatchObject({ active: true, client_id: c.clientId, scope: 'read:device', token_type: 'Bearer' });
-    const revoke = await t.http.post('/oauth/revoke', { form: { token: jwt }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
+    const revoke = await t.http.post('/oauth/revoke', {
+      form: { token: jwt },
+      headers: { authorization: basicAuth(c.clientId, c.secret!) },
+    });
     expect(revoke.status).toBe(200);
     expect((await t.http.get('/devices', { bearer: jwt })).status).toBe(401);
     expect((await introspect()).body).toEqual({ active: false });
@@ -164,11 +183,17 @@ describe('JWT access tokens (RFC 9068), JWKS and resource indicators (RFC 8707)'
     const jwt = await jwtClient();
     for (const c of [opaque, jwt]) {
       const issued = (await token(c, { resource: API })).body.access_token;
-      const res = await t.http.post('/oauth/introspect', { form: { token: issued }, headers: { authorization: basicAuth(rsClient.clientId, rsClient.secret!) } });
+      const res = await t.http.post('/oauth/introspect', {
+        form: { token: issued },
+        headers: { authorization: basicAuth(rsClient.clientId, rsClient.secret!) },
+      });
       expect(res.body).toMatchObject({ active: true, aud: API, client_id: c.clientId });
     }
     const own = (await token(opaque)).body.access_token;
-    const plain = await t.http.post('/oauth/introspect', { form: { token: own }, headers: { authorization: basicAuth(rsClient.clientId, rsClient.secret!) } });
+    const plain = await t.http.post('/oauth/introspect', {
+      form: { token: own },
+      headers: { authorization: basicAuth(rsClient.clientId, rsClient.secret!) },
+    });
     expect(plain.body.active).toBe(true);
     expect(plain.body).not.toHaveProperty('aud');
   });
@@ -267,7 +292,7 @@ describe('JWT access tokens (RFC 9068), JWKS and resource indicators (RFC 8707)'
   });
 });
 
-describe('key:rotate (operators\' CLI)', () => {
+describe("key:rotate (operators' CLI)", () => {
   const db = cliDatabase('key-rotate');
   const encryption = { SIGNING_KEYS_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64url') };
   let t: TestApp;
@@ -285,7 +310,12 @@ describe('key:rotate (operators\' CLI)', () => {
     const c = await createClient(t, owner.user);
     await setTokenSettings(t, c.clientId, { accessTokenFormat: 'jwt' });
     const mint = async () =>
-      (await t.http.post('/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: basicAuth(c.clientId, c.secret!) } })).body.access_token;
+      (
+        await t.http.post('/oauth/token', {
+          form: { grant_type: 'client_credentials' },
+          headers: { authorization: basicAuth(c.clientId, c.secret!) },
+        })
+      ).body.access_token;
     const oldKid = inspectJwt(await mint()).header.kid;
 
     const res = await runCli(db.url, ['key:rotate', '--prepublish-seconds', '0'], encryption);

@@ -38,11 +38,16 @@ describe('lock contention on short transactions', () => {
     expect(new Set(issued).size).toBe(50);
 
     // The rotations serialised: one secret without an end date (the last to commit), and it works.
-    const current = await t.dataSource.getRepository(ClientSecret).findBy({ clientId: c.clientId, revokedAt: IsNull(), expiresAt: IsNull() });
+    const current = await t.dataSource
+      .getRepository(ClientSecret)
+      .findBy({ clientId: c.clientId, revokedAt: IsNull(), expiresAt: IsNull() });
     expect(current).toHaveLength(1);
     const last = issued.find((s) => hashToken(s) === current[0].secretHash);
     expect(last).toBeDefined();
-    const token = await t.http.post('/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: basicAuth(c.clientId, last!) } });
+    const token = await t.http.post('/oauth/token', {
+      form: { grant_type: 'client_credentials' },
+      headers: { authorization: basicAuth(c.clientId, last!) },
+    });
     expect(token.status).toBe(200);
   });
 
@@ -56,7 +61,7 @@ describe('lock contention on short transactions', () => {
     // InnoDB. SQLite runs one transaction at a time, so there the barrier just times out.
     const bothHoldOneRow = async () => {
       arrived++;
-      for (const until = Date.now() + 1000; arrived < 2 && Date.now() < until; ) await sleep(10);
+      for (const until = Date.now() + 1000; arrived < 2 && Date.now() < until;) await sleep(10);
     };
     const renameBoth = (first: string, second: string, name: string) =>
       runTransaction(t.dataSource, async (tx) => {

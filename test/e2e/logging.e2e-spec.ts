@@ -32,7 +32,9 @@ describe('logging hygiene', () => {
     await t.http.get('/devices', { bearer: BEARER });
     await t.http.get('/devices', { headers: { authorization: `Basic ${BASIC}` } });
     await t.http.get(`/devices?access_token=${QUERY_TOKEN}&token=${QUERY_TOKEN}&code=${QUERY_TOKEN}`, { cookie });
-    const spy = jest.spyOn(t.get<DevicesService>(DevicesService), 'listVisible').mockRejectedValueOnce(new Error('kaboom in the device list'));
+    const spy = jest
+      .spyOn(t.get<DevicesService>(DevicesService), 'listVisible')
+      .mockRejectedValueOnce(new Error('kaboom in the device list'));
     const failed = await t.http.get('/devices', { cookie, headers: { 'x-request-id': 'logging-500' } });
     spy.mockRestore();
     expect(failed.status).toBe(500);
@@ -73,7 +75,12 @@ describe('logging hygiene', () => {
       wrongPassword: WRONG_PASSWORD,
       sessionCookie: sessionValue,
       // Any part of the sealed cookie (a JWE: header.key.iv.ciphertext.tag), not only the whole.
-      ...Object.fromEntries(sessionValue.split('.').filter((p) => p.length > 8).map((p, i) => [`cookiePart${i}`, p])),
+      ...Object.fromEntries(
+        sessionValue
+          .split('.')
+          .filter((p) => p.length > 8)
+          .map((p, i) => [`cookiePart${i}`, p]),
+      ),
       bearer: BEARER,
       basic: BASIC,
       csrf: CSRF,

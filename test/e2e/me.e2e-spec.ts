@@ -20,7 +20,12 @@ describe('GET /me: who the caller is, for every kind of principal', () => {
 
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
   /** The OIDC-style fields of a person. */
-  const person = (u: { user: { id: string }; email: string }, name = 'Test User') => ({ sub: u.user.id, kind: 'user', email: u.email, name });
+  const person = (u: { user: { id: string }; email: string }, name = 'Test User') => ({
+    sub: u.user.id,
+    kind: 'user',
+    email: u.email,
+    name,
+  });
 
   it('a session cookie: the person, the session credential, every scope their roles hold, the absolute session expiry', async () => {
     const u = await signedInUser(t);
@@ -118,7 +123,10 @@ describe('GET /me: who the caller is, for every kind of principal', () => {
   it('RFC 8693 §4.1: an impersonation token shows the person acted for as sub and the admin as act', async () => {
     const admin = await signedInUser(t, { roles: ['admin'] });
     const target = await createUser(t, { displayName: 'Acted For' });
-    const started = await t.http.post('/admin/impersonations', { cookie: admin.cookie, json: { user: target.email, reason: 'support ticket 42', scopes: ['read:device'] } });
+    const started = await t.http.post('/admin/impersonations', {
+      cookie: admin.cookie,
+      json: { user: target.email, reason: 'support ticket 42', scopes: ['read:device'] },
+    });
     expect(started.status).toBe(201);
     const res = await t.http.get('/me', { bearer: started.body.token });
     expect(res.status).toBe(200);

@@ -35,12 +35,19 @@ describe('metrics', () => {
     const pat = await createPat(t, u.cookie);
     expect((await t.http.get('/devices', { bearer: pat.token })).status).toBe(200);
     expect((await t.http.get('/devices', { bearer: 'ghpat_unknownunknownunknownunknown123456' })).status).toBe(401);
-    expect((await t.http.post('/auth/login', { json: { email: u.email, password: 'wrong password' }, origin: t.baseUrl })).status).toBe(401);
+    expect((await t.http.post('/auth/login', { json: { email: u.email, password: 'wrong password' }, origin: t.baseUrl })).status).toBe(
+      401,
+    );
     const c = await createClient(t, u.user);
     const access = await clientCredentialsToken(t, c);
     let last = 0;
     for (let i = 0; i < 3; i++) {
-      last = (await t.http.post('/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: basicAuth(c.clientId, c.secret!) } })).status;
+      last = (
+        await t.http.post('/oauth/token', {
+          form: { grant_type: 'client_credentials' },
+          headers: { authorization: basicAuth(c.clientId, c.secret!) },
+        })
+      ).status;
     }
     expect(last).toBe(429);
 
@@ -66,7 +73,8 @@ describe('metrics', () => {
     const pat = await createPat(t, u.cookie);
     const other = await createPat(t, u.cookie);
     const before = await scrape();
-    const lookups = (text: string, result: string) => value(text, `gatehouse_credential_cache_lookups_total{kind="pat",result="${result}"}`) || 0;
+    const lookups = (text: string, result: string) =>
+      value(text, `gatehouse_credential_cache_lookups_total{kind="pat",result="${result}"}`) || 0;
     const local = (text: string) => value(text, 'gatehouse_credential_cache_invalidations_total{origin="local"}') || 0;
 
     // The first use of a PAT is a miss (one query); the next, within the cache TTL, a hit.

@@ -23,7 +23,10 @@ describe('OAuth revocation, introspection and discovery', () => {
       const c = await newClient();
       const access = await clientCredentialsToken(t, c);
       expect((await t.http.get('/devices', { bearer: access })).status).toBe(200);
-      const res = await t.http.post('/oauth/revoke', { form: { token: access, token_type_hint: 'access_token' }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
+      const res = await t.http.post('/oauth/revoke', {
+        form: { token: access, token_type_hint: 'access_token' },
+        headers: { authorization: basicAuth(c.clientId, c.secret!) },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
       const after = await t.http.get('/devices', { bearer: access });
@@ -37,7 +40,10 @@ describe('OAuth revocation, introspection and discovery', () => {
       const owner = await newClient();
       const attacker = await newClient();
       const access = await clientCredentialsToken(t, owner);
-      const res = await t.http.post('/oauth/revoke', { form: { token: access }, headers: { authorization: basicAuth(attacker.clientId, attacker.secret!) } });
+      const res = await t.http.post('/oauth/revoke', {
+        form: { token: access },
+        headers: { authorization: basicAuth(attacker.clientId, attacker.secret!) },
+      });
       expect(res.status).toBe(200);
       expect((await t.http.get('/devices', { bearer: access })).status).toBe(200);
     });
@@ -45,7 +51,10 @@ describe('OAuth revocation, introspection and discovery', () => {
     it('RFC 7009 §2.1: a wrong token_type_hint is not trusted; the token is still revoked', async () => {
       const c = await newClient();
       const access = await clientCredentialsToken(t, c);
-      const res = await t.http.post('/oauth/revoke', { form: { token: access, token_type_hint: 'refresh_token' }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
+      const res = await t.http.post('/oauth/revoke', {
+        form: { token: access, token_type_hint: 'refresh_token' },
+        headers: { authorization: basicAuth(c.clientId, c.secret!) },
+      });
       expect(res.status).toBe(200);
       expect((await t.http.get('/devices', { bearer: access })).status).toBe(401);
     });
@@ -76,10 +85,19 @@ describe('OAuth revocation, introspection and discovery', () => {
       const c = await newClient();
       const access = await clientCredentialsToken(t, c);
       const before = Math.floor(Date.now() / 1000);
-      const res = await t.http.post('/oauth/introspect', { form: { token: access }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
+      const res = await t.http.post('/oauth/introspect', {
+        form: { token: access },
+        headers: { authorization: basicAuth(c.clientId, c.secret!) },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
-      expect(res.body).toMatchObject({ active: true, scope: 'read:device', client_id: c.clientId, token_type: 'Bearer', iss: 'https://auth.example.test' });
+      expect(res.body).toMatchObject({
+        active: true,
+        scope: 'read:device',
+        client_id: c.clientId,
+        token_type: 'Bearer',
+        iss: 'https://auth.example.test',
+      });
       expect(res.body.sub).toBeUndefined();
       expect(res.body.iat).toBeGreaterThanOrEqual(before - 1);
       expect(res.body.exp - res.body.iat).toBe(3600);
@@ -90,7 +108,10 @@ describe('OAuth revocation, introspection and discovery', () => {
       const access = await clientCredentialsToken(t, c);
       await t.http.post('/oauth/revoke', { form: { token: access }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
       for (const token of [access, generateToken(ACCESS_TOKEN), 'nonsense']) {
-        const res = await t.http.post('/oauth/introspect', { json: { token }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
+        const res = await t.http.post('/oauth/introspect', {
+          json: { token },
+          headers: { authorization: basicAuth(c.clientId, c.secret!) },
+        });
         expect(res.status).toBe(200);
         expect(res.body).toEqual({ active: false });
       }
@@ -101,7 +122,10 @@ describe('OAuth revocation, introspection and discovery', () => {
       const other = await newClient();
       const rs = await newClient({ introspectionAllowed: true });
       const access = await clientCredentialsToken(t, issuer);
-      const byOther = await t.http.post('/oauth/introspect', { form: { token: access }, headers: { authorization: basicAuth(other.clientId, other.secret!) } });
+      const byOther = await t.http.post('/oauth/introspect', {
+        form: { token: access },
+        headers: { authorization: basicAuth(other.clientId, other.secret!) },
+      });
       expect(byOther.body).toEqual({ active: false });
       const byRs = await t.http.post('/oauth/introspect', { form: { token: access, client_id: rs.clientId, client_secret: rs.secret! } });
       expect(byRs.body.active).toBe(true);
@@ -130,7 +154,9 @@ describe('OAuth revocation, introspection and discovery', () => {
       expect(doc.grant_types_supported).toContain('client_credentials');
       expect(Array.isArray(doc.response_types_supported)).toBe(true);
       expect(doc.scopes_supported).toEqual(expect.arrayContaining(['read:device', 'write:device', 'admin']));
-      expect(doc.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['client_secret_basic', 'client_secret_post', 'none']));
+      expect(doc.token_endpoint_auth_methods_supported).toEqual(
+        expect.arrayContaining(['client_secret_basic', 'client_secret_post', 'none']),
+      );
       expect(doc.introspection_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post']);
     });
 

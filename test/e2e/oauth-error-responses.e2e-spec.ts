@@ -21,13 +21,16 @@ describe('OAuth error responses', () => {
   afterAll(() => t.close());
 
   /** The form every client-authenticated endpoint needs besides client authentication. */
-  const formFor = (path: string): Record<string, string> => (path === '/oauth/token' ? { grant_type: 'client_credentials' } : { token: generateToken(ACCESS_TOKEN) });
+  const formFor = (path: string): Record<string, string> =>
+    path === '/oauth/token' ? { grant_type: 'client_credentials' } : { token: generateToken(ACCESS_TOKEN) };
 
   describe('RFC 9110 §15.5.2 / RFC 6749 §5.2: every 401 carries a challenge, and says nothing about which clients exist', () => {
     it('a wrong client_secret in the form body is 401 invalid_client with WWW-Authenticate at token, revoke and introspect', async () => {
       const c = await createClient(t, (await createUser(t)).user, { introspectionAllowed: true });
       for (const path of OAUTH_ENDPOINTS) {
-        const res = await t.http.post(path, { form: { ...formFor(path), client_id: c.clientId, client_secret: generateToken(CLIENT_SECRET_TOKEN) } });
+        const res = await t.http.post(path, {
+          form: { ...formFor(path), client_id: c.clientId, client_secret: generateToken(CLIENT_SECRET_TOKEN) },
+        });
         expect({ path, status: res.status, error: res.body.error }).toEqual({ path, status: 401, error: 'invalid_client' });
         expect(res.headers.get('www-authenticate')).toBe('Basic realm="gatehouse"');
         expect(res.headers.get('cache-control')).toBe('no-store');
@@ -60,7 +63,11 @@ describe('OAuth error responses', () => {
         const res = await t.http.post('/oauth/token', { form: { grant_type: 'client_credentials', ...form } });
         answers[name] = { status: res.status, body: res.body, challenge: res.headers.get('www-authenticate') };
       }
-      const expected = { status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed' }, challenge: 'Basic realm="gatehouse"' };
+      const expected = {
+        status: 401,
+        body: { error: 'invalid_client', error_description: 'Client authentication failed' },
+        challenge: 'Basic realm="gatehouse"',
+      };
       expect(answers).toEqual({ unknown: expected, withoutSecret: expected, disabledRightSecret: expected, wrongSecret: expected });
     });
 
@@ -92,7 +99,11 @@ describe('OAuth error responses', () => {
     it('a bare "Bearer", "Bearer a b" and a token with characters outside b64token (RFC 6750 §2.1)', async () => {
       for (const authorization of ['Bearer', 'Bearer ', 'Bearer a b', 'Bearer a,b', 'Secret a b']) {
         const res = await t.http.get('/devices', { headers: { authorization } });
-        expect({ authorization, status: res.status, error: res.body.error }).toEqual({ authorization, status: 400, error: 'invalid_request' });
+        expect({ authorization, status: res.status, error: res.body.error }).toEqual({
+          authorization,
+          status: 400,
+          error: 'invalid_request',
+        });
       }
     });
 
@@ -107,7 +118,11 @@ describe('OAuth error responses', () => {
     it('a body over BODY_LIMIT_BYTES is 400 invalid_request at token, revoke and introspect (form and JSON)', async () => {
       for (const path of OAUTH_ENDPOINTS) {
         const form = await t.http.post(path, { form: { grant_type: 'client_credentials', padding: 'x'.repeat(BODY_LIMIT) } });
-        expect({ path, status: form.status, body: form.body }).toEqual({ path, status: 400, body: { error: 'invalid_request', error_description: expect.any(String) } });
+        expect({ path, status: form.status, body: form.body }).toEqual({
+          path,
+          status: 400,
+          body: { error: 'invalid_request', error_description: expect.any(String) },
+        });
         expect(form.headers.get('cache-control')).toBe('no-store');
         expect(form.headers.get('pragma')).toBe('no-cache');
         const json = await t.http.post(path, { json: { grant_type: 'client_credentials', padding: 'x'.repeat(BODY_LIMIT) } });
@@ -128,7 +143,10 @@ describe('OAuth error responses', () => {
     it('token response, authorization redirect with a code, PAT creation, an authenticated API response, a 401', async () => {
       const owner = await createUser(t);
       const cc = await createClient(t, owner.user);
-      const token = await t.http.post('/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: basicAuth(cc.clientId, cc.secret!) } });
+      const token = await t.http.post('/oauth/token', {
+        form: { grant_type: 'client_credentials' },
+        headers: { authorization: basicAuth(cc.clientId, cc.secret!) },
+      });
       const { user, client } = await (async () => {
         const u = await signedInUser(t);
         return { user: u, client: await registerClient(t, owner.user) };
@@ -139,7 +157,10 @@ describe('OAuth error responses', () => {
       const unauthorized = await t.http.get('/devices');
       const responses = { token, redirect, pat, api, unauthorized };
       const seen = Object.fromEntries(
-        Object.entries(responses).map(([k, r]) => [k, { status: r.status, cacheControl: r.headers.get('cache-control'), pragma: r.headers.get('pragma') }]),
+        Object.entries(responses).map(([k, r]) => [
+          k,
+          { status: r.status, cacheControl: r.headers.get('cache-control'), pragma: r.headers.get('pragma') },
+        ]),
       );
       const ok = (status: number) => ({ status, cacheControl: 'no-store', pragma: 'no-cache' });
       expect(seen).toEqual({ token: ok(200), redirect: ok(303), pat: ok(201), api: ok(200), unauthorized: ok(401) });

@@ -23,7 +23,10 @@ describe('POST /oauth/token: client_credentials', () => {
   describe('success', () => {
     it('RFC 6749 §4.4.3 + §2.3.1: client_secret_basic returns a Bearer token with expires_in and scope, no refresh token, no-store', async () => {
       const { client: c } = await confidential();
-      const res = await token({ form: { grant_type: 'client_credentials', scope: 'read:device' }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
+      const res = await token({
+        form: { grant_type: 'client_credentials', scope: 'read:device' },
+        headers: { authorization: basicAuth(c.clientId, c.secret!) },
+      });
       expect(res.status).toBe(200);
       expect(res.body.token_type).toBe('Bearer');
       expect(res.body.expires_in).toBe(3600);
@@ -49,14 +52,19 @@ describe('POST /oauth/token: client_credentials', () => {
 
     it('accepts a JSON body with scope as an array of strings', async () => {
       const { client: c } = await confidential();
-      const res = await token({ json: { grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.secret, scope: ['write:device', 'read:device'] } });
+      const res = await token({
+        json: { grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.secret, scope: ['write:device', 'read:device'] },
+      });
       expect(res.status).toBe(200);
       expect(res.body.scope).toBe('write:device read:device');
     });
 
     it('accepts a JSON body with scope as a space-delimited string', async () => {
       const { client: c } = await confidential();
-      const res = await token({ json: { grant_type: 'client_credentials', scope: 'read:device' }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
+      const res = await token({
+        json: { grant_type: 'client_credentials', scope: 'read:device' },
+        headers: { authorization: basicAuth(c.clientId, c.secret!) },
+      });
       expect(res.status).toBe(200);
       expect(res.body.scope).toBe('read:device');
     });
@@ -65,7 +73,10 @@ describe('POST /oauth/token: client_credentials', () => {
   describe('errors (RFC 6749 §5.2)', () => {
     it('RFC 6749 §5.2: a scope the client may not have is invalid_scope', async () => {
       const { client: c } = await confidential(['read:device']);
-      const res = await token({ form: { grant_type: 'client_credentials', scope: 'read:device write:device' }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
+      const res = await token({
+        form: { grant_type: 'client_credentials', scope: 'read:device write:device' },
+        headers: { authorization: basicAuth(c.clientId, c.secret!) },
+      });
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('invalid_scope');
       expect(typeof res.body.error_description).toBe('string');
@@ -74,7 +85,10 @@ describe('POST /oauth/token: client_credentials', () => {
 
     it('RFC 6749 §5.2: an unregistered scope is invalid_scope', async () => {
       const { client: c } = await confidential();
-      const res = await token({ form: { grant_type: 'client_credentials', scope: 'launch:rockets' }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
+      const res = await token({
+        form: { grant_type: 'client_credentials', scope: 'launch:rockets' },
+        headers: { authorization: basicAuth(c.clientId, c.secret!) },
+      });
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('invalid_scope');
     });
@@ -82,7 +96,10 @@ describe('POST /oauth/token: client_credentials', () => {
     it('RFC 6749 §5.2: invalid_client with Basic → 401 + WWW-Authenticate: Basic', async () => {
       const { client: c } = await confidential();
       const { client: other } = await confidential();
-      const res = await token({ form: { grant_type: 'client_credentials' }, headers: { authorization: basicAuth(c.clientId, other.secret!) } });
+      const res = await token({
+        form: { grant_type: 'client_credentials' },
+        headers: { authorization: basicAuth(c.clientId, other.secret!) },
+      });
       expect(res.status).toBe(401);
       expect(res.body.error).toBe('invalid_client');
       expect(res.headers.get('www-authenticate')).toBe('Basic realm="gatehouse"');
@@ -123,7 +140,10 @@ describe('POST /oauth/token: client_credentials', () => {
 
     it('RFC 6749 §5.2: a confidential client not allowed client_credentials is unauthorized_client', async () => {
       const { user } = await createUser(t);
-      const c = await createClient(t, user, { redirectUris: ['https://app.example/cb'], grantTypes: ['authorization_code', 'refresh_token'] });
+      const c = await createClient(t, user, {
+        redirectUris: ['https://app.example/cb'],
+        grantTypes: ['authorization_code', 'refresh_token'],
+      });
       const res = await token({ form: { grant_type: 'client_credentials' }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('unauthorized_client');
@@ -131,7 +151,10 @@ describe('POST /oauth/token: client_credentials', () => {
 
     it('RFC 6749 §5.2: an unknown grant_type is unsupported_grant_type', async () => {
       const { client: c } = await confidential();
-      const res = await token({ form: { grant_type: 'password', username: 'a', password: 'b' }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
+      const res = await token({
+        form: { grant_type: 'password', username: 'a', password: 'b' },
+        headers: { authorization: basicAuth(c.clientId, c.secret!) },
+      });
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('unsupported_grant_type');
     });
@@ -145,7 +168,10 @@ describe('POST /oauth/token: client_credentials', () => {
 
     it('RFC 6749 §3.2: a repeated parameter is invalid_request', async () => {
       const { client: c } = await confidential();
-      const res = await token({ form: { grant_type: ['client_credentials', 'client_credentials'] }, headers: { authorization: basicAuth(c.clientId, c.secret!) } });
+      const res = await token({
+        form: { grant_type: ['client_credentials', 'client_credentials'] },
+        headers: { authorization: basicAuth(c.clientId, c.secret!) },
+      });
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('invalid_request');
     });
@@ -226,6 +252,9 @@ describe('POST /oauth/token: client_credentials', () => {
     expect(last!.body.error).toBe('too_many_requests');
     // Another client is not affected.
     const { client: other } = await confidential();
-    expect((await token({ form: { grant_type: 'client_credentials' }, headers: { authorization: basicAuth(other.clientId, other.secret!) } })).status).toBe(200);
+    expect(
+      (await token({ form: { grant_type: 'client_credentials' }, headers: { authorization: basicAuth(other.clientId, other.secret!) } }))
+        .status,
+    ).toBe(200);
   });
 });

@@ -44,9 +44,12 @@ describe('OpenAPI: /docs and /docs-json', () => {
       if (!op || !r.auth) continue; // excluded from the document (pages), or caught by route-auth.e2e-spec
       checked++;
       const schemes = (op.security ?? []).flatMap((s) => Object.keys(s)).sort();
-      const expected = r.auth.public ? { schemes: [], scopes: undefined } : { schemes: [...r.auth.schemes].sort(), scopes: [...r.auth.scopes] };
+      const expected = r.auth.public
+        ? { schemes: [], scopes: undefined }
+        : { schemes: [...r.auth.schemes].sort(), scopes: [...r.auth.scopes] };
       const actual = { schemes, scopes: op['x-required-scopes'] };
-      if (JSON.stringify(actual) !== JSON.stringify(expected)) mismatches.push(`${r.method} ${r.path}: ${JSON.stringify(actual)} ≠ ${JSON.stringify(expected)}`);
+      if (JSON.stringify(actual) !== JSON.stringify(expected))
+        mismatches.push(`${r.method} ${r.path}: ${JSON.stringify(actual)} ≠ ${JSON.stringify(expected)}`);
     }
     expect(checked).toBeGreaterThan(8);
     expect(mismatches).toEqual([]);
@@ -98,7 +101,11 @@ describe('OpenAPI: /docs and /docs-json', () => {
 
   describe('issue 15: the OAuth endpoints and the Bearer scheme', () => {
     type Body = { content: Record<string, { schema: { $ref?: string } }> };
-    type Op = { requestBody?: Body; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>; parameters?: { name: string }[] };
+    type Op = {
+      requestBody?: Body;
+      responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+      parameters?: { name: string }[];
+    };
     const op = (path: string, method: string) => (doc.paths[path] as unknown as Record<string, Op>)[method];
     const schemaName = (ref?: string) => ref?.split('/').pop();
 

@@ -147,11 +147,17 @@ describe('pages: home, navigation, sessions page, flash messages, not allowed', 
     it('a flash sealed for one session is not shown to another, and a forged one is ignored', async () => {
       const u = await signedInUser(t);
       const page = await t.http.get('/account/tokens', { cookie: u.cookie, headers: HTML });
-      const res = await t.http.post('/account/tokens/new', { cookie: u.cookie, form: { _csrf: csrfFromPage(page.text), name: 'k', scopes: 'read:device' } });
+      const res = await t.http.post('/account/tokens/new', {
+        cookie: u.cookie,
+        form: { _csrf: csrfFromPage(page.text), name: 'k', scopes: 'read:device' },
+      });
       const other = await signedInUser(t);
       const stolen = await followRedirect(t, res, other.cookie);
       expect(stolen.text).not.toContain('ghpat_');
-      const forged = await t.http.get('/account', { cookie: `${u.cookie}; __Host-gatehouse_session_flash=eyJhbGciOiJkaXIifQ..x.y.z`, headers: HTML });
+      const forged = await t.http.get('/account', {
+        cookie: `${u.cookie}; __Host-gatehouse_session_flash=eyJhbGciOiJkaXIifQ..x.y.z`,
+        headers: HTML,
+      });
       expect(forged.status).toBe(200);
       expect(flashMessage(forged.text)).toBeUndefined();
     });

@@ -38,13 +38,22 @@ describe('personal access tokens', () => {
     it('creates a token, returns it once, stores only its SHA-256 and audits pat.create', async () => {
       const { cookie, user } = await signedInUser(t);
       const before = Date.now();
-      const res = await t.http.post('/account/tokens', { cookie, json: { name: '  backup script ', scopes: ['read:device', 'write:device'] } });
+      const res = await t.http.post('/account/tokens', {
+        cookie,
+        json: { name: '  backup script ', scopes: ['read:device', 'write:device'] },
+      });
       expect(res.status).toBe(201);
       expect(res.headers.get('cache-control')).toBe('no-store');
       const { token, id } = res.body;
       expect(token).toMatch(tokenPattern(PAT_TOKEN));
       expect(isWellFormed(PAT_TOKEN, token)).toBe(true);
-      expect(res.body).toMatchObject({ name: 'backup script', scopes: ['read:device', 'write:device'], hint: redactToken(token), lastUsedAt: null, expired: false });
+      expect(res.body).toMatchObject({
+        name: 'backup script',
+        scopes: ['read:device', 'write:device'],
+        hint: redactToken(token),
+        lastUsedAt: null,
+        expired: false,
+      });
       // Default expiry: 90 days.
       const expires = Date.parse(res.body.expiresAt);
       expect(expires).toBeGreaterThanOrEqual(before + 90 * DAY_MS);
@@ -55,7 +64,13 @@ describe('personal access tokens', () => {
 
       const audit = await auditRows('pat.create', id);
       expect(audit).toHaveLength(1);
-      expect(audit[0]).toMatchObject({ actorType: 'user', actorId: user.id, credentialKind: 'session', targetType: 'personal_access_token', outcome: 'success' });
+      expect(audit[0]).toMatchObject({
+        actorType: 'user',
+        actorId: user.id,
+        credentialKind: 'session',
+        targetType: 'personal_access_token',
+        outcome: 'success',
+      });
       expect(audit[0].details).not.toContain(token);
     });
 
@@ -96,7 +111,11 @@ describe('personal access tokens', () => {
 
     it('refuses a cross-site request with the session cookie (CSRF)', async () => {
       const { cookie, user } = await signedInUser(t);
-      const res = await t.http.post('/account/tokens', { cookie, origin: 'https://evil.example', json: { name: 'n', scopes: ['read:device'] } });
+      const res = await t.http.post('/account/tokens', {
+        cookie,
+        origin: 'https://evil.example',
+        json: { name: 'n', scopes: ['read:device'] },
+      });
       expect(res.status).toBe(403);
       expect(await countPatRows(t, user.id)).toBe(0);
     });
@@ -178,7 +197,14 @@ describe('personal access tokens', () => {
       expect(res.body.ownerId).toBe(user.id);
       const rows = await t.dataSource.getRepository(AuditEvent).findBy({ targetId: res.body.id });
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ action: 'device.create', outcome: 'success', actorType: 'user', actorId: user.id, credentialKind: 'pat', credentialId: pat.id });
+      expect(rows[0]).toMatchObject({
+        action: 'device.create',
+        outcome: 'success',
+        actorType: 'user',
+        actorId: user.id,
+        credentialKind: 'pat',
+        credentialId: pat.id,
+      });
     });
 
     it('RFC 6750 §3.1: an expired token gets 401 invalid_token', async () => {
@@ -372,7 +398,10 @@ describe('personal access tokens', () => {
       // On SQLite, the raw database files too (free pages and WAL included).
       const file = t.dataSource.options.type === 'mysql' ? undefined : String(t.dataSource.options.database);
       if (file) {
-        const raw = [file, `${file}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('');
+        const raw = [file, `${file}-wal`]
+          .filter(existsSync)
+          .map((f) => readFileSync(f).toString('latin1'))
+          .join('');
         expect(raw).toContain(hashToken(pat.token));
         expect(raw).not.toContain(pat.token);
         expect(raw).not.toContain(revoked.token);

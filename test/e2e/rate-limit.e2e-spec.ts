@@ -30,10 +30,29 @@ describe('global per-IP rate limit', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) {
       const junk = { bearer: `junk-${i}-${Math.random()}` };
-      statuses.push((await app.http.post('/password-reset/request', { json: { email: `victim${i}@example.test` }, origin: app.baseUrl, ...junk })).status);
+      statuses.push(
+        (await app.http.post('/password-reset/request', { json: { email: `victim${i}@example.test` }, origin: app.baseUrl, ...junk }))
+          .status,
+      );
     }
-    statuses.push((await app.http.post('/password-reset/request', { json: { email: 'victim@example.test' }, origin: app.baseUrl, bearer: 'yet-another' })).status);
-    statuses.push((await app.http.post('/password-reset/request', { json: { email: 'victim@example.test' }, origin: app.baseUrl, cookie: 'gh_session=junk' })).status);
+    statuses.push(
+      (
+        await app.http.post('/password-reset/request', {
+          json: { email: 'victim@example.test' },
+          origin: app.baseUrl,
+          bearer: 'yet-another',
+        })
+      ).status,
+    );
+    statuses.push(
+      (
+        await app.http.post('/password-reset/request', {
+          json: { email: 'victim@example.test' },
+          origin: app.baseUrl,
+          cookie: 'gh_session=junk',
+        })
+      ).status,
+    );
     expect(statuses).toEqual([202, 202, 202, 429, 429]);
   });
 });

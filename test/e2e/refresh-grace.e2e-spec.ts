@@ -189,7 +189,9 @@ describe('graceful rotation on two instances sharing one database', () => {
 
     const other = await obtainTokens(a, user.cookie, client);
     const next = (await refresh(a, client, other.refresh_token)).body;
-    await a.dataSource.getRepository(RefreshToken).update({ tokenHash: hashToken(other.refresh_token) }, { rotatedAt: new Date(Date.now() - 31_000) });
+    await a.dataSource
+      .getRepository(RefreshToken)
+      .update({ tokenHash: hashToken(other.refresh_token) }, { rotatedAt: new Date(Date.now() - 31_000) });
     expect((await refresh(b, client, other.refresh_token)).body.error).toBe('invalid_grant');
     expect((await b.http.get('/devices', { bearer: next.access_token })).status).toBe(401);
   });

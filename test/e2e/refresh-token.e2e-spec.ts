@@ -11,7 +11,11 @@ describe('refresh tokens (strict, grace 0): rotation, reuse detection, lifetimes
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ TOKEN_RATE_LIMIT_PER_IP: '100000', TOKEN_RATE_LIMIT_PER_CLIENT: '100000', REFRESH_TOKEN_REUSE_GRACE_SECONDS: '0' });
+    t = await startTestApp({
+      TOKEN_RATE_LIMIT_PER_IP: '100000',
+      TOKEN_RATE_LIMIT_PER_CLIENT: '100000',
+      REFRESH_TOKEN_REUSE_GRACE_SECONDS: '0',
+    });
   });
   afterAll(() => t.close());
 

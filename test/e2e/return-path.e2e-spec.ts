@@ -14,7 +14,11 @@ describe('post-sign-in return path (RFC 9700 §4.11: no open redirector)', () =>
     const u = await createUser(t);
     return t.http.post('/auth/login', { form: { email: u.email, password: TEST_PASSWORD, next }, origin: t.baseUrl });
   }
-  const hiddenNext = (page: string) => /name="next" value="([^"]*)"/.exec(page)![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+  const hiddenNext = (page: string) =>
+    /name="next" value="([^"]*)"/
+      .exec(page)![1]
+      .replace(/&amp;/g, '&')
+      .replace(/&#x3D;/g, '=');
 
   it.each([
     ['a tab before a second slash', '/\t/evil.example/'],
@@ -48,7 +52,10 @@ describe('post-sign-in return path (RFC 9700 §4.11: no open redirector)', () =>
     expect(bounce.status).toBe(303);
     const login = new URL(bounce.headers.get('location')!, t.baseUrl);
     expect(login.searchParams.get('next')).toBe(url);
-    const res = await t.http.post('/auth/login', { form: { email: user.email, password: TEST_PASSWORD, next: login.searchParams.get('next')! }, origin: t.baseUrl });
+    const res = await t.http.post('/auth/login', {
+      form: { email: user.email, password: TEST_PASSWORD, next: login.searchParams.get('next')! },
+      origin: t.baseUrl,
+    });
     expect(res.headers.get('location')).toBe(url);
   });
 });

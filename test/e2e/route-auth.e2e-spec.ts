@@ -80,10 +80,7 @@ describe('route auth declarations (run with -u after adding routes; see docs/tes
   });
 
   it('matches the checked-in snapshot', () => {
-    const lines = [
-      ...routes.map(describeRoute),
-      ...FRAMEWORK_ROUTES.map((f) => `GET ${f.probe}  public (framework: ${f.what})`),
-    ].sort();
+    const lines = [...routes.map(describeRoute), ...FRAMEWORK_ROUTES.map((f) => `GET ${f.probe}  public (framework: ${f.what})`)].sort();
     // Jest's own snapshot failure is a line diff of the whole list; name the routes instead.
     // Skipped under -u (Jest then rewrites the snapshot) and when none is stored yet.
     const stored = snapshotLines(SNAPSHOT_FILE, `${expect.getState().currentTestName} 1`);
@@ -167,8 +164,13 @@ describe('route auth declarations (run with -u after adding routes; see docs/tes
     });
 
     it('reads the stored snapshot it compares against', () => {
-      const stored = snapshotLines(SNAPSHOT_FILE, 'route auth declarations (run with -u after adding routes; see docs/testing.md) matches the checked-in snapshot 1');
-      expect(stored).toEqual(expect.arrayContaining(['POST /auth/login  public', 'GET /devices  schemes=bearer,cookie,secret scopes=read:device']));
+      const stored = snapshotLines(
+        SNAPSHOT_FILE,
+        'route auth declarations (run with -u after adding routes; see docs/testing.md) matches the checked-in snapshot 1',
+      );
+      expect(stored).toEqual(
+        expect.arrayContaining(['POST /auth/login  public', 'GET /devices  schemes=bearer,cookie,secret scopes=read:device']),
+      );
     });
 
     it('flags a scope the registry does not know', () => {

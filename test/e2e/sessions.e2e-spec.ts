@@ -51,7 +51,10 @@ describe('sessions: sign-in, cookie, CSRF, session management', () => {
 
     it('refuses an off-site `next` (no open redirect)', async () => {
       const { email } = await createUser(t);
-      const res = await t.http.post('/auth/login', { form: { email, password: TEST_PASSWORD, next: '//evil.example/x' }, origin: t.baseUrl });
+      const res = await t.http.post('/auth/login', {
+        form: { email, password: TEST_PASSWORD, next: '//evil.example/x' },
+        origin: t.baseUrl,
+      });
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe('/account');
     });
@@ -108,7 +111,11 @@ describe('sessions: sign-in, cookie, CSRF, session management', () => {
       expect(script.status).toBe(200);
       const form = await t.http.post('/auth/login', { form: { email, password: TEST_PASSWORD }, origin: null });
       expect(form.status).toBe(403);
-      const crossSite = await t.http.post('/auth/login', { json: { email, password: TEST_PASSWORD }, origin: null, headers: { 'sec-fetch-site': 'cross-site' } });
+      const crossSite = await t.http.post('/auth/login', {
+        json: { email, password: TEST_PASSWORD },
+        origin: null,
+        headers: { 'sec-fetch-site': 'cross-site' },
+      });
       expect(crossSite.status).toBe(403);
       // With a session cookie present, the same-origin rule applies as before.
       const cookie = script.setCookies.find((c) => c.startsWith('__Host-gatehouse_session='))!.split(';')[0];
@@ -149,7 +156,9 @@ describe('sessions: sign-in, cookie, CSRF, session management', () => {
     it('refuses a cookie sealed with a key that is not configured', async () => {
       // A well-formed JWE for a live session secret, but sealed under a foreign key.
       const { user } = await signedInUser(t);
-      const { session, secret } = await t.get<SessionsService>(SessionsService).start(user, { ip: '127.0.0.1', userAgent: null, requestId: 'x' });
+      const { session, secret } = await t
+        .get<SessionsService>(SessionsService)
+        .start(user, { ip: '127.0.0.1', userAgent: null, requestId: 'x' });
       const forged = await new EncryptJWT({ sid: secret })
         .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: 'lU_HJ5tn' })
         .setExpirationTime('1h')

@@ -57,12 +57,24 @@ describe('SQL statements per hot-path request', () => {
     { label: 'GET /me by PAT', expected: 0, send: () => t.http.get('/me', { headers: bearer(pat) }) },
     { label: 'GET /me by OAuth access token', expected: 0, send: () => t.http.get('/me', { headers: bearer(accessToken) }) },
     { label: 'GET /me by session cookie', expected: 0, send: () => t.http.get('/me', { cookie }) },
-    { label: 'GET /me by client secret', expected: 0, send: () => t.http.get('/me', { headers: { authorization: `Secret ${client.secret}` } }) },
-    { label: 'GET /devices?limit=20 by PAT (the list itself)', expected: 1, send: () => t.http.get('/devices?limit=20', { headers: bearer(pat) }) },
+    {
+      label: 'GET /me by client secret',
+      expected: 0,
+      send: () => t.http.get('/me', { headers: { authorization: `Secret ${client.secret}` } }),
+    },
+    {
+      label: 'GET /devices?limit=20 by PAT (the list itself)',
+      expected: 1,
+      send: () => t.http.get('/devices?limit=20', { headers: bearer(pat) }),
+    },
     {
       label: 'POST /oauth/introspect (RFC 7662)',
       expected: 0,
-      send: () => t.http.post('/oauth/introspect', { form: { token: accessToken }, headers: { authorization: basicAuth(client.clientId, client.secret!) } }),
+      send: () =>
+        t.http.post('/oauth/introspect', {
+          form: { token: accessToken },
+          headers: { authorization: basicAuth(client.clientId, client.secret!) },
+        }),
     },
   ])('$label, credential cached: $expected statements', async ({ send, expected }) => {
     expect(await count(send, 'warm')).toHaveLength(expected);
@@ -79,7 +91,11 @@ describe('SQL statements per hot-path request', () => {
   });
 
   it('client_credentials issuance: the token and its audit row in one transaction (4 statements, 1 commit)', async () => {
-    const issue = () => t.http.post('/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: basicAuth(client.clientId, client.secret!) } });
+    const issue = () =>
+      t.http.post('/oauth/token', {
+        form: { grant_type: 'client_credentials' },
+        headers: { authorization: basicAuth(client.clientId, client.secret!) },
+      });
     const ran = await count(issue, 'warm');
     expect(ran.map((q) => q.trim().split(/\s+/, 2).join(' ').toUpperCase())).toEqual([
       expect.stringMatching(/^(BEGIN|START TRANSACTION)/),

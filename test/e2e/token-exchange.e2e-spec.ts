@@ -70,7 +70,13 @@ describe('RFC 8693 token exchange (impersonation)', () => {
     expect(me.status).toBe(200);
     expect(me.body.act).toEqual({ sub: admin.user.id });
     const info = await introspect(access_token);
-    expect(info.body).toMatchObject({ active: true, sub: user.id, act: { sub: admin.user.id }, client_id: client.clientId, token_type: 'Bearer' });
+    expect(info.body).toMatchObject({
+      active: true,
+      sub: user.id,
+      act: { sub: admin.user.id },
+      client_id: client.clientId,
+      token_type: 'Bearer',
+    });
     expect(info.body.exp - info.body.iat).toBe(900);
     const rows = (await auditByActor(t, user.id)).filter((e) => e.credentialKind === 'impersonation');
     expect(rows.length).toBeGreaterThan(0);
@@ -128,8 +134,14 @@ describe('RFC 8693 token exchange (impersonation)', () => {
       await expectError(await exchange({ subject_token: user.id, actor_token: '' }), 'invalid_request');
       await expectError(await exchange({ subject_token: user.id, actor_token: 'ghpat_nope' }), 'invalid_request');
       await expectError(await exchange({ subject_token: user.id, subject_token_type: ACCESS_TOKEN_TYPE }), 'invalid_request');
-      await expectError(await exchange({ subject_token: user.id, actor_token_type: 'urn:ietf:params:oauth:token-type:jwt' }), 'invalid_request');
-      await expectError(await exchange({ subject_token: user.id, requested_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' }), 'invalid_request');
+      await expectError(
+        await exchange({ subject_token: user.id, actor_token_type: 'urn:ietf:params:oauth:token-type:jwt' }),
+        'invalid_request',
+      );
+      await expectError(
+        await exchange({ subject_token: user.id, requested_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' }),
+        'invalid_request',
+      );
       await expectError(await exchange({ subject_token_type: USER_ID_TYPE }), 'invalid_request');
     });
 
@@ -177,7 +189,13 @@ describe('RFC 8693 token exchange (impersonation)', () => {
       const pat = (await createPat(t2, a.cookie, ['impersonate'])).token;
       const { user } = await createUser(t2);
       const res = await t2.http.post('/oauth/token', {
-        form: { grant_type: TOKEN_EXCHANGE_GRANT, subject_token: user.id, subject_token_type: USER_ID_TYPE, actor_token: pat, actor_token_type: ACCESS_TOKEN_TYPE },
+        form: {
+          grant_type: TOKEN_EXCHANGE_GRANT,
+          subject_token: user.id,
+          subject_token_type: USER_ID_TYPE,
+          actor_token: pat,
+          actor_token_type: ACCESS_TOKEN_TYPE,
+        },
         headers: { authorization: basicAuth(c.clientId, c.secret!) },
       });
       expect(res.body.expires_in).toBe(3600);

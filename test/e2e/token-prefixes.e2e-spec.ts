@@ -27,7 +27,12 @@ describe('token prefixes: registered by their modules, listed in the README', ()
   }
 
   it('the README lists every registered prefix with its description, and nothing else', () => {
-    const registered = new Map(t.get<TokenKindRegistry>(TokenKindRegistry).all().map((k) => [k.prefix, k.description]));
+    const registered = new Map(
+      t
+        .get<TokenKindRegistry>(TokenKindRegistry)
+        .all()
+        .map((k) => [k.prefix, k.description]),
+    );
     expect(registered.size).toBeGreaterThanOrEqual(10);
     expect(Object.fromEntries(readmeTable())).toEqual(Object.fromEntries(registered));
   });
@@ -45,7 +50,14 @@ describe('token prefixes: registered by their modules, listed in the README', ()
     const strategies = t.get<AuthStrategyRegistry>(AuthStrategyRegistry);
     const kinds = t.get<TokenKindRegistry>(TokenKindRegistry);
     const claims = [...strategies.strategiesFor('bearer'), ...strategies.strategiesFor('secret')];
-    expect(claims.map((c) => c.strategy).sort()).toEqual(['bot-bearer', 'client-secret', 'impersonation-bearer', 'jwt-access-bearer', 'oauth-access-bearer', 'pat-bearer']);
+    expect(claims.map((c) => c.strategy).sort()).toEqual([
+      'bot-bearer',
+      'client-secret',
+      'impersonation-bearer',
+      'jwt-access-bearer',
+      'oauth-access-bearer',
+      'pat-bearer',
+    ]);
     for (const claim of claims) {
       if (claim.token) expect(kinds.find(claim.token.prefix)).toBe(claim.token);
       else expect(claim.matches).toBeDefined();

@@ -15,7 +15,16 @@ import { chromium } from 'playwright-core';
 import { freePort, startInteropApp } from './support/interop-app.mjs';
 
 const PASSWORD = 'correct horse battery staple';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let server;
 let callback;
@@ -35,8 +44,13 @@ before(async () => {
   const { UsersService } = server.load('users/users.service');
   const { ClientsService } = server.load('clients/clients.service');
   const email = `interop-${randomUUID().slice(0, 8)}@example.test`;
-  user = { email, row: await server.app.get(UsersService).create({ email, displayName: 'Interop User', password: PASSWORD, roles: ['user'] }) };
-  const owner = await server.app.get(UsersService).create({ email: `owner-${email}`, displayName: 'Owner', password: PASSWORD, roles: ['user'] });
+  user = {
+    email,
+    row: await server.app.get(UsersService).create({ email, displayName: 'Interop User', password: PASSWORD, roles: ['user'] }),
+  };
+  const owner = await server.app
+    .get(UsersService)
+    .create({ email: `owner-${email}`, displayName: 'Owner', password: PASSWORD, roles: ['user'] });
 
   // RFC 8252 §7.3: http on a loopback address is an acceptable redirect URI for native apps.
   const cbPort = await freePort();
@@ -141,7 +155,10 @@ test('a remembered consent after signing in again: the sign-in form leads straig
   await signIn(page);
   await page.click('button[type=submit]');
   // Sign-in form → 303 /oauth/authorize → 302 to the client: the CSP form-action must allow that chain.
-  const callbackUrl = await Promise.race([redirected, new Promise((_, reject) => setTimeout(() => reject(new Error('the browser never reached the callback')), 10_000))]);
+  const callbackUrl = await Promise.race([
+    redirected,
+    new Promise((_, reject) => setTimeout(() => reject(new Error('the browser never reached the callback')), 10_000)),
+  ]);
   const tokens = await client.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: verifier, expectedState: state });
   assert.equal(tokens.scope, 'read:device');
 });

@@ -55,7 +55,9 @@ before(async () => {
     password: 'correct horse battery staple',
     roles: ['user'],
   });
-  registered = await app.get(ClientsService).register(owner, { name: 'openid-client', type: 'confidential', scopes: ['read:device', 'write:device'] });
+  registered = await app
+    .get(ClientsService)
+    .register(owner, { name: 'openid-client', type: 'confidential', scopes: ['read:device', 'write:device'] });
 });
 
 after(async () => {

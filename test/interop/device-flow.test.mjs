@@ -16,7 +16,16 @@ import { startInteropApp } from './support/interop-app.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let server;
 let browser;
@@ -30,8 +39,13 @@ before(async () => {
   const { UsersService } = server.load('users/users.service');
   const { ClientsService } = server.load('clients/clients.service');
   const email = `device-${randomUUID().slice(0, 8)}@example.test`;
-  user = { email, row: await server.app.get(UsersService).create({ email, displayName: 'Device Owner', password: PASSWORD, roles: ['user'] }) };
-  const owner = await server.app.get(UsersService).create({ email: `owner-${email}`, displayName: 'Owner', password: PASSWORD, roles: ['user'] });
+  user = {
+    email,
+    row: await server.app.get(UsersService).create({ email, displayName: 'Device Owner', password: PASSWORD, roles: ['user'] }),
+  };
+  const owner = await server.app
+    .get(UsersService)
+    .create({ email: `owner-${email}`, displayName: 'Owner', password: PASSWORD, roles: ['user'] });
   // Most devices are public clients: no redirect URI, no secret.
   registered = await server.app.get(ClientsService).register(owner, {
     name: 'Radon sensor',

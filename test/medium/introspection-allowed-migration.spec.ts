@@ -34,15 +34,17 @@ describe('migration IntrospectionAllowedBoolean1764001100000', () => {
     return ds;
   };
   const flags = async (d: DataSource) =>
-    ((await d.query('SELECT client_id AS id, introspection_allowed AS v FROM clients ORDER BY client_id')) as { id: string; v: unknown }[]).map(
-      (r) => [r.id, Number(r.v)],
-    );
+    (
+      (await d.query('SELECT client_id AS id, introspection_allowed AS v FROM clients ORDER BY client_id')) as { id: string; v: unknown }[]
+    ).map((r) => [r.id, Number(r.v)]);
 
   /** The column's declared type, as the database reports it. */
   const columnType = async (d: DataSource): Promise<string> => {
     const rows = (
       shared
-        ? await d.query(`SELECT COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'clients' AND COLUMN_NAME = 'introspection_allowed'`)
+        ? await d.query(
+            `SELECT COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'clients' AND COLUMN_NAME = 'introspection_allowed'`,
+          )
         : await d.query(`SELECT type FROM pragma_table_info('clients') WHERE name = 'introspection_allowed'`)
     ) as { type: string }[];
     return rows[0].type.toLowerCase();
@@ -71,13 +73,21 @@ describe('migration IntrospectionAllowedBoolean1764001100000', () => {
       `INSERT INTO users (id, email, display_name, password_hash, status, roles, created_at, updated_at) VALUES (?, 'm@example.test', 'M', 'x', 'active', 'user', ?, ?)`,
       [owner, AT, AT],
     );
-    for (const [id, allowed] of [['rs', 1], ['web', 0]] as const) {
+    for (const [id, allowed] of [
+      ['rs', 1],
+      ['web', 0],
+    ] as const) {
       await before.query(
         `INSERT INTO clients (client_id, name, client_type, redirect_uris, grant_types, allowed_scopes, owner_id, status, introspection_allowed, created_at, updated_at)
          VALUES (?, ?, 'confidential', '[]', 'client_credentials', '', ?, 'active', ?, ?, ?)`,
         [id, id, owner, allowed, AT, AT],
       );
-      await before.query(`INSERT INTO client_secrets (id, client_id, secret_hash, hint, created_at) VALUES (?, ?, ?, 'h', ?)`, [randomUUID(), id, id.padEnd(64, '0'), AT]);
+      await before.query(`INSERT INTO client_secrets (id, client_id, secret_hash, hint, created_at) VALUES (?, ?, ?, 'h', ?)`, [
+        randomUUID(),
+        id,
+        id.padEnd(64, '0'),
+        AT,
+      ]);
     }
 
     const after = await open(MIGRATIONS.slice(0, UPTO + 1));
@@ -85,7 +95,10 @@ describe('migration IntrospectionAllowedBoolean1764001100000', () => {
     const clients = after.getRepository(Client);
     expect((await clients.findOneByOrFail({ clientId: 'rs' })).introspectionAllowed).toBe(true);
     expect((await clients.findOneByOrFail({ clientId: 'web' })).introspectionAllowed).toBe(false);
-    expect(await after.query('SELECT client_id FROM client_secrets ORDER BY client_id')).toEqual([{ client_id: 'rs' }, { client_id: 'web' }]);
+    expect(await after.query('SELECT client_id FROM client_secrets ORDER BY client_id')).toEqual([
+      { client_id: 'rs' },
+      { client_id: 'web' },
+    ]);
     expect(await columnType(after)).toMatch(/^(boolean|tinyint\(1\))$/);
 
     await after.undoLastMigration({ transaction: 'all' });
@@ -94,6 +107,9 @@ describe('migration IntrospectionAllowedBoolean1764001100000', () => {
       ['rs', 1],
       ['web', 0],
     ]);
-    expect(await after.query('SELECT client_id FROM client_secrets ORDER BY client_id')).toEqual([{ client_id: 'rs' }, { client_id: 'web' }]);
+    expect(await after.query('SELECT client_id FROM client_secrets ORDER BY client_id')).toEqual([
+      { client_id: 'rs' },
+      { client_id: 'web' },
+    ]);
   });
 });

@@ -32,7 +32,15 @@ describe('purge tasks on a real database', () => {
     const users = db.dataSource.getRepository(User);
     const now = new Date();
     user = await users.save(
-      users.create({ email: `purge-${randomUUID().slice(0, 8)}@example.test`, displayName: 'Purge', passwordHash: 'x', status: 'active', roles: ['user'], createdAt: now, updatedAt: now }),
+      users.create({
+        email: `purge-${randomUUID().slice(0, 8)}@example.test`,
+        displayName: 'Purge',
+        passwordHash: 'x',
+        status: 'active',
+        roles: ['user'],
+        createdAt: now,
+        updatedAt: now,
+      }),
     );
   });
   afterAll(() => db.close());
@@ -42,14 +50,34 @@ describe('purge tasks on a real database', () => {
 
   async function pat(expiresAt: Date | null, revokedAt: Date | null): Promise<string> {
     const row = await pats.save(
-      pats.create({ userId: user.id, name: 'p', tokenHash: hash(), hint: 'ghpat_…', scopes: [], createdAt: at('2000-01-01'), expiresAt, revokedAt, lastUsedAt: null, lastUsedIp: null }),
+      pats.create({
+        userId: user.id,
+        name: 'p',
+        tokenHash: hash(),
+        hint: 'ghpat_…',
+        scopes: [],
+        createdAt: at('2000-01-01'),
+        expiresAt,
+        revokedAt,
+        lastUsedAt: null,
+        lastUsedIp: null,
+      }),
     );
     return row.id;
   }
 
   async function session(expiresAt: Date, revokedAt: Date | null): Promise<string> {
     const row = await sessions.save(
-      sessions.create({ userId: user.id, secretHash: hash(), createdAt: at('2000-01-01'), lastSeenAt: at('2000-01-01'), expiresAt, revokedAt, ip: null, userAgent: null }),
+      sessions.create({
+        userId: user.id,
+        secretHash: hash(),
+        createdAt: at('2000-01-01'),
+        lastSeenAt: at('2000-01-01'),
+        expiresAt,
+        revokedAt,
+        ip: null,
+        userAgent: null,
+      }),
     );
     return row.id;
   }

@@ -34,7 +34,9 @@ describe('schema drift: the entities match the migrated schema', () => {
   });
 
   it('loads every entity', () => {
-    expect(ds.entityMetadatas.map((m) => m.tableName)).toEqual(expect.arrayContaining(['users', 'devices', 'samples', 'clients', 'audit_events']));
+    expect(ds.entityMetadatas.map((m) => m.tableName)).toEqual(
+      expect.arrayContaining(['users', 'devices', 'samples', 'clients', 'audit_events']),
+    );
   });
 
   it('has nothing for TypeORM to change after the migrations', async () => {

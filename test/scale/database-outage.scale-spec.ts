@@ -20,7 +20,10 @@ describe('database outage', () => {
   let userId: string;
   let client: { clientId: string; secret?: string };
   const token = () =>
-    t.http.post('/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: basicAuth(client.clientId, client.secret!) } });
+    t.http.post('/oauth/token', {
+      form: { grant_type: 'client_credentials' },
+      headers: { authorization: basicAuth(client.clientId, client.secret!) },
+    });
 
   beforeAll(async () => {
     const direct = new URL(await freshDatabase('outage'));

@@ -20,7 +20,9 @@ describe('migrations with three instances starting together', () => {
     for (const i of started) expect((await i.http.get('/health/ready')).status).toBe(200);
 
     const conn = await createConnection({ uri: url });
-    const [rows] = (await conn.query('SELECT name, COUNT(*) AS n FROM migrations GROUP BY name')) as unknown as [{ name: string; n: number }[]];
+    const [rows] = (await conn.query('SELECT name, COUNT(*) AS n FROM migrations GROUP BY name')) as unknown as [
+      { name: string; n: number }[],
+    ];
     await conn.end();
     expect(rows.map((r) => r.name).sort()).toEqual(MIGRATIONS.map((m) => m.name).sort());
     expect(rows.every((r) => Number(r.n) === 1)).toBe(true);

@@ -94,7 +94,9 @@ describe('SIGTERM under load', () => {
     await Promise.all([...workers, healthCheck]);
     agent.destroy();
 
-    console.log(`SIGTERM under load: ${JSON.stringify({ ...tally, otherStatuses, resetCodes, okBeforeTerm: before, exitCode, shutdownMs: Date.now() - termAt })}`);
+    console.log(
+      `SIGTERM under load: ${JSON.stringify({ ...tally, otherStatuses, resetCodes, okBeforeTerm: before, exitCode, shutdownMs: Date.now() - termAt })}`,
+    );
     expect(ready.status).toBe(503);
     expect(((await ready.json()) as { checks: unknown }).checks).toEqual({ shutdown: { status: 'down' } });
     expect(before).toBeGreaterThan(50);

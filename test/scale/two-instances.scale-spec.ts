@@ -40,7 +40,13 @@ describe('two instances on one database and one Redis', () => {
     await flushTestRedis();
     [a, b] = await startInstances([0, 1].map(() => ({ ...env, DATABASE_URL: url, REDIS_URL })));
     // C signs the fixtures' users in from 127.0.0.1: it keeps the default per-IP ceiling.
-    c = await startTestApp({ ...env, RATE_LIMIT_PER_IP_PER_MINUTE: '1200', DATABASE_URL: url, REDIS_URL, SESSION_KEYS: SHARED_SESSION_KEY });
+    c = await startTestApp({
+      ...env,
+      RATE_LIMIT_PER_IP_PER_MINUTE: '1200',
+      DATABASE_URL: url,
+      REDIS_URL,
+      SESSION_KEYS: SHARED_SESSION_KEY,
+    });
   });
   afterAll(async () => {
     await c?.close();
@@ -63,7 +69,12 @@ describe('two instances on one database and one Redis', () => {
     const { email } = await createUser(c);
     const login = (i: Instance, password: string, ip: string) =>
       i.http.post('/auth/login', { json: { email, password }, origin: i.url, headers: { 'x-forwarded-for': ip } });
-    for (const [i, ip] of [[a, '198.51.100.1'], [a, '198.51.100.2'], [b, '198.51.100.3'], [b, '198.51.100.4']] as const) {
+    for (const [i, ip] of [
+      [a, '198.51.100.1'],
+      [a, '198.51.100.2'],
+      [b, '198.51.100.3'],
+      [b, '198.51.100.4'],
+    ] as const) {
       expect((await login(i, 'wrong', ip)).status).toBe(401);
     }
     for (const i of [a, b]) {
@@ -77,7 +88,11 @@ describe('two instances on one database and one Redis', () => {
     const admin = await signedInAdmin(c);
     const { email, user } = await createUser(c);
     for (let n = 0; n < 4; n++) {
-      await b.http.post('/auth/login', { json: { email, password: 'wrong' }, origin: b.url, headers: { 'x-forwarded-for': `198.51.100.${20 + n}` } });
+      await b.http.post('/auth/login', {
+        json: { email, password: 'wrong' },
+        origin: b.url,
+        headers: { 'x-forwarded-for': `198.51.100.${20 + n}` },
+      });
     }
     expect((await b.http.post('/auth/login', { json: { email, password: TEST_PASSWORD }, origin: b.url })).status).toBe(429);
     expect((await a.http.post(`/admin/users/${user.id}/unlock`, { cookie: admin.cookie })).status).toBe(200);
@@ -87,7 +102,11 @@ describe('two instances on one database and one Redis', () => {
   it('npm run cli -- user:unlock clears a lockout in the shared store (another process), audited', async () => {
     const { email, user } = await createUser(c);
     for (let n = 0; n < 4; n++) {
-      await a.http.post('/auth/login', { json: { email, password: 'wrong' }, origin: a.url, headers: { 'x-forwarded-for': `198.51.100.${40 + n}` } });
+      await a.http.post('/auth/login', {
+        json: { email, password: 'wrong' },
+        origin: a.url,
+        headers: { 'x-forwarded-for': `198.51.100.${40 + n}` },
+      });
     }
     expect((await b.http.post('/auth/login', { json: { email, password: TEST_PASSWORD }, origin: b.url })).status).toBe(429);
     const res = await runCli(dbUrl, ['user:unlock', '--email', email], { REDIS_URL });
@@ -101,7 +120,10 @@ describe('two instances on one database and one Redis', () => {
     const owner = await createUser(c);
     const client = await createClient(c, owner.user);
     const token = (i: Instance) =>
-      i.http.post('/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: basicAuth(client.clientId, client.secret!) } });
+      i.http.post('/oauth/token', {
+        form: { grant_type: 'client_credentials' },
+        headers: { authorization: basicAuth(client.clientId, client.secret!) },
+      });
     const statuses = [];
     for (const i of [a, b, a, b]) statuses.push((await token(i)).status);
     expect(statuses).toEqual([200, 200, 200, 200]);
@@ -118,7 +140,9 @@ describe('two instances on one database and one Redis', () => {
     expect((await get(a)).status).toBe(429);
     expect((await get(b)).status).toBe(429);
     // Another IP is not affected.
-    expect((await a.http.get('/.well-known/oauth-authorization-server', { headers: { 'x-forwarded-for': '192.0.2.78' } })).status).toBe(200);
+    expect((await a.http.get('/.well-known/oauth-authorization-server', { headers: { 'x-forwarded-for': '192.0.2.78' } })).status).toBe(
+      200,
+    );
   });
 
   it('a write on A empties the credential cache of another instance through Redis pub/sub', async () => {
@@ -173,7 +197,10 @@ describe('two instances on one database and one Redis', () => {
       const client = await createClient(c, owner.user);
       const access = await clientCredentialsToken(asTestApp(a), client);
       expect((await b.http.get('/devices', { bearer: access })).status).toBe(200);
-      const res = await a.http.post('/oauth/revoke', { form: { token: access }, headers: { authorization: basicAuth(client.clientId, client.secret!) } });
+      const res = await a.http.post('/oauth/revoke', {
+        form: { token: access },
+        headers: { authorization: basicAuth(client.clientId, client.secret!) },
+      });
       expect(res.status).toBe(200);
       figures.accessToken = await until(401, () => b.http.get('/devices', { bearer: access }));
       expect(figures.accessToken).toBeLessThan(500);
@@ -215,9 +242,15 @@ describe('two instances on one database and one Redis', () => {
       const owner = await signedInUser(c);
       const client = await createClient(c, owner.user);
       const viaB = () =>
-        b.http.post('/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: basicAuth(client.clientId, client.secret!) } });
+        b.http.post('/oauth/token', {
+          form: { grant_type: 'client_credentials' },
+          headers: { authorization: basicAuth(client.clientId, client.secret!) },
+        });
       expect((await b.http.get('/devices', { headers: { authorization: `Secret ${client.secret}` } })).status).toBe(200);
-      const rotated = await a.http.post(`/developer/clients/${client.clientId}/secret`, { cookie: owner.cookie, json: { revokeOld: true } });
+      const rotated = await a.http.post(`/developer/clients/${client.clientId}/secret`, {
+        cookie: owner.cookie,
+        json: { revokeOld: true },
+      });
       expect(rotated.status).toBe(201);
       figures.rotatedSecret = await until(401, viaB);
       expect(figures.rotatedSecret).toBeLessThan(500);

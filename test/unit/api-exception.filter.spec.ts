@@ -55,7 +55,12 @@ describe('ApiExceptionFilter', () => {
     it('becomes a 500 with the request id and a generic message', () => {
       const reply = handle(new Error('database password is hunter2'));
       expect(reply.statusCode).toBe(500);
-      expect(reply.body).toEqual({ statusCode: 500, error: 'internal_error', message: 'An unexpected error occurred', requestId: 'req-42' });
+      expect(reply.body).toEqual({
+        statusCode: 500,
+        error: 'internal_error',
+        message: 'An unexpected error occurred',
+        requestId: 'req-42',
+      });
       expect(JSON.stringify(reply.body)).not.toContain('hunter2');
     });
 
@@ -117,7 +122,10 @@ describe('ApiExceptionFilter', () => {
         message: 'Device not found',
         requestId: 'req-42',
       });
-      expect(handle(new BadRequestException(['a is bad', 'b is bad'])).body).toMatchObject({ statusCode: 400, message: 'a is bad; b is bad' });
+      expect(handle(new BadRequestException(['a is bad', 'b is bad'])).body).toMatchObject({
+        statusCode: 400,
+        message: 'a is bad; b is bad',
+      });
       expect(handle(new HttpException('I am a teapot', 418)).body).toMatchObject({ statusCode: 418, error: 'bad_request' });
     });
 
@@ -143,7 +151,9 @@ describe('ApiExceptionFilter', () => {
     });
 
     it('renderable errors render themselves', () => {
-      const err = { render: (rid: string) => ({ status: 400, headers: { 'cache-control': 'no-store' }, body: { error: 'invalid_grant', rid } }) };
+      const err = {
+        render: (rid: string) => ({ status: 400, headers: { 'cache-control': 'no-store' }, body: { error: 'invalid_grant', rid } }),
+      };
       const reply = handle(err);
       expect(reply.statusCode).toBe(400);
       expect(reply.body).toEqual({ error: 'invalid_grant', rid: 'req-42' });
@@ -170,7 +180,8 @@ describe('ApiExceptionFilter: database unreachable (issue 11)', () => {
     new ApiExceptionFilter().catch(err, host);
     return reply;
   }
-  const driverError = (code: string) => Object.assign(new Error(`driver: ${code}`), { driverError: Object.assign(new Error(code), { code }) });
+  const driverError = (code: string) =>
+    Object.assign(new Error(`driver: ${code}`), { driverError: Object.assign(new Error(code), { code }) });
 
   it.each(['ECONNREFUSED', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN'])(
     'RFC 9110 §15.6.4: %s is a 503 with Retry-After, never a 500',

@@ -113,7 +113,8 @@ describe('loadAppConfig', () => {
   it('lists every bad variable in one clear message', () => {
     const message = problemsWith({ PORT: 'eighty', COOKIE_SAMESITE: 'maybe', LOG_LEVEL: 'loud', COOKIE_SECURE: 'perhaps' });
     expect(message).toMatch(/^Invalid configuration:\n/);
-    for (const name of ['PORT', 'COOKIE_SAMESITE', 'LOG_LEVEL', 'COOKIE_SECURE']) expect(message).toMatch(new RegExp(`^  - ${name}: `, 'm'));
+    for (const name of ['PORT', 'COOKIE_SAMESITE', 'LOG_LEVEL', 'COOKIE_SECURE'])
+      expect(message).toMatch(new RegExp(`^  - ${name}: `, 'm'));
   });
 
   it('refuses to start in production without SESSION_KEYS, and says how to make one', () => {
@@ -134,7 +135,9 @@ describe('loadAppConfig', () => {
 
   it('refuses a bootstrap admin email without a password, and a short password', () => {
     expect(problemsWith({ BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com' })).toMatch(/must be set together/);
-    expect(problemsWith({ BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'short' })).toMatch(/BOOTSTRAP_ADMIN_PASSWORD/);
+    expect(problemsWith({ BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'short' })).toMatch(
+      /BOOTSTRAP_ADMIN_PASSWORD/,
+    );
   });
 
   it('refuses out-of-range numbers', () => {

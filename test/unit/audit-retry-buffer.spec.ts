@@ -4,7 +4,13 @@ import { auditEventsDropped, auditEventsWrittenLate } from '../../src/metrics/me
 /** Issue 11: audit rows of a database outage are written once it ends, or logged in full; never silently lost. */
 describe('AuditRetryBuffer', () => {
   const unavailable = () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-  const row = (n: number): AuditRow => ({ id: `id-${n}`, occurredAt: new Date(1_700_000_000_000 + n), action: 'device.create', outcome: 'failed', ip: '192.0.2.1' });
+  const row = (n: number): AuditRow => ({
+    id: `id-${n}`,
+    occurredAt: new Date(1_700_000_000_000 + n),
+    action: 'device.create',
+    outcome: 'failed',
+    ip: '192.0.2.1',
+  });
   const counter = async (c: typeof auditEventsDropped | typeof auditEventsWrittenLate, labels: Record<string, string> = {}) =>
     (await c.get()).values.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k as never] === x))?.value ?? 0;
 
@@ -64,7 +70,9 @@ describe('AuditRetryBuffer', () => {
     down = false;
     await buffer.flush();
     expect(written.map((r) => r.id)).toEqual(['id-1', 'id-3']);
-    expect(dropLines()).toEqual([[{ reason: 'rejected', auditEvent: { ...row(2), action: 'bad' }, error: 'Data too long' }, expect.any(String)]]);
+    expect(dropLines()).toEqual([
+      [{ reason: 'rejected', auditEvent: { ...row(2), action: 'bad' }, error: 'Data too long' }, expect.any(String)],
+    ]);
     await buffer.close();
   });
 

@@ -43,7 +43,9 @@ describe('TokenKindRegistry', () => {
   it('refuses a second definition of a prefix at start-up, naming both', () => {
     const registry = new TokenKindRegistry();
     registry.register(ALPHA);
-    expect(() => registry.register(defineTokenKind('tkalpha', 'an impostor'))).toThrow(/tkalpha_ is registered twice: test alpha token, an impostor/);
+    expect(() => registry.register(defineTokenKind('tkalpha', 'an impostor'))).toThrow(
+      /tkalpha_ is registered twice: test alpha token, an impostor/,
+    );
   });
 
   it('takes the same definition twice (its strategy and its token type both register it) and lists kinds by prefix', () => {
@@ -63,15 +65,21 @@ describe('AuthStrategyRegistry', () => {
 
   it('refuses two strategies claiming one prefix, and a prefix another module defined differently', () => {
     const { strategies } = registries();
-    expect(() => strategies.register({ scheme: 'bearer', strategy: 'other', token: ALPHA, credentialKind: 'x' })).toThrow(/tkalpha_ is claimed by test-alpha-bearer and other/);
+    expect(() => strategies.register({ scheme: 'bearer', strategy: 'other', token: ALPHA, credentialKind: 'x' })).toThrow(
+      /tkalpha_ is claimed by test-alpha-bearer and other/,
+    );
     // Another scheme, but the prefix is already another kind's: still refused at start-up.
-    expect(() => strategies.register({ scheme: 'secret', strategy: 'other', token: defineTokenKind('tkbeta', 'another beta'), credentialKind: 'x' })).toThrow(/tkbeta_ is registered twice/);
+    expect(() =>
+      strategies.register({ scheme: 'secret', strategy: 'other', token: defineTokenKind('tkbeta', 'another beta'), credentialKind: 'x' }),
+    ).toThrow(/tkbeta_ is registered twice/);
   });
 
   it('refuses a Bearer strategy that claims nothing, and a strategy name twice', () => {
     const { strategies } = registries();
     expect(() => strategies.register({ scheme: 'bearer', strategy: 'vague', credentialKind: 'x' })).toThrow(/claims no token/);
-    expect(() => strategies.register({ scheme: 'bearer', strategy: 'test-alpha-bearer', token: defineTokenKind('tkgamma', 'g'), credentialKind: 'x' })).toThrow(/registered twice/);
+    expect(() =>
+      strategies.register({ scheme: 'bearer', strategy: 'test-alpha-bearer', token: defineTokenKind('tkgamma', 'g'), credentialKind: 'x' }),
+    ).toThrow(/registered twice/);
   });
 
   it('dispatches by prefix; matchers only see prefix-less tokens; unknown prefixes go nowhere', () => {
@@ -98,7 +106,14 @@ describe('AuthenticationGuard dispatch (hot path)', () => {
   beforeEach(() => Object.values(seen).forEach((list) => (list.length = 0)));
 
   function contextFor(authorization: string): { ctx: ExecutionContext; req: FastifyRequest } {
-    const req = { headers: { authorization }, query: {}, body: undefined, cookies: {}, url: '/me', method: 'GET' } as unknown as FastifyRequest;
+    const req = {
+      headers: { authorization },
+      query: {},
+      body: undefined,
+      cookies: {},
+      url: '/me',
+      method: 'GET',
+    } as unknown as FastifyRequest;
     const res = { setHeader: () => undefined, end: () => undefined };
     const handler = () => undefined;
     const ctx = {

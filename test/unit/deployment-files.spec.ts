@@ -67,7 +67,7 @@ describe('docker-compose.yml', () => {
     expect(caddyfile).toMatch(/health_uri \/health\/ready/);
   });
 
-  it("gives the instances a valid production configuration once SESSION_KEYS is set: MySQL, Redis, behind the proxy", () => {
+  it('gives the instances a valid production configuration once SESSION_KEYS is set: MySQL, Redis, behind the proxy', () => {
     const env = containerEnv(app, { SESSION_KEYS: randomBytes(32).toString('base64url') });
     const config = loadAppConfig(env);
     expect(config.env).toBe('production');
@@ -91,7 +91,11 @@ describe('docker-compose.yml', () => {
   it('passes BOOTSTRAP_ADMIN_* through only when set (an empty value would fail validation)', () => {
     const keys = randomBytes(32).toString('base64url');
     expect(containerEnv(app, { SESSION_KEYS: keys })).not.toHaveProperty('BOOTSTRAP_ADMIN_EMAIL');
-    const env = containerEnv(app, { SESSION_KEYS: keys, BOOTSTRAP_ADMIN_EMAIL: 'ops@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'a long admin password' });
+    const env = containerEnv(app, {
+      SESSION_KEYS: keys,
+      BOOTSTRAP_ADMIN_EMAIL: 'ops@example.com',
+      BOOTSTRAP_ADMIN_PASSWORD: 'a long admin password',
+    });
     expect(loadAppConfig(env).bootstrapAdmin?.email).toBe('ops@example.com');
   });
 });

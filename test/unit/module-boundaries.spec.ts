@@ -24,7 +24,11 @@ function importsOf(file: string, text: string): Map<string, string> {
   for (const m of text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'(\.[^']+)'/g)) {
     const target = relative(SRC, resolve(SRC, dirname(file), m[2]));
     for (const spec of m[1].split(',')) {
-      const local = spec.trim().split(/\s+as\s+/).pop()?.replace(/^type\s+/, '');
+      const local = spec
+        .trim()
+        .split(/\s+as\s+/)
+        .pop()
+        ?.replace(/^type\s+/, '');
       if (local) names.set(local, target);
     }
   }
@@ -133,17 +137,24 @@ describe('module boundaries', () => {
 
     it('imports no feature module (value or type)', () => {
       const imported = auth.flatMap(({ file, text }) =>
-        [...text.matchAll(/from\s+'(\.[^']+)'/g)].map((m) => ({ file, to: moduleOf(relative(SRC, resolve(SRC, dirname(file), m[1]))) ?? '(top level)' })),
+        [...text.matchAll(/from\s+'(\.[^']+)'/g)].map((m) => ({
+          file,
+          to: moduleOf(relative(SRC, resolve(SRC, dirname(file), m[1]))) ?? '(top level)',
+        })),
       );
       expect(imported.length).toBeGreaterThan(0);
       expect(imported.filter((i) => !SHARED.has(i.to)).map((i) => `${i.file} imports ${i.to}`)).toEqual([]);
     });
 
     // What the modules register: every `defineTokenKind('<prefix>', …)` and `<NAME>_CREDENTIAL = '<kind>'` outside the core.
-    const prefixes = files.flatMap(({ file, text }) => (moduleOf(file) === 'auth' ? [] : [...text.matchAll(/defineTokenKind\(\s*'([a-z]+)'/g)].map((m) => m[1])));
-    const kinds = files.flatMap(({ file, text }) => (moduleOf(file) === 'auth' ? [] : [...text.matchAll(/export const \w+_CREDENTIAL = '(\w+)'/g)].map((m) => m[1])));
+    const prefixes = files.flatMap(({ file, text }) =>
+      moduleOf(file) === 'auth' ? [] : [...text.matchAll(/defineTokenKind\(\s*'([a-z]+)'/g)].map((m) => m[1]),
+    );
+    const kinds = files.flatMap(({ file, text }) =>
+      moduleOf(file) === 'auth' ? [] : [...text.matchAll(/export const \w+_CREDENTIAL = '(\w+)'/g)].map((m) => m[1]),
+    );
 
-    it('finds the modules\' token prefixes and credential kinds (sanity)', () => {
+    it("finds the modules' token prefixes and credential kinds (sanity)", () => {
       expect(prefixes).toEqual(expect.arrayContaining(['ghpat', 'ghat', 'ghss']));
       expect(kinds).toEqual(expect.arrayContaining(['pat', 'session']));
     });

@@ -33,6 +33,10 @@ describe('OAuthParams', () => {
 
   it('renders RFC 6749 §5.2 bodies with no-store', () => {
     const r = new InvalidRequestError('nope').render();
-    expect(r).toEqual({ status: 400, body: { error: 'invalid_request', error_description: 'nope' }, headers: expect.objectContaining({ 'cache-control': 'no-store' }) });
+    expect(r).toEqual({
+      status: 400,
+      body: { error: 'invalid_request', error_description: 'nope' },
+      headers: expect.objectContaining({ 'cache-control': 'no-store' }),
+    });
   });
 });

@@ -47,7 +47,13 @@ function setup(found: PersonalToken | null = null) {
   const registry = new AuthStrategyRegistry(new TokenKindRegistry());
   const { repo, calls } = recordingRepository(found);
   const config = { personalTokens: { defaultExpiryDays: 90, maxExpiryDays: 366, allowNeverExpires: false } } as AppConfig;
-  const service = new PersonalTokensService(repo, scopes, {} as AuditService, config, new CredentialCache({ credentialCache: { ttlMs: 0, maxEntries: 0 } } as AppConfig));
+  const service = new PersonalTokensService(
+    repo,
+    scopes,
+    {} as AuditService,
+    config,
+    new CredentialCache({ credentialCache: { ttlMs: 0, maxEntries: 0 } } as AppConfig),
+  );
   const strategy = new PersonalTokenStrategy(service, new PrincipalFactory(scopes), registry);
   return { strategy, calls, registry };
 }
@@ -81,7 +87,13 @@ describe('PersonalTokenStrategy (pat-bearer)', () => {
 
   it.each([
     ['too short', 'ghpat_abc'],
-    ['bad checksum', (() => { const t = generateToken(PAT_TOKEN); return t.slice(0, -1) + (t.endsWith('A') ? 'B' : 'A'); })()],
+    [
+      'bad checksum',
+      (() => {
+        const t = generateToken(PAT_TOKEN);
+        return t.slice(0, -1) + (t.endsWith('A') ? 'B' : 'A');
+      })(),
+    ],
     ['characters outside base62', `ghpat_${'-'.repeat(36)}`],
     ['too long', `${generateToken(PAT_TOKEN)}x`],
     ['empty after the prefix', 'ghpat_'],
@@ -91,14 +103,14 @@ describe('PersonalTokenStrategy (pat-bearer)', () => {
     expect(calls).toEqual([]);
   });
 
-  it.each([['an OAuth access token', generateToken(ACCESS_TOKEN)], ['a random string', 'abc.def.ghi']])(
-    'does not claim %s: returns false (the next bearer strategy tries) without touching the repository',
-    async (_label, token) => {
-      const { strategy, calls } = setup();
-      await expect(strategy.validate(req, token)).resolves.toBe(false);
-      expect(calls).toEqual([]);
-    },
-  );
+  it.each([
+    ['an OAuth access token', generateToken(ACCESS_TOKEN)],
+    ['a random string', 'abc.def.ghi'],
+  ])('does not claim %s: returns false (the next bearer strategy tries) without touching the repository', async (_label, token) => {
+    const { strategy, calls } = setup();
+    await expect(strategy.validate(req, token)).resolves.toBe(false);
+    expect(calls).toEqual([]);
+  });
 
   it('looks a well-formed but unknown PAT up once, by hash, and rejects it', async () => {
     const { strategy, calls } = setup(null);
@@ -111,7 +123,10 @@ describe('PersonalTokenStrategy (pat-bearer)', () => {
     const token = generateToken(PAT_TOKEN);
     const { strategy, calls } = setup(storedToken(token));
     const principal = await strategy.validate(req, token);
-    expect(principal).toMatchObject({ actor: { type: 'user', id: 'u1' }, credential: { kind: 'pat', id: '6f1c2d2e-0000-4000-8000-000000000001' } });
+    expect(principal).toMatchObject({
+      actor: { type: 'user', id: 'u1' },
+      credential: { kind: 'pat', id: '6f1c2d2e-0000-4000-8000-000000000001' },
+    });
     // A viewer holds read:device only, whatever the token was granted.
     expect(principal && [...principal.scopes]).toEqual(['read:device']);
     expect(calls.filter((c) => c === 'update')).toHaveLength(1);

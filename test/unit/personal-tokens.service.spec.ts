@@ -33,7 +33,17 @@ function setup(personalTokens: AppConfig['personalTokens']) {
   const audit = { recordFor: async (_p: unknown, r: unknown) => void audited.push(r) } as unknown as AuditService;
   const scopes = new ScopeRegistry();
   scopes.register(DEVICE_SCOPES);
-  return { service: new PersonalTokensService(repo, scopes, audit, { personalTokens } as AppConfig, new CredentialCache({ credentialCache: { ttlMs: 0, maxEntries: 0 } } as AppConfig)), saved, audited };
+  return {
+    service: new PersonalTokensService(
+      repo,
+      scopes,
+      audit,
+      { personalTokens } as AppConfig,
+      new CredentialCache({ credentialCache: { ttlMs: 0, maxEntries: 0 } } as AppConfig),
+    ),
+    saved,
+    audited,
+  };
 }
 
 describe('PersonalTokensService.createFor', () => {
@@ -54,7 +64,9 @@ describe('PersonalTokensService.createFor', () => {
     expect(token.expiresAt).toBeNull();
 
     const forbidden = setup({ defaultExpiryDays: 90, maxExpiryDays: 366, allowNeverExpires: false });
-    await expect(forbidden.service.createFor(owner, { name: 'n', scopes: ['read:device'], expiresInDays: null }, meta)).rejects.toBeInstanceOf(BadRequestException);
+    await expect(
+      forbidden.service.createFor(owner, { name: 'n', scopes: ['read:device'], expiresInDays: null }, meta),
+    ).rejects.toBeInstanceOf(BadRequestException);
     expect(forbidden.saved).toEqual([]);
   });
 

@@ -30,13 +30,19 @@ describe('presentedScheme', () => {
     expect(presentedScheme({ headers: {} } as FastifyRequest, COOKIE)).toBeUndefined();
   });
 
-  it.each(['Basic dXNlcjpwYXNz', 'Digest x', 'Bearerghat_x', '', 'Token abc'])('refuses the unsupported Authorization %j with a 401', (header) => {
-    expect(() => presentedScheme(req(header), COOKIE)).toThrow(AuthenticationRequiredError);
-  });
+  it.each(['Basic dXNlcjpwYXNz', 'Digest x', 'Bearerghat_x', '', 'Token abc'])(
+    'refuses the unsupported Authorization %j with a 401',
+    (header) => {
+      expect(() => presentedScheme(req(header), COOKIE)).toThrow(AuthenticationRequiredError);
+    },
+  );
 
-  it.each(['Bearer', 'Bearer ', 'Bearer a b', 'Bearer a,b', 'Secret ghcs_x y'])('RFC 6750 §3.1: %j is a 400 invalid_request, not an unknown token', (header) => {
-    expect(() => presentedScheme(req(header), COOKIE)).toThrow(InvalidAuthRequestError);
-  });
+  it.each(['Bearer', 'Bearer ', 'Bearer a b', 'Bearer a,b', 'Secret ghcs_x y'])(
+    'RFC 6750 §3.1: %j is a 400 invalid_request, not an unknown token',
+    (header) => {
+      expect(() => presentedScheme(req(header), COOKIE)).toThrow(InvalidAuthRequestError);
+    },
+  );
 
   it('RFC 6750 §3.1: a token also sent as access_token (query or body) is a 400 invalid_request', () => {
     const withQuery = { headers: { authorization: 'Bearer ghat_x' }, query: { access_token: 'ghat_x' } } as unknown as FastifyRequest;

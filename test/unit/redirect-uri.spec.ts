@@ -1,10 +1,13 @@
 import { matchesRegisteredRedirectUri, redirectUriProblem } from '../../src/clients/redirect-uri';
 
 describe('redirectUriProblem (RFC 6749 §3.1.2, RFC 8252 §7.3, RFC 9700 §2.1)', () => {
-  it.each(['https://app.example.com/cb', 'https://app.example.com:8443/cb?x=1', 'http://127.0.0.1:5000/cb', 'http://[::1]/cb', 'http://localhost/cb'])(
-    'accepts %s',
-    (uri) => expect(redirectUriProblem(uri)).toBeNull(),
-  );
+  it.each([
+    'https://app.example.com/cb',
+    'https://app.example.com:8443/cb?x=1',
+    'http://127.0.0.1:5000/cb',
+    'http://[::1]/cb',
+    'http://localhost/cb',
+  ])('accepts %s', (uri) => expect(redirectUriProblem(uri)).toBeNull());
 
   it.each([
     ['', /characters/],
@@ -22,10 +25,13 @@ describe('redirectUriProblem (RFC 6749 §3.1.2, RFC 8252 §7.3, RFC 9700 §2.1)'
 
 describe('matchesRegisteredRedirectUri (RFC 9700 §2.1, RFC 8252 §7.3)', () => {
   const registered = ['https://app.example.com/cb', 'http://127.0.0.1:50123/oauth/cb', 'http://[::1]/oauth/cb'];
-  it.each(['https://app.example.com/cb', 'http://127.0.0.1:50123/oauth/cb', 'http://127.0.0.1:1/oauth/cb', 'http://127.0.0.1/oauth/cb', 'http://[::1]:65535/oauth/cb'])(
-    'matches %s',
-    (uri) => expect(matchesRegisteredRedirectUri(uri, registered)).toBe(true),
-  );
+  it.each([
+    'https://app.example.com/cb',
+    'http://127.0.0.1:50123/oauth/cb',
+    'http://127.0.0.1:1/oauth/cb',
+    'http://127.0.0.1/oauth/cb',
+    'http://[::1]:65535/oauth/cb',
+  ])('matches %s', (uri) => expect(matchesRegisteredRedirectUri(uri, registered)).toBe(true));
   it.each([
     'https://app.example.com:8443/cb',
     'http://localhost:50123/oauth/cb',

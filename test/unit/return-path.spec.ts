@@ -3,9 +3,12 @@ import { safeReturnPath } from '../../src/sessions/return-path';
 const PUBLIC_URL = 'https://id.example.com';
 
 describe('safeReturnPath (RFC 9700 §4.11: no open redirect after sign-in)', () => {
-  it.each(['/account', '/account/sessions?x=1', '/oauth/authorize?client_id=a&redirect_uri=https%3A%2F%2Fx', '/a#frag'])('keeps the same-origin path %s', (path) => {
-    expect(safeReturnPath(path, PUBLIC_URL)).toBe(path);
-  });
+  it.each(['/account', '/account/sessions?x=1', '/oauth/authorize?client_id=a&redirect_uri=https%3A%2F%2Fx', '/a#frag'])(
+    'keeps the same-origin path %s',
+    (path) => {
+      expect(safeReturnPath(path, PUBLIC_URL)).toBe(path);
+    },
+  );
 
   it('accepts an absolute URL on PUBLIC_URL’s origin, as its path', () => {
     expect(safeReturnPath('https://id.example.com/account/tokens?x=1', PUBLIC_URL)).toBe('/account/tokens?x=1');

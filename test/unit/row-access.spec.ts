@@ -8,7 +8,12 @@ const user = (scopes: string[]): Principal => ({
   credential: { kind: 'session', id: 's1' },
   scopes: new Set(scopes),
 });
-const clientAlone: Principal = { actor: { type: 'client', id: 'c1' }, clientId: 'c1', credential: { kind: 'client_secret', id: 'c1' }, scopes: new Set() };
+const clientAlone: Principal = {
+  actor: { type: 'client', id: 'c1' },
+  clientId: 'c1',
+  credential: { kind: 'client_secret', id: 'c1' },
+  scopes: new Set(),
+};
 
 describe('row access (owner or admin)', () => {
   it('narrows an owner to their rows and leaves an admin unrestricted', () => {

@@ -26,14 +26,17 @@ function mutate(token: string, index: number): string {
 
 describe('token-format', () => {
   describe('generateToken', () => {
-    it.each(KINDS.map((k) => [k.prefix, k] as const))('%s: prefix, 36 base62 characters, matching its own pattern and checksum', (_prefix, kind) => {
-      const token = generateToken(kind);
-      expect(token.startsWith(`${kind.prefix}_`)).toBe(true);
-      expect(token).toMatch(tokenPattern(kind));
-      expect(token.length).toBe(kind.prefix.length + 1 + 36);
-      expect(isWellFormed(kind, token)).toBe(true);
-      expect(hasPrefix(kind, token)).toBe(true);
-    });
+    it.each(KINDS.map((k) => [k.prefix, k] as const))(
+      '%s: prefix, 36 base62 characters, matching its own pattern and checksum',
+      (_prefix, kind) => {
+        const token = generateToken(kind);
+        expect(token.startsWith(`${kind.prefix}_`)).toBe(true);
+        expect(token).toMatch(tokenPattern(kind));
+        expect(token.length).toBe(kind.prefix.length + 1 + 36);
+        expect(isWellFormed(kind, token)).toBe(true);
+        expect(hasPrefix(kind, token)).toBe(true);
+      },
+    );
 
     it('never repeats (CSPRNG)', () => {
       const tokens = new Set(Array.from({ length: 2000 }, () => generateToken(B)));
@@ -83,9 +86,12 @@ describe('token-format', () => {
       expect(prefixOf('tc_anything')).toBe('tc');
     });
 
-    it.each(['', 'nounderscore', '_x', 'x_y', 'Tsta_x', 'ts1_x', 'abcdefghijk_x', 'eyJhbGciOiJSUzI1NiJ9.e30.sig', 'a.b_c'])('is undefined for %j', (token) => {
-      expect(prefixOf(token)).toBeUndefined();
-    });
+    it.each(['', 'nounderscore', '_x', 'x_y', 'Tsta_x', 'ts1_x', 'abcdefghijk_x', 'eyJhbGciOiJSUzI1NiJ9.e30.sig', 'a.b_c'])(
+      'is undefined for %j',
+      (token) => {
+        expect(prefixOf(token)).toBeUndefined();
+      },
+    );
   });
 
   describe('hashToken', () => {

@@ -1,4 +1,10 @@
-import { formatUserCode, generateUserCode, hashUserCode, normaliseUserCode, USER_CODE_ALPHABET } from '../../src/device-authorization/user-code';
+import {
+  formatUserCode,
+  generateUserCode,
+  hashUserCode,
+  normaliseUserCode,
+  USER_CODE_ALPHABET,
+} from '../../src/device-authorization/user-code';
 
 describe('device user codes (RFC 8628 §6.1)', () => {
   it('RFC 8628 §6.1: draws 8 characters from the 20 consonants, no look-alikes, no vowels', () => {
@@ -13,7 +19,8 @@ describe('device user codes (RFC 8628 §6.1)', () => {
   });
 
   it('RFC 8628 §6.1: reads the code case-insensitively, with or without the dash or spaces', () => {
-    for (const typed of ['BCDF-GHJK', 'bcdf-ghjk', 'bcdfghjk', ' bcdf ghjk ', 'Bc-Df-Gh-Jk']) expect(normaliseUserCode(typed)).toBe('BCDFGHJK');
+    for (const typed of ['BCDF-GHJK', 'bcdf-ghjk', 'bcdfghjk', ' bcdf ghjk ', 'Bc-Df-Gh-Jk'])
+      expect(normaliseUserCode(typed)).toBe('BCDFGHJK');
   });
 
   it('refuses what cannot be a code: other letters, digits, wrong length, non-strings, very long input', () => {

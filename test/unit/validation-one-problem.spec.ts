@@ -6,7 +6,11 @@ describe('validation details: one problem per field (issue 15)', () => {
 
   it('?limit=abc says only that it must be an integer, not also its range', () => {
     const err = new ValidationFailedError([
-      error('limit', { max: 'limit must not be greater than 100', min: 'limit must not be less than 1', isInt: 'limit must be an integer number' }),
+      error('limit', {
+        max: 'limit must not be greater than 100',
+        min: 'limit must not be less than 1',
+        isInt: 'limit must be an integer number',
+      }),
     ]);
     expect(err.details).toEqual([{ field: 'limit', problems: ['limit must be an integer number'] }]);
   });

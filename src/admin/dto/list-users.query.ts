@@ -7,14 +7,21 @@ import type { UserStatus } from '../../users/user.entity';
 
 export class ListUsersQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Case-insensitive substring of the email or display name' })
-  @BlankToUndefined() @IsOptional() @IsString() @MaxLength(254)
+  @BlankToUndefined()
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
   q?: string;
 
   @ApiPropertyOptional({ enum: ['active', 'disabled'] })
-  @BlankToUndefined() @IsOptional() @IsIn(['active', 'disabled'])
+  @BlankToUndefined()
+  @IsOptional()
+  @IsIn(['active', 'disabled'])
   status?: UserStatus;
 
   @ApiPropertyOptional({ enum: ROLES })
-  @BlankToUndefined() @IsOptional() @IsIn(ROLES)
+  @BlankToUndefined()
+  @IsOptional()
+  @IsIn(ROLES)
   role?: string;
 }

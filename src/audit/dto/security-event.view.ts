@@ -12,10 +12,15 @@ export class SecurityEventView {
   @ApiProperty({ enum: ['success', 'denied', 'failed'] }) outcome: string;
   @ApiProperty({
     enum: SECURITY_EVENT_BY,
-    description: '`someone signing in`: a failed or refused sign-in to this account, by whoever typed its email; `an operator`: the command line',
+    description:
+      '`someone signing in`: a failed or refused sign-in to this account, by whoever typed its email; `an operator`: the command line',
   })
   by: SecurityEventBy;
-  @ApiProperty({ nullable: true, type: String, description: 'A sentence for the account holder, e.g. "An administrator (Ada) acted on your account"' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'A sentence for the account holder, e.g. "An administrator (Ada) acted on your account"',
+  })
   summary: string | null;
   @ApiProperty({ nullable: true, type: String }) credentialKind: string | null;
   @ApiProperty({ nullable: true, type: String }) ip: string | null;

@@ -95,7 +95,9 @@ export class PasswordChangeRequiredError extends AuthError {
   readonly code = 'password_change_required';
   readonly wwwAuthenticate = undefined;
   constructor() {
-    super('Your password is temporary: change it first with POST /account/password { currentPassword, newPassword } (the page is /account/password), or sign out');
+    super(
+      'Your password is temporary: change it first with POST /account/password { currentPassword, newPassword } (the page is /account/password), or sign out',
+    );
   }
 }
 

@@ -8,7 +8,8 @@ export class CreateBotTokenDto extends CreatePersonalTokenDto {
     type: Number,
     nullable: true,
     example: 90,
-    description: 'Days until the token expires (default BOT_TOKEN_DEFAULT_EXPIRY_DAYS, at most BOT_TOKEN_MAX_EXPIRY_DAYS); null = never, only where BOT_TOKEN_ALLOW_NEVER_EXPIRES',
+    description:
+      'Days until the token expires (default BOT_TOKEN_DEFAULT_EXPIRY_DAYS, at most BOT_TOKEN_MAX_EXPIRY_DAYS); null = never, only where BOT_TOKEN_ALLOW_NEVER_EXPIRES',
   })
   @IsOptional()
   @IsInt()

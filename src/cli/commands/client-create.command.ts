@@ -53,13 +53,18 @@ export class ClientCreateCommand implements CliCommand {
       throw err;
     }
     const { client, secret } = created;
-    await auditOperatorAction(ctx.get(AuditService), 'client.create', { type: 'client', id: client.clientId }, {
-      name: client.name,
-      type: client.type,
-      ownerId: client.ownerId,
-      grantTypes: client.grantTypes,
-      scopes: client.allowedScopes,
-    });
+    await auditOperatorAction(
+      ctx.get(AuditService),
+      'client.create',
+      { type: 'client', id: client.clientId },
+      {
+        name: client.name,
+        type: client.type,
+        ownerId: client.ownerId,
+        grantTypes: client.grantTypes,
+        scopes: client.allowedScopes,
+      },
+    );
     ctx.print(`Created ${client.type} client "${client.name}" for ${owner.email}`);
     ctx.print(`client_id:     ${client.clientId}`);
     ctx.print(`grant_types:   ${client.grantTypes.join(' ')}`);

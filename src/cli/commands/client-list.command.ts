@@ -19,7 +19,7 @@ export class ClientListCommand implements CliCommand {
     const ownerEmail = optionalString(ctx.flags, 'owner');
     const ownerId = ownerEmail ? (await existingUser(ctx, ownerEmail)).id : undefined;
     const rows = [];
-    for (let cursor: string | undefined; ; ) {
+    for (let cursor: string | undefined; ;) {
       const page = await clients.listPage({ limit: PAGE, cursor }, ownerId);
       rows.push(...page.items);
       if (!page.nextCursor) break;

@@ -23,7 +23,12 @@ export class KeyRotateCommand implements CliCommand {
     const raw = ctx.flags['prepublish-seconds'] as string | undefined;
     if (raw !== undefined && !/^\d{1,6}$/.test(raw)) throw new CliError('--prepublish-seconds must be a whole number of seconds');
     const key = await ctx.get(SigningKeysService).rotate(alg as JwtSigningAlg, raw === undefined ? undefined : Number(raw) * 1000);
-    await auditOperatorAction(ctx.get(AuditService), 'signing_key.rotate', { type: 'signing_key', id: key.kid }, { alg, activeFrom: key.activeFrom.toISOString() });
+    await auditOperatorAction(
+      ctx.get(AuditService),
+      'signing_key.rotate',
+      { type: 'signing_key', id: key.kid },
+      { alg, activeFrom: key.activeFrom.toISOString() },
+    );
     ctx.print(`New ${alg} signing key ${key.kid}: published now, signs from ${key.activeFrom.toISOString()}`);
   }
 }

@@ -15,7 +15,12 @@ export class UserResetLinkCommand implements CliCommand {
   async run(ctx: CliContext): Promise<void> {
     const user = await existingUser(ctx, requiredEmail(ctx.flags));
     const link = await ctx.get(AccountPasswordService).issueLink(user.id, null);
-    await auditOperatorAction(ctx.get(AuditService), 'user.password_reset_link', { type: 'user', id: user.id }, { expiresAt: link.expiresAt.toISOString() });
+    await auditOperatorAction(
+      ctx.get(AuditService),
+      'user.password_reset_link',
+      { type: 'user', id: user.id },
+      { expiresAt: link.expiresAt.toISOString() },
+    );
     ctx.print(`Password-reset link for ${user.email} (works once, until ${link.expiresAt.toISOString()}; hand it over securely):`);
     ctx.print(link.url);
   }

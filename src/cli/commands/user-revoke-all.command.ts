@@ -17,7 +17,9 @@ export class UserRevokeAllCommand implements CliCommand {
     const user = await existingUser(ctx, email);
     const revoked = await ctx.get(UserLifecycleService).revokeAllCredentials(user.id);
     await auditOperatorAction(ctx.get(AuditService), 'user.revoke_all', { type: 'user', id: user.id }, { revoked });
-    const summary = Object.entries(revoked).map(([kind, n]) => `${n} ${kind}`).join(', ');
+    const summary = Object.entries(revoked)
+      .map(([kind, n]) => `${n} ${kind}`)
+      .join(', ');
     ctx.print(`Revoked every credential of ${user.email}: ${summary}`);
   }
 }

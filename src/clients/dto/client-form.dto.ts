@@ -8,7 +8,10 @@ export const toList = ({ value }: { value: unknown }) => (value === undefined ? 
 
 /** The redirect URIs of a form's textarea: one per line, blank lines ignored. */
 export function redirectUriLines(text: string | undefined): string[] {
-  return (text ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+  return (text ?? '')
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** The Developer settings registration form (one redirect URI per line, scopes as checkboxes). */

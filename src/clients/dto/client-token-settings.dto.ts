@@ -21,7 +21,8 @@ export class ClientTokenSettingsDto {
   @ApiPropertyOptional({
     type: String,
     nullable: true,
-    description: 'Makes the client a resource server named by this RFC 8707 resource indicator (absolute https URI, no fragment); null removes it',
+    description:
+      'Makes the client a resource server named by this RFC 8707 resource indicator (absolute https URI, no fragment); null removes it',
   })
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @IsUrl({ require_protocol: true, require_tld: false, protocols: ['https', 'http'], allow_fragments: false })

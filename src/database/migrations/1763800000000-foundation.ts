@@ -41,7 +41,12 @@ export class Foundation1763800000000 implements MigrationInterface {
           new TableIndex({ name: 'ix_sessions_user', columnNames: ['user_id', 'created_at'] }),
         ],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+          new TableForeignKey({
+            columnNames: ['user_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
         ],
       }),
     );
@@ -61,7 +66,12 @@ export class Foundation1763800000000 implements MigrationInterface {
         ],
         indices: [new TableIndex({ name: 'ix_devices_owner', columnNames: ['owner_id', 'created_at', 'id'] })],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['owner_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+          new TableForeignKey({
+            columnNames: ['owner_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
         ],
       }),
     );
@@ -84,7 +94,12 @@ export class Foundation1763800000000 implements MigrationInterface {
         ],
         indices: [new TableIndex({ name: 'ix_samples_device_time', columnNames: ['device_id', 'recorded_at'] })],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['device_id'], referencedTableName: 'devices', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+          new TableForeignKey({
+            columnNames: ['device_id'],
+            referencedTableName: 'devices',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
         ],
       }),
     );

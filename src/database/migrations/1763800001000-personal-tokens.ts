@@ -27,7 +27,12 @@ export class PersonalTokens1763800001000 implements MigrationInterface {
           new TableIndex({ name: 'ix_pat_user', columnNames: ['user_id', 'created_at'] }),
         ],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+          new TableForeignKey({
+            columnNames: ['user_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
         ],
       }),
     );

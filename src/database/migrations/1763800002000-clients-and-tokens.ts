@@ -25,7 +25,12 @@ export class ClientsAndTokens1763800002000 implements MigrationInterface {
         ].map((c) => (c.name === 'client_id' ? { ...c, isPrimary: true } : c)),
         indices: [new TableIndex({ name: 'ix_clients_owner', columnNames: ['owner_id', 'created_at'] })],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['owner_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+          new TableForeignKey({
+            columnNames: ['owner_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
         ],
       }),
     );
@@ -48,7 +53,12 @@ export class ClientsAndTokens1763800002000 implements MigrationInterface {
           new TableIndex({ name: 'ix_client_secrets_client', columnNames: ['client_id'] }),
         ],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['client_id'], referencedTableName: 'clients', referencedColumnNames: ['client_id'], onDelete: 'CASCADE' }),
+          new TableForeignKey({
+            columnNames: ['client_id'],
+            referencedTableName: 'clients',
+            referencedColumnNames: ['client_id'],
+            onDelete: 'CASCADE',
+          }),
         ],
       }),
     );
@@ -76,8 +86,18 @@ export class ClientsAndTokens1763800002000 implements MigrationInterface {
           new TableIndex({ name: 'ix_oauth_access_tokens_user', columnNames: ['user_id'] }),
         ],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['client_id'], referencedTableName: 'clients', referencedColumnNames: ['client_id'], onDelete: 'CASCADE' }),
-          new TableForeignKey({ columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+          new TableForeignKey({
+            columnNames: ['client_id'],
+            referencedTableName: 'clients',
+            referencedColumnNames: ['client_id'],
+            onDelete: 'CASCADE',
+          }),
+          new TableForeignKey({
+            columnNames: ['user_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
         ],
       }),
     );

@@ -4,7 +4,12 @@ import { col } from '../migration-columns';
 const toUsers = () =>
   new TableForeignKey({ columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' });
 const toClients = () =>
-  new TableForeignKey({ columnNames: ['client_id'], referencedTableName: 'clients', referencedColumnNames: ['client_id'], onDelete: 'CASCADE' });
+  new TableForeignKey({
+    columnNames: ['client_id'],
+    referencedTableName: 'clients',
+    referencedColumnNames: ['client_id'],
+    onDelete: 'CASCADE',
+  });
 
 /** The authorization code flow: codes, consents, refresh-token families and refresh tokens. */
 export class AuthorizationCodeFlow1763800003000 implements MigrationInterface {
@@ -39,7 +44,14 @@ export class AuthorizationCodeFlow1763800003000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'consents',
-        columns: [col.uuidPk(), col.uuid('user_id'), col.str('client_id', 64), col.str('scopes', 1000), col.time('created_at'), col.time('updated_at')],
+        columns: [
+          col.uuidPk(),
+          col.uuid('user_id'),
+          col.str('client_id', 64),
+          col.str('scopes', 1000),
+          col.time('created_at'),
+          col.time('updated_at'),
+        ],
         indices: [new TableIndex({ name: 'uq_consents_user_client', columnNames: ['user_id', 'client_id'], isUnique: true })],
         foreignKeys: [toUsers(), toClients()],
       }),
@@ -81,7 +93,12 @@ export class AuthorizationCodeFlow1763800003000 implements MigrationInterface {
           new TableIndex({ name: 'ix_refresh_tokens_grant', columnNames: ['grant_id'] }),
         ],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['grant_id'], referencedTableName: 'authorization_grants', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+          new TableForeignKey({
+            columnNames: ['grant_id'],
+            referencedTableName: 'authorization_grants',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
           toClients(),
         ],
       }),

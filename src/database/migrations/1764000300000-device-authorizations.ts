@@ -31,8 +31,18 @@ export class DeviceAuthorizations1764000300000 implements MigrationInterface {
           new TableIndex({ name: 'ix_device_authorizations_expires', columnNames: ['expires_at'] }),
         ],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['client_id'], referencedTableName: 'clients', referencedColumnNames: ['client_id'], onDelete: 'CASCADE' }),
-          new TableForeignKey({ columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+          new TableForeignKey({
+            columnNames: ['client_id'],
+            referencedTableName: 'clients',
+            referencedColumnNames: ['client_id'],
+            onDelete: 'CASCADE',
+          }),
+          new TableForeignKey({
+            columnNames: ['user_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
         ],
       }),
     );

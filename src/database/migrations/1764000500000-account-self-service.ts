@@ -31,7 +31,14 @@ export class AccountSelfService1764000500000 implements MigrationInterface {
           new TableIndex({ name: 'uq_password_reset_links_hash', columnNames: ['token_hash'], isUnique: true }),
           new TableIndex({ name: 'ix_password_reset_links_user', columnNames: ['user_id'] }),
         ],
-        foreignKeys: [new TableForeignKey({ columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' })],
+        foreignKeys: [
+          new TableForeignKey({
+            columnNames: ['user_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
+        ],
       }),
     );
   }

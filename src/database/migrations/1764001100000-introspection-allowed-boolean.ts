@@ -27,7 +27,9 @@ export class IntrospectionAllowedBoolean1764001100000 implements MigrationInterf
   private async retype(q: QueryRunner, type: 'boolean' | 'integer', value: string): Promise<void> {
     if (q.dataSource.options.type === 'mysql' || q.dataSource.options.type === 'mariadb') {
       await q.query(`UPDATE clients SET introspection_allowed = ${value}`);
-      await q.query(`ALTER TABLE clients MODIFY introspection_allowed ${type === 'boolean' ? 'boolean NOT NULL DEFAULT 0' : 'int NOT NULL'}`);
+      await q.query(
+        `ALTER TABLE clients MODIFY introspection_allowed ${type === 'boolean' ? 'boolean NOT NULL DEFAULT 0' : 'int NOT NULL'}`,
+      );
       return;
     }
     await q.query(`ALTER TABLE clients ADD COLUMN introspection_allowed_new ${type} NOT NULL DEFAULT 0`);

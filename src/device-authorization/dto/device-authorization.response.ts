@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 
 /** The device authorization response (RFC 8628 §3.2). */
 export class DeviceAuthorizationResponse {
-  @ApiProperty({ example: 'ghdc_…', description: 'The device\'s secret for polling the token endpoint; shown once' })
+  @ApiProperty({ example: 'ghdc_…', description: "The device's secret for polling the token endpoint; shown once" })
   device_code: string;
 
   @ApiProperty({ example: 'BCDF-GHJK', description: 'What the user types at verification_uri (case and dash do not matter)' })
@@ -11,7 +11,10 @@ export class DeviceAuthorizationResponse {
   @ApiProperty({ example: 'https://gatehouse.example/device' })
   verification_uri: string;
 
-  @ApiProperty({ example: 'https://gatehouse.example/device?user_code=BCDF-GHJK', description: 'Pre-fills the code; the user still confirms it (§5.4)' })
+  @ApiProperty({
+    example: 'https://gatehouse.example/device?user_code=BCDF-GHJK',
+    description: 'Pre-fills the code; the user still confirms it (§5.4)',
+  })
   verification_uri_complete: string;
 
   @ApiProperty({ description: 'Seconds until both codes expire' })

@@ -25,6 +25,9 @@ export class ListSamplesQuery {
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page’s nextCursor' })
-  @BlankToUndefined() @IsOptional() @IsString() @MaxLength(512)
+  @BlankToUndefined()
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
   cursor?: string;
 }

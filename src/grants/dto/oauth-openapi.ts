@@ -25,13 +25,17 @@ export class TokenResponseBody {
   @ApiProperty({ example: 'ghat_…' }) access_token: string;
   @ApiProperty({ example: 'Bearer' }) token_type: string;
   @ApiProperty({ description: 'Seconds', example: 3600 }) expires_in: number;
-  @ApiPropertyOptional({ description: 'Clients allowed the refresh_token grant; rotates at every use', example: 'ghrt_…' }) refresh_token?: string;
+  @ApiPropertyOptional({ description: 'Clients allowed the refresh_token grant; rotates at every use', example: 'ghrt_…' })
+  refresh_token?: string;
   @ApiProperty({ example: 'read:device' }) scope: string;
 }
 
 /** RFC 6749 §5.2 (also RFC 7009 §2.2.1, RFC 8628 §3.5). */
 export class OAuthErrorBody {
-  @ApiProperty({ example: 'invalid_grant', description: 'invalid_request, invalid_client, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope, …' })
+  @ApiProperty({
+    example: 'invalid_grant',
+    description: 'invalid_request, invalid_client, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope, …',
+  })
   error: string;
   @ApiPropertyOptional({ description: 'In words, for the developer' }) error_description?: string;
 }

@@ -15,11 +15,7 @@ export class AuthorizationPageError extends Error {
 }
 
 export type AuthorizationRedirectErrorCode =
-  | 'invalid_request'
-  | 'unsupported_response_type'
-  | 'invalid_scope'
-  | 'access_denied'
-  | 'unauthorized_client';
+  'invalid_request' | 'unsupported_response_type' | 'invalid_scope' | 'access_denied' | 'unauthorized_client';
 
 /** A verified redirect URI is known: the error goes back to it with `state` and `iss` (RFC 9207). */
 export class AuthorizationRedirectError extends Error {

@@ -31,7 +31,11 @@ export class CreatePersonalTokenFormDto {
 }
 
 /** The form's fields as the token services take them (`never` → null, no choice → the default). */
-export function fromTokenForm(form: CreatePersonalTokenFormDto): { name: string; scopes: string[]; expiresInDays: number | null | undefined } {
+export function fromTokenForm(form: CreatePersonalTokenFormDto): {
+  name: string;
+  scopes: string[];
+  expiresInDays: number | null | undefined;
+} {
   const expiry = form.expiresInDays;
   return {
     name: form.name ?? '',

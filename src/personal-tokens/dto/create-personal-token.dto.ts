@@ -20,7 +20,8 @@ export class CreatePersonalTokenDto {
     type: Number,
     nullable: true,
     example: 90,
-    description: 'Days until the token expires (default PAT_DEFAULT_EXPIRY_DAYS, at most PAT_MAX_EXPIRY_DAYS); null = never, only where PAT_ALLOW_NEVER_EXPIRES',
+    description:
+      'Days until the token expires (default PAT_DEFAULT_EXPIRY_DAYS, at most PAT_MAX_EXPIRY_DAYS); null = never, only where PAT_ALLOW_NEVER_EXPIRES',
   })
   @IsOptional()
   @IsInt()

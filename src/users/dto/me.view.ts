@@ -15,7 +15,8 @@ export class MeActorView {
  */
 export class MeView {
   @ApiProperty({ description: 'The acting subject: a user id, or a client id for a client acting as itself' }) sub: string;
-  @ApiProperty({ enum: ['user', 'bot', 'client'], description: 'What `sub` names: a person, a bot user, or a client as itself' }) kind: string;
+  @ApiProperty({ enum: ['user', 'bot', 'client'], description: 'What `sub` names: a person, a bot user, or a client as itself' })
+  kind: string;
   @ApiPropertyOptional({ description: 'For a person' }) email?: string;
   @ApiPropertyOptional({ description: 'For a person or a bot: the display name' }) name?: string;
   @ApiProperty({ type: MeCredentialView }) credential: MeCredentialView;

@@ -60,7 +60,9 @@ export async function seedTour(h: BrowserHarness): Promise<TourIds> {
   await createPat(h.t, await signIn(h.t, other.email), ['read:device'], { name: 'sensor export' });
   const client = await createClient(h.t, admin.user, { name: 'Tour app', redirectUris: ['https://app.example.com/callback'] });
   const asAdmin = h.t.get<PrincipalFactory>(PrincipalFactory).forUser(admin.user, { kind: 'session', id: 'tour' });
-  const bot = await h.t.get<BotsService>(BotsService).create(asAdmin, { name: 'Tour bot', roles: ['user'] }, { ip: '127.0.0.1', userAgent: 'tour', requestId: 'tour' });
+  const bot = await h.t
+    .get<BotsService>(BotsService)
+    .create(asAdmin, { name: 'Tour bot', roles: ['user'] }, { ip: '127.0.0.1', userAgent: 'tour', requestId: 'tour' });
   return { adminEmail: admin.email, userId: other.user.id, clientId: client.clientId, botId: bot.user.id };
 }
 
@@ -126,21 +128,44 @@ export function navRows(page: Page): Promise<{ main: number; admin: number }> {
  * Used by the browser tests and by `npm run screenshots`, so the committed pictures are the
  * tested pages.
  */
-export async function captureTour(h: BrowserHarness, ids: TourIds, width: Width, dir = SCREENSHOTS_DIR): Promise<{ page: string; fits: boolean; faults: string[]; title: string; titleMatches: boolean; nav: { main: number; admin: number } }[]> {
+export async function captureTour(
+  h: BrowserHarness,
+  ids: TourIds,
+  width: Width,
+  dir = SCREENSHOTS_DIR,
+): Promise<
+  { page: string; fits: boolean; faults: string[]; title: string; titleMatches: boolean; nav: { main: number; admin: number } }[]
+> {
   const { page } = h;
   await page.setViewportSize({ width: width.width, height: width.height });
   mkdirSync(join(dir, width.name), { recursive: true });
   await h.context.clearCookies();
   await page.goto(h.url('/login'));
   const signInTitle = await page.title();
-  const results = [{ page: 'sign-in', fits: await fitsWidth(page), faults: await layoutFaults(page), title: signInTitle, titleMatches: /^Sign in/.test(signInTitle), nav: await navRows(page) }];
+  const results = [
+    {
+      page: 'sign-in',
+      fits: await fitsWidth(page),
+      faults: await layoutFaults(page),
+      title: signInTitle,
+      titleMatches: /^Sign in/.test(signInTitle),
+      nav: await navRows(page),
+    },
+  ];
   await page.screenshot({ path: join(dir, width.name, 'sign-in.png'), fullPage: true });
   await signInThroughForm(h, ids.adminEmail);
   for (const stop of TOUR) {
     const path = typeof stop.path === 'string' ? stop.path : stop.path(ids);
     await page.goto(h.url(path));
     const title = await page.title();
-    results.push({ page: stop.name, fits: await fitsWidth(page), faults: await layoutFaults(page), title, titleMatches: stop.title.test(title), nav: await navRows(page) });
+    results.push({
+      page: stop.name,
+      fits: await fitsWidth(page),
+      faults: await layoutFaults(page),
+      title,
+      titleMatches: stop.title.test(title),
+      nav: await navRows(page),
+    });
     await page.screenshot({ path: join(dir, width.name, `${stop.name}.png`), fullPage: true });
   }
   return results;

@@ -34,7 +34,12 @@ export async function createBot(t: TestApp, cookie: string, body: Record<string,
 }
 
 /** Mints a token for the bot over HTTP as a manager (or admin) behind `cookie`. */
-export async function createBotToken(t: TestApp, cookie: string, botId: string, scopes = ['read:device', 'write:device']): Promise<BotTokenBody> {
+export async function createBotToken(
+  t: TestApp,
+  cookie: string,
+  botId: string,
+  scopes = ['read:device', 'write:device'],
+): Promise<BotTokenBody> {
   const res = await t.http.post<BotTokenBody>(`/account/bots/${botId}/tokens`, { cookie, json: { name: 'pipeline', scopes } });
   if (res.status !== 201) throw new Error(`bot token create failed: ${res.status} ${res.text}`);
   return res.body;

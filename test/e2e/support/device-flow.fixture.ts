@@ -35,11 +35,20 @@ export async function deviceUser(t: TestApp): Promise<DeviceUser> {
 
 /** A client registered for the device grant (and refresh tokens, unless `grantTypes` says otherwise). */
 export function deviceClient(t: TestApp, owner: PrincipalUser, opts: Parameters<typeof registerClient>[2] = {}): Promise<TestClient> {
-  return registerClient(t, owner, { redirectUris: [], grantTypes: [DEVICE_CODE_GRANT_TYPE, 'refresh_token'], name: 'Radon sensor', ...opts });
+  return registerClient(t, owner, {
+    redirectUris: [],
+    grantTypes: [DEVICE_CODE_GRANT_TYPE, 'refresh_token'],
+    name: 'Radon sensor',
+    ...opts,
+  });
 }
 
 /** POST /oauth/device_authorization (RFC 8628 §3.1) as `client`. */
-export function requestDeviceAuthorization(t: TestApp, client: TestClient, scope: string | undefined = 'read:device'): Promise<HttpResponse> {
+export function requestDeviceAuthorization(
+  t: TestApp,
+  client: TestClient,
+  scope: string | undefined = 'read:device',
+): Promise<HttpResponse> {
   return clientRequest(t, client, '/oauth/device_authorization', { scope });
 }
 
@@ -69,7 +78,11 @@ export function verificationPage(t: TestApp, user: DeviceUser, userCode?: string
 /** Types `userCode` on the verification page and submits it: the consent page, or an error page. */
 export async function enterUserCode(t: TestApp, user: DeviceUser, userCode: string): Promise<HttpResponse> {
   const page = await verificationPage(t, user);
-  return t.http.post('/device', { cookie: user.cookie, headers: { 'x-forwarded-for': user.ip }, form: { _csrf: csrfOf(page.text), user_code: userCode } });
+  return t.http.post('/device', {
+    cookie: user.cookie,
+    headers: { 'x-forwarded-for': user.ip },
+    form: { _csrf: csrfOf(page.text), user_code: userCode },
+  });
 }
 
 /** Submits the device consent page's decision (the user code comes from the page's hidden field). */

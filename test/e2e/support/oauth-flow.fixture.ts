@@ -84,7 +84,14 @@ export function consentFields(page: string): Record<string, string> {
 }
 
 function decodeEntities(s: string): string {
-  return s.replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#x60;/g, '`').replace(/&amp;/g, '&');
+  return s
+    .replace(/&#x27;/g, "'")
+    .replace(/&#x3D;/g, '=')
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&#x60;/g, '`')
+    .replace(/&amp;/g, '&');
 }
 
 export function decide(t: TestApp, cookie: string, page: string, decision: 'approve' | 'deny'): Promise<HttpResponse> {
@@ -118,7 +125,12 @@ export function tokenRequest(t: TestApp, client: TestClient, form: Record<string
 }
 
 /** POST to a client-authenticated OAuth endpoint as `client` (Basic, or client_id for public clients). */
-export function clientRequest(t: TestApp, client: TestClient, path: string, form: Record<string, string | undefined>): Promise<HttpResponse> {
+export function clientRequest(
+  t: TestApp,
+  client: TestClient,
+  path: string,
+  form: Record<string, string | undefined>,
+): Promise<HttpResponse> {
   const body: Record<string, string> = {};
   for (const [k, v] of Object.entries(form)) if (v !== undefined) body[k] = v;
   const headers: Record<string, string> = {};
@@ -130,7 +142,13 @@ export function clientRequest(t: TestApp, client: TestClient, path: string, form
   return t.http.post(path, { form: body, headers });
 }
 
-export function exchangeCode(t: TestApp, client: TestClient, code: string, verifier: string | undefined, redirectUri = client.redirectUris[0]) {
+export function exchangeCode(
+  t: TestApp,
+  client: TestClient,
+  code: string,
+  verifier: string | undefined,
+  redirectUri = client.redirectUris[0],
+) {
   return tokenRequest(t, client, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: redirectUri });
 }
 
@@ -146,7 +164,12 @@ export interface TokenPair {
 }
 
 /** Authorize, approve and exchange over HTTP: a live token pair for `cookie`'s user. */
-export async function obtainTokens(t: TestApp, cookie: string, client: TestClient, overrides: Record<string, string | undefined> = {}): Promise<TokenPair> {
+export async function obtainTokens(
+  t: TestApp,
+  cookie: string,
+  client: TestClient,
+  overrides: Record<string, string | undefined> = {},
+): Promise<TokenPair> {
   const { params, pkce } = codeRequest(client, overrides);
   const code = await obtainCode(t, cookie, params);
   const res = await exchangeCode(t, client, code, pkce.verifier);

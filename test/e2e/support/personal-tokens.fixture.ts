@@ -19,7 +19,12 @@ export interface PatBody {
 }
 
 /** Creates a personal access token over HTTP, as the signed-in user behind `cookie`. */
-export async function createPat(t: TestApp, cookie: string, scopes: string[] = ['read:device'], body: Record<string, unknown> = {}): Promise<PatBody> {
+export async function createPat(
+  t: TestApp,
+  cookie: string,
+  scopes: string[] = ['read:device'],
+  body: Record<string, unknown> = {},
+): Promise<PatBody> {
   const res = await t.http.post<PatBody>('/account/tokens', { cookie, json: { name: 'test token', scopes, ...body } });
   if (res.status !== 201) throw new Error(`PAT create failed: ${res.status} ${res.text}`);
   return res.body;

@@ -45,7 +45,14 @@ export function routesOf(controllers: Type[]): DeclaredRoute[] {
       const auth = (Reflect.getMetadata(ROUTE_AUTH, handler) ?? Reflect.getMetadata(ROUTE_AUTH, controller)) as RouteAuth | undefined;
       for (const prefix of prefixes) {
         for (const path of asList(Reflect.getMetadata(PATH_METADATA, handler))) {
-          routes.push({ method: RequestMethod[method], path: joinPath(prefix, path), controller: controller.name, controllerType: controller, handler: name, auth });
+          routes.push({
+            method: RequestMethod[method],
+            path: joinPath(prefix, path),
+            controller: controller.name,
+            controllerType: controller,
+            handler: name,
+            auth,
+          });
         }
       }
     }
@@ -136,7 +143,10 @@ export function snapshotLines(snapFile: string, name: string): string[] | undefi
 
 /** The DTO classes a route validates: the types of its whole-object @Body() and @Query() parameters. */
 export function inputDtosOf(r: DeclaredRoute): { body?: Type; query?: Type } {
-  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, r.controllerType, r.handler) ?? {}) as Record<string, { index: number; data?: unknown }>;
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, r.controllerType, r.handler) ?? {}) as Record<
+    string,
+    { index: number; data?: unknown }
+  >;
   const types = (Reflect.getMetadata('design:paramtypes', r.controllerType.prototype, r.handler) ?? []) as Type[];
   const found: { body?: Type; query?: Type } = {};
   for (const [key, arg] of Object.entries(args)) {
