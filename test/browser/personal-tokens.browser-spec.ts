@@ -31,8 +31,8 @@ describe('browser: Account settings → API keys (create, copy, use with curl-st
 
     // The add form: a name, scope checkboxes with their descriptions, an expiry choice.
     await page.getByLabel('Name').fill('backup script');
-    await page.getByLabel(/read:device: See your devices/).check();
-    await expect(page.getByLabel(/write:device: Add, change and delete/).isChecked()).resolves.toBe(false);
+    await page.getByLabel(/read:device — See your devices/).check();
+    await expect(page.getByLabel(/write:device — Add, change and delete/).isChecked()).resolves.toBe(false);
     await page.getByLabel('Expires').selectOption('30');
     await h.screenshot('api-keys-form');
     // Post/Redirect/Get: back on /account/tokens, the key shown once from the flash.
