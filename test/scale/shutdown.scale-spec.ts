@@ -32,7 +32,8 @@ describe('SIGTERM under load', () => {
   });
 
   it('readiness says 503 at once, responses close their connections, in-flight requests finish, 0 resets, exit 0', async () => {
-    const agent = new Agent({ keepAlive: true, maxSockets: 50 });
+    const CONNECTIONS = 50;
+    const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
     const { port } = new URL(server.url);
     const otherStatuses: number[] = [];
     const tally = { ok: 0, other: 0, closeHeaderAfterTerm: 0, afterTerm: 0, resets: 0, refused: 0 };
@@ -83,7 +84,7 @@ describe('SIGTERM under load', () => {
       }
     };
 
-    const workers = Array.from({ length: 50 }, () => worker());
+    const workers = Array.from({ length: CONNECTIONS }, () => worker());
     await new Promise((r) => setTimeout(r, 1500));
     const before = tally.ok;
     termAt = Date.now();
@@ -102,7 +103,10 @@ describe('SIGTERM under load', () => {
     expect(before).toBeGreaterThan(50);
     expect(tally.afterTerm).toBeGreaterThan(0);
     // Responses from the moment draining began (a few were on the wire before) close their connection.
-    expect(tally.closeHeaderAfterTerm).toBeGreaterThan(tally.afterTerm * 0.8);
+    // Only a request already in flight when draining began may answer without it: one per
+    // connection at most (no pipelining). A ratio of all responses after SIGTERM was timing-bound.
+    expect(tally.closeHeaderAfterTerm).toBeGreaterThan(0);
+    expect(tally.afterTerm - tally.closeHeaderAfterTerm).toBeLessThanOrEqual(CONNECTIONS);
     expect(tally.other).toBe(0);
     expect(tally.resets).toBe(0);
     expect(exitCode).toBe(0);
