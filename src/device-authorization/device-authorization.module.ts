@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
-import { CodeFlowModule } from '../grants/code-flow.module';
 import { GrantsModule } from '../grants/grants.module';
-import { TokenEndpointThrottleGuard } from '../grants/token-endpoint-throttle.guard';
+import { OAuthModule } from '../oauth/oauth.module';
+import { TokenEndpointModule } from '../token-endpoint/token-endpoint.module';
+import { TokenEndpointThrottleGuard } from '../oauth/token-endpoint-throttle.guard';
 import { SessionsModule } from '../sessions/sessions.module';
 import { NavigationRegistry } from '../web/navigation.registry';
 import { DeviceAuthorizationRequestsService } from './device-authorization-requests.service';
@@ -22,10 +23,10 @@ import { DEVICE_CODE } from './device-code.token-kind';
  * The device authorization grant (RFC 8628): the device authorization endpoint, the
  * verification page (`/device`) and its consent, and the device_code grant handler, which
  * registers itself in the token endpoint's GrantHandlerRegistry. Tokens, refresh families and
- * consents are the code flow's (CodeFlowModule); this module owns only device_authorizations (and their purge).
+ * consents are the grants module's (GrantsModule); this module owns only device_authorizations (and their purge).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([DeviceAuthorization]), GrantsModule, CodeFlowModule, ClientsModule, SessionsModule],
+  imports: [TypeOrmModule.forFeature([DeviceAuthorization]), TokenEndpointModule, GrantsModule, OAuthModule, ClientsModule, SessionsModule],
   controllers: [DeviceAuthorizationController, DeviceVerificationController],
   providers: [
     DeviceAuthorizationsService,

@@ -4,7 +4,7 @@ import { Public } from '../auth/decorators/public.decorator';
 import { ScopeRegistry } from '../auth/scope-registry';
 import { DEVICE_CODE_GRANT_TYPE } from '../clients/client-types';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { GrantHandlerRegistry } from './grant-handler.registry';
+import { GrantHandlerRegistry } from '../token-endpoint/grant-handler.registry';
 
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
 
