@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
+import { DiscoveryMetadataRegistry } from '../discovery/discovery-metadata.registry';
+import { DiscoveryModule } from '../discovery/discovery.module';
 import { GrantsModule } from '../grants/grants.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { AuthorizationErrorFilter } from './authorization-error.filter';
@@ -15,8 +17,17 @@ import { ConsentController } from './consent.controller';
  * and its errors. Consents and codes are stored by the grants module's services.
  */
 @Module({
-  imports: [GrantsModule, ClientsModule, SessionsModule],
+  imports: [GrantsModule, ClientsModule, SessionsModule, DiscoveryModule],
   controllers: [AuthorizeController, ConsentController],
   providers: [AuthorizationRequestValidator, AuthorizationsService, AuthorizationErrorFilter, AuthorizeSignInHint],
 })
-export class AuthorizationModule {}
+export class AuthorizationModule {
+  constructor(metadata: DiscoveryMetadataRegistry) {
+    metadata.contribute(({ issuer }) => ({
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
+    }));
+  }
+}

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
+import { DiscoveryMetadataRegistry } from '../discovery/discovery-metadata.registry';
+import { DiscoveryModule } from '../discovery/discovery.module';
 import { GrantsModule } from '../grants/grants.module';
 import { OAuthModule } from '../oauth/oauth.module';
 import { TokenEndpointModule } from '../token-endpoint/token-endpoint.module';
@@ -26,7 +28,15 @@ import { DEVICE_CODE } from './device-code.token-kind';
  * consents are the grants module's (GrantsModule); this module owns only device_authorizations (and their purge).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([DeviceAuthorization]), TokenEndpointModule, GrantsModule, OAuthModule, ClientsModule, SessionsModule],
+  imports: [
+    TypeOrmModule.forFeature([DeviceAuthorization]),
+    TokenEndpointModule,
+    GrantsModule,
+    OAuthModule,
+    ClientsModule,
+    SessionsModule,
+    DiscoveryModule,
+  ],
   controllers: [DeviceAuthorizationController, DeviceVerificationController],
   providers: [
     DeviceAuthorizationsService,
@@ -39,7 +49,9 @@ import { DEVICE_CODE } from './device-code.token-kind';
   ],
 })
 export class DeviceAuthorizationModule {
-  constructor(nav: NavigationRegistry, tokenKinds: TokenKindRegistry) {
+  constructor(nav: NavigationRegistry, tokenKinds: TokenKindRegistry, metadata: DiscoveryMetadataRegistry) {
+    // RFC 8628 §4.
+    metadata.contribute(({ issuer }) => ({ device_authorization_endpoint: `${issuer}/oauth/device_authorization` }));
     tokenKinds.register(DEVICE_CODE);
     nav.add({ section: 'main', href: '/device', label: 'Connect a device', order: 55 });
   }

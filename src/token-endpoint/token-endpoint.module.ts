@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AccessTokensModule } from '../access-tokens/access-tokens.module';
 import { ClientsModule } from '../clients/clients.module';
+import { DiscoveryMetadataRegistry } from '../discovery/discovery-metadata.registry';
+import { DiscoveryModule } from '../discovery/discovery.module';
+import { CLIENT_AUTH_METHODS } from '../oauth/oauth-client-credentials';
 import { OAuthModule } from '../oauth/oauth.module';
 import { ClientCredentialsGrant } from './client-credentials.grant';
 import { GrantHandlerRegistry } from './grant-handler.registry';
@@ -14,9 +17,18 @@ import { TokenController } from './token.controller';
  * token-exchange: impersonation). The client_credentials grant is built in.
  */
 @Module({
-  imports: [AccessTokensModule, ClientsModule, OAuthModule],
+  imports: [AccessTokensModule, ClientsModule, OAuthModule, DiscoveryModule],
   controllers: [TokenController],
   providers: [GrantHandlerRegistry, ClientCredentialsGrant, ResourceIndicatorsService],
   exports: [GrantHandlerRegistry],
 })
-export class TokenEndpointModule {}
+export class TokenEndpointModule {
+  constructor(metadata: DiscoveryMetadataRegistry, grants: GrantHandlerRegistry) {
+    metadata.contribute(({ issuer }) => ({
+      token_endpoint: `${issuer}/oauth/token`,
+      grant_types_supported: grants.grantTypes(),
+      // `none`: public clients identify themselves with client_id alone.
+      token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'none'],
+    }));
+  }
+}
