@@ -5,7 +5,26 @@ import { hkdfSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { EnvironmentVariables } from './environment.schema';
 
-export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'mysql'; url: string };
+/** TLS to PostgreSQL, from the URL's `sslmode` (libpq's names) and DB_SSL_CA_FILE. */
+export interface PostgresTls {
+  /** `require`: encrypted, any certificate; `verify-ca`: signed by the CA; `verify-full`: and for this host name. */
+  mode: 'require' | 'verify-ca' | 'verify-full';
+  /** PEM text of the CA bundle (DB_SSL_CA_FILE); unset: Node's default CAs. */
+  ca?: string;
+}
+
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string }
+  | { type: 'mysql'; url: string; poolSize?: number }
+  | {
+      type: 'postgres';
+      /** Without `sslmode` (turned into `tls`). */
+      url: string;
+      poolSize?: number;
+      /** Milliseconds after which PostgreSQL cancels a statement (statement_timeout); 0: never. */
+      statementTimeoutMs?: number;
+      tls?: PostgresTls;
+    };
 
 /** The typed, validated configuration. Built once at start-up; see README "Configuration". */
 export interface AppConfig {
@@ -128,10 +147,61 @@ function readKeyFile(path: string | undefined): string | undefined {
   return text;
 }
 
-export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
+const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'];
+
+/**
+ * DATABASE_URL (and the DB_* options) as a DatabaseConfig. `postgres://` and `postgresql://`
+ * select PostgreSQL; its `sslmode` query parameter is read here (libpq's names; `prefer` and
+ * `allow` are refused: node-postgres cannot fall back to plain text) and taken out of the URL.
+ * Throws ConfigValidationError with the offending variable's name.
+ */
+export function parseDatabaseUrl(url: string | undefined, options: DatabaseOptions = {}): DatabaseConfig {
   if (!url) return { type: 'sqlite', path: 'data/gatehouse.sqlite' };
   if (url.startsWith('sqlite:')) return { type: 'sqlite', path: url.slice('sqlite:'.length) };
-  return { type: 'mysql', url };
+  if (!/^postgres(ql)?:\/\//.test(url)) return { type: 'mysql', url, poolSize: options.poolSize };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigValidationError('Invalid configuration:\n  - DATABASE_URL: not a valid postgres:// URL');
+  }
+  const mode = parsed.searchParams.get('sslmode') ?? (options.caFile ? 'verify-full' : 'disable');
+  if (!SSL_MODES.includes(mode)) {
+    throw new ConfigValidationError(
+      `Invalid configuration:\n  - DATABASE_URL: sslmode=${mode} is not supported; use one of ${SSL_MODES.join(', ')}`,
+    );
+  }
+  parsed.searchParams.delete('sslmode');
+  if (mode === 'disable' && options.caFile) {
+    throw new ConfigValidationError('Invalid configuration:\n  - DB_SSL_CA_FILE is set but DATABASE_URL says sslmode=disable');
+  }
+  let ca: string | undefined;
+  if (options.caFile) {
+    try {
+      ca = readFileSync(options.caFile, 'utf8');
+    } catch (err) {
+      throw new ConfigValidationError(
+        `Invalid configuration:\n  - DB_SSL_CA_FILE: cannot read ${options.caFile} (${(err as Error).message})`,
+      );
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new ConfigValidationError(`Invalid configuration:\n  - DB_SSL_CA_FILE: ${options.caFile} holds no PEM certificate`);
+    }
+  }
+  return {
+    type: 'postgres',
+    url: parsed.toString(),
+    poolSize: options.poolSize,
+    statementTimeoutMs: options.statementTimeoutMs,
+    tls: mode === 'disable' ? undefined : { mode: mode as PostgresTls['mode'], ca },
+  };
+}
+
+/** The DB_* options next to DATABASE_URL. */
+export interface DatabaseOptions {
+  poolSize?: number;
+  statementTimeoutMs?: number;
+  caFile?: string;
 }
 
 /** __Host- pins the cookie to this origin (Secure, Path=/, no Domain) whenever that is possible. */
@@ -179,7 +249,11 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
     host: env.HOST ?? '127.0.0.1',
     publicUrl,
     issuer: publicUrl,
-    database: parseDatabaseUrl(env.DATABASE_URL),
+    database: parseDatabaseUrl(env.DATABASE_URL, {
+      poolSize: env.DB_POOL_SIZE,
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+      caFile: env.DB_SSL_CA_FILE,
+    }),
     migrationsRun: env.DB_MIGRATIONS_RUN ?? true,
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
     trustProxy: env.TRUST_PROXY ?? false,

@@ -37,10 +37,31 @@ export class EnvironmentVariables {
   PUBLIC_URL?: string;
 
   @IsOptional()
-  @Matches(/^(sqlite:.+|mysql:\/\/.+)$/, {
-    message: 'DATABASE_URL must be sqlite:<path> or mysql://user:pass@host:port/db',
+  @Matches(/^(sqlite:.+|mysql:\/\/.+|postgres(ql)?:\/\/.+)$/, {
+    message: 'DATABASE_URL must be sqlite:<path>, mysql://user:pass@host:port/db or postgres://user:pass@host:port/db',
   })
   DATABASE_URL?: string;
+
+  /** Connections per instance to MySQL/MariaDB or PostgreSQL (default 10). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_POOL_SIZE?: number;
+
+  /** PostgreSQL: milliseconds after which the server cancels a statement (default 30000; 0: never). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DB_STATEMENT_TIMEOUT_MS?: number;
+
+  /** PostgreSQL: a PEM file of the CA that signed the server's certificate (implies sslmode=verify-full). */
+  @IsOptional()
+  @IsString()
+  DB_SSL_CA_FILE?: string;
 
   @IsOptional()
   @Transform(toBool)

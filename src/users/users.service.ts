@@ -1,10 +1,11 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { In, QueryFailedError, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { Role } from '../auth/roles';
 import { PasswordHasher } from './password-hasher.service';
 import { User } from './user.entity';
+import { isUniqueViolation } from '../database/unique-violation';
 
 export interface NewUser {
   email: string;
@@ -67,7 +68,7 @@ export class UsersService {
     try {
       return await this.users.save(user);
     } catch (err) {
-      if (err instanceof QueryFailedError && /unique|duplicate/i.test(err.message)) {
+      if (isUniqueViolation(err)) {
         throw new ConflictException('A user with this email already exists');
       }
       throw err;
