@@ -14,7 +14,8 @@ const SQLITE_ATTEMPTS = 8;
 /**
  * Applies pending migrations exactly once when N instances start together. On MySQL/MariaDB the
  * instance first takes `GET_LOCK` (a named advisory lock held by one connection): the others
- * wait for it, then find nothing pending. SQLite: all pending migrations run in one
+ * wait for it, then find nothing pending. PostgreSQL: the same with `pg_try_advisory_lock` (a
+ * session-level advisory lock keyed by the database's name), below. SQLite: all pending migrations run in one
  * transaction; a second process on the same file that starts together (two servers, or the CLI)
  * fails its own attempt (the file is locked, or the tables the winner just committed exist) and
  * retries after the winner commits, then finds nothing pending.
@@ -22,6 +23,7 @@ const SQLITE_ATTEMPTS = 8;
  */
 export async function runMigrationsOnce(dataSource: DataSource): Promise<void> {
   const logger = new Logger('Migrations');
+  if (dataSource.options.type === 'postgres') return runPostgresMigrationsOnce(dataSource, logger);
   if (dataSource.options.type !== 'mysql') {
     for (let attempt = 1; ; attempt++) {
       try {

@@ -60,7 +60,7 @@ export async function createScratchDatabase(sharedUrl: string, prefix: string): 
  * A raw statement written with `?` placeholders (MySQL, SQLite), run on any driver: PostgreSQL
  * numbers its placeholders (`$1`, `$2`, …). Tests only: the app goes through the query builder.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of any shape, as DataSource.query returns
+// Rows of any shape, as DataSource.query returns.
 export function rawQuery<T = any>(ds: DataSource, sql: string, params: unknown[] = []): Promise<T> {
   let n = 0;
   const text = ds.options.type === 'postgres' ? sql.replace(/\?/g, () => `$${++n}`) : sql;
