@@ -21,6 +21,7 @@ import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { RedisModule } from './redis/redis.module';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OidcModule } from './oidc/oidc.module';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { UsersModule } from './users/users.module';
@@ -45,6 +46,7 @@ import { WebModule } from './web/web.module';
     DevicesModule,
     ClientsModule,
     GrantsModule,
+    OidcModule,
     HealthModule,
     CodeFlowModule,
     DeviceAuthorizationModule,

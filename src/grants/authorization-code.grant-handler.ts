@@ -52,7 +52,7 @@ export class AuthorizationCodeGrantHandler implements GrantHandler {
       await this.onReplay(code, await this.codes.grantIdOf(code.id), meta, true);
       throw new InvalidGrantError(INVALID_CODE);
     }
-    return this.tokens.issueInto(grant, client, user, code.scopes, meta, 'authorization_code');
+    return this.tokens.issueInto(grant, client, user, code.scopes, meta, 'authorization_code', params.require('code'));
   }
 
   /**

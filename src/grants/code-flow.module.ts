@@ -15,6 +15,7 @@ import { AuthorizationsService } from './authorizations.service';
 import { AuthorizeController } from './authorize.controller';
 import { AuthorizeSignInHint } from './authorize-sign-in.hint';
 import { CodeFlowTokensService } from './code-flow-tokens.service';
+import { CodeFlowExtensionRegistry } from './code-flow-extension.registry';
 import { ConsentController } from './consent.controller';
 import { Consent } from './consent.entity';
 import { ConsentsService } from './consents.service';
@@ -58,6 +59,7 @@ import { AUTHORIZATION_CODE } from './oauth.token-kinds';
     RefreshTokensService,
     RefreshSuccessorsService,
     CodeFlowTokensService,
+    CodeFlowExtensionRegistry,
     AuthorizationCodeGrantHandler,
     RefreshTokenGrantHandler,
     RefreshTokenType,
@@ -65,7 +67,7 @@ import { AUTHORIZATION_CODE } from './oauth.token-kinds';
     AuthorizeSignInHint,
   ],
   // The device authorization grant issues into the same families, with the same consents.
-  exports: [GrantsService, CodeFlowTokensService, ConsentsService],
+  exports: [GrantsService, CodeFlowTokensService, ConsentsService, CodeFlowExtensionRegistry, AuthorizationRequestValidator],
 })
 export class CodeFlowModule {
   constructor(tokenKinds: TokenKindRegistry, credentials: UserCredentialRegistry, source: OAuthGrantCredentialSource) {

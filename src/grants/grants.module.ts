@@ -49,8 +49,10 @@ import { TokenController } from './token.controller';
     ResourceIndicatorsService,
     TokenIntrospector,
     TokenEndpointThrottleGuard,
+    // Also a provider: the OpenID Connect discovery document extends its RFC 8414 metadata.
+    DiscoveryController,
   ],
-  exports: [AccessTokenService, GrantHandlerRegistry, OAuthTokenTypeRegistry],
+  exports: [AccessTokenService, GrantHandlerRegistry, OAuthTokenTypeRegistry, DiscoveryController],
 })
 export class GrantsModule implements OnModuleInit {
   constructor(

@@ -15,6 +15,7 @@ import { PurgeIndexes1764001300000 } from './1764001300000-purge-indexes';
 import { AccessTokensPurgeByExpiry1764001300001 } from './1764001300001-access-tokens-purge-by-expiry';
 import { MorePurgeIndexes1764001500000 } from './1764001500000-more-purge-indexes';
 import { SessionAuthentication1764002400000 } from './1764002400000-session-authentication';
+import { OpenIdConnect1764002410000 } from './1764002410000-openid-connect';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   AccessTokensPurgeByExpiry1764001300001,
   MorePurgeIndexes1764001500000,
   SessionAuthentication1764002400000,
+  OpenIdConnect1764002410000,
 ];
