@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import type { Client } from '../clients/client.entity';
 import type { User } from '../users/user.entity';
-import type { AuthorizationRequest } from './dto/authorization-request';
-import type { TokenResponse } from './grant-handler';
+import type { AuthorizationRequest } from '../authorization/dto/authorization-request';
+import type { TokenResponse } from '../token-endpoint/grant-handler';
 
 /** Where an extension's request parameters are checked: the client and redirect URI are already trusted. */
 export interface AuthorizationContext {

@@ -3,18 +3,19 @@ import { ScopeRegistry } from '../auth/scope-registry';
 import { hashToken } from '../auth/token-format';
 import { AuditService } from '../audit/audit.service';
 import type { Client } from '../clients/client.entity';
+import { issuedBeforeEpoch } from '../users/credential-epoch';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import type { AccessToken } from './access-token.entity';
-import { AccessTokenService } from './access-token.service';
+import type { AccessToken } from '../access-tokens/access-token.entity';
+import { AccessTokenService } from '../access-tokens/access-token.service';
 import { CodeFlowExtensionRegistry } from './code-flow-extension.registry';
 import { InvalidGrantError } from '../auth/errors/oauth.errors';
-import type { GrantRequestMeta, TokenResponse } from './grant-handler';
+import type { GrantRequestMeta, TokenResponse } from '../token-endpoint/grant-handler';
 import type { Grant } from './grant.entity';
 import { GrantsService } from './grants.service';
 import type { RefreshSuccessor } from './refresh-successors.service';
 import { RefreshTokensService } from './refresh-tokens.service';
-import { formatScopes } from './scope-list';
+import { formatScopes } from '../oauth/scope-list';
 
 /** Issues the token pair of the code flow into a family, for code and device-code redemption and refresh alike. */
 @Injectable()
@@ -29,10 +30,15 @@ export class CodeFlowTokensService {
     private readonly extensions: CodeFlowExtensionRegistry,
   ) {}
 
-  /** The user a code or family acts for, if they may still sign in (else invalid_grant). */
-  async activeUser(userId: string): Promise<User> {
+  /**
+   * The user a code or family acts for, if they may still sign in and the code or family was
+   * issued (`issuedAt`) after the user's credential epoch (issue 22 §1: revoke-all, disable,
+   * password change or reset end what is in flight). Else invalid_grant (RFC 6749 §5.2).
+   */
+  async activeUser(userId: string, issuedAt: Date | null): Promise<User> {
     const user = await this.users.findById(userId);
     if (!user || user.status !== 'active') throw new InvalidGrantError('The user of this grant can no longer sign in');
+    if (issuedBeforeEpoch(user, issuedAt)) throw new InvalidGrantError('The grant was issued before the user’s credentials were revoked');
     return user;
   }
 

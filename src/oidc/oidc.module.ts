@@ -4,7 +4,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { FastifyInstance } from 'fastify';
 import { ScopeRegistry } from '../auth/scope-registry';
 import { CodeFlowExtensionRegistry } from '../grants/code-flow-extension.registry';
-import { CodeFlowModule } from '../grants/code-flow.module';
+import { JWT_SIGNING_ALGS } from '../clients/client-types';
+import { DiscoveryMetadataRegistry } from '../discovery/discovery-metadata.registry';
+import { DiscoveryModule } from '../discovery/discovery.module';
 import { GrantsModule } from '../grants/grants.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
@@ -17,6 +19,8 @@ import { OidcDiscoveryController } from './oidc-discovery.controller';
 import { OidcSignIn } from './oidc-sign-in.entity';
 import { OidcSignInsService } from './oidc-sign-ins.service';
 import { OIDC_SCOPES } from './oidc.scopes';
+import { CLAIMS_SUPPORTED } from './identity-claims';
+import { SUBJECT_TYPES_SUPPORTED } from './subject-identifiers';
 import { USERINFO_PATH, UserInfoController } from './userinfo.controller';
 
 /**
@@ -28,7 +32,7 @@ import { USERINFO_PATH, UserInfoController } from './userinfo.controller';
   imports: [
     TypeOrmModule.forFeature([OidcSignIn, OidcClientSettings]),
     GrantsModule,
-    CodeFlowModule,
+    DiscoveryModule,
     SessionsModule,
     SigningKeysModule,
     UsersModule,
@@ -43,9 +47,25 @@ export class OidcModule implements OnModuleInit {
     extensions: CodeFlowExtensionRegistry,
     extension: OidcCodeFlowExtension,
     private readonly adapterHost: HttpAdapterHost,
+    metadata: DiscoveryMetadataRegistry,
   ) {
     scopes.register(OIDC_SCOPES);
     extensions.register(OIDC_EXTENSION, extension);
+    // Discovery 1.0 §3: only in the OpenID document (RFC 8414 clients need none of it).
+    metadata.contribute(
+      ({ issuer }) => ({
+        userinfo_endpoint: `${issuer}${USERINFO_PATH}`,
+        response_modes_supported: ['query'],
+        subject_types_supported: [...SUBJECT_TYPES_SUPPORTED],
+        id_token_signing_alg_values_supported: [...JWT_SIGNING_ALGS],
+        claims_supported: [...CLAIMS_SUPPORTED],
+        claims_parameter_supported: false,
+        request_parameter_supported: false,
+        request_uri_parameter_supported: false,
+        prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+      }),
+      ['openid-configuration'],
+    );
   }
 
   onModuleInit(): void {
