@@ -4,6 +4,7 @@ import { User } from '../../src/users/user.entity';
 import { auditForTarget, signedInAdmin } from './support/admin.fixture';
 import { flashMessage, followRedirect, HTML, revealedSecret } from './support/pages.fixture';
 import { createPat, csrfFromPage } from './support/personal-tokens.fixture';
+import { settleOutbox } from './support/outbox.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser, signedInUser, signIn, TEST_PASSWORD } from './support/users.fixture';
 import { PASSWORD_RESET_TOKEN } from '../../src/account/password-reset.token-kind';
@@ -259,6 +260,7 @@ describe('account self-service: password change, temporary passwords, reset link
       expect(known.status).toBe(202);
       expect(unknown.status).toBe(202);
       expect(known.body).toEqual(unknown.body);
+      await settleOutbox(t, 'account.password_reset_request');
       expect(await t.dataSource.getRepository(PasswordResetLink).countBy({ userId: user.id })).toBe(0);
       expect((await t.http.get('/password-reset/request')).text).toContain('data-testid="ask-admin"');
     });

@@ -5,6 +5,7 @@ import { createBot } from './support/bots.fixture';
 import { cliDatabase, runCli } from './support/cli.fixture';
 import { HTML } from './support/pages.fixture';
 import { csrfFromPage } from './support/personal-tokens.fixture';
+import { settleOutbox } from './support/outbox.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { signedInUser, TEST_PASSWORD } from './support/users.fixture';
 
@@ -87,6 +88,7 @@ describe('accounts without a password by design', () => {
     const unknown = await ask('nobody-at-all@example.test');
     expect(forBot.status).toBe(unknown.status);
     expect(forBot.text).toBe(unknown.text);
+    await settleOutbox(t, 'account.password_reset_request');
     expect(await t.dataSource.getRepository(PasswordResetLink).countBy({ userId: bot.id })).toBe(0);
   });
 
