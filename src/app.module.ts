@@ -24,6 +24,7 @@ import { ImpersonationModule } from './impersonation/impersonation.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { RedisModule } from './redis/redis.module';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
+import { OutboxModule } from './outbox/outbox.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OidcModule } from './oidc/oidc.module';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
@@ -40,6 +41,7 @@ import { WebModule } from './web/web.module';
     RateLimitsModule,
     MetricsModule,
     HousekeepingModule,
+    OutboxModule,
     DatabaseModule,
     AuthModule,
     AuditModule,

@@ -121,6 +121,8 @@ export interface AppConfig {
   /** RFC 8693 impersonation tokens: lifetime in seconds (at most 3600). */
   impersonation: { ttlSeconds: number };
   bootstrapAdmin?: { email: string; password: string };
+  /** The outbox that delivers mail out of the request (src/outbox), with retries and backoff. */
+  outbox: { pollMs: number; retryBaseMs: number; retryMaxMs: number };
   /** Outgoing mail (password-reset links); undefined when SMTP_URL is unset. */
   mail?: { smtpUrl: string; from: string };
 }
