@@ -23,6 +23,7 @@ import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { SsoModule } from './sso/sso.module';
 import { UsersModule } from './users/users.module';
 import { WebModule } from './web/web.module';
 
@@ -52,6 +53,7 @@ import { WebModule } from './web/web.module';
     AdminModule,
     WebModule,
     AccountModule,
+    SsoModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: GlobalRateLimitGuard },

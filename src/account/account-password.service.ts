@@ -6,7 +6,8 @@ import { ATTEMPT_COUNTER_STORE, AttemptCounterStore } from '../rate-limits/attem
 import { SessionsService } from '../sessions/sessions.service';
 import { passwordProblem } from '../users/password-policy';
 import { PasswordHasher } from '../users/password-hasher.service';
-import { UsersService } from '../users/users.service';
+import { hasNoPassword, UsersService } from '../users/users.service';
+import { ExternalSignInRegistry } from '../sessions/external-sign-in.registry';
 import { IssuedResetLink, PasswordResetLinksService } from './password-reset-links.service';
 import { ResetMailer } from './reset-mailer.service';
 
@@ -36,6 +37,7 @@ export class AccountPasswordService {
     private readonly mailer: ResetMailer,
     private readonly audit: AuditService,
     @Inject(ATTEMPT_COUNTER_STORE) private readonly attempts: AttemptCounterStore,
+    private readonly external: ExternalSignInRegistry,
   ) {}
 
   /**
@@ -87,7 +89,8 @@ export class AccountPasswordService {
    */
   async requestByEmail(email: string, meta: RequestMeta): Promise<void> {
     const user = await this.users.findByEmail(email);
-    let sent = Boolean(user && user.status === 'active' && this.mailer.enabled);
+    // An account without a local password (single sign-on only) has nothing to reset.
+    let sent = Boolean(user && user.status === 'active' && !hasNoPassword(user) && this.mailer.enabled);
     let limited = false;
     if (user && sent) {
       // Counted by account (not by the address as typed), in the shared store; fails closed.
@@ -125,6 +128,9 @@ export class AccountPasswordService {
     const link = await this.links.findLive(token);
     const user = link && (await this.users.findById(link.userId));
     if (!link || !user || user.status !== 'active') throw new PasswordRefusedError(INVALID_LINK);
+    // A link issued before the domain required single sign-on no longer sets a password.
+    const refusal = await this.external.passwordRefusal(user.email);
+    if (refusal) throw new PasswordRefusedError(refusal.message);
     const problem = passwordProblem(next, user);
     if (problem) throw new PasswordRefusedError(problem);
     if (!(await this.links.consume(link))) throw new PasswordRefusedError(INVALID_LINK);

@@ -102,6 +102,15 @@ export interface AppConfig {
   };
   /** RFC 8693 impersonation tokens: lifetime in seconds (at most 3600). */
   impersonation: { ttlSeconds: number };
+  /** Enterprise SSO through upstream OpenID Connect IdPs (src/sso, docs/sso.md). */
+  sso: {
+    /** Bound on each request to an IdP (discovery, JWKS, token endpoint), in seconds. */
+    httpTimeoutSeconds: number;
+    /** Lifetime of a started sign-in (the sealed state cookie), in milliseconds. */
+    stateTtlMs: number;
+    /** http:// issuers allowed (development and tests only). */
+    allowInsecureHttp: boolean;
+  };
   bootstrapAdmin?: { email: string; password: string };
   /** Outgoing mail (password-reset links); undefined when SMTP_URL is unset. */
   mail?: { smtpUrl: string; from: string };
@@ -149,6 +158,9 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
   const mode = env.NODE_ENV ?? 'development';
   if (mode === 'production' && !env.SESSION_KEYS) {
     problems.push('  - SESSION_KEYS: required when NODE_ENV=production (generate one with `npm run cli -- key:generate`)');
+  }
+  if (mode === 'production' && env.SSO_ALLOW_INSECURE_HTTP) {
+    problems.push('  - SSO_ALLOW_INSECURE_HTTP: not allowed when NODE_ENV=production (an IdP is reached over https only)');
   }
   if (Boolean(env.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(env.BOOTSTRAP_ADMIN_PASSWORD)) {
     problems.push('  - BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together');
@@ -258,6 +270,11 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       allowNeverExpires: env.BOT_TOKEN_ALLOW_NEVER_EXPIRES ?? false,
     },
     impersonation: { ttlSeconds: (env.IMPERSONATION_TOKEN_TTL_MINUTES ?? 15) * 60 },
+    sso: {
+      httpTimeoutSeconds: env.SSO_HTTP_TIMEOUT_SECONDS ?? 5,
+      stateTtlMs: (env.SSO_STATE_TTL_SECONDS ?? 600) * 1000,
+      allowInsecureHttp: env.SSO_ALLOW_INSECURE_HTTP ?? false,
+    },
     mail: env.SMTP_URL
       ? { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? `Gatehouse <no-reply@${new URL(publicUrl).hostname}>` }
       : undefined,

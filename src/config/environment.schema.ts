@@ -431,4 +431,26 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(60)
   IMPERSONATION_TOKEN_TTL_MINUTES?: number;
+
+  /** Enterprise SSO (upstream OpenID Connect): how long one request to an IdP may take (discovery, JWKS, token). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  SSO_HTTP_TIMEOUT_SECONDS?: number;
+
+  /** How long a started SSO sign-in (its sealed state cookie) stays usable. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(3600)
+  SSO_STATE_TTL_SECONDS?: number;
+
+  /** Allows http:// issuers (development and tests only; never in production). */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  SSO_ALLOW_INSECURE_HTTP?: boolean;
 }

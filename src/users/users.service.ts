@@ -25,6 +25,19 @@ export interface NewBotUser {
  * verifies against it (and sign-in refuses bots before that anyway).
  */
 const NO_PASSWORD = '!bot';
+/** The same for a person who signs in only through an upstream IdP (single sign-on). */
+const NO_PASSWORD_SSO = '!sso';
+
+export interface NewExternalUser {
+  email: string;
+  displayName: string;
+  roles: Role[];
+}
+
+/** Whether the account has no local password by design (bots, accounts made at SSO sign-in). */
+export function hasNoPassword(user: Pick<User, 'passwordHash'>): boolean {
+  return user.passwordHash.startsWith('!');
+}
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -92,6 +105,34 @@ export class UsersService {
         updatedAt: now,
       }),
     );
+  }
+
+  /**
+   * A person's account created at their first single sign-on (just in time): no local password,
+   * so password sign-in never verifies and password reset does not apply.
+   * @throws ConflictException (409) when the email is taken
+   */
+  async createExternal(input: NewExternalUser): Promise<User> {
+    const now = new Date();
+    try {
+      return await this.users.save(
+        this.users.create({
+          email: normalizeEmail(input.email),
+          displayName: input.displayName.trim().slice(0, 100) || normalizeEmail(input.email),
+          passwordHash: NO_PASSWORD_SSO,
+          status: 'active',
+          kind: 'person',
+          roles: input.roles,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
+    } catch (err) {
+      if (err instanceof QueryFailedError && /unique|duplicate/i.test(err.message)) {
+        throw new ConflictException('A user with this email already exists');
+      }
+      throw err;
+    }
   }
 
   /** Sets a bot's roles (people's roles change through the admin module's guarded path). */

@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ExternalSignInRegistry } from '../sessions/external-sign-in.registry';
+import { SessionsModule } from '../sessions/sessions.module';
+import { UsersModule } from '../users/users.module';
+import { AdminSsoController } from './admin-sso.controller';
+import { ExternalIdentitiesService } from './external-identities.service';
+import { ExternalIdentity } from './external-identity.entity';
+import { SsoConnection } from './sso-connection.entity';
+import { SsoConnectionsService } from './sso-connections.service';
+import { SsoExternalSignIn } from './sso-external-sign-in';
+import { SsoLifecycleService } from './sso-lifecycle.service';
+import { SsoSignInService } from './sso-sign-in.service';
+import { SsoStateCookie } from './sso-state.cookie';
+import { SsoController } from './sso.controller';
+import { UpstreamOidcClient } from './upstream-oidc.client';
+
+/**
+ * Enterprise single sign-on through upstream OpenID Connect IdPs (docs/sso.md): connections,
+ * the relying-party flow (openid-client), external identities, just-in-time accounts, the
+ * sign-in page's buttons and home-realm discovery, and "require SSO" for domains.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([SsoConnection, ExternalIdentity]), UsersModule, SessionsModule],
+  controllers: [SsoController, AdminSsoController],
+  providers: [
+    SsoConnectionsService,
+    ExternalIdentitiesService,
+    UpstreamOidcClient,
+    SsoSignInService,
+    SsoStateCookie,
+    SsoLifecycleService,
+    SsoExternalSignIn,
+  ],
+  exports: [SsoLifecycleService, SsoConnectionsService, ExternalIdentitiesService],
+})
+export class SsoModule {
+  constructor(registry: ExternalSignInRegistry, provider: SsoExternalSignIn) {
+    registry.register(provider);
+  }
+}
