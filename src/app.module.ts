@@ -13,8 +13,12 @@ import { appConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { DeviceAuthorizationModule } from './device-authorization/device-authorization.module';
 import { DevicesModule } from './devices/devices.module';
-import { CodeFlowModule } from './grants/code-flow.module';
+import { AccessTokensModule } from './access-tokens/access-tokens.module';
+import { AuthorizationModule } from './authorization/authorization.module';
+import { DiscoveryModule } from './discovery/discovery.module';
 import { GrantsModule } from './grants/grants.module';
+import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
+import { TokenManagementModule } from './token-management/token-management.module';
 import { HealthModule } from './health/health.module';
 import { ImpersonationModule } from './impersonation/impersonation.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
@@ -45,9 +49,13 @@ import { WebModule } from './web/web.module';
     BotsModule,
     DevicesModule,
     ClientsModule,
-    GrantsModule,
+    TokenEndpointModule,
+    TokenManagementModule,
+    AccessTokensModule,
+    DiscoveryModule,
     HealthModule,
-    CodeFlowModule,
+    GrantsModule,
+    AuthorizationModule,
     DeviceAuthorizationModule,
     ImpersonationModule,
     AdminModule,

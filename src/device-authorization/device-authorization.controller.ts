@@ -14,9 +14,9 @@ import { Public } from '../auth/decorators/public.decorator';
 import { ClientAuthenticator } from '../clients/client-authenticator.service';
 import { OAUTH_ERROR_BODIES } from '../common/api-error';
 import { requestMeta } from '../common/request-meta';
-import { clientCredentialsOf } from '../grants/oauth-client-credentials';
-import { OAuthParams } from '../grants/oauth-params';
-import { TokenEndpointThrottleGuard } from '../grants/token-endpoint-throttle.guard';
+import { clientCredentialsOf } from '../oauth/oauth-client-credentials';
+import { OAuthParams } from '../oauth/oauth-params';
+import { TokenEndpointThrottleGuard } from '../oauth/token-endpoint-throttle.guard';
 import { DeviceAuthorizationRequestsService } from './device-authorization-requests.service';
 import { DeviceAuthorizationResponse } from './dto/device-authorization.response';
 

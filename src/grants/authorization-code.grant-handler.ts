@@ -5,10 +5,10 @@ import type { AuthorizationCode } from './authorization-code.entity';
 import { AuthorizationCodesService } from './authorization-codes.service';
 import { CodeFlowTokensService } from './code-flow-tokens.service';
 import { InvalidGrantError } from '../auth/errors/oauth.errors';
-import type { GrantHandler, GrantRequestMeta, TokenResponse } from './grant-handler';
-import { GrantHandlerRegistry } from './grant-handler.registry';
+import type { GrantHandler, GrantRequestMeta, TokenResponse } from '../token-endpoint/grant-handler';
+import { GrantHandlerRegistry } from '../token-endpoint/grant-handler.registry';
 import { GrantsService } from './grants.service';
-import type { OAuthParams } from './oauth-params';
+import type { OAuthParams } from '../oauth/oauth-params';
 import { verifyS256 } from './pkce';
 
 const INVALID_CODE = 'The authorization code is invalid, expired, already used or was issued to another client';

@@ -5,15 +5,15 @@ import { AuditService } from '../audit/audit.service';
 import type { Client } from '../clients/client.entity';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import type { AccessToken } from './access-token.entity';
-import { AccessTokenService } from './access-token.service';
+import type { AccessToken } from '../access-tokens/access-token.entity';
+import { AccessTokenService } from '../access-tokens/access-token.service';
 import { InvalidGrantError } from '../auth/errors/oauth.errors';
-import type { GrantRequestMeta, TokenResponse } from './grant-handler';
+import type { GrantRequestMeta, TokenResponse } from '../token-endpoint/grant-handler';
 import type { Grant } from './grant.entity';
 import { GrantsService } from './grants.service';
 import type { RefreshSuccessor } from './refresh-successors.service';
 import { RefreshTokensService } from './refresh-tokens.service';
-import { formatScopes } from './scope-list';
+import { formatScopes } from '../oauth/scope-list';
 
 /** Issues the token pair of the code flow into a family, for code and device-code redemption and refresh alike. */
 @Injectable()

@@ -7,7 +7,7 @@ import { startTestApp, TestApp } from './support/test-app';
 import { obtainTokens, refresh, registerClient } from './support/oauth-flow.fixture';
 import { signIn, signedInUser } from './support/users.fixture';
 import { PAT_TOKEN } from '../../src/personal-tokens/personal-token.token-kind';
-import { ACCESS_TOKEN } from '../../src/grants/oauth.token-kinds';
+import { ACCESS_TOKEN } from '../../src/access-tokens/access-token.token-kind';
 
 /**
  * The credential cache (auth/credential-cache.ts) is on, as in production (1 s, the default).

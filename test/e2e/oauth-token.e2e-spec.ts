@@ -1,10 +1,10 @@
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { hashToken, isWellFormed } from '../../src/auth/token-format';
-import { AccessToken } from '../../src/grants/access-token.entity';
+import { AccessToken } from '../../src/access-tokens/access-token.entity';
 import { basicAuth, clientCredentialsToken, createClient } from './support/clients.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser } from './support/users.fixture';
-import { ACCESS_TOKEN } from '../../src/grants/oauth.token-kinds';
+import { ACCESS_TOKEN } from '../../src/access-tokens/access-token.token-kind';
 
 describe('POST /oauth/token: client_credentials', () => {
   let t: TestApp;

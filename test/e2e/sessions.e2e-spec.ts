@@ -1,6 +1,7 @@
 import { EncryptJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { Session } from '../../src/sessions/session.entity';
 import { SessionsService } from '../../src/sessions/sessions.service';
 import { cookiePair } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
@@ -39,6 +40,25 @@ describe('sessions: sign-in, cookie, CSRF, session management', () => {
       expect(value).not.toContain('ghss_');
       const rows = await auditRows('auth.login');
       expect(rows.some((r) => r.actorId === user.id && r.outcome === 'success')).toBe(true);
+    });
+
+    it('records how and when the user authenticated (OpenID Connect Core §2 auth_time/amr): password sign-in is ["pwd"]', async () => {
+      const { email } = await createUser(t);
+      const before = Date.now();
+      const res = await t.http.post('/auth/login', { json: { email, password: TEST_PASSWORD }, origin: t.baseUrl });
+      expect(res.status).toBe(200);
+      const sessions = t.app.get(SessionsService);
+      const row = await t.dataSource.getRepository(Session).findOneByOrFail({ id: res.body.sessionId });
+      expect(row.amr).toEqual(['pwd']);
+      expect(row.acr).toBeNull();
+      expect(row.authTime!.getTime()).toBeGreaterThanOrEqual(before - 5);
+      // A second factor (the MFA step) re-records the session's authentication.
+      const later = new Date(Date.now() + 1000);
+      expect(await sessions.recordAuthentication(row.id, { amr: ['pwd', 'otp', 'mfa'] }, later)).toBe(true);
+      const updated = await t.dataSource.getRepository(Session).findOneByOrFail({ id: row.id });
+      expect(updated.amr).toEqual(['pwd', 'otp', 'mfa']);
+      expect(updated.authTime!.getTime()).toBe(later.getTime());
+      expect(await sessions.recordAuthentication('00000000-0000-0000-0000-000000000000', { amr: ['pwd'] })).toBe(false);
     });
 
     it('signs in with the HTML form and redirects (303) to the requested page', async () => {

@@ -14,7 +14,8 @@ import { IntrospectionAllowedBoolean1764001100000 } from './1764001100000-intros
 import { PurgeIndexes1764001300000 } from './1764001300000-purge-indexes';
 import { AccessTokensPurgeByExpiry1764001300001 } from './1764001300001-access-tokens-purge-by-expiry';
 import { MorePurgeIndexes1764001500000 } from './1764001500000-more-purge-indexes';
-import { Sso1764002000000 } from './1764002000000-sso';
+import { SessionAuthentication1764002400000 } from './1764002400000-session-authentication';
+import { Sso1764002500000 } from './1764002500000-sso';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -34,5 +35,6 @@ export const MIGRATIONS = [
   PurgeIndexes1764001300000,
   AccessTokensPurgeByExpiry1764001300001,
   MorePurgeIndexes1764001500000,
-  Sso1764002000000,
+  SessionAuthentication1764002400000,
+  Sso1764002500000,
 ];

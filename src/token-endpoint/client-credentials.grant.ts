@@ -5,12 +5,12 @@ import { WriteBatch } from '../database/write-batch';
 import { AuditService } from '../audit/audit.service';
 import { ScopeRegistry } from '../auth/scope-registry';
 import type { Client } from '../clients/client.entity';
-import { AccessTokenService } from './access-token.service';
+import { AccessTokenService } from '../access-tokens/access-token.service';
 import { InvalidScopeError, UnauthorizedClientError } from '../auth/errors/oauth.errors';
 import type { GrantHandler, GrantRequestMeta, TokenResponse } from './grant-handler';
 import { GrantHandlerRegistry } from './grant-handler.registry';
-import type { OAuthParams } from './oauth-params';
-import { OAUTH_ACCESS_CREDENTIAL } from './oauth.token-kinds';
+import type { OAuthParams } from '../oauth/oauth-params';
+import { OAUTH_ACCESS_CREDENTIAL } from '../access-tokens/access-token.token-kind';
 
 /**
  * RFC 6749 §4.4: a confidential client obtains a token for itself. The token's principal is the

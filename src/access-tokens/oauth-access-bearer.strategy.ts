@@ -7,7 +7,7 @@ import { PrincipalFactory } from '../auth/principal.factory';
 import { ScopeRegistry } from '../auth/scope-registry';
 import { hasPrefix } from '../auth/token-format';
 import { AccessTokenService } from './access-token.service';
-import { ACCESS_TOKEN, OAUTH_ACCESS_CREDENTIAL } from './oauth.token-kinds';
+import { ACCESS_TOKEN, OAUTH_ACCESS_CREDENTIAL } from './access-token.token-kind';
 
 export const OAUTH_ACCESS_BEARER_STRATEGY = 'oauth-access-bearer';
 

@@ -10,7 +10,7 @@ import type { WriteBatch } from '../database/write-batch';
 import type { User } from '../users/user.entity';
 import { AccessToken } from './access-token.entity';
 import { AccessTokenClaims, JwtAccessTokensService } from './jwt-access-tokens.service';
-import { ACCESS_TOKEN, OAUTH_ACCESS_CREDENTIAL } from './oauth.token-kinds';
+import { ACCESS_TOKEN, OAUTH_ACCESS_CREDENTIAL } from './access-token.token-kind';
 
 export interface IssueAccessToken {
   client: Client;

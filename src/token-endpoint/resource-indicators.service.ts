@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClientsService } from '../clients/clients.service';
 import { InvalidTargetError } from '../auth/errors/oauth.errors';
-import type { OAuthParams } from './oauth-params';
+import type { OAuthParams } from '../oauth/oauth-params';
 
 /**
  * RFC 8707 resource indicators at the token endpoint. A client names the API it wants a token

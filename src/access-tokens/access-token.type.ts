@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokenService } from './access-token.service';
-import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from './oauth-token-type.registry';
-import { ACCESS_TOKEN } from './oauth.token-kinds';
+import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from '../token-management/oauth-token-type.registry';
+import { ACCESS_TOKEN } from './access-token.token-kind';
 
 /** OAuth access tokens as the revocation and introspection endpoints see them. */
 @Injectable()

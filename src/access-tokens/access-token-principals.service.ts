@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal';
 import { PrincipalFactory } from '../auth/principal.factory';
 import { ScopeRegistry } from '../auth/scope-registry';
 import type { LiveAccessToken } from './access-token.service';
-import { OAUTH_ACCESS_CREDENTIAL } from './oauth.token-kinds';
+import { OAUTH_ACCESS_CREDENTIAL } from './access-token.token-kind';
 
 /**
  * The Principal of a live OAuth access token, opaque or JWT: the user it acts for, or the

@@ -10,16 +10,16 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { OAuthErrorBody, RevocationRequestBody } from './dto/oauth-openapi';
+import { OAuthErrorBody, RevocationRequestBody } from '../oauth/dto/oauth-openapi';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditService } from '../audit/audit.service';
 import { Public } from '../auth/decorators/public.decorator';
 import { ClientAuthenticator } from '../clients/client-authenticator.service';
 import { requestMeta } from '../common/request-meta';
-import { clientCredentialsOf } from './oauth-client-credentials';
-import { OAuthParams } from './oauth-params';
+import { clientCredentialsOf } from '../oauth/oauth-client-credentials';
+import { OAuthParams } from '../oauth/oauth-params';
 import { OAuthTokenTypeRegistry } from './oauth-token-type.registry';
-import { TokenEndpointThrottleGuard } from './token-endpoint-throttle.guard';
+import { TokenEndpointThrottleGuard } from '../oauth/token-endpoint-throttle.guard';
 
 /** RFC 7009 token revocation. */
 @ApiTags('oauth')

@@ -2,8 +2,8 @@ import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
 import { col, fk } from '../migration-columns';
 
 /** Enterprise SSO (issue 26): upstream OpenID Connect connections and the external identities linked to users. */
-export class Sso1764002000000 implements MigrationInterface {
-  name = 'Sso1764002000000';
+export class Sso1764002500000 implements MigrationInterface {
+  name = 'Sso1764002500000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.createTable(

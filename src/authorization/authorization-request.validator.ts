@@ -4,11 +4,11 @@ import type { Client } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
 import { matchesRegisteredRedirectUri, MAX_REDIRECT_URI_LENGTH } from '../clients/redirect-uri';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { requestedScopeProblem } from './client-scopes';
+import { requestedScopeProblem } from '../oauth/client-scopes';
 import { AUTHORIZATION_PARAM_NAMES, AuthorizationParamName, AuthorizationRequest } from './dto/authorization-request';
 import { AuthorizationPageError, AuthorizationRedirectError } from './errors/authorization.errors';
-import { isWellFormedS256Challenge, PKCE_METHOD } from './pkce';
-import { splitScopes } from './scope-list';
+import { isWellFormedS256Challenge, PKCE_METHOD } from '../grants/pkce';
+import { splitScopes } from '../oauth/scope-list';
 
 type RawParams = Record<string, unknown>;
 

@@ -4,9 +4,9 @@ import { ScopeRegistry } from '../auth/scope-registry';
 import { AuditService } from '../audit/audit.service';
 import type { RequestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { AuthorizationCodesService } from './authorization-codes.service';
+import { AuthorizationCodesService } from '../grants/authorization-codes.service';
 import { authorizationResponseUrl } from './authorization-response';
-import { ConsentsService } from './consents.service';
+import { ConsentsService } from '../grants/consents.service';
 import type { AuthorizationRequest } from './dto/authorization-request';
 import { AuthorizationRedirectError } from './errors/authorization.errors';
 

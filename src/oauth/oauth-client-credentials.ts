@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { authorizationHeaderCount } from '../auth/authorization-header';
 import { InvalidRequestError } from '../auth/errors/oauth.errors';
-import type { ClientCredentialsInput } from '../clients/client-authenticator.service';
+import type { ClientAuthMethod, ClientCredentialsInput } from '../clients/client-authenticator.service';
 import type { OAuthParams } from './oauth-params';
 
 /**
@@ -17,3 +17,6 @@ export function clientCredentialsOf(req: FastifyRequest, params: OAuthParams): C
     clientSecret: params.get('client_secret'),
   };
 }
+
+/** The ways a confidential client authenticates at the OAuth endpoints (RFC 8414 §2 `*_auth_methods_supported`). */
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post'];

@@ -24,7 +24,8 @@ export interface ActiveTokenInfo {
 /**
  * One kind of token the revocation and introspection endpoints understand, recognised by its
  * prefix (which is why a `token_type_hint` is honoured but never trusted). Access tokens are
- * registered by the grants module; refresh tokens (code flow) and PATs register their own.
+ * registered by the access-tokens module; refresh tokens (grants), PATs, bot and impersonation
+ * tokens by theirs.
  */
 export interface OAuthTokenType {
   /** The token kind whose prefix this type claims (registered in the TokenKindRegistry with it). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokenService } from './access-token.service';
 import { JwtAccessTokensService } from './jwt-access-tokens.service';
-import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from './oauth-token-type.registry';
+import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from '../token-management/oauth-token-type.registry';
 
 /**
  * JWT access tokens (RFC 9068) at revocation and introspection: recognised by their JWS shape,

@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal';
 import { AccessTokenPrincipals } from './access-token-principals.service';
 import { AccessTokenService } from './access-token.service';
 import { JwtAccessTokensService } from './jwt-access-tokens.service';
-import { OAUTH_ACCESS_CREDENTIAL } from './oauth.token-kinds';
+import { OAUTH_ACCESS_CREDENTIAL } from './access-token.token-kind';
 
 export const JWT_ACCESS_BEARER_STRATEGY = 'jwt-access-bearer';
 

@@ -11,7 +11,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { OAuthErrorBody, TokenRequestBody, TokenResponseBody } from './dto/oauth-openapi';
+import { OAuthErrorBody, TokenRequestBody, TokenResponseBody } from '../oauth/dto/oauth-openapi';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator';
 import { ClientAuthenticator } from '../clients/client-authenticator.service';
@@ -21,10 +21,10 @@ import { requestMeta } from '../common/request-meta';
 import { UnauthorizedClientError, UnsupportedGrantTypeError } from '../auth/errors/oauth.errors';
 import type { TokenResponse } from './grant-handler';
 import { GrantHandlerRegistry } from './grant-handler.registry';
-import { clientCredentialsOf } from './oauth-client-credentials';
-import { OAuthParams } from './oauth-params';
+import { clientCredentialsOf } from '../oauth/oauth-client-credentials';
+import { OAuthParams } from '../oauth/oauth-params';
 import { ResourceIndicatorsService } from './resource-indicators.service';
-import { TokenEndpointThrottleGuard } from './token-endpoint-throttle.guard';
+import { TokenEndpointThrottleGuard } from '../oauth/token-endpoint-throttle.guard';
 
 /**
  * The token endpoint (RFC 6749 §3.2). @Public() at the guard level: it authenticates clients

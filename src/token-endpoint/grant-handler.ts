@@ -1,7 +1,7 @@
 import type { Client } from '../clients/client.entity';
 import type { ClientAuthMethod } from '../clients/client-authenticator.service';
 import type { RequestMeta } from '../common/request-meta';
-import type { OAuthParams } from './oauth-params';
+import type { OAuthParams } from '../oauth/oauth-params';
 
 /** The successful token response (RFC 6749 §5.1). */
 export interface TokenResponse {

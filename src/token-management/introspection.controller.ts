@@ -10,15 +10,15 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { IntrospectionRequestBody, OAuthErrorBody } from './dto/oauth-openapi';
+import { IntrospectionRequestBody, OAuthErrorBody } from '../oauth/dto/oauth-openapi';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator';
 import { ClientAuthenticator } from '../clients/client-authenticator.service';
 import { IntrospectionResponse } from './dto/introspection.response';
 import { InvalidClientError } from '../auth/errors/oauth.errors';
-import { clientCredentialsOf } from './oauth-client-credentials';
-import { OAuthParams } from './oauth-params';
-import { TokenEndpointThrottleGuard } from './token-endpoint-throttle.guard';
+import { clientCredentialsOf } from '../oauth/oauth-client-credentials';
+import { OAuthParams } from '../oauth/oauth-params';
+import { TokenEndpointThrottleGuard } from '../oauth/token-endpoint-throttle.guard';
 import { TokenIntrospector } from './token-introspector.service';
 
 /** RFC 7662 token introspection, for confidential clients (resource servers). */
