@@ -39,7 +39,16 @@ import { SESSION_TOKEN } from './session.token-kind';
     SignInHints,
     ExternalSignInRegistry,
   ],
-  exports: [SessionsService, CsrfService, SessionCookieService, SessionPrincipalReader, FlashService, SignInHints, LoginThrottle, ExternalSignInRegistry],
+  exports: [
+    SessionsService,
+    CsrfService,
+    SessionCookieService,
+    SessionPrincipalReader,
+    FlashService,
+    SignInHints,
+    LoginThrottle,
+    ExternalSignInRegistry,
+  ],
 })
 export class SessionsModule {
   constructor(tokenKinds: TokenKindRegistry, credentials: UserCredentialRegistry, source: SessionCredentialSource) {

@@ -59,15 +59,15 @@ export class SsoConnection {
   @Column({ name: 'default_roles', type: 'varchar', length: 255, transformer: listTransformer })
   defaultRoles: string[];
 
-  @BoolColumn('enabled', { default: true })
+  @BoolColumn('enabled')
   enabled: boolean;
 
   /** Link to an existing local account with the same email (only when `email_verified` is true too). */
-  @BoolColumn('trust_email', { default: false })
+  @BoolColumn('trust_email')
   trustEmail: boolean;
 
   /** An upstream `amr` containing `mfa` counts as the second factor (the MFA module reads it). */
-  @BoolColumn('upstream_mfa', { default: false })
+  @BoolColumn('upstream_mfa')
   upstreamMfa: boolean;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })

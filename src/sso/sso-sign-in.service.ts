@@ -137,7 +137,9 @@ export class SsoSignInService {
     const rawEmail = claims[c.emailClaim];
     const email = typeof rawEmail === 'string' && /^[^\s@]{1,64}@[^\s@]{1,253}$/.test(rawEmail.trim()) ? normalizeEmail(rawEmail) : null;
     const emailVerified = claims.email_verified === true;
-    const amr = Array.isArray(claims.amr) ? claims.amr.filter((a): a is string => typeof a === 'string').slice(0, 10) : [];
+    const amr = Array.isArray(claims.amr)
+      ? claims.amr.filter((a): a is string => typeof a === 'string' && /^[\w.:-]{1,32}$/.test(a)).slice(0, 10)
+      : [];
     const ctx = { connection: c.slug, subject };
 
     if (email && !this.domainAllowed(c, email)) {
@@ -209,7 +211,10 @@ export class SsoSignInService {
     if (!user || user.status !== 'active') throw this.userDisabled();
     if (user.kind !== 'person') throw new SsoSignInError('not_a_person', HttpStatus.FORBIDDEN, 'This account does not sign in.');
 
-    const { session, secret } = await this.sessions.start(user, meta);
+    // The upstream methods (RFC 8176 names) are the session's; its `mfa` counts as a second
+    // factor only where the connection says so (MFA_REQUIRED reads the session's amr).
+    const sessionAmr = c.upstreamMfa ? amr : amr.filter((m) => m !== 'mfa');
+    const { session, secret } = await this.sessions.start(user, meta, { amr: sessionAmr, idp: issuer });
     await this.audit.record({
       action: 'auth.sso_login',
       outcome: 'success',
@@ -293,7 +298,7 @@ export class SsoSignInService {
     }
   }
 
-  private async linkOrConflict(c: SsoConnection, userId: string, subject: string, email: string): Promise<void> {
+  private async linkOrConflict(c: SsoConnection, userId: string, subject: string, email: string | null): Promise<void> {
     try {
       await this.identities.link(c, userId, subject, email);
     } catch (err) {

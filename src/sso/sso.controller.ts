@@ -119,15 +119,12 @@ export class SsoController {
     const e = err as SsoSignInError;
     const meta = requestMeta(req);
     await this.signIn.recordRefusal(slug, e, meta);
-    return reply
-      .status(e.status)
-      .header('cache-control', 'no-store')
-      .view('sso-error.hbs', {
-        title: 'Single sign-on',
-        heading: 'Single sign-on did not work',
-        message: e.message,
-        requestId: meta.requestId,
-      });
+    return reply.status(e.status).header('cache-control', 'no-store').view('sso-error.hbs', {
+      title: 'Single sign-on',
+      heading: 'Single sign-on did not work',
+      message: e.message,
+      requestId: meta.requestId,
+    });
   }
 }
 

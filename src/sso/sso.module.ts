@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ExternalSignInRegistry } from '../sessions/external-sign-in.registry';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
+import { NavigationRegistry } from '../web/navigation.registry';
 import { AdminSsoController } from './admin-sso.controller';
 import { ExternalIdentitiesService } from './external-identities.service';
 import { ExternalIdentity } from './external-identity.entity';
@@ -35,7 +36,9 @@ import { UpstreamOidcClient } from './upstream-oidc.client';
   exports: [SsoLifecycleService, SsoConnectionsService, ExternalIdentitiesService],
 })
 export class SsoModule {
-  constructor(registry: ExternalSignInRegistry, provider: SsoExternalSignIn) {
+  constructor(registry: ExternalSignInRegistry, provider: SsoExternalSignIn, nav: NavigationRegistry) {
     registry.register(provider);
+    // The pages are the admin module's (admin/admin-sso-pages.controller.ts), on this module's services.
+    nav.add({ section: 'admin', href: '/admin/ui/sso', label: 'Single sign-on', order: 35 });
   }
 }

@@ -3,6 +3,7 @@ import { ExternalIdentity } from '../../src/sso/external-identity.entity';
 import { SsoConnection } from '../../src/sso/sso-connection.entity';
 import { SsoStateCookie } from '../../src/sso/sso-state.cookie';
 import { User } from '../../src/users/user.entity';
+import { Session } from '../../src/sessions/session.entity';
 import { auditForTarget, detailsOf, signedInAdmin, SignedIn } from './support/admin.fixture';
 import {
   browse,
@@ -170,6 +171,27 @@ describe('Single sign-on through an upstream OpenID Connect IdP', () => {
         expect.objectContaining({ connection: c.slug, subject: sub, account: 'created' }),
         expect.objectContaining({ connection: c.slug, subject: sub, account: 'matched' }),
       ]);
+    });
+
+    it('records the upstream amr and idp on the session; upstream mfa counts only where the connection says so', async () => {
+      const plain = await realm();
+      const trusted = await realm({ upstreamMfa: true });
+      const amrOf = async (slug: string) => {
+        const { jar } = await ssoSignIn(t, slug);
+        const me = await t.http.get('/me', { cookie: sessionCookie(t, jar)! });
+        return t.dataSource.getRepository(Session).findOneByOrFail({ id: me.body.credential.id });
+      };
+      await idp.signInAs(`amr-${plain.slug}`, { email: `amr@${plain.domain}`, email_verified: true }, ['pwd', 'mfa']);
+      const s1 = await amrOf(plain.slug);
+      await idp.signInAs(`amr-${trusted.slug}`, { email: `amr@${trusted.domain}`, email_verified: true }, ['pwd', 'mfa']);
+      const s2 = await amrOf(trusted.slug);
+      expect(s1.amr).toEqual(['pwd']);
+      expect(s2.amr).toEqual(['pwd', 'mfa']);
+      expect(s2.idp).toBe(idp.issuer);
+      const [login] = (await t.dataSource.getRepository(AuditEvent).findBy({ actorId: s1.userId, action: 'auth.sso_login' })).map(
+        detailsOf,
+      );
+      expect(login.amr).toEqual(['pwd', 'mfa']);
     });
 
     it('matches by iss + sub, never by email: an upstream email change keeps the account and is audited', async () => {

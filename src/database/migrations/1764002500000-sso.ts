@@ -1,7 +1,11 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
 import { col, fk } from '../migration-columns';
 
-/** Enterprise SSO (issue 26): upstream OpenID Connect connections and the external identities linked to users. */
+/**
+ * Enterprise SSO (issue 26): upstream OpenID Connect connections, the external identities linked
+ * to users, and `sessions.idp` (the upstream issuer a session signed in through; plain ALTER
+ * TABLE, as for the other session columns).
+ */
 export class Sso1764002500000 implements MigrationInterface {
   name = 'Sso1764002500000';
 
@@ -22,9 +26,9 @@ export class Sso1764002500000 implements MigrationInterface {
           col.str('allowed_domains', 1000),
           col.str('required_domains', 1000),
           col.str('default_roles', 255),
-          { ...col.bool('enabled'), default: true },
-          { ...col.bool('trust_email'), default: false },
-          { ...col.bool('upstream_mfa'), default: false },
+          col.bool('enabled'),
+          col.bool('trust_email'),
+          col.bool('upstream_mfa'),
           col.time('created_at'),
           col.time('updated_at'),
         ],
@@ -52,9 +56,11 @@ export class Sso1764002500000 implements MigrationInterface {
         foreignKeys: [fk('connection_id', 'sso_connections'), fk('user_id', 'users')],
       }),
     );
+    await q.query('ALTER TABLE sessions ADD COLUMN idp varchar(255) NULL');
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE sessions DROP COLUMN idp');
     await q.dropTable('external_identities');
     await q.dropTable('sso_connections');
   }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { ROLES, Role } from '../../auth/roles';
+import { BlankToUndefined } from '../../common/blank-to-undefined';
 
 /** A list field: JSON sends an array; a form sends one comma- or space-separated string. */
 const toList = ({ value }: { value: unknown }) =>
@@ -24,6 +25,7 @@ const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]{1,64}$/;
 /** The fields an admin may change; every one optional (PATCH), the client secret replaced only when given. */
 export class UpdateSsoConnectionDto {
   @ApiPropertyOptional({ example: 'Example Corp', maxLength: 100 })
+  @BlankToUndefined()
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -34,6 +36,7 @@ export class UpdateSsoConnectionDto {
     example: 'https://login.example.com/realms/corp',
     description: 'Issuer identifier; its discovery document is fetched and checked on save',
   })
+  @BlankToUndefined()
   @IsOptional()
   @IsString()
   @MaxLength(255)
@@ -41,6 +44,7 @@ export class UpdateSsoConnectionDto {
   issuer?: string;
 
   @ApiPropertyOptional({ maxLength: 255 })
+  @BlankToUndefined()
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -48,6 +52,7 @@ export class UpdateSsoConnectionDto {
   clientId?: string;
 
   @ApiPropertyOptional({ format: 'password', description: 'Write-only: sealed at rest, never returned. Omit to keep the current one.' })
+  @BlankToUndefined()
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -63,12 +68,14 @@ export class UpdateSsoConnectionDto {
   scopes?: string[];
 
   @ApiPropertyOptional({ example: 'email', description: 'The claim holding the email (Entra ID: `email` or `preferred_username`)' })
+  @BlankToUndefined()
   @IsOptional()
   @IsString()
   @Matches(CLAIM)
   emailClaim?: string;
 
   @ApiPropertyOptional({ example: 'name' })
+  @BlankToUndefined()
   @IsOptional()
   @IsString()
   @Matches(CLAIM)

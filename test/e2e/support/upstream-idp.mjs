@@ -36,10 +36,12 @@ const provider = new Provider(issuer, {
     },
   ],
   jwks: { keys: [signingJwk] },
-  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], amr: null },
   conformIdTokenClaims: false,
   pkce: { required: () => true },
-  features: { devInteractions: { enabled: false } },
+  // amr is in id_tokens only when asked for (Core §5.5); Entra ID and Okta send it by default, so
+  // this IdP asks on the client's behalf (below).
+  features: { devInteractions: { enabled: false }, claimsParameter: { enabled: true } },
   async findAccount(_ctx, sub) {
     const claims = accounts.get(sub);
     if (!claims) return undefined;
@@ -61,6 +63,11 @@ provider.Client.prototype.redirectUriAllowed = function (uri) {
 };
 
 provider.use(async (ctx, next) => {
+  if (ctx.path === '/auth' && !ctx.query.claims && ctx.query.client_id) {
+    const url = new URL(ctx.url, issuer);
+    url.searchParams.set('claims', JSON.stringify({ id_token: { amr: null } }));
+    ctx.url = `${url.pathname}${url.search}`;
+  }
   const fault = faults.find((f) => ctx.path === f.path);
   if (fault?.kind === 'wrong-nonce' && ctx.path === '/auth') {
     const url = new URL(ctx.url, issuer);
