@@ -9,7 +9,7 @@ import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { GlobalRateLimitGuard } from './common/global-rate-limit.guard';
-import { appConfig } from './config/app-config';
+import { appConfig } from './configuration';
 import { DatabaseModule } from './database/database.module';
 import { DeviceAuthorizationModule } from './device-authorization/device-authorization.module';
 import { DevicesModule } from './devices/devices.module';

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { stopGracefullyOnSignals } from './common/graceful-shutdown';
-import { APP_CONFIG, AppConfig, ConfigValidationError, loadAppConfig } from './config/app-config';
+import { APP_CONFIG, AppConfig, ConfigValidationError } from './config/app-config';
+import { loadAppConfig } from './configuration';
 import { checkDatabaseReachable, DatabaseUnavailableError } from './database/database-preflight';
 import { UsersService } from './users/users.service';
 

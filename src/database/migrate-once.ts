@@ -7,18 +7,31 @@ export function migrationLockName(database: string): string {
 }
 
 const LOCK_WAIT_SECONDS = 120;
+/** SQLite: attempts while another process on the same file migrates (waits 0.25 s, 0.5 s, … between). */
+const SQLITE_ATTEMPTS = 8;
 
 /**
  * Applies pending migrations exactly once when N instances start together. On MySQL/MariaDB the
  * instance first takes `GET_LOCK` (a named advisory lock held by one connection): the others
- * wait for it, then find nothing pending. SQLite is one process's file: no lock needed.
+ * wait for it, then find nothing pending. SQLite: all pending migrations run in one
+ * transaction; a second process on the same file that starts together (two servers, or the CLI)
+ * fails its own attempt (the file is locked, or the tables the winner just committed exist) and
+ * retries after the winner commits, then finds nothing pending.
  * Throws when the lock cannot be had within LOCK_WAIT_SECONDS (another instance is stuck).
  */
 export async function runMigrationsOnce(dataSource: DataSource): Promise<void> {
   const logger = new Logger('Migrations');
   if (dataSource.options.type !== 'mysql') {
-    await dataSource.runMigrations({ transaction: 'all' });
-    return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await dataSource.runMigrations({ transaction: 'all' });
+        return;
+      } catch (err) {
+        if (attempt >= SQLITE_ATTEMPTS || !/SQLITE_BUSY|database is locked|already exists/i.test(String(err))) throw err;
+        logger.warn(`Another process is migrating the same SQLite file; retrying (${attempt}/${SQLITE_ATTEMPTS - 1})`);
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+      }
+    }
   }
   // GET_LOCK belongs to a connection: hold one for the whole run.
   const runner = dataSource.createQueryRunner();

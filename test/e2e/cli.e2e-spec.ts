@@ -1,5 +1,5 @@
 import { AuditEvent } from '../../src/audit/audit-event.entity';
-import { loadAppConfig } from '../../src/config/app-config';
+import { loadAppConfig } from '../../src/configuration';
 import { User } from '../../src/users/user.entity';
 import { CliResult, cliDatabase, runCli } from './support/cli.fixture';
 import { startTestApp, TestApp, uniqueEmail } from './support/test-app';

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigValidationError, loadAppConfig, parseDatabaseUrl } from '../../src/config/app-config';
+import { ConfigValidationError, parseDatabaseUrl } from '../../src/config/app-config';
+import { loadAppConfig } from '../../src/configuration';
 
 const key = () => randomBytes(32).toString('base64url');
 
