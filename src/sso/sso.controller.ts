@@ -54,7 +54,8 @@ export class SsoController {
     const c = await this.connections.routeFor(email);
     const signInUrl = c ? startPath(c.slug, next, email) : null;
     if (!isFormPost(req)) return reply.send({ signInUrl });
-    if (signInUrl) return reply.redirect(signInUrl, 303);
+    // Not a 303: CSP form-action 'self' stops a form's redirect chain at the IdP's origin.
+    if (c && signInUrl) return continueTo(reply, signInUrl, c.name);
     await this.flash.set(reply, { message: NO_SSO_FOR_DOMAIN });
     return reply.redirect(`/login?next=${encodeURIComponent(next)}`, 303);
   }
@@ -126,6 +127,18 @@ export class SsoController {
       requestId: meta.requestId,
     });
   }
+}
+
+/**
+ * The page a form post answers with when the next stop is the IdP: it moves on by itself (meta
+ * refresh), with a link as well. CSP `form-action 'self'` covers a form's whole redirect chain,
+ * so a 303 from a form post to another origin is blocked by the browser.
+ */
+export function continueTo(reply: FastifyReply, url: string, name: string) {
+  return reply
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .view('sso-continue.hbs', { title: 'Single sign-on', url, name });
 }
 
 /** The start URL of a connection, with the checked return path and the email as `login_hint`. */

@@ -37,7 +37,11 @@ export const SSO_ENVIRONMENT = defineEnvironment({
       default: '`5`',
       meaning: 'bound on each request to an upstream IdP (discovery, keys, token); a slower IdP gives a 504 page',
     },
-    { names: ['SSO_STATE_TTL_SECONDS'], default: '`600`', meaning: 'how long a started single sign-on may take before its callback is refused' },
+    {
+      names: ['SSO_STATE_TTL_SECONDS'],
+      default: '`600`',
+      meaning: 'how long a started single sign-on may take before its callback is refused',
+    },
     {
       names: ['SSO_ALLOW_INSECURE_HTTP'],
       default: '`false`',

@@ -4,6 +4,7 @@ import { ExternalSignInRegistry } from '../sessions/external-sign-in.registry';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { NavigationRegistry } from '../web/navigation.registry';
+import { AccountSsoPagesController } from './account-sso-pages.controller';
 import { AdminSsoController } from './admin-sso.controller';
 import { ExternalIdentitiesService } from './external-identities.service';
 import { ExternalIdentity } from './external-identity.entity';
@@ -23,7 +24,7 @@ import { UpstreamOidcClient } from './upstream-oidc.client';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([SsoConnection, ExternalIdentity]), UsersModule, SessionsModule],
-  controllers: [SsoController, AdminSsoController],
+  controllers: [SsoController, AdminSsoController, AccountSsoPagesController],
   providers: [
     SsoConnectionsService,
     ExternalIdentitiesService,
@@ -40,5 +41,6 @@ export class SsoModule {
     registry.register(provider);
     // The pages are the admin module's (admin/admin-sso-pages.controller.ts), on this module's services.
     nav.add({ section: 'admin', href: '/admin/ui/sso', label: 'Single sign-on', order: 35 });
+    nav.add({ section: 'main', href: '/account/sso', label: 'Single sign-on', order: 55 });
   }
 }

@@ -165,3 +165,14 @@ export async function ssoSignIn(
   const hops = await browse(jar, new URL(`/auth/sso/${slug}/start?next=${encodeURIComponent(next)}`, t.baseUrl).toString());
   return { jar, hops };
 }
+
+/** Where a "Taking you to …" page (sso-continue.hbs) sends the browser: its link, HTML-unescaped. */
+export function continueUrl(html: string): string {
+  const href = /data-testid="sso-continue"[\s\S]*?<a class="button" href="([^"]+)"/.exec(html)?.[1];
+  if (!href) throw new Error(`not a continue page: ${html.slice(0, 200)}`);
+  return href
+    .replace(/&#x3D;/g, '=')
+    .replace(/&amp;/g, '&')
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"');
+}
