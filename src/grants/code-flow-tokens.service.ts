@@ -3,6 +3,7 @@ import { ScopeRegistry } from '../auth/scope-registry';
 import { hashToken } from '../auth/token-format';
 import { AuditService } from '../audit/audit.service';
 import type { Client } from '../clients/client.entity';
+import { issuedBeforeEpoch } from '../users/credential-epoch';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import type { AccessToken } from '../access-tokens/access-token.entity';
@@ -27,10 +28,15 @@ export class CodeFlowTokensService {
     private readonly audit: AuditService,
   ) {}
 
-  /** The user a code or family acts for, if they may still sign in (else invalid_grant). */
-  async activeUser(userId: string): Promise<User> {
+  /**
+   * The user a code or family acts for, if they may still sign in and the code or family was
+   * issued (`issuedAt`) after the user's credential epoch (issue 22 §1: revoke-all, disable,
+   * password change or reset end what is in flight). Else invalid_grant (RFC 6749 §5.2).
+   */
+  async activeUser(userId: string, issuedAt: Date | null): Promise<User> {
     const user = await this.users.findById(userId);
     if (!user || user.status !== 'active') throw new InvalidGrantError('The user of this grant can no longer sign in');
+    if (issuedBeforeEpoch(user, issuedAt)) throw new InvalidGrantError('The grant was issued before the user’s credentials were revoked');
     return user;
   }
 

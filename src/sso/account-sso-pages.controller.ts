@@ -9,7 +9,8 @@ import type { Principal } from '../auth/principal';
 import { requestMeta } from '../common/request-meta';
 import { CsrfService } from '../sessions/csrf.service';
 import { PasswordHasher } from '../users/password-hasher.service';
-import { hasNoPassword, UsersService } from '../users/users.service';
+import { noPasswordReason } from '../users/no-password';
+import { UsersService } from '../users/users.service';
 import { LinkIdentityForm } from './dto/link-identity.form';
 import { ExternalIdentitiesService } from './external-identities.service';
 import { SsoConnectionsService } from './sso-connections.service';
@@ -49,7 +50,7 @@ export class AccountSsoPagesController {
   async link(@CurrentPrincipal() p: Principal, @Body() form: LinkIdentityForm, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const user = await this.users.findById(p.actor.id);
     const ok =
-      user && !hasNoPassword(user)
+      user && !noPasswordReason(user)
         ? await this.hasher.verify(form.password, user.passwordHash)
         : await this.hasher.verifyAgainstDummy(form.password);
     if (!user || !ok) {
@@ -90,7 +91,7 @@ export class AccountSsoPagesController {
         error,
         identities: linked.map((i) => this.identities.toView(i)),
         linkable: enabled.filter((c) => !linkedIds.has(c.id)).map((c) => ({ slug: c.slug, name: c.name })),
-        hasPassword: user ? !hasNoPassword(user) : false,
+        hasPassword: user ? !noPasswordReason(user) : false,
       });
   }
 }
