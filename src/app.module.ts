@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { GlobalRateLimitGuard } from './common/global-rate-limit.guard';
+import { SecretSealerModule } from './common/secret-sealer.module';
 import { appConfig } from './configuration';
 import { DatabaseModule } from './database/database.module';
 import { DeviceAuthorizationModule } from './device-authorization/device-authorization.module';
@@ -29,6 +30,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OidcModule } from './oidc/oidc.module';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { SsoModule } from './sso/sso.module';
 import { UsersModule } from './users/users.module';
 import { WebModule } from './web/web.module';
 
@@ -40,6 +42,7 @@ import { WebModule } from './web/web.module';
     RedisModule,
     RateLimitsModule,
     MetricsModule,
+    SecretSealerModule,
     HousekeepingModule,
     OutboxModule,
     DatabaseModule,
@@ -64,6 +67,7 @@ import { WebModule } from './web/web.module';
     AdminModule,
     WebModule,
     AccountModule,
+    SsoModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: GlobalRateLimitGuard },

@@ -44,6 +44,7 @@ import { RATE_LIMITS_ENVIRONMENT } from './rate-limits/rate-limits.environment';
 import { REDIS_ENVIRONMENT } from './redis/redis.environment';
 import { SESSIONS_ENVIRONMENT } from './sessions/sessions.environment';
 import { SIGNING_KEYS_ENVIRONMENT } from './signing-keys/signing-keys.environment';
+import { SSO_ENVIRONMENT } from './sso/sso.environment';
 import { USERS_ENVIRONMENT } from './users/users.environment';
 
 /** Every module's environment, in the order of the README table (and of `build`). */
@@ -69,6 +70,7 @@ export const ENVIRONMENTS: readonly ModuleEnvironment[] = [
   DEVICE_AUTHORIZATION_ENVIRONMENT,
   ACCOUNT_ENVIRONMENT,
   OUTBOX_ENVIRONMENT,
+  SSO_ENVIRONMENT,
 ];
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>

@@ -10,6 +10,7 @@ import { assertHasPassword, NoPasswordByDesignError, noPasswordReason } from '..
 import { passwordProblem } from '../users/password-policy';
 import { PasswordHasher } from '../users/password-hasher.service';
 import { UsersService } from '../users/users.service';
+import { ExternalSignInRegistry } from '../sessions/external-sign-in.registry';
 import { IssuedResetLink, PasswordResetLinksService } from './password-reset-links.service';
 import { ResetMailer } from './reset-mailer.service';
 
@@ -48,6 +49,7 @@ export class AccountPasswordService {
     private readonly audit: AuditService,
     @Inject(ATTEMPT_COUNTER_STORE) private readonly attempts: AttemptCounterStore,
     private readonly outbox: OutboxService,
+    private readonly external: ExternalSignInRegistry,
   ) {
     outbox.register(RESET_REQUEST_TOPIC, (payload) => {
       const { email, meta } = payload as ResetRequest;
@@ -171,6 +173,9 @@ export class AccountPasswordService {
     const usable = await this.usableLink(token);
     if (!usable) throw new PasswordRefusedError(INVALID_LINK);
     const { link, user } = usable;
+    // A link issued before the domain required single sign-on no longer sets a password.
+    const refusal = await this.external.passwordRefusal(user.email);
+    if (refusal) throw new PasswordRefusedError(refusal.message);
     const problem = passwordProblem(next, user);
     if (problem) throw new PasswordRefusedError(problem);
     if (!(await this.links.consume(link))) throw new PasswordRefusedError(INVALID_LINK);
