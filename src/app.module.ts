@@ -25,6 +25,7 @@ import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { RedisModule } from './redis/redis.module';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OidcModule } from './oidc/oidc.module';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { UsersModule } from './users/users.module';
@@ -55,6 +56,7 @@ import { WebModule } from './web/web.module';
     HealthModule,
     GrantsModule,
     AuthorizationModule,
+    OidcModule,
     DeviceAuthorizationModule,
     ImpersonationModule,
     AdminModule,

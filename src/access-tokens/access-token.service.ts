@@ -7,6 +7,7 @@ import { generateToken, hashToken, isWellFormed } from '../auth/token-format';
 import type { Client } from '../clients/client.entity';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { WriteBatch } from '../database/write-batch';
+import { issuedBeforeEpoch } from '../users/credential-epoch';
 import type { User } from '../users/user.entity';
 import { AccessToken } from './access-token.entity';
 import { AccessTokenClaims, JwtAccessTokensService } from './jwt-access-tokens.service';
@@ -29,6 +30,8 @@ export type LiveAccessToken = AccessToken & { client: Client & { owner: User }; 
 function liveOrNull(row: AccessToken): LiveAccessToken | null {
   if (!row.client?.owner || row.client.status !== 'active' || row.client.owner.status !== 'active') return null;
   if (row.userId && row.user?.status !== 'active') return null;
+  // Issued before the user's credential epoch (revoke-all, disable, password change): ended.
+  if (row.userId && issuedBeforeEpoch(row.user, row.createdAt)) return null;
   // A client edited to fewer scopes narrows its live tokens at their next use, as a user's
   // narrowed roles do (the row keeps what was granted; what it is good for is the intersection).
   const allowed = new Set(row.client.allowedScopes);
@@ -199,7 +202,7 @@ export class AccessTokenService {
       .leftJoin('a.user', 'u')
       .select(['a.id', 'a.clientId', 'a.userId', 'a.grantId', 'a.scopes', 'a.audience', 'a.createdAt', 'a.expiresAt'])
       .addSelect(['c', 'o.id', 'o.roles', 'o.status'])
-      .addSelect(['u.id', 'u.email', 'u.displayName', 'u.roles', 'u.status'])
+      .addSelect(['u.id', 'u.email', 'u.displayName', 'u.roles', 'u.status', 'u.credentialsRevokedAt'])
       .where('a.token_hash = :tokenHash', { tokenHash })
       .andWhere('a.revoked_at IS NULL')
       .andWhere('a.expires_at > :now', { now: new Date() })

@@ -5,6 +5,7 @@ import { ClientsService } from '../clients/clients.service';
 import { matchesRegisteredRedirectUri, MAX_REDIRECT_URI_LENGTH } from '../clients/redirect-uri';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { requestedScopeProblem } from '../oauth/client-scopes';
+import { CodeFlowExtensionRegistry } from '../grants/code-flow-extension.registry';
 import { AUTHORIZATION_PARAM_NAMES, AuthorizationParamName, AuthorizationRequest } from './dto/authorization-request';
 import { AuthorizationPageError, AuthorizationRedirectError } from './errors/authorization.errors';
 import { isWellFormedS256Challenge, PKCE_METHOD } from '../grants/pkce';
@@ -42,6 +43,7 @@ export class AuthorizationRequestValidator {
   constructor(
     private readonly clients: ClientsService,
     private readonly scopeRegistry: ScopeRegistry,
+    private readonly extensionRegistry: CodeFlowExtensionRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -57,8 +59,9 @@ export class AuthorizationRequestValidator {
     // RFC 6749 §3.1: request parameters must not be included more than once.
     const repeated = Object.entries(raw).find(([, v]) => Array.isArray(v));
     if (repeated) throw fail('invalid_request', `The ${repeated[0]} parameter is repeated`);
-    const tooLong = AUTHORIZATION_PARAM_NAMES.find((n) => typeof raw[n] === 'string' && raw[n].length > AUTHORIZATION_PARAM_LIMITS[n]);
-    if (tooLong) throw fail('invalid_request', `${tooLong} is longer than ${AUTHORIZATION_PARAM_LIMITS[tooLong]} characters`);
+    const limits: Record<string, number> = { ...this.extensionRegistry.paramLimits(), ...AUTHORIZATION_PARAM_LIMITS };
+    const tooLong = Object.keys(limits).find((n) => typeof raw[n] === 'string' && raw[n].length > limits[n]);
+    if (tooLong) throw fail('invalid_request', `${tooLong} is longer than ${limits[tooLong]} characters`);
 
     const responseType = param(raw, 'response_type');
     if (!responseType) throw fail('invalid_request', 'response_type is required');
@@ -73,7 +76,12 @@ export class AuthorizationRequestValidator {
     const pkce = this.codeChallenge(client, param(raw, 'code_challenge'), param(raw, 'code_challenge_method'));
     if (pkce !== null && typeof pkce === 'object') throw fail('invalid_request', pkce.problem);
 
-    return { client, redirectUri, redirectUriGiven, state, scopes, codeChallenge: pkce };
+    const extensions: Record<string, unknown> = {};
+    const strings = Object.fromEntries(Object.keys(limits).map((n) => [n, param(raw, n)]));
+    for (const [key, extension] of this.extensionRegistry.entries()) {
+      extensions[key] = await extension.validate(strings, { client, redirectUri, state, scopes });
+    }
+    return { client, redirectUri, redirectUriGiven, state, scopes, codeChallenge: pkce, extensions };
   }
 
   /**
@@ -83,13 +91,19 @@ export class AuthorizationRequestValidator {
    */
   async validateConsent(body: unknown): Promise<ConsentDecision> {
     const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as RawParams) : {};
-    const params = Object.fromEntries(AUTHORIZATION_PARAM_NAMES.filter((n) => n in fields).map((n) => [n, fields[n]]));
+    const names = this.carriedParamNames();
+    const params = Object.fromEntries(names.filter((n) => n in fields).map((n) => [n, fields[n]]));
     const request = await this.validate(params);
     const decision = fields.decision;
     if (decision !== 'approve' && decision !== 'deny') {
       throw new AuthorizationPageError('invalid_request', 'The consent form was incomplete: it must say approve or deny');
     }
     return { decision, request };
+  }
+
+  /** The parameters the consent form carries back: the core ones and every extension's. */
+  carriedParamNames(): string[] {
+    return [...AUTHORIZATION_PARAM_NAMES, ...Object.keys(this.extensionRegistry.paramLimits())];
   }
 
   private async trustedClient(raw: RawParams): Promise<Client> {

@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import type { RequestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AuthorizationCodesService } from '../grants/authorization-codes.service';
+import { CodeFlowExtensionRegistry } from '../grants/code-flow-extension.registry';
 import { authorizationResponseUrl } from './authorization-response';
 import { ConsentsService } from '../grants/consents.service';
 import type { AuthorizationRequest } from './dto/authorization-request';
@@ -18,6 +19,7 @@ export class AuthorizationsService {
     private readonly consents: ConsentsService,
     private readonly scopeRegistry: ScopeRegistry,
     private readonly audit: AuditService,
+    private readonly extensions: CodeFlowExtensionRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -55,6 +57,7 @@ export class AuthorizationsService {
   /** Issues a code and returns the redirect carrying it with `state` and `iss` (RFC 6749 §4.1.2, RFC 9207). */
   async codeRedirect(request: AuthorizationRequest, principal: Principal, scopes: readonly string[]): Promise<string> {
     const code = await this.codes.issue(request, principal.actor.id, scopes);
+    for (const [, extension] of this.extensions.entries()) await extension.onCodeIssued(code, request, principal, scopes);
     return authorizationResponseUrl(request.redirectUri, this.config.issuer, { code, state: request.state });
   }
 

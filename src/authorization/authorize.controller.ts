@@ -19,7 +19,7 @@ import { AuthorizationErrorFilter } from './authorization-error.filter';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
 import { formActionSources } from './authorization-response';
 import { AuthorizationsService } from './authorizations.service';
-import { AUTHORIZATION_PARAM_NAMES } from './dto/authorization-request';
+import { CodeFlowExtensionRegistry } from '../grants/code-flow-extension.registry';
 
 /**
  * `GET /oauth/authorize` (RFC 6749 §4.1.1). A signed-in browser user only: anyone else goes
@@ -33,6 +33,7 @@ export class AuthorizeController {
     private readonly requests: AuthorizationRequestValidator,
     private readonly authorizations: AuthorizationsService,
     private readonly csrf: CsrfService,
+    private readonly extensions: CodeFlowExtensionRegistry,
   ) {}
 
   @Authenticated({ schemes: ['cookie'], page: true })
@@ -61,7 +62,12 @@ export class AuthorizeController {
     const request = await this.requests.validate(query);
     const scopes = this.authorizations.grantableScopes(request, p);
     void reply.header('cache-control', 'no-store');
-    if (await this.authorizations.alreadyApproved(request, p, scopes)) {
+    const approved = await this.authorizations.alreadyApproved(request, p, scopes);
+    let showConsent = !approved;
+    for (const [, extension] of this.extensions.entries()) {
+      if ((await extension.beforeConsent(request, p, approved, req.url)).showConsent) showConsent = true;
+    }
+    if (!showConsent) {
       const location = await this.authorizations.codeRedirect(request, p, scopes);
       // Arriving from our own sign-in form (same-origin navigation), a redirect to the client
       // would end that form's redirect chain off-site, which the sign-in page's CSP form-action
@@ -85,7 +91,10 @@ export class AuthorizeController {
         scopes: this.authorizations.describe(scopes),
         dropped: this.authorizations.describe(dropped),
         // Carried back verbatim; the decision endpoint validates them all again.
-        fields: AUTHORIZATION_PARAM_NAMES.filter((n) => typeof query[n] === 'string').map((n) => ({ name: n, value: query[n] })),
+        fields: this.requests
+          .carriedParamNames()
+          .filter((n) => typeof query[n] === 'string')
+          .map((n) => ({ name: n, value: query[n] })),
       });
   }
 }

@@ -15,6 +15,7 @@ import { AuthorizationCodeGrantHandler } from './authorization-code.grant-handle
 import { AuthorizationCodesService } from './authorization-codes.service';
 import { CodeFlowPurge } from './code-flow.purge';
 import { CodeFlowTokensService } from './code-flow-tokens.service';
+import { CodeFlowExtensionRegistry } from './code-flow-extension.registry';
 import { Consent } from './consent.entity';
 import { ConsentsService } from './consents.service';
 import { Grant } from './grant.entity';
@@ -60,8 +61,9 @@ import { RefreshTokensService } from './refresh-tokens.service';
     RefreshTokenGrantHandler,
     RefreshTokenType,
     AccountAuthorizationsService,
+    CodeFlowExtensionRegistry,
   ],
-  exports: [GrantsService, CodeFlowTokensService, ConsentsService, AuthorizationCodesService],
+  exports: [GrantsService, CodeFlowTokensService, ConsentsService, AuthorizationCodesService, CodeFlowExtensionRegistry],
 })
 export class GrantsModule {
   constructor(tokenKinds: TokenKindRegistry, credentials: UserCredentialRegistry, source: OAuthGrantCredentialSource) {

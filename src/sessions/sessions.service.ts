@@ -7,7 +7,7 @@ import { keysetPage, type Page, type PageRequest } from '../common/keyset';
 import type { RequestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { User } from '../users/user.entity';
-import { Session } from './session.entity';
+import { authenticatedAt, Session } from './session.entity';
 import { SESSION_TOKEN } from './session.token-kind';
 
 /**
@@ -96,6 +96,18 @@ export class SessionsService {
       await this.sessions.update({ id: session.id }, { lastSeenAt: session.lastSeenAt });
     }
     return session as Session & { user: User };
+  }
+
+  /**
+   * How the user of a session authenticated (Core §2: `auth_time`, `amr`, `acr`), for the
+   * OpenID Connect checks at /oauth/authorize (`max_age`, `prompt=login`). Null when unknown.
+   */
+  async authenticationOf(sessionId: string): Promise<{ authTime: Date; amr: string[] | null; acr: string | null } | null> {
+    const row = await this.sessions.findOne({
+      where: { id: sessionId },
+      select: { id: true, createdAt: true, authTime: true, amr: true, acr: true },
+    });
+    return row ? { authTime: authenticatedAt(row), amr: row.amr, acr: row.acr } : null;
   }
 
   /** One SELECT by the unique hash index, joined with the user, of only what a principal needs. */

@@ -12,6 +12,8 @@ export interface TokenResponse {
   refresh_token?: string;
   /** RFC 8693 §2.2.1: the type of the issued token (token exchange only). */
   issued_token_type?: string;
+  /** OpenID Connect Core §3.1.3.3: added by the OIDC extension for `scope=openid`. */
+  id_token?: string;
 }
 
 /** What a handler knows about the request beyond its parameters. */

@@ -367,6 +367,7 @@ describe('authorization code flow: /oauth/authorize, consent, code exchange', ()
         redirectUriGiven: true,
         scopes: ['read:device'],
         codeChallenge: null,
+        extensions: {},
       };
       const downgraded = await exchangeCode(t, client, await codes.issue(request, user.user.id, ['read:device']), pkcePair().verifier);
       expect(downgraded.status).toBe(400);

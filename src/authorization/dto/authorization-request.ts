@@ -12,6 +12,8 @@ export interface AuthorizationRequest {
   scopes: string[];
   /** S256 challenge; null only for a confidential client where configuration relaxes PKCE. */
   codeChallenge: string | null;
+  /** What each code-flow extension made of its own parameters (CodeFlowExtensionRegistry), by its key. */
+  extensions: Readonly<Record<string, unknown>>;
 }
 
 /** The request parameters the consent form carries back in hidden fields. */

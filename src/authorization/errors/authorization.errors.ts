@@ -15,7 +15,18 @@ export class AuthorizationPageError extends Error {
 }
 
 export type AuthorizationRedirectErrorCode =
-  'invalid_request' | 'unsupported_response_type' | 'invalid_scope' | 'access_denied' | 'unauthorized_client';
+  | 'invalid_request'
+  | 'unsupported_response_type'
+  | 'invalid_scope'
+  | 'access_denied'
+  | 'unauthorized_client'
+  // OpenID Connect Core §3.1.2.6
+  | 'login_required'
+  | 'consent_required'
+  | 'interaction_required'
+  | 'request_not_supported'
+  | 'request_uri_not_supported'
+  | 'registration_not_supported';
 
 /** A verified redirect URI is known: the error goes back to it with `state` and `iss` (RFC 9207). */
 export class AuthorizationRedirectError extends Error {
