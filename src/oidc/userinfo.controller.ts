@@ -6,7 +6,6 @@ import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator
 import { Public } from '../auth/decorators/public.decorator';
 import { InvalidTokenError } from '../auth/errors/auth.errors';
 import type { Principal } from '../auth/principal';
-import { UsersService } from '../users/users.service';
 import { identityClaims } from './identity-claims';
 import { OidcScope } from './oidc.scopes';
 import { subjectOf } from './subject-identifiers';
@@ -23,13 +22,11 @@ export const USERINFO_PATH = '/oauth/userinfo';
 @ApiTags('oidc')
 @Controller('oauth')
 export class UserInfoController {
-  constructor(private readonly users: UsersService) {}
-
   @Authenticated({ schemes: ['bearer'], scopes: [OidcScope.OpenId] })
   @Get('userinfo')
   @ApiOperation({ summary: 'UserInfo (OpenID Connect Core §5.3)', description: 'Claims about the signed-in user, per the token’s scopes' })
   @ApiOkResponse({
-    description: 'Core §5.3.2 claims: sub, and name/preferred_username/updated_at (profile), email/email_verified (email), act',
+    description: 'Core §5.3.2 claims: sub, and name/preferred_username (profile), email/email_verified (email), act',
   })
   get(@CurrentPrincipal() p: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.claims(p, reply);
@@ -56,14 +53,14 @@ export class UserInfoController {
       .header('access-control-max-age', '600');
   }
 
-  private async claims(p: Principal, reply: FastifyReply): Promise<Record<string, unknown>> {
+  /** From the principal the guard built: no query beyond the token's own lookup (the hot path). */
+  private claims(p: Principal, reply: FastifyReply): Record<string, unknown> {
     // A client's own token (client_credentials) has no end-user to describe.
     if (!p.user) throw new InvalidTokenError('This access token was not issued for a user');
-    const user = p.scopes.has(OidcScope.Profile) ? await this.users.findById(p.user.id) : null;
     void reply.header('cache-control', 'no-store');
     return {
       sub: subjectOf(p.user),
-      ...identityClaims({ ...p.user, updatedAt: user?.updatedAt }, p.scopes),
+      ...identityClaims(p.user, p.scopes),
       ...(p.act ? { act: p.act } : {}),
     };
   }

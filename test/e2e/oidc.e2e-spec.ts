@@ -149,7 +149,6 @@ describe('OpenID Connect provider (Core 1.0, Discovery 1.0)', () => {
         sub: user.user.id,
         name: 'Test User',
         preferred_username: user.email,
-        updated_at: expect.any(Number),
         email: user.email,
         email_verified: false,
       });
