@@ -33,7 +33,12 @@ async function main(): Promise<void> {
 const CREATE_ADMIN = 'npm run cli -- user:create --email you@example.com --name "Your Name" --admin';
 
 function printBanner(config: AppConfig, adminExists: boolean): void {
-  const db = config.database.type === 'sqlite' ? `SQLite file ${config.database.path}` : 'MySQL (DATABASE_URL)';
+  const db =
+    config.database.type === 'sqlite'
+      ? `SQLite file ${config.database.path}`
+      : config.database.type === 'postgres'
+        ? 'PostgreSQL (DATABASE_URL)'
+        : 'MySQL (DATABASE_URL)';
   const lines = [
     '',
     `  Gatehouse is running at ${config.publicUrl} (${db})`,

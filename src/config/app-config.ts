@@ -1,6 +1,26 @@
 import { getConfigToken } from '@nestjs/config';
+import { readFileSync } from 'node:fs';
 
-export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'mysql'; url: string };
+/** TLS to PostgreSQL, from the URL's `sslmode` (libpq's names) and DB_SSL_CA_FILE. */
+export interface PostgresTls {
+  /** `require`: encrypted, any certificate; `verify-ca`: signed by the CA; `verify-full`: and for this host name. */
+  mode: 'require' | 'verify-ca' | 'verify-full';
+  /** PEM text of the CA bundle (DB_SSL_CA_FILE); unset: Node's default CAs. */
+  ca?: string;
+}
+
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string }
+  | { type: 'mysql'; url: string; poolSize?: number }
+  | {
+      type: 'postgres';
+      /** Without `sslmode` (turned into `tls`). */
+      url: string;
+      poolSize?: number;
+      /** Milliseconds after which PostgreSQL cancels a statement (statement_timeout); 0: never. */
+      statementTimeoutMs?: number;
+      tls?: PostgresTls;
+    };
 
 /**
  * The typed, validated configuration. Built once at start-up by src/configuration.ts from each
@@ -107,10 +127,61 @@ export interface AppConfig {
 
 export class ConfigValidationError extends Error {}
 
-export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
+const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'];
+
+/** The DB_* options next to DATABASE_URL. */
+export interface DatabaseOptions {
+  poolSize?: number;
+  statementTimeoutMs?: number;
+  caFile?: string;
+}
+
+/**
+ * DATABASE_URL (and the DB_* options) as a DatabaseConfig. `postgres://` and `postgresql://`
+ * select PostgreSQL; its `sslmode` query parameter is read here (libpq's names; `prefer` and
+ * `allow` are refused: node-postgres cannot fall back to plain text) and taken out of the URL.
+ * Throws ConfigValidationError with the offending variable's name.
+ */
+export function parseDatabaseUrl(url: string | undefined, options: DatabaseOptions = {}): DatabaseConfig {
   if (!url) return { type: 'sqlite', path: 'data/gatehouse.sqlite' };
   if (url.startsWith('sqlite:')) return { type: 'sqlite', path: url.slice('sqlite:'.length) };
-  return { type: 'mysql', url };
+  if (!/^postgres(ql)?:\/\//.test(url)) return { type: 'mysql', url, poolSize: options.poolSize };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigValidationError('Invalid configuration:\n  - DATABASE_URL: not a valid postgres:// URL');
+  }
+  const mode = parsed.searchParams.get('sslmode') ?? (options.caFile ? 'verify-full' : 'disable');
+  if (!SSL_MODES.includes(mode)) {
+    throw new ConfigValidationError(
+      `Invalid configuration:\n  - DATABASE_URL: sslmode=${mode} is not supported; use one of ${SSL_MODES.join(', ')}`,
+    );
+  }
+  parsed.searchParams.delete('sslmode');
+  if (mode === 'disable' && options.caFile) {
+    throw new ConfigValidationError('Invalid configuration:\n  - DB_SSL_CA_FILE is set but DATABASE_URL says sslmode=disable');
+  }
+  let ca: string | undefined;
+  if (options.caFile) {
+    try {
+      ca = readFileSync(options.caFile, 'utf8');
+    } catch (err) {
+      throw new ConfigValidationError(
+        `Invalid configuration:\n  - DB_SSL_CA_FILE: cannot read ${options.caFile} (${(err as Error).message})`,
+      );
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new ConfigValidationError(`Invalid configuration:\n  - DB_SSL_CA_FILE: ${options.caFile} holds no PEM certificate`);
+    }
+  }
+  return {
+    type: 'postgres',
+    url: parsed.toString(),
+    poolSize: options.poolSize,
+    statementTimeoutMs: options.statementTimeoutMs,
+    tls: mode === 'disable' ? undefined : { mode: mode as PostgresTls['mode'], ca },
+  };
 }
 
 /** The config namespace AppConfig is registered under (src/configuration.ts builds it). */

@@ -170,19 +170,19 @@ export class UserLifecycleService {
   }
 
   /**
-   * MySQL: a transaction (with the admin rows locked, below). SQLite: TypeORM runs every query of
+   * MySQL/MariaDB and PostgreSQL: a transaction (with the admin rows locked, below). SQLite: TypeORM runs every query of
    * the app on one connection, so overlapping transactions fail ("cannot start a transaction
    * within a transaction") and a rollback would take other requests' writes with it; guarded
    * changes are instead queued one at a time in this process, which owns the database file.
    */
   private serialised<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    if (this.dataSource.options.type === 'mysql') return runTransaction(this.dataSource, work);
+    if (this.dataSource.options.type !== 'better-sqlite3') return runTransaction(this.dataSource, work);
     const run = this.sqliteQueue.then(() => work(this.dataSource.manager));
     this.sqliteQueue = run.catch(() => undefined);
     return run;
   }
 
-  /** The ids of active admins, row-locked on MySQL so concurrent guarded changes serialise. */
+  /** The ids of active admins, row-locked (FOR UPDATE) on MySQL and PostgreSQL so concurrent guarded changes serialise. */
   private async lockActiveAdminIds(m: EntityManager): Promise<string[]> {
     const qb = m
       .createQueryBuilder(User, 'u')
@@ -192,7 +192,7 @@ export class UserLifecycleService {
       .andWhere("u.kind = 'person'")
       .andWhere(...hasRoleCondition('u', 'admin'));
     // SQLite has no row locks; serialised() queues guarded changes there instead.
-    if (this.dataSource.options.type === 'mysql') qb.setLock('pessimistic_write');
+    if (this.dataSource.options.type !== 'better-sqlite3') qb.setLock('pessimistic_write');
     const rows = await qb.getRawMany<{ id: string }>();
     return rows.map((r) => r.id);
   }

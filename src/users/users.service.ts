@@ -1,11 +1,12 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { In, Like, Not, QueryFailedError, Repository } from 'typeorm';
+import { In, Like, Not, Repository } from 'typeorm';
 import { Role } from '../auth/roles';
 import { PasswordHasher } from './password-hasher.service';
 import { assertHasPassword, noPasswordMarker } from './no-password';
 import { User } from './user.entity';
+import { isUniqueViolation } from '../database/unique-violation';
 
 export interface NewUser {
   email: string;
@@ -62,7 +63,7 @@ export class UsersService {
     try {
       return await this.users.save(user);
     } catch (err) {
-      if (err instanceof QueryFailedError && /unique|duplicate/i.test(err.message)) {
+      if (isUniqueViolation(err)) {
         throw new ConflictException('A user with this email already exists');
       }
       throw err;

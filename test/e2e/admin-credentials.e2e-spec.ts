@@ -1,3 +1,4 @@
+import { rawQuery } from '../support/shared-database';
 import { signedInAdmin } from './support/admin.fixture';
 import { obtainTokens, refresh, registerClient } from './support/oauth-flow.fixture';
 import { createPat } from './support/personal-tokens.fixture';
@@ -114,7 +115,7 @@ describe('admin: a user’s credentials across kinds', () => {
     expect((await t.http.delete(`/admin/users/${v.victim.user.id}`, { cookie: admin.cookie })).status).toBe(204);
     await assertAllDead(v);
     for (const table of ['personal_access_tokens', 'authorization_grants', 'sessions']) {
-      const [{ n }] = await t.dataSource.query(`SELECT COUNT(*) AS n FROM ${table} WHERE user_id = ?`, [v.victim.user.id]);
+      const [{ n }] = await rawQuery(t.dataSource, `SELECT COUNT(*) AS n FROM ${table} WHERE user_id = ?`, [v.victim.user.id]);
       expect({ table, n: Number(n) }).toEqual({ table, n: 0 });
     }
   });

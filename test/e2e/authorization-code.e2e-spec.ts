@@ -1,3 +1,4 @@
+import { rawQuery } from '../support/shared-database';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { hashToken } from '../../src/auth/token-format';
 import { ClientsService } from '../../src/clients/clients.service';
@@ -445,7 +446,7 @@ describe('authorization code flow: /oauth/authorize, consent, code exchange', ()
       const { user, client } = await userAndClient(t);
       const { params, pkce } = codeRequest(client);
       const code = await obtainCode(t, user.cookie, params);
-      await t.dataSource.query('UPDATE users SET status = ? WHERE id = ?', ['disabled', user.user.id]);
+      await rawQuery(t.dataSource, 'UPDATE users SET status = ? WHERE id = ?', ['disabled', user.user.id]);
       const res = await exchangeCode(t, client, code, pkce.verifier);
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('invalid_grant');

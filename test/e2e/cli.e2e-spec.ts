@@ -161,7 +161,7 @@ describe('operators CLI (npm run cli)', () => {
 
     it('an invalid configuration exits 1 with the configuration message, not a stack', async () => {
       const [badUrl, noKeys] = await Promise.all([
-        cli(['user:reset-password', '--email', 'a@example.test'], { DATABASE_URL: 'postgres://db/x' }),
+        cli(['user:reset-password', '--email', 'a@example.test'], { DATABASE_URL: 'oracle://db/x' }),
         cli(['user:reset-password', '--email', 'a@example.test'], { NODE_ENV: 'production', SESSION_KEYS: '' }),
       ]);
       expect(badUrl.code).toBe(1);

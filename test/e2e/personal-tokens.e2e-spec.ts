@@ -396,7 +396,7 @@ describe('personal access tokens', () => {
       }
 
       // On SQLite, the raw database files too (free pages and WAL included).
-      const file = t.dataSource.options.type === 'mysql' ? undefined : String(t.dataSource.options.database);
+      const file = t.dataSource.options.type === 'better-sqlite3' ? String(t.dataSource.options.database) : undefined;
       if (file) {
         const raw = [file, `${file}-wal`]
           .filter(existsSync)

@@ -1,3 +1,4 @@
+import { rawQuery } from '../support/shared-database';
 import { EncryptJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
@@ -94,7 +95,7 @@ describe('sessions: sign-in, cookie, CSRF, session management', () => {
 
     it('refuses a disabled user with the same message', async () => {
       const { email, user } = await createUser(t);
-      await t.dataSource.query('UPDATE users SET status = ? WHERE id = ?', ['disabled', user.id]);
+      await rawQuery(t.dataSource, 'UPDATE users SET status = ? WHERE id = ?', ['disabled', user.id]);
       const res = await t.http.post('/auth/login', { json: { email, password: TEST_PASSWORD }, origin: t.baseUrl });
       expect(res.status).toBe(401);
       expect(res.body.message).toBe('Email or password is incorrect');
@@ -287,13 +288,13 @@ describe('sessions: sign-in, cookie, CSRF, session management', () => {
     it('ends a session after the idle timeout', async () => {
       const { cookie, user } = await signedInUser(t);
       const past = new Date(Date.now() - 2 * 3600_000);
-      await t.dataSource.query('UPDATE sessions SET last_seen_at = ? WHERE user_id = ?', [toDb(t, past), user.id]);
+      await rawQuery(t.dataSource, 'UPDATE sessions SET last_seen_at = ? WHERE user_id = ?', [toDb(t, past), user.id]);
       expect((await t.http.get('/devices', { cookie })).status).toBe(401);
     });
 
     it('ends a session after the absolute timeout', async () => {
       const { cookie, user } = await signedInUser(t);
-      await t.dataSource.query('UPDATE sessions SET expires_at = ? WHERE user_id = ?', [toDb(t, new Date(Date.now() - 1000)), user.id]);
+      await rawQuery(t.dataSource, 'UPDATE sessions SET expires_at = ? WHERE user_id = ?', [toDb(t, new Date(Date.now() - 1000)), user.id]);
       expect((await t.http.get('/devices', { cookie })).status).toBe(401);
     });
   });
@@ -317,7 +318,7 @@ describe('sessions: sign-in, cookie, CSRF, session management', () => {
 
 /** A Date as a raw SQL parameter in the driver's DATETIME format (UTC). */
 function toDb(t: TestApp, d: Date): string | Date {
-  return t.dataSource.options.type === 'mysql' ? d : d.toISOString().replace('T', ' ').replace('Z', '');
+  return t.dataSource.options.type !== 'better-sqlite3' ? d : d.toISOString().replace('T', ' ').replace('Z', '');
 }
 
 void TEST_PASSWORD;

@@ -1,10 +1,9 @@
 import Database from 'better-sqlite3';
-import { createConnection } from 'mysql2/promise';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freshDatabase, Instance, startInstances } from './support/instance';
+import { freshDatabase, Instance, queryRows, startInstances } from './support/instance';
 
 /**
  * Issue 22 §4: the work done once at startup (migrations, the bootstrap admin, the first signing
@@ -29,19 +28,13 @@ async function jwksAlgs(i: Instance): Promise<string[]> {
 }
 
 describe('N instances starting together on an empty database', () => {
-  it('MariaDB: 3 instances all become healthy, with one bootstrap admin and one first signing key per algorithm', async () => {
+  it('MariaDB or PostgreSQL (DATABASE_URL): 3 instances all become healthy, with one bootstrap admin and one first signing key per algorithm', async () => {
     const url = await freshDatabase('startup_race');
     const instances = await startInstances([0, 1, 2].map(() => ({ ...BOOTSTRAP, DATABASE_URL: url })));
     try {
       for (const i of instances) expect((await i.http.get('/health/ready')).status).toBe(200);
-      const conn = await createConnection({ uri: url });
-      const [admins] = (await conn.query('SELECT roles FROM users WHERE email = ?', [BOOTSTRAP.BOOTSTRAP_ADMIN_EMAIL])) as unknown as [
-        { roles: string }[],
-      ];
-      const [keys] = (await conn.query('SELECT alg, genesis FROM signing_keys ORDER BY alg')) as unknown as [
-        { alg: string; genesis: string }[],
-      ];
-      await conn.end();
+      const admins = await queryRows<{ roles: string }>(url, 'SELECT roles FROM users WHERE email = ?', [BOOTSTRAP.BOOTSTRAP_ADMIN_EMAIL]);
+      const keys = await queryRows<{ alg: string; genesis: string }>(url, 'SELECT alg, genesis FROM signing_keys ORDER BY alg');
       expect(admins).toHaveLength(1);
       expect(admins[0].roles).toContain('admin');
       expect(keys).toEqual([

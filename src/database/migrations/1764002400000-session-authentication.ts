@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { col, sqlType } from '../migration-columns';
 
 /**
  * How and when a session's user authenticated (OpenID Connect Core §2: `auth_time`, `amr`, `acr`),
@@ -9,14 +10,13 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - `acr`: the authentication context class reference, when one applies.
  *
  * Plain ALTER TABLE … ADD COLUMN (no TypeORM table rebuild on SQLite, see docs/architecture.md);
- * the date type is spelled per driver: PostgreSQL has no `datetime`.
+ * the date type is spelled per driver by `sqlType` (PostgreSQL: timestamptz).
  */
 export class SessionAuthentication1764002400000 implements MigrationInterface {
   name = 'SessionAuthentication1764002400000';
 
   async up(q: QueryRunner): Promise<void> {
-    const time = q.connection.driver.options.type === 'postgres' ? 'timestamp(3)' : 'datetime(3)';
-    await q.query(`ALTER TABLE sessions ADD COLUMN auth_time ${time} NULL`);
+    await q.query(`ALTER TABLE sessions ADD COLUMN auth_time ${sqlType(q, col.time('auth_time', true))} NULL`);
     await q.query('ALTER TABLE sessions ADD COLUMN amr text NULL');
     await q.query('ALTER TABLE sessions ADD COLUMN acr varchar(64) NULL');
   }
