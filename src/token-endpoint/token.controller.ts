@@ -1,30 +1,16 @@
-import { RouteConfig } from '@nestjs/platform-fastify';
-import { OAUTH_ERROR_BODIES } from '../common/api-error';
-import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiConsumes,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { OAuthErrorBody, TokenRequestBody, TokenResponseBody } from '../oauth/dto/oauth-openapi';
+import { Controller, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public } from '../auth/decorators/public.decorator';
-import { ClientAuthenticator } from '../clients/client-authenticator.service';
-import type { GrantType } from '../clients/client-types';
-import { tokensIssued } from '../metrics/metrics';
-import { requestMeta } from '../common/request-meta';
 import { UnauthorizedClientError, UnsupportedGrantTypeError } from '../auth/errors/oauth.errors';
+import type { GrantType } from '../clients/client-types';
+import { requestMeta } from '../common/request-meta';
+import { tokensIssued } from '../metrics/metrics';
+import { ClientAuthenticatedEndpoint, noStore, OAuthClientAuthentication } from '../oauth/client-authenticated-endpoint';
+import { OAuthErrorBody, TokenRequestBody, TokenResponseBody } from '../oauth/dto/oauth-openapi';
+import { OAuthParams } from '../oauth/oauth-params';
 import type { TokenResponse } from './grant-handler';
 import { GrantHandlerRegistry } from './grant-handler.registry';
-import { clientCredentialsOf } from '../oauth/oauth-client-credentials';
-import { OAuthParams } from '../oauth/oauth-params';
 import { ResourceIndicatorsService } from './resource-indicators.service';
-import { TokenEndpointThrottleGuard } from '../oauth/token-endpoint-throttle.guard';
 
 /**
  * The token endpoint (RFC 6749 §3.2). @Public() at the guard level: it authenticates clients
@@ -34,27 +20,23 @@ import { TokenEndpointThrottleGuard } from '../oauth/token-endpoint-throttle.gua
 @Controller('oauth')
 export class TokenController {
   constructor(
-    private readonly authenticator: ClientAuthenticator,
+    private readonly clientAuthentication: OAuthClientAuthentication,
     private readonly grants: GrantHandlerRegistry,
     private readonly resources: ResourceIndicatorsService,
   ) {}
 
-  @Public()
-  @UseGuards(TokenEndpointThrottleGuard)
-  @RouteConfig({ [OAUTH_ERROR_BODIES]: true })
-  @Post('token')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'OAuth 2.0 token endpoint (RFC 6749 §3.2)' })
-  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
-  @ApiBody({ type: TokenRequestBody, description: 'Form (RFC 6749 §3.2) or the same fields as JSON' })
-  @ApiOkResponse({ type: TokenResponseBody, description: 'RFC 6749 §5.1 token response' })
-  @ApiBadRequestResponse({ type: OAuthErrorBody, description: 'RFC 6749 §5.2 error' })
-  @ApiUnauthorizedResponse({ type: OAuthErrorBody, description: 'invalid_client (RFC 6749 §5.2), with WWW-Authenticate: Basic' })
-  @ApiTooManyRequestsResponse({ type: OAuthErrorBody, description: 'Rate limited per client and per IP; Retry-After says when' })
+  @ClientAuthenticatedEndpoint('token', {
+    summary: 'OAuth 2.0 token endpoint (RFC 6749 §3.2)',
+    body: { type: TokenRequestBody, description: 'Form (RFC 6749 §3.2) or the same fields as JSON' },
+    ok: { type: TokenResponseBody, description: 'RFC 6749 §5.1 token response' },
+    badRequest: { type: OAuthErrorBody, description: 'RFC 6749 §5.2 error' },
+    unauthorized: { type: OAuthErrorBody, description: 'invalid_client (RFC 6749 §5.2), with WWW-Authenticate: Basic' },
+    tooManyRequests: { type: OAuthErrorBody, description: 'Rate limited per client and per IP; Retry-After says when' },
+  })
   async token(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponse> {
     const params = OAuthParams.fromRequest(req);
     const grantType = params.require('grant_type');
-    const { client, method } = await this.authenticator.authenticate(clientCredentialsOf(req, params));
+    const { client, method } = await this.clientAuthentication.authenticate(req, params);
     const handler = this.grants.find(grantType);
     if (!handler) throw new UnsupportedGrantTypeError(`Unsupported grant_type: ${grantType}`);
     if (!client.grantTypes.includes(grantType as GrantType)) {
@@ -63,8 +45,7 @@ export class TokenController {
     const audience = await this.resources.audienceFor(params);
     const response = await handler.handle(client, params, { ...requestMeta(req), authMethod: method, audience });
     tokensIssued.inc({ grant_type: handler.grantType });
-    // RFC 6749 §5.1: token responses must not be cached.
-    void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    noStore(reply);
     return response;
   }
 }

@@ -1,32 +1,19 @@
-import { RouteConfig } from '@nestjs/platform-fastify';
-import { OAUTH_ERROR_BODIES } from '../common/api-error';
-import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiConsumes,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { OAuthErrorBody, RevocationRequestBody } from '../oauth/dto/oauth-openapi';
+import { Controller, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditService } from '../audit/audit.service';
-import { Public } from '../auth/decorators/public.decorator';
-import { ClientAuthenticator } from '../clients/client-authenticator.service';
 import { requestMeta } from '../common/request-meta';
-import { clientCredentialsOf } from '../oauth/oauth-client-credentials';
+import { ClientAuthenticatedEndpoint, noStore, OAuthClientAuthentication } from '../oauth/client-authenticated-endpoint';
+import { OAuthErrorBody, RevocationRequestBody } from '../oauth/dto/oauth-openapi';
 import { OAuthParams } from '../oauth/oauth-params';
 import { OAuthTokenTypeRegistry } from './oauth-token-type.registry';
-import { TokenEndpointThrottleGuard } from '../oauth/token-endpoint-throttle.guard';
 
 /** RFC 7009 token revocation. */
 @ApiTags('oauth')
 @Controller('oauth')
 export class RevocationController {
   constructor(
-    private readonly authenticator: ClientAuthenticator,
+    private readonly clientAuthentication: OAuthClientAuthentication,
     private readonly types: OAuthTokenTypeRegistry,
     private readonly audit: AuditService,
   ) {}
@@ -36,23 +23,19 @@ export class RevocationController {
    * another client, is left alone and still answers 200. The token's own prefix decides its type;
    * `token_type_hint` is accepted but not trusted (§2.1).
    */
-  @Public()
-  @UseGuards(TokenEndpointThrottleGuard)
-  @RouteConfig({ [OAUTH_ERROR_BODIES]: true })
-  @Post('revoke')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Token revocation (RFC 7009)' })
-  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
-  @ApiBody({ type: RevocationRequestBody, description: 'Form (RFC 7009 §2.1) or the same fields as JSON' })
-  @ApiOkResponse({
-    description: 'Revoked, or nothing to revoke (RFC 7009 §2.2: the same answer either way)',
-    schema: { type: 'object', example: {} },
+  @ClientAuthenticatedEndpoint('revoke', {
+    summary: 'Token revocation (RFC 7009)',
+    body: { type: RevocationRequestBody, description: 'Form (RFC 7009 §2.1) or the same fields as JSON' },
+    ok: {
+      description: 'Revoked, or nothing to revoke (RFC 7009 §2.2: the same answer either way)',
+      schema: { type: 'object', example: {} },
+    },
+    badRequest: { type: OAuthErrorBody, description: 'invalid_request, unsupported_token_type (RFC 7009 §2.2.1)' },
+    unauthorized: { type: OAuthErrorBody, description: 'invalid_client' },
   })
-  @ApiBadRequestResponse({ type: OAuthErrorBody, description: 'invalid_request, unsupported_token_type (RFC 7009 §2.2.1)' })
-  @ApiUnauthorizedResponse({ type: OAuthErrorBody, description: 'invalid_client' })
   async revoke(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, never>> {
     const params = OAuthParams.fromRequest(req);
-    const { client, secretId } = await this.authenticator.authenticate(clientCredentialsOf(req, params));
+    const { client, secretId } = await this.clientAuthentication.authenticate(req, params);
     const token = params.require('token');
     params.get('token_type_hint'); // read only to refuse a repeated one: the prefix decides
     const type = this.types.forToken(token);
@@ -68,7 +51,7 @@ export class RevocationController {
         details: { tokenType: type?.hint },
       });
     }
-    void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    noStore(reply);
     return {};
   }
 }

@@ -140,4 +140,14 @@ describe('admin: a user’s credentials across kinds', () => {
     expect(page.text).toMatch(/data-testid="live-oauth_access_token">[1-9]\d*</);
     expect(page.text).not.toContain('<dt title="oauth_grant">oauth_grant</dt>');
   });
+
+  it("the user page's Credentials table names each kind by its registered label, not its identifier", async () => {
+    const admin = await signedInAdmin(t);
+    const v = await userWithEverything();
+    const page = await t.http.get(`/admin/ui/users/${v.victim.user.id}`, { cookie: admin.cookie, headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<td title="personal_access_token">API keys</td>');
+    expect(page.text).toContain('<td title="oauth_grant">OAuth grants</td>');
+    expect(page.text).not.toMatch(/<td>(personal_access_token|oauth_grant|session)<\/td>/);
+  });
 });
