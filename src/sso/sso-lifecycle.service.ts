@@ -41,7 +41,7 @@ export class SsoLifecycleService {
     let usersSignedOut = 0;
     if (endSessions) {
       for (const userId of await this.identities.userIdsOf(connection.id)) {
-        await this.users.revokeAllCredentials(userId);
+        await this.users.revokeAllCredentials(userId, 'sso_connection_disabled');
         usersSignedOut++;
       }
     }

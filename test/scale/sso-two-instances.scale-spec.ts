@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { SsoLifecycleService } from '../../src/sso/sso-lifecycle.service';
 import { User } from '../../src/users/user.entity';
-import { browse, CookieJar, IDP_CLIENT_ID, IDP_CLIENT_SECRET, SSO_TEST_ENV, startUpstreamIdp, UpstreamIdp } from '../e2e/support/sso.fixture';
+import {
+  browse,
+  CookieJar,
+  IDP_CLIENT_ID,
+  IDP_CLIENT_SECRET,
+  SSO_TEST_ENV,
+  startUpstreamIdp,
+  UpstreamIdp,
+} from '../e2e/support/sso.fixture';
 import { startTestApp, TestApp } from '../e2e/support/test-app';
 import { flushTestRedis, freshDatabase, Instance, REDIS_URL, SHARED_SESSION_KEY, startInstances } from './support/instance';
 
