@@ -20,7 +20,6 @@ import {
 } from './support/sso.fixture';
 import { TestApp } from './support/test-app';
 import { createUser, signIn, TEST_PASSWORD } from './support/users.fixture';
-import { csrfFromPage } from './support/personal-tokens.fixture';
 
 /**
  * Enterprise SSO (issue 26) over HTTP, with node-oidc-provider as the upstream IdP: connections,
