@@ -75,8 +75,7 @@ export class SecretSealer {
       throw new SealedSecretError(purpose, 'sealed for another purpose');
     }
     try {
-      return (await compactDecrypt(sealed, key, { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] }))
-        .plaintext;
+      return (await compactDecrypt(sealed, key, { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] })).plaintext;
     } catch {
       throw new SealedSecretError(purpose, 'wrong key or context, or altered');
     }
