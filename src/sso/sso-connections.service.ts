@@ -87,8 +87,9 @@ export class SsoConnectionsService {
     const c = await this.get(id);
     const changed: string[] = [];
     const next: Partial<SsoConnection> = {};
-    const set = <K extends keyof SsoConnection>(key: K, value: SsoConnection[K] | undefined) => {
-      if (value === undefined || JSON.stringify(value) === JSON.stringify(c[key])) return;
+    // An omitted or null field stays as it is (as on client edits): every column is NOT NULL.
+    const set = <K extends keyof SsoConnection>(key: K, value: SsoConnection[K] | null | undefined) => {
+      if (value === undefined || value === null || JSON.stringify(value) === JSON.stringify(c[key])) return;
       next[key] = value;
       changed.push(key);
     };
@@ -110,7 +111,7 @@ export class SsoConnectionsService {
     if (next.allowedDomains || next.requiredDomains) {
       await this.assertDomainsFree(this.domainsOf({ ...c, ...next }), c.id);
     }
-    if (dto.clientSecret !== undefined) {
+    if (dto.clientSecret !== undefined && dto.clientSecret !== null) {
       next.clientSecretSealed = await this.sealer.seal(SECRET_PURPOSE, dto.clientSecret, c.id);
       changed.push('clientSecret');
     }
