@@ -50,7 +50,10 @@ before(async () => {
   redirectUri = `http://127.0.0.1:${cbPort}/callback`;
   callback = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' }).end('Signed in.');
-    nextCallback?.(new URL(req.url, redirectUri));
+    // Only the redirect itself: chromium's late /favicon.ico for the previous page would otherwise
+    // resolve the next flow with a URL that has no parameters.
+    const url = new URL(req.url, redirectUri);
+    if (url.pathname === '/callback') nextCallback?.(url);
   });
   await new Promise((resolve) => callback.listen(cbPort, '127.0.0.1', resolve));
   registered = await server.app.get(ClientsService).register(owner, {
