@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module';
 import { ClientsModule } from './clients/clients.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { GlobalRateLimitGuard } from './common/global-rate-limit.guard';
+import { SecretSealerModule } from './common/secret-sealer.module';
 import { appConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { DeviceAuthorizationModule } from './device-authorization/device-authorization.module';
@@ -34,6 +35,7 @@ import { WebModule } from './web/web.module';
     RedisModule,
     RateLimitsModule,
     MetricsModule,
+    SecretSealerModule,
     HousekeepingModule,
     DatabaseModule,
     AuthModule,
