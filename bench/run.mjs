@@ -77,7 +77,7 @@ async function main() {
   await waitFor(`http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`);
 
   // Seed through the API, as a user would.
-  const { cookie, userId, pat, client, clientAuth } = await seedThroughApi(app, adminEmail, adminPassword);
+  const { cookie, userId, pat, identityPat, client, clientAuth } = await seedThroughApi(app, adminEmail, adminPassword);
   await api(app, '/devices', { method: 'POST', headers: { authorization: `Bearer ${pat}` }, body: { name: 'bench device' } });
   const tokenForm = new URLSearchParams({ grant_type: 'client_credentials', scope: 'read:device' }).toString();
   const accessToken = (
@@ -111,6 +111,7 @@ async function main() {
     { id: 'me.pat', url: `${app}/me`, headers: { authorization: `Bearer ${pat}` } },
     { id: 'me.oauth', url: `${app}/me`, headers: { authorization: `Bearer ${accessToken}` } },
     { id: 'me.cookie', url: `${app}/me`, headers: { cookie } },
+    { id: 'userinfo', url: `${app}/oauth/userinfo`, headers: { authorization: `Bearer ${identityPat}` } },
     { id: 'devices.pat', url: `${app}/devices?limit=20`, headers: { authorization: `Bearer ${pat}` } },
     { id: 'devices.oauth', url: `${app}/devices?limit=20`, headers: { authorization: `Bearer ${accessToken}` } },
     { id: 'token', url: `${app}/oauth/token`, method: 'POST', headers: { ...form, authorization: clientAuth }, body: tokenForm },
@@ -193,6 +194,7 @@ async function main() {
     ['P1', 'me by PAT / health', rate('me.pat', 'health'), 0.8],
     ['P1', 'me by OAuth token / health', rate('me.oauth', 'health'), 0.8],
     ['P1', 'me by session cookie / health', rate('me.cookie', 'health'), 0.8],
+    ['P1', 'userinfo (openid profile email) / health', rate('userinfo', 'health'), 0.8],
     ['P1b', 'devices by PAT / health', rate('devices.pat', 'health'), 0.5],
     ['P1b', 'devices by OAuth token / health', rate('devices.oauth', 'health'), 0.5],
     ['P2', 'token (client_credentials) / node-oidc-provider', rate('token', 'oidc.token'), 2],

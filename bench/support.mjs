@@ -96,6 +96,15 @@ export async function seedThroughApi(app, adminEmail, adminPassword) {
       body: { name: 'bench', scopes: ['read:device', 'write:device'], expiresInDays: 30 },
     })
   ).json.token;
+  // UserInfo (OpenID Connect Core §5.3) takes any Bearer credential holding `openid`: a PAT
+  // with the identity scopes costs the same one lookup as an access token.
+  const identityPat = (
+    await api(app, '/account/tokens', {
+      method: 'POST',
+      headers: withCookie,
+      body: { name: 'bench identity', scopes: ['openid', 'profile', 'email'], expiresInDays: 30 },
+    })
+  ).json.token;
   const client = (
     await api(app, '/admin/clients', {
       method: 'POST',
@@ -110,7 +119,7 @@ export async function seedThroughApi(app, adminEmail, adminPassword) {
       },
     })
   ).json;
-  return { cookie, userId, pat, client, clientAuth: basic(client.clientId, client.clientSecret) };
+  return { cookie, userId, pat, identityPat, client, clientAuth: basic(client.clientId, client.clientSecret) };
 }
 
 /** The environment of a Gatehouse bench instance: production mode, no rate limits in the way. */

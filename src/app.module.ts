@@ -10,18 +10,23 @@ import { ClientsModule } from './clients/clients.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { GlobalRateLimitGuard } from './common/global-rate-limit.guard';
 import { SecretSealerModule } from './common/secret-sealer.module';
-import { appConfig } from './config/app-config';
+import { appConfig } from './configuration';
 import { DatabaseModule } from './database/database.module';
 import { DeviceAuthorizationModule } from './device-authorization/device-authorization.module';
 import { DevicesModule } from './devices/devices.module';
-import { CodeFlowModule } from './grants/code-flow.module';
+import { AccessTokensModule } from './access-tokens/access-tokens.module';
+import { AuthorizationModule } from './authorization/authorization.module';
+import { DiscoveryModule } from './discovery/discovery.module';
 import { GrantsModule } from './grants/grants.module';
+import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
+import { TokenManagementModule } from './token-management/token-management.module';
 import { HealthModule } from './health/health.module';
 import { ImpersonationModule } from './impersonation/impersonation.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { RedisModule } from './redis/redis.module';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OidcModule } from './oidc/oidc.module';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { UsersModule } from './users/users.module';
@@ -46,9 +51,14 @@ import { WebModule } from './web/web.module';
     BotsModule,
     DevicesModule,
     ClientsModule,
-    GrantsModule,
+    TokenEndpointModule,
+    TokenManagementModule,
+    AccessTokensModule,
+    DiscoveryModule,
     HealthModule,
-    CodeFlowModule,
+    GrantsModule,
+    AuthorizationModule,
+    OidcModule,
     DeviceAuthorizationModule,
     ImpersonationModule,
     AdminModule,

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { stopGracefullyOnSignals } from './common/graceful-shutdown';
-import { APP_CONFIG, AppConfig, ConfigValidationError, loadAppConfig } from './config/app-config';
+import { APP_CONFIG, AppConfig, ConfigValidationError } from './config/app-config';
+import { loadAppConfig } from './configuration';
 import { checkDatabaseReachable, DatabaseUnavailableError } from './database/database-preflight';
 import { UsersService } from './users/users.service';
 
@@ -32,7 +33,12 @@ async function main(): Promise<void> {
 const CREATE_ADMIN = 'npm run cli -- user:create --email you@example.com --name "Your Name" --admin';
 
 function printBanner(config: AppConfig, adminExists: boolean): void {
-  const db = config.database.type === 'sqlite' ? `SQLite file ${config.database.path}` : 'MySQL (DATABASE_URL)';
+  const db =
+    config.database.type === 'sqlite'
+      ? `SQLite file ${config.database.path}`
+      : config.database.type === 'postgres'
+        ? 'PostgreSQL (DATABASE_URL)'
+        : 'MySQL (DATABASE_URL)';
   const lines = [
     '',
     `  Gatehouse is running at ${config.publicUrl} (${db})`,

@@ -4,6 +4,8 @@ import { AuditService } from '../audit/audit.service';
 import type { RequestMeta } from '../common/request-meta';
 import { ATTEMPT_COUNTER_STORE, AttemptCounterStore } from '../rate-limits/attempt-counter.store';
 import { SessionsService } from '../sessions/sessions.service';
+import { issuedBeforeEpoch } from '../users/credential-epoch';
+import { assertHasPassword, NoPasswordByDesignError, noPasswordReason } from '../users/no-password';
 import { passwordProblem } from '../users/password-policy';
 import { PasswordHasher } from '../users/password-hasher.service';
 import { UsersService } from '../users/users.service';
@@ -46,6 +48,8 @@ export class AccountPasswordService {
   async change(p: Principal, current: string, next: string, meta: RequestMeta): Promise<number> {
     const user = p.user && (await this.users.findById(p.user.id));
     if (!user) throw new PasswordRefusedError('Only a signed-in person can change a password.');
+    const none = noPasswordReason(user);
+    if (none) throw new PasswordRefusedError(new NoPasswordByDesignError(none).message);
     if (!(await this.hasher.verify(current, user.passwordHash))) {
       await this.audit.recordFor(p, {
         action: 'user.password_change',
@@ -74,8 +78,11 @@ export class AccountPasswordService {
    * Issues a one-time reset link for the user, for an admin (page, API) or the CLI to hand over;
    * older unused links stop working. The caller audits it (admin.user.password_reset_link, or
    * the CLI's operator event): the link itself is never recorded.
+   * @throws NoPasswordByDesignError (409) for a bot or SSO-only account
    */
-  issueLink(userId: string, issuedById: string | null): Promise<IssuedResetLink> {
+  async issueLink(userId: string, issuedById: string | null): Promise<IssuedResetLink> {
+    const user = await this.users.findById(userId);
+    if (user) assertHasPassword(user);
     return this.links.issue(userId, issuedById);
   }
 
@@ -87,7 +94,9 @@ export class AccountPasswordService {
    */
   async requestByEmail(email: string, meta: RequestMeta): Promise<void> {
     const user = await this.users.findByEmail(email);
-    let sent = Boolean(user && user.status === 'active' && this.mailer.enabled);
+    // An account without a password by design (bot, SSO-only) gets no link, and the answer is the same.
+    const noPassword = user ? noPasswordReason(user) : null;
+    let sent = Boolean(user && user.status === 'active' && !noPassword && this.mailer.enabled);
     let limited = false;
     if (user && sent) {
       // Counted by account (not by the address as typed), in the shared store; fails closed.
@@ -107,13 +116,25 @@ export class AccountPasswordService {
       actor: user ? { type: 'user', id: user.id } : undefined,
       target: user ? { type: 'user', id: user.id } : undefined,
       meta,
-      ...(limited ? { details: { reason: 'rate_limited' } } : {}),
+      ...(limited ? { details: { reason: 'rate_limited' } } : noPassword ? { details: { reason: 'no_password_by_design' } } : {}),
     });
   }
 
   /** Whether a reset token is live (for the page), without using it. */
   async linkIsLive(token: string): Promise<boolean> {
-    return (await this.links.findLive(token)) !== null;
+    return (await this.usableLink(token)) !== null;
+  }
+
+  /**
+   * The link and its user, if the link is live and still stands: the user is active, has a
+   * password by design, and the link was issued after the user's credential epoch (issue 22 §1–2:
+   * a password change by the user or an admin, revoke-all or disabling the account void it).
+   */
+  private async usableLink(token: string) {
+    const link = await this.links.findLive(token);
+    const user = link && (await this.users.findById(link.userId));
+    if (!link || !user || user.status !== 'active' || noPasswordReason(user) || issuedBeforeEpoch(user, link.createdAt)) return null;
+    return { link, user };
   }
 
   /**
@@ -122,9 +143,9 @@ export class AccountPasswordService {
    * @throws PasswordRefusedError when the link is unknown, used or expired, or the password too weak
    */
   async resetWithLink(token: string, next: string, meta: RequestMeta): Promise<void> {
-    const link = await this.links.findLive(token);
-    const user = link && (await this.users.findById(link.userId));
-    if (!link || !user || user.status !== 'active') throw new PasswordRefusedError(INVALID_LINK);
+    const usable = await this.usableLink(token);
+    if (!usable) throw new PasswordRefusedError(INVALID_LINK);
+    const { link, user } = usable;
     const problem = passwordProblem(next, user);
     if (problem) throw new PasswordRefusedError(problem);
     if (!(await this.links.consume(link))) throw new PasswordRefusedError(INVALID_LINK);

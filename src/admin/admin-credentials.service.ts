@@ -26,6 +26,11 @@ export class AdminCredentialsService {
     if (!(await source.revokeOne(userId, credentialId))) throw new NotFoundException('No such live credential for this user');
   }
 
+  /** The user's live credentials for a page: each with its kind's registered label (`kindLabel`), as the dashboard names them. */
+  async listForUserPage(userId: string): Promise<(CredentialSummary & { kindLabel: string })[]> {
+    return (await this.listForUser(userId)).map((c) => ({ ...c, kindLabel: this.registry.label(c.kind) }));
+  }
+
   /** Live credentials of every user, by token kind. */
   async countLive(): Promise<Record<string, number>> {
     const counts = await Promise.all(this.sources.map((s) => s.countLive()));

@@ -95,7 +95,7 @@ export class AdminUsersPagesController {
   async view(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Query('done') done?: string) {
     const user = toAdminUserView(await this.users.get(id));
     const [credentials, events, signIn] = await Promise.all([
-      this.credentials.listForUser(id),
+      this.credentials.listForUserPage(id),
       this.audit.search({ targetType: 'user', targetId: id }, 20),
       // The page still renders while Redis is down; it just cannot say.
       this.loginThrottle.accountFailures(user.email).catch(() => null),

@@ -3,7 +3,6 @@ import { BotsModule } from '../bots/bots.module';
 import { AccountModule } from '../account/account.module';
 import { ClientsModule } from '../clients/clients.module';
 import { ImpersonationModule } from '../impersonation/impersonation.module';
-import { CodeFlowModule } from '../grants/code-flow.module';
 import { GrantsModule } from '../grants/grants.module';
 import { PersonalTokensModule } from '../personal-tokens/personal-tokens.module';
 import { SessionsModule } from '../sessions/sessions.module';
@@ -27,17 +26,7 @@ import { AdminUsersController } from './admin-users.controller';
  * kinds it lists and revokes are registered by the modules owning them (UserCredentialRegistry).
  */
 @Module({
-  imports: [
-    UsersModule,
-    SessionsModule,
-    PersonalTokensModule,
-    GrantsModule,
-    CodeFlowModule,
-    ClientsModule,
-    BotsModule,
-    ImpersonationModule,
-    AccountModule,
-  ],
+  imports: [UsersModule, SessionsModule, PersonalTokensModule, GrantsModule, ClientsModule, BotsModule, ImpersonationModule, AccountModule],
   controllers: [
     AdminBotsPagesController,
     AdminUsersController,

@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { auditEventsBuffered, auditEventsDropped, auditEventsWrittenLate } from '../metrics/metrics';
 import type { AuditEvent } from './audit-event.entity';
+import { isUniqueViolation } from '../database/unique-violation';
 
 /** A row as AuditService writes it: its id and time fixed when the event happened. */
 export type AuditRow = Partial<AuditEvent> & { id: string; occurredAt: Date };
@@ -131,7 +132,7 @@ export class AuditRetryBuffer {
       await this.insert([row]);
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw err;
-      if (isDuplicateKey(err)) return; // written before, its acknowledgement lost
+      if (isUniqueViolation(err)) return; // written before, its acknowledgement lost
       this.drop(row, 'rejected', err);
     }
   }
@@ -143,10 +144,4 @@ export class AuditRetryBuffer {
       'AUDIT EVENT DROPPED: not written to the audit log; this line is its record',
     );
   }
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  const e = (err as { driverError?: { code?: string }; code?: string } | null) ?? {};
-  const code = e.driverError?.code ?? e.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ScopeRegistry } from '../auth/scope-registry';
-import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from '../grants/oauth-token-type.registry';
+import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from '../token-management/oauth-token-type.registry';
 import { BotTokensService } from './bot-tokens.service';
 import { BOT_TOKEN } from './bot-token.token-kind';
 

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ScopeRegistry } from '../auth/scope-registry';
-import { GrantsModule } from '../grants/grants.module';
+import { TokenManagementModule } from '../token-management/token-management.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { NavigationRegistry } from '../web/navigation.registry';
@@ -29,7 +29,7 @@ import { BotTokensPurge } from './bot-tokens.purge';
  * written only through UsersService.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Bot, BotManager, BotToken]), UsersModule, SessionsModule, GrantsModule],
+  imports: [TypeOrmModule.forFeature([Bot, BotManager, BotToken]), UsersModule, SessionsModule, TokenManagementModule],
   controllers: [AccountBotsController, AccountBotsPagesController, AdminBotsController],
   providers: [BotTokensPurge, BotTokenCredentialSource, BotsService, BotTokensService, BotTokenStrategy, BotTokenType, BotsPage],
   exports: [BotsService, BotTokensService],

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { ConfigValidationError, loadAppConfig } from '../config/app-config';
+import { ConfigValidationError } from '../config/app-config';
+import { configurationHelp, loadAppConfig } from '../configuration';
 import type { CliCommand, CliFlags } from './cli-command';
 import { CliError } from './cli-error';
 import { withApplicationContext } from './application-context';
@@ -25,7 +26,9 @@ function printHelp(print: Print): void {
     print(`      ${c.summary}`);
   }
   print('');
-  print('Configuration comes from the same environment variables as the server (DATABASE_URL, ...).');
+  print('Configuration comes from the same environment variables as the server:');
+  for (const line of configurationHelp()) print(line);
+  print('');
   print('Exit codes: 0 done, 1 failed, 2 usage error.');
 }
 

@@ -33,8 +33,7 @@ export class AccountClientsController {
   @Get()
   @ApiOkResponse({ type: ClientPageView })
   async list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<ClientPageView> {
-    const page = await this.clients.listPage(pageRequest(q), p.actor.id);
-    return { items: await Promise.all(page.items.map((c) => this.manage.view(c))), nextCursor: page.nextCursor };
+    return this.manage.listViews(await this.clients.listPage(pageRequest(q), p.actor.id));
   }
 
   /** The secret of a confidential client is in this response and nowhere else, ever. */
@@ -42,8 +41,7 @@ export class AccountClientsController {
   @Post()
   @ApiCreatedResponse({ type: CreatedClientView })
   async create(@CurrentPrincipal() p: Principal, @Body() dto: CreateClientDto, @Req() req: FastifyRequest): Promise<CreatedClientView> {
-    const { client, secret } = await this.manage.create(actorOf(p, requestMeta(req)), p.user!, dto);
-    return { ...(await this.manage.view(client)), ...(secret ? { clientSecret: secret } : {}) };
+    return this.manage.createdView(await this.manage.create(actorOf(p, requestMeta(req)), p.user!, dto));
   }
 
   @Authenticated(OWNER)
@@ -69,8 +67,7 @@ export class AccountClientsController {
     @Body() dto: UpdateClientDto,
     @Req() req: FastifyRequest,
   ): Promise<ClientView> {
-    const client = await this.clients.getOwned(p.actor.id, clientId);
-    return this.manage.view(await this.manage.update(actorOf(p, requestMeta(req)), client, p.user!, dto));
+    return this.manage.updateIn(this.manage.ownedBy(p), actorOf(p, requestMeta(req)), clientId, dto);
   }
 
   @Authenticated(OWNER)
@@ -82,9 +79,7 @@ export class AccountClientsController {
     @Body() dto: RotateSecretDto,
     @Req() req: FastifyRequest,
   ): Promise<ClientSecretView> {
-    const client = await this.clients.getOwned(p.actor.id, clientId);
-    const { secret, graceEndsAt } = await this.manage.rotateSecret(actorOf(p, requestMeta(req)), client, dto.revokeOld ?? false);
-    return { clientId, clientSecret: secret, previousSecretsExpireAt: graceEndsAt?.toISOString() ?? null };
+    return this.manage.rotateSecretIn(this.manage.ownedBy(p), actorOf(p, requestMeta(req)), clientId, dto.revokeOld ?? false);
   }
 
   @Authenticated(OWNER)
@@ -92,9 +87,7 @@ export class AccountClientsController {
   @HttpCode(200)
   @ApiOkResponse({ type: ClientView })
   async disable(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest): Promise<ClientView> {
-    const client = await this.clients.getOwned(p.actor.id, clientId);
-    await this.manage.disable(actorOf(p, requestMeta(req)), client);
-    return this.manage.view(client);
+    return this.manage.setStatusIn(this.manage.ownedBy(p), actorOf(p, requestMeta(req)), clientId, 'disabled');
   }
 
   @Authenticated(OWNER)
@@ -102,9 +95,7 @@ export class AccountClientsController {
   @HttpCode(200)
   @ApiOkResponse({ type: ClientView })
   async enable(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest): Promise<ClientView> {
-    const client = await this.clients.getOwned(p.actor.id, clientId);
-    await this.manage.enable(actorOf(p, requestMeta(req)), client);
-    return this.manage.view(client);
+    return this.manage.setStatusIn(this.manage.ownedBy(p), actorOf(p, requestMeta(req)), clientId, 'active');
   }
 
   @Authenticated(OWNER)
@@ -112,7 +103,6 @@ export class AccountClientsController {
   @HttpCode(204)
   @ApiNoContentResponse()
   async remove(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest): Promise<void> {
-    const client = await this.clients.getOwned(p.actor.id, clientId);
-    await this.manage.delete(actorOf(p, requestMeta(req)), client);
+    await this.manage.deleteIn(this.manage.ownedBy(p), actorOf(p, requestMeta(req)), clientId);
   }
 }

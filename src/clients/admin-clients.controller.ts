@@ -36,8 +36,7 @@ export class AdminClientsController {
   @Get()
   @ApiOkResponse({ type: ClientPageView })
   async list(@Query() q: ListClientsQuery): Promise<ClientPageView> {
-    const page = await this.clients.listPage(pageRequest(q));
-    return { items: await Promise.all(page.items.map((c) => this.manage.view(c))), nextCursor: page.nextCursor };
+    return this.manage.listViews(await this.clients.listPage(pageRequest(q)));
   }
 
   @AuditAction('admin.client.create', 'client', 'clientId')
@@ -52,8 +51,7 @@ export class AdminClientsController {
     const owner = await this.users.findById(dto.ownerId);
     if (!owner) throw new NotFoundException('Owner not found');
     const { ownerId: _owner, introspectionAllowed, ...input } = dto;
-    const { client, secret } = await this.manage.create(actorOf(p, requestMeta(req)), owner, input, { introspectionAllowed });
-    return { ...(await this.manage.view(client)), ...(secret ? { clientSecret: secret } : {}) };
+    return this.manage.createdView(await this.manage.create(actorOf(p, requestMeta(req)), owner, input, { introspectionAllowed }));
   }
 
   @AuditAction('admin.client.view', 'client', 'clientId')
@@ -65,7 +63,6 @@ export class AdminClientsController {
     return this.manage.view(await this.clients.get(clientId));
   }
 
-  /** Access-token format (opaque or JWT, RFC 9068), JWT algorithm, and the RFC 8707 resource it serves. */
   /** Edits name, redirect URIs, grant types, scopes (scopes the owner holds); client_id and type stay. */
   @AuditAction('admin.client.update', 'client', 'clientId')
   @Scopes(ADMIN_SCOPE)
@@ -78,12 +75,10 @@ export class AdminClientsController {
     @Body() dto: UpdateClientDto,
     @Req() req: FastifyRequest,
   ): Promise<ClientView> {
-    const client = await this.clients.get(clientId);
-    const owner = await this.users.findById(client.ownerId);
-    if (!owner) throw new NotFoundException('The owner of this client no longer exists');
-    return this.manage.view(await this.manage.update(actorOf(p, requestMeta(req)), client, owner, dto));
+    return this.manage.updateIn(this.manage.everyClient(), actorOf(p, requestMeta(req)), clientId, dto);
   }
 
+  /** Access-token format (opaque or JWT, RFC 9068), JWT algorithm, and the RFC 8707 resource it serves. */
   @AuditAction('admin.client.token_settings', 'client', 'clientId')
   @Scopes(ADMIN_SCOPE)
   @Patch(':clientId/token-settings')
@@ -109,9 +104,7 @@ export class AdminClientsController {
     @Body() dto: RotateSecretDto,
     @Req() req: FastifyRequest,
   ): Promise<ClientSecretView> {
-    const client = await this.clients.get(clientId);
-    const { secret, graceEndsAt } = await this.manage.rotateSecret(actorOf(p, requestMeta(req)), client, dto.revokeOld ?? false);
-    return { clientId, clientSecret: secret, previousSecretsExpireAt: graceEndsAt?.toISOString() ?? null };
+    return this.manage.rotateSecretIn(this.manage.everyClient(), actorOf(p, requestMeta(req)), clientId, dto.revokeOld ?? false);
   }
 
   @AuditAction('admin.client.disable', 'client', 'clientId')
@@ -120,9 +113,7 @@ export class AdminClientsController {
   @HttpCode(200)
   @ApiOkResponse({ type: ClientView })
   async disable(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest): Promise<ClientView> {
-    const client = await this.clients.get(clientId);
-    await this.manage.disable(actorOf(p, requestMeta(req)), client);
-    return this.manage.view(client);
+    return this.manage.setStatusIn(this.manage.everyClient(), actorOf(p, requestMeta(req)), clientId, 'disabled');
   }
 
   @AuditAction('admin.client.enable', 'client', 'clientId')
@@ -131,9 +122,7 @@ export class AdminClientsController {
   @HttpCode(200)
   @ApiOkResponse({ type: ClientView })
   async enable(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest): Promise<ClientView> {
-    const client = await this.clients.get(clientId);
-    await this.manage.enable(actorOf(p, requestMeta(req)), client);
-    return this.manage.view(client);
+    return this.manage.setStatusIn(this.manage.everyClient(), actorOf(p, requestMeta(req)), clientId, 'active');
   }
 
   @AuditAction('admin.client.delete', 'client', 'clientId')
@@ -142,6 +131,6 @@ export class AdminClientsController {
   @HttpCode(204)
   @ApiNoContentResponse()
   async remove(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest): Promise<void> {
-    await this.manage.delete(actorOf(p, requestMeta(req)), await this.clients.get(clientId));
+    await this.manage.deleteIn(this.manage.everyClient(), actorOf(p, requestMeta(req)), clientId);
   }
 }

@@ -1,14 +1,18 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { AuditRecord, AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import type { PrincipalUser } from '../auth/principal.factory';
+import type { Page } from '../common/keyset';
 import type { RequestMeta } from '../common/request-meta';
+import { UsersService } from '../users/users.service';
 import { ClientSecretsService } from './client-secrets.service';
 import type { Client } from './client.entity';
 import type { UpdateClientDto } from './dto/update-client.dto';
 import { ClientsService, RegisteredClient, RotatedSecret } from './clients.service';
 import type { CreateClientDto } from './dto/create-client.dto';
 import type { ClientView } from './dto/client.view';
+import type { ClientPageView } from './dto/client-page.view';
+import type { ClientSecretView, CreatedClientView } from './dto/client-secret.view';
 
 /** Who performs a client action, as the audit log records it. */
 export interface ClientActor {
@@ -30,8 +34,20 @@ export function actorOf(p: Principal, meta: RequestMeta): ClientActor {
 }
 
 /**
- * The client actions the owner's pages and API, the admin API and the CLI share, each with its
- * audit event, so no entry point can forget one.
+ * Which clients an actor may manage, and whose held scopes bound a client's scopes: the account
+ * API's (the developer's own clients) and the admin API's (every client, bounded by its owner).
+ */
+export interface ClientReach {
+  /** The client by client_id; NotFoundException when it is out of reach. */
+  find(clientId: string): Promise<Client>;
+  /** The user whose scopes bound the client's; NotFoundException when the owner is gone. */
+  ownerOf(client: Client): Promise<PrincipalUser>;
+}
+
+/**
+ * The client actions the owner's pages and API, the admin API and pages and the CLI share, each
+ * with its audit event, so no entry point can forget one. The account and admin APIs differ only
+ * in their ClientReach (who may act on which clients) and what they add (admin: token settings).
  */
 @Injectable()
 export class ClientManagementService {
@@ -39,7 +55,58 @@ export class ClientManagementService {
     private readonly clients: ClientsService,
     private readonly secrets: ClientSecretsService,
     private readonly audit: AuditService,
+    private readonly users: UsersService,
   ) {}
+
+  /** The developer's own clients (account API and pages): others' are 404. */
+  ownedBy(p: Principal): ClientReach {
+    return { find: (clientId) => this.clients.getOwned(p.actor.id, clientId), ownerOf: async () => p.user! };
+  }
+
+  /** Every client (admin API), each bounded by its owner's scopes. */
+  everyClient(): ClientReach {
+    return {
+      find: (clientId) => this.clients.get(clientId),
+      ownerOf: async (client) => {
+        const owner = await this.users.findById(client.ownerId);
+        if (!owner) throw new NotFoundException('The owner of this client no longer exists');
+        return owner;
+      },
+    };
+  }
+
+  /** A page of clients (every one, or `ownerId`'s) as API views. */
+  async listViews(page: Page<Client>): Promise<ClientPageView> {
+    return { items: await Promise.all(page.items.map((c) => this.view(c))), nextCursor: page.nextCursor };
+  }
+
+  /** A new client's view; a confidential client's secret is in it and nowhere else, ever. */
+  async createdView({ client, secret }: RegisteredClient): Promise<CreatedClientView> {
+    return { ...(await this.view(client)), ...(secret ? { clientSecret: secret } : {}) };
+  }
+
+  /** Edits a client within `reach` (see update), as its view. */
+  async updateIn(reach: ClientReach, by: ClientActor, clientId: string, input: UpdateClientDto): Promise<ClientView> {
+    const client = await reach.find(clientId);
+    return this.view(await this.update(by, client, await reach.ownerOf(client), input));
+  }
+
+  /** Rotates the secret of a client within `reach`: the new secret, shown once, and when the old ones stop working. */
+  async rotateSecretIn(reach: ClientReach, by: ClientActor, clientId: string, revokeOld: boolean): Promise<ClientSecretView> {
+    const { secret, graceEndsAt } = await this.rotateSecret(by, await reach.find(clientId), revokeOld);
+    return { clientId, clientSecret: secret, previousSecretsExpireAt: graceEndsAt?.toISOString() ?? null };
+  }
+
+  /** Disables or enables a client within `reach`, as its view. */
+  async setStatusIn(reach: ClientReach, by: ClientActor, clientId: string, status: 'disabled' | 'active'): Promise<ClientView> {
+    const client = await reach.find(clientId);
+    await (status === 'disabled' ? this.disable(by, client) : this.enable(by, client));
+    return this.view(client);
+  }
+
+  async deleteIn(reach: ClientReach, by: ClientActor, clientId: string): Promise<void> {
+    await this.delete(by, await reach.find(clientId));
+  }
 
   async create(
     by: ClientActor,

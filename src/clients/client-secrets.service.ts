@@ -106,13 +106,13 @@ export class ClientSecretsService {
 }
 
 /**
- * Rotations of one client take turns (MySQL; SQLite runs one transaction at a time anyway). Two
+ * Rotations of one client take turns (MySQL, PostgreSQL; SQLite runs one transaction at a time anyway). Two
  * concurrent rotations otherwise deadlock on InnoDB: each one's UPDATE holds next-key locks on the
  * client's secrets that the other's INSERT waits for. runTransaction would retry the victim, but
  * under a burst the retries could run out.
  */
 async function lockClientRow(tx: EntityManager, clientId: string): Promise<void> {
-  if (tx.dataSource.options.type !== 'mysql') return;
+  if (tx.dataSource.options.type === 'better-sqlite3') return;
   await tx
     .getRepository(Client)
     .createQueryBuilder('c')

@@ -1,4 +1,4 @@
-/** Client vocabulary shared by the clients and grants modules. */
+/** Client vocabulary shared by the clients module and the OAuth endpoints. */
 export const CLIENT_TYPES = ['confidential', 'public'] as const;
 export type ClientType = (typeof CLIENT_TYPES)[number];
 

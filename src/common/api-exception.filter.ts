@@ -4,6 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthError, PageRedirect } from '../auth/errors/auth.errors';
 import { ApiErrorBody, codeForStatus, OAUTH_ERROR_BODIES } from './api-error';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../database/database-unavailable';
+import { isMalformedValue } from '../database/malformed-value';
+import { isUniqueViolation } from '../database/unique-violation';
 import { credentialsRefused, rateLimitRejections } from '../metrics/metrics';
 import { NOT_FOUND_PAGE_CONTEXT, NotFoundPageContext } from './not-found-page';
 import { prefersHtml } from './prefers-html';
@@ -144,6 +146,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
         message: (err as Error).message,
         requestId: rid,
       };
+    }
+    if (isMalformedValue(err)) {
+      return { statusCode: 400, error: 'invalid_request', message: 'A value in the request is malformed', requestId: rid };
+    }
+    // A unique index refused a row that a handler did not expect to collide (every driver's code).
+    if (isUniqueViolation(err)) {
+      return { statusCode: 409, error: codeForStatus(409), message: 'This already exists', requestId: rid };
     }
     return { statusCode: 500, error: 'internal_error', message: 'An unexpected error occurred', requestId: rid };
   }

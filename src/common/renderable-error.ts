@@ -1,6 +1,6 @@
 /**
- * An error that knows its own HTTP response. Feature modules (e.g. the OAuth errors of the
- * grants module) implement it so the one global filter can render them without importing them.
+ * An error that knows its own HTTP response. Feature modules (e.g. the authorization
+ * endpoint's errors) implement it so the one global filter can render them without importing them.
  */
 export interface RenderedError {
   status: number;

@@ -1,13 +1,31 @@
-import { registerAs } from '@nestjs/config';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
-import { hkdfSync, randomBytes } from 'node:crypto';
+import { getConfigToken } from '@nestjs/config';
 import { readFileSync } from 'node:fs';
-import { EnvironmentVariables } from './environment.schema';
 
-export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'mysql'; url: string };
+/** TLS to PostgreSQL, from the URL's `sslmode` (libpq's names) and DB_SSL_CA_FILE. */
+export interface PostgresTls {
+  /** `require`: encrypted, any certificate; `verify-ca`: signed by the CA; `verify-full`: and for this host name. */
+  mode: 'require' | 'verify-ca' | 'verify-full';
+  /** PEM text of the CA bundle (DB_SSL_CA_FILE); unset: Node's default CAs. */
+  ca?: string;
+}
 
-/** The typed, validated configuration. Built once at start-up; see README "Configuration". */
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string }
+  | { type: 'mysql'; url: string; poolSize?: number }
+  | {
+      type: 'postgres';
+      /** Without `sslmode` (turned into `tls`). */
+      url: string;
+      poolSize?: number;
+      /** Milliseconds after which PostgreSQL cancels a statement (statement_timeout); 0: never. */
+      statementTimeoutMs?: number;
+      tls?: PostgresTls;
+    };
+
+/**
+ * The typed, validated configuration. Built once at start-up by src/configuration.ts from each
+ * module's declaration (`src/<module>/<module>.environment.ts`); see README "Configuration".
+ */
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   port: number;
@@ -109,166 +127,65 @@ export interface AppConfig {
 
 export class ConfigValidationError extends Error {}
 
-/** A key kept in a file (a mounted secret): its trimmed content, which must be base64url 32 bytes. */
-function readKeyFile(path: string | undefined): string | undefined {
-  if (!path) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8').trim();
-  } catch (err) {
-    throw new ConfigValidationError(
-      `Invalid configuration:\n  - SIGNING_KEYS_ENCRYPTION_KEY_FILE: cannot read ${path} (${(err as Error).message})`,
-    );
-  }
-  if (!/^[A-Za-z0-9_-]{43}$/.test(text)) {
-    throw new ConfigValidationError(
-      'Invalid configuration:\n  - SIGNING_KEYS_ENCRYPTION_KEY_FILE: the file must hold a base64url 32-byte key (43 characters)',
-    );
-  }
-  return text;
+const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'];
+
+/** The DB_* options next to DATABASE_URL. */
+export interface DatabaseOptions {
+  poolSize?: number;
+  statementTimeoutMs?: number;
+  caFile?: string;
 }
 
-export function parseDatabaseUrl(url: string | undefined): DatabaseConfig {
+/**
+ * DATABASE_URL (and the DB_* options) as a DatabaseConfig. `postgres://` and `postgresql://`
+ * select PostgreSQL; its `sslmode` query parameter is read here (libpq's names; `prefer` and
+ * `allow` are refused: node-postgres cannot fall back to plain text) and taken out of the URL.
+ * Throws ConfigValidationError with the offending variable's name.
+ */
+export function parseDatabaseUrl(url: string | undefined, options: DatabaseOptions = {}): DatabaseConfig {
   if (!url) return { type: 'sqlite', path: 'data/gatehouse.sqlite' };
   if (url.startsWith('sqlite:')) return { type: 'sqlite', path: url.slice('sqlite:'.length) };
-  return { type: 'mysql', url };
-}
-
-/** __Host- pins the cookie to this origin (Secure, Path=/, no Domain) whenever that is possible. */
-function sessionCookieName(env: EnvironmentVariables): string {
-  const base = env.SESSION_COOKIE_NAME ?? 'gatehouse_session';
-  return (env.COOKIE_SECURE ?? true) && !env.COOKIE_DOMAIN ? `__Host-${base}` : base;
-}
-
-/** Validates the environment and builds AppConfig, or throws one error listing every problem. */
-export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
-  const env = plainToInstance(EnvironmentVariables, { ...source }, { enableImplicitConversion: false });
-  const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
-  const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `  - ${e.property}: ${m}`));
-
-  const mode = env.NODE_ENV ?? 'development';
-  if (mode === 'production' && !env.SESSION_KEYS) {
-    problems.push('  - SESSION_KEYS: required when NODE_ENV=production (generate one with `npm run cli -- key:generate`)');
+  if (!/^postgres(ql)?:\/\//.test(url)) return { type: 'mysql', url, poolSize: options.poolSize };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigValidationError('Invalid configuration:\n  - DATABASE_URL: not a valid postgres:// URL');
   }
-  if (Boolean(env.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(env.BOOTSTRAP_ADMIN_PASSWORD)) {
-    problems.push('  - BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together');
+  const mode = parsed.searchParams.get('sslmode') ?? (options.caFile ? 'verify-full' : 'disable');
+  if (!SSL_MODES.includes(mode)) {
+    throw new ConfigValidationError(
+      `Invalid configuration:\n  - DATABASE_URL: sslmode=${mode} is not supported; use one of ${SSL_MODES.join(', ')}`,
+    );
   }
-  if ((env.PAT_DEFAULT_EXPIRY_DAYS ?? 90) > (env.PAT_MAX_EXPIRY_DAYS ?? 366)) {
-    problems.push('  - PAT_DEFAULT_EXPIRY_DAYS must not exceed PAT_MAX_EXPIRY_DAYS');
+  parsed.searchParams.delete('sslmode');
+  if (mode === 'disable' && options.caFile) {
+    throw new ConfigValidationError('Invalid configuration:\n  - DB_SSL_CA_FILE is set but DATABASE_URL says sslmode=disable');
   }
-  if ((env.BOT_TOKEN_DEFAULT_EXPIRY_DAYS ?? 90) > (env.BOT_TOKEN_MAX_EXPIRY_DAYS ?? 366)) {
-    problems.push('  - BOT_TOKEN_DEFAULT_EXPIRY_DAYS must not exceed BOT_TOKEN_MAX_EXPIRY_DAYS');
+  let ca: string | undefined;
+  if (options.caFile) {
+    try {
+      ca = readFileSync(options.caFile, 'utf8');
+    } catch (err) {
+      throw new ConfigValidationError(
+        `Invalid configuration:\n  - DB_SSL_CA_FILE: cannot read ${options.caFile} (${(err as Error).message})`,
+      );
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new ConfigValidationError(`Invalid configuration:\n  - DB_SSL_CA_FILE: ${options.caFile} holds no PEM certificate`);
+    }
   }
-  if (problems.length > 0) {
-    throw new ConfigValidationError(`Invalid configuration:\n${problems.join('\n')}`);
-  }
-
-  let keys: Uint8Array[];
-  if (env.SESSION_KEYS) {
-    keys = env.SESSION_KEYS.split(',').map((k) => new Uint8Array(Buffer.from(k, 'base64url')));
-  } else {
-    keys = [new Uint8Array(randomBytes(32))];
-  }
-
-  const port = env.PORT ?? 3000;
-  const signingKeyText = env.SIGNING_KEYS_ENCRYPTION_KEY ?? readKeyFile(env.SIGNING_KEYS_ENCRYPTION_KEY_FILE);
-  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   return {
-    env: mode,
-    port,
-    host: env.HOST ?? '127.0.0.1',
-    publicUrl,
-    issuer: publicUrl,
-    database: parseDatabaseUrl(env.DATABASE_URL),
-    migrationsRun: env.DB_MIGRATIONS_RUN ?? true,
-    logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
-    trustProxy: env.TRUST_PROXY ?? false,
-    bodyLimitBytes: env.BODY_LIMIT_BYTES ?? 1024 * 1024,
-    session: {
-      keys,
-      keysGenerated: !env.SESSION_KEYS,
-      cookieName: sessionCookieName(env),
-      secure: env.COOKIE_SECURE ?? true,
-      sameSite: env.COOKIE_SAMESITE ?? 'lax',
-      domain: env.COOKIE_DOMAIN || undefined,
-      idleMs: (env.SESSION_IDLE_MINUTES ?? 60) * 60_000,
-      absoluteMs: (env.SESSION_ABSOLUTE_HOURS ?? 12) * 3_600_000,
-    },
-    login: {
-      maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT ?? 100,
-      maxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP ?? 30,
-      freeFailuresPerAccountIp: env.LOGIN_FREE_FAILURES_PER_ACCOUNT_IP ?? 5,
-      maxDelayMs: (env.LOGIN_MAX_DELAY_SECONDS ?? 900) * 1000,
-      windowMs: (env.LOGIN_FAILURE_WINDOW_SECONDS ?? 900) * 1000,
-    },
-    redisUrl: env.REDIS_URL || undefined,
-    rateLimit: {
-      perIpPerMinute: env.RATE_LIMIT_PER_IP_PER_MINUTE ?? 1200,
-      perCredentialPerMinute: env.RATE_LIMIT_PER_CREDENTIAL_PER_MINUTE ?? 1200,
-    },
-    // Tests close at once; a load balancer needs a few seconds to see readiness fail.
-    shutdownGraceMs: (env.SHUTDOWN_GRACE_SECONDS ?? (mode === 'test' ? 0 : 5)) * 1000,
-    metrics: env.METRICS_PORT !== undefined ? { port: env.METRICS_PORT, host: env.METRICS_HOST ?? '127.0.0.1' } : undefined,
-    housekeeping: {
-      intervalMs: (env.HOUSEKEEPING_INTERVAL_MINUTES ?? 60) * 60_000,
-      retentionMs: (env.HOUSEKEEPING_RETENTION_DAYS ?? 30) * 86_400_000,
-      batchSize: env.HOUSEKEEPING_BATCH_SIZE ?? 500,
-    },
-    passwordScryptLogN: env.PASSWORD_SCRYPT_LOG_N ?? 17,
-    credentialCache: { ttlMs: env.CREDENTIAL_CACHE_TTL_MS ?? 1000, maxEntries: env.CREDENTIAL_CACHE_MAX_ENTRIES ?? 10_000 },
-    oauth: {
-      accessTokenTtlSeconds: env.OAUTH_ACCESS_TOKEN_TTL_SECONDS ?? 3600,
-      clientSecretGraceMs: (env.CLIENT_SECRET_ROTATION_GRACE_HOURS ?? 24) * 3_600_000,
-      tokenRateLimit: {
-        perClient: env.TOKEN_RATE_LIMIT_PER_CLIENT ?? 60,
-        perIp: env.TOKEN_RATE_LIMIT_PER_IP ?? 300,
-        windowMs: (env.TOKEN_RATE_LIMIT_WINDOW_SECONDS ?? 60) * 1000,
-      },
-    },
-    codeFlow: {
-      codeTtlMs: (env.AUTHORIZATION_CODE_TTL_SECONDS ?? 60) * 1000,
-      refreshAbsoluteMs: (env.REFRESH_TOKEN_ABSOLUTE_DAYS ?? 30) * 86_400_000,
-      refreshIdleMs: (env.REFRESH_TOKEN_IDLE_DAYS ?? 14) * 86_400_000,
-      refreshReuseGraceMs: (env.REFRESH_TOKEN_REUSE_GRACE_SECONDS ?? 30) * 1000,
-      pkceRequiredForConfidential: env.PKCE_REQUIRED_FOR_CONFIDENTIAL ?? true,
-    },
-    deviceFlow: {
-      codeTtlMs: (env.DEVICE_CODE_TTL_SECONDS ?? 600) * 1000,
-      intervalSeconds: env.DEVICE_CODE_INTERVAL_SECONDS ?? 5,
-      maxAttemptsPerSession: env.DEVICE_USER_CODE_MAX_ATTEMPTS_PER_SESSION ?? 10,
-      maxAttemptsPerIp: env.DEVICE_USER_CODE_MAX_ATTEMPTS_PER_IP ?? 50,
-      attemptWindowMs: (env.DEVICE_USER_CODE_ATTEMPT_WINDOW_SECONDS ?? 900) * 1000,
-    },
-    jwt: {
-      accessTokenTtlSeconds: env.JWT_ACCESS_TOKEN_TTL_SECONDS ?? 300,
-      keyEncryptionKey: signingKeyText
-        ? new Uint8Array(Buffer.from(signingKeyText, 'base64url'))
-        : new Uint8Array(hkdfSync('sha256', keys[0], new Uint8Array(0), 'gatehouse signing keys at rest v1', 32)),
-      rotationMs: (env.SIGNING_KEY_ROTATION_DAYS ?? 30) * 86_400_000,
-      prepublishMs: (env.SIGNING_KEY_PREPUBLISH_SECONDS ?? 3600) * 1000,
-    },
-    personalTokens: {
-      defaultExpiryDays: env.PAT_DEFAULT_EXPIRY_DAYS ?? 90,
-      maxExpiryDays: env.PAT_MAX_EXPIRY_DAYS ?? 366,
-      allowNeverExpires: env.PAT_ALLOW_NEVER_EXPIRES ?? false,
-    },
-    botTokens: {
-      defaultExpiryDays: env.BOT_TOKEN_DEFAULT_EXPIRY_DAYS ?? 90,
-      maxExpiryDays: env.BOT_TOKEN_MAX_EXPIRY_DAYS ?? 366,
-      allowNeverExpires: env.BOT_TOKEN_ALLOW_NEVER_EXPIRES ?? false,
-    },
-    impersonation: { ttlSeconds: (env.IMPERSONATION_TOKEN_TTL_MINUTES ?? 15) * 60 },
-    mail: env.SMTP_URL
-      ? { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? `Gatehouse <no-reply@${new URL(publicUrl).hostname}>` }
-      : undefined,
-    bootstrapAdmin:
-      env.BOOTSTRAP_ADMIN_EMAIL && env.BOOTSTRAP_ADMIN_PASSWORD
-        ? { email: env.BOOTSTRAP_ADMIN_EMAIL, password: env.BOOTSTRAP_ADMIN_PASSWORD }
-        : undefined,
+    type: 'postgres',
+    url: parsed.toString(),
+    poolSize: options.poolSize,
+    statementTimeoutMs: options.statementTimeoutMs,
+    tls: mode === 'disable' ? undefined : { mode: mode as PostgresTls['mode'], ca },
   };
 }
 
-export const appConfig = registerAs('app', () => loadAppConfig(process.env));
+/** The config namespace AppConfig is registered under (src/configuration.ts builds it). */
+export const APP_CONFIG_NAMESPACE = 'app';
 
 /** Injection token for the typed config: `@Inject(APP_CONFIG) config: AppConfig`. */
-export const APP_CONFIG = appConfig.KEY;
+export const APP_CONFIG = getConfigToken(APP_CONFIG_NAMESPACE);

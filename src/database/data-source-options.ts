@@ -3,6 +3,12 @@ import { dirname, join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { MIGRATIONS } from './migrations';
+import { installPostgresDialect } from './postgres-dialect';
+
+/** Connections per instance when DB_POOL_SIZE is unset. */
+export const DEFAULT_POOL_SIZE = 10;
+/** PostgreSQL statement_timeout when DB_STATEMENT_TIMEOUT_MS is unset: no request statement runs this long. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
 /**
  * The one place that turns DATABASE_URL into TypeORM options, shared by the app and
@@ -37,6 +43,33 @@ export function buildDataSourceOptions(db: DatabaseConfig, migrationsRun = false
       },
     };
   }
+  if (db.type === 'postgres') {
+    installPostgresDialect();
+    const tls = db.tls;
+    return {
+      ...common,
+      type: 'postgres',
+      url: db.url,
+      // UUIDs come from TypeORM (postgres-dialect.ts): no extension to install (which needs rights).
+      installExtensions: false,
+      ssl: tls
+        ? {
+            ca: tls.ca,
+            rejectUnauthorized: tls.mode !== 'require',
+            // verify-ca: the chain, not the host name (libpq's meaning).
+            ...(tls.mode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}),
+          }
+        : false,
+      poolSize: db.poolSize ?? DEFAULT_POOL_SIZE,
+      extra: {
+        // Per connection (node-postgres sends it at connect); migrations turn it off for their run.
+        statement_timeout: db.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+        application_name: 'gatehouse',
+        // Fail readiness checks fast instead of hanging when the server is gone.
+        connectionTimeoutMillis: 5000,
+      },
+    };
+  }
   return {
     ...common,
     type: 'mysql',
@@ -46,6 +79,6 @@ export function buildDataSourceOptions(db: DatabaseConfig, migrationsRun = false
     charset: 'utf8mb4_unicode_ci',
     // Fail readiness checks fast instead of hanging when the server is gone.
     connectTimeout: 5000,
-    extra: { connectionLimit: 10 },
+    extra: { connectionLimit: db.poolSize ?? DEFAULT_POOL_SIZE },
   };
 }

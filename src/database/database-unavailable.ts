@@ -23,6 +23,18 @@ const UNAVAILABLE_CODES = new Set([
   'ER_NET_READ_ERROR',
   'ER_NET_WRITE_INTERRUPTED',
   'ER_ABORTING_CONNECTION',
+  // PostgreSQL (SQLSTATE): connection exceptions, too many connections, the server shutting down
+  // or starting, a statement cancelled (statement_timeout).
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
+  '57P01',
+  '57P02',
+  '57P03',
+  '57014',
 ]);
 
 const UNAVAILABLE_MESSAGES = [
@@ -30,6 +42,11 @@ const UNAVAILABLE_MESSAGES = [
   /connection is in closed state/i,
   /Can't add new command when connection is in closed state/i,
   /Connection lost/i,
+  // node-postgres
+  /Connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /Client has encountered a connection error/i,
+  /Cannot use a pool after calling end/i,
 ];
 
 /** Seconds a client should wait before retrying while the database is unreachable. */

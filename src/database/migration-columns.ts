@@ -1,10 +1,12 @@
-import { TableColumnOptions, TableForeignKey } from 'typeorm';
+import { QueryRunner, TableColumn, TableColumnOptions, TableForeignKey } from 'typeorm';
 
 /**
- * Column shapes shared by every migration. Each maps to a type both drivers accept, so the
- * same migration file runs on MySQL/MariaDB and on SQLite.
+ * Column shapes shared by every migration. Each maps to a type every driver accepts, so the
+ * same migration file runs on MySQL/MariaDB, SQLite and PostgreSQL (where postgres-dialect.ts
+ * turns them into native types: `time` timestamptz(3), `double` double precision; ids stay varchar(36)).
  */
 export const col = {
+  /** A UUID key as text; TypeORM generates it on insert (every driver). */
   uuidPk: (name = 'id'): TableColumnOptions => ({ name, type: 'varchar', length: '36', isPrimary: true }),
   uuid: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '36', isNullable: nullable }),
   str: (name: string, length: number, nullable = false): TableColumnOptions => ({
@@ -48,4 +50,14 @@ export function fk(column: string, referencedTable: string, referencedColumn = '
     onDelete: 'CASCADE',
     onUpdate: 'NO ACTION',
   });
+}
+
+/**
+ * The SQL type of a `col.*` column on this migration's driver, for a plain `ALTER TABLE … ADD
+ * COLUMN` (which SQLite runs without TypeORM's table rebuild): e.g. `col.time` is `datetime(3)` on
+ * MySQL/MariaDB and SQLite, `timestamp(3) with time zone` on PostgreSQL; `col.uuid` is
+ * `varchar(36)` everywhere. Nullability and defaults stay in the statement.
+ */
+export function sqlType(q: QueryRunner, column: TableColumnOptions): string {
+  return q.connection.driver.createFullType(new TableColumn(column));
 }

@@ -12,9 +12,11 @@ export const TRANSACTION_ATTEMPTS = 5;
  * lock, so running it again from the start is safe and usually succeeds:
  * - MySQL/MariaDB: ER_LOCK_DEADLOCK (1213: InnoDB chose this transaction as the deadlock victim and
  *   rolled it back; MySQL's manual says to retry it) and ER_LOCK_WAIT_TIMEOUT (1205).
+ * - PostgreSQL: 40001 serialization_failure, 40P01 deadlock_detected (the server rolled the
+ *   transaction back; its manual says to retry), 55P03 lock_not_available (a lock_timeout).
  * - SQLite: SQLITE_BUSY, another process (the CLI) held the file past busy_timeout.
  */
-const TRANSIENT_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY']);
+const TRANSIENT_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY', '40001', '40P01', '55P03']);
 
 const logger = new Logger('Transactions');
 

@@ -5,7 +5,7 @@ import { DEVICE_CODE_GRANT_TYPE } from '../clients/client-types';
 import type { Client } from '../clients/client.entity';
 import type { RequestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { requestedScopeProblem } from '../grants/client-scopes';
+import { requestedScopeProblem } from '../oauth/client-scopes';
 import { InvalidScopeError, UnauthorizedClientError } from '../auth/errors/oauth.errors';
 import { DeviceAuthorizationsService } from './device-authorizations.service';
 import type { DeviceAuthorizationResponse } from './dto/device-authorization.response';

@@ -2,7 +2,7 @@ import { Column, Entity, ForeignKey, Index } from 'typeorm';
 import { Client } from '../clients/client.entity';
 import { UuidPrimaryColumn } from '../database/entity-columns';
 import { User } from '../users/user.entity';
-import { scopeListTransformer } from '../grants/scope-list';
+import { scopeListTransformer } from '../oauth/scope-list';
 
 /**
  * `pending` until the user decides; `approved` or `denied` by the user; `redeemed` once the

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
-import { CodeFlowModule } from '../grants/code-flow.module';
+import { DiscoveryMetadataRegistry } from '../discovery/discovery-metadata.registry';
+import { DiscoveryModule } from '../discovery/discovery.module';
 import { GrantsModule } from '../grants/grants.module';
-import { TokenEndpointThrottleGuard } from '../grants/token-endpoint-throttle.guard';
+import { OAuthModule } from '../oauth/oauth.module';
+import { TokenEndpointModule } from '../token-endpoint/token-endpoint.module';
+import { TokenEndpointThrottleGuard } from '../oauth/token-endpoint-throttle.guard';
 import { SessionsModule } from '../sessions/sessions.module';
 import { NavigationRegistry } from '../web/navigation.registry';
 import { DeviceAuthorizationRequestsService } from './device-authorization-requests.service';
@@ -22,10 +25,18 @@ import { DEVICE_CODE } from './device-code.token-kind';
  * The device authorization grant (RFC 8628): the device authorization endpoint, the
  * verification page (`/device`) and its consent, and the device_code grant handler, which
  * registers itself in the token endpoint's GrantHandlerRegistry. Tokens, refresh families and
- * consents are the code flow's (CodeFlowModule); this module owns only device_authorizations (and their purge).
+ * consents are the grants module's (GrantsModule); this module owns only device_authorizations (and their purge).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([DeviceAuthorization]), GrantsModule, CodeFlowModule, ClientsModule, SessionsModule],
+  imports: [
+    TypeOrmModule.forFeature([DeviceAuthorization]),
+    TokenEndpointModule,
+    GrantsModule,
+    OAuthModule,
+    ClientsModule,
+    SessionsModule,
+    DiscoveryModule,
+  ],
   controllers: [DeviceAuthorizationController, DeviceVerificationController],
   providers: [
     DeviceAuthorizationsService,
@@ -38,7 +49,9 @@ import { DEVICE_CODE } from './device-code.token-kind';
   ],
 })
 export class DeviceAuthorizationModule {
-  constructor(nav: NavigationRegistry, tokenKinds: TokenKindRegistry) {
+  constructor(nav: NavigationRegistry, tokenKinds: TokenKindRegistry, metadata: DiscoveryMetadataRegistry) {
+    // RFC 8628 §4.
+    metadata.contribute(({ issuer }) => ({ device_authorization_endpoint: `${issuer}/oauth/device_authorization` }));
     tokenKinds.register(DEVICE_CODE);
     nav.add({ section: 'main', href: '/device', label: 'Connect a device', order: 55 });
   }

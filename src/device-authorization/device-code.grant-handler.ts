@@ -5,10 +5,10 @@ import type { Client } from '../clients/client.entity';
 import { CodeFlowTokensService } from '../grants/code-flow-tokens.service';
 import { ConsentsService } from '../grants/consents.service';
 import { InvalidGrantError } from '../auth/errors/oauth.errors';
-import type { GrantHandler, GrantRequestMeta, TokenResponse } from '../grants/grant-handler';
-import { GrantHandlerRegistry } from '../grants/grant-handler.registry';
+import type { GrantHandler, GrantRequestMeta, TokenResponse } from '../token-endpoint/grant-handler';
+import { GrantHandlerRegistry } from '../token-endpoint/grant-handler.registry';
 import { GrantsService } from '../grants/grants.service';
-import type { OAuthParams } from '../grants/oauth-params';
+import type { OAuthParams } from '../oauth/oauth-params';
 import type { DeviceAuthorization } from './device-authorization.entity';
 import { DeviceAuthorizationsService } from './device-authorizations.service';
 import { AccessDeniedError, AuthorizationPendingError, ExpiredTokenError, SlowDownError } from './device-flow.errors';
@@ -68,7 +68,8 @@ export class DeviceCodeGrantHandler implements GrantHandler {
     // Exactly one of concurrent polls spends the code; the others see a redeemed code.
     if (!(await this.authorizations.redeem(row.id))) throw new InvalidGrantError(INVALID_CODE);
     const userId = row.userId!;
-    const user = await this.tokens.activeUser(userId);
+    // The user's decision is what the epoch is compared with: approved before a revocation, it is void.
+    const user = await this.tokens.activeUser(userId, row.decidedAt);
     // The user revoked the app (which forgets its consent) between approving and this poll.
     if (!(await this.consents.covers(userId, client.clientId, row.scopes))) {
       throw new AccessDeniedError('The user revoked this authorization');

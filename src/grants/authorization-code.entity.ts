@@ -2,7 +2,7 @@ import { Column, Entity, ForeignKey, Index } from 'typeorm';
 import { Client } from '../clients/client.entity';
 import { User } from '../users/user.entity';
 import { BoolColumn, UuidPrimaryColumn } from '../database/entity-columns';
-import { scopeListTransformer } from './scope-list';
+import { scopeListTransformer } from '../oauth/scope-list';
 
 /**
  * A single-use authorization code (RFC 6749 §4.1.2), bound to everything the token request

@@ -5,10 +5,10 @@ import type { AuthorizationCode } from './authorization-code.entity';
 import { AuthorizationCodesService } from './authorization-codes.service';
 import { CodeFlowTokensService } from './code-flow-tokens.service';
 import { InvalidGrantError } from '../auth/errors/oauth.errors';
-import type { GrantHandler, GrantRequestMeta, TokenResponse } from './grant-handler';
-import { GrantHandlerRegistry } from './grant-handler.registry';
+import type { GrantHandler, GrantRequestMeta, TokenResponse } from '../token-endpoint/grant-handler';
+import { GrantHandlerRegistry } from '../token-endpoint/grant-handler.registry';
 import { GrantsService } from './grants.service';
-import type { OAuthParams } from './oauth-params';
+import type { OAuthParams } from '../oauth/oauth-params';
 import { verifyS256 } from './pkce';
 
 const INVALID_CODE = 'The authorization code is invalid, expired, already used or was issued to another client';
@@ -42,7 +42,7 @@ export class AuthorizationCodeGrantHandler implements GrantHandler {
     checkRedirectUri(code, params.get('redirect_uri'));
     checkCodeVerifier(code, params.get('code_verifier'));
 
-    const user = await this.tokens.activeUser(code.userId);
+    const user = await this.tokens.activeUser(code.userId, code.createdAt);
 
     // The family exists before the code is spent, so a replay that loses the race can revoke it.
     const grant = await this.grants.start(user.id, client.clientId, code.scopes);
@@ -52,7 +52,7 @@ export class AuthorizationCodeGrantHandler implements GrantHandler {
       await this.onReplay(code, await this.codes.grantIdOf(code.id), meta, true);
       throw new InvalidGrantError(INVALID_CODE);
     }
-    return this.tokens.issueInto(grant, client, user, code.scopes, meta, 'authorization_code');
+    return this.tokens.issueInto(grant, client, user, code.scopes, meta, 'authorization_code', params.require('code'));
   }
 
   /**

@@ -4,8 +4,8 @@ import { IsNull, MoreThan, Repository } from 'typeorm';
 import { generateToken, hashToken, isWellFormed } from '../auth/token-format';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AuthorizationCode } from './authorization-code.entity';
-import type { AuthorizationRequest } from './dto/authorization-request';
-import { AUTHORIZATION_CODE } from './oauth.token-kinds';
+import type { AuthorizationRequest } from '../authorization/dto/authorization-request';
+import { AUTHORIZATION_CODE } from './grant.token-kinds';
 
 /** Issues, finds and spends single-use authorization codes (RFC 6749 §4.1.2, §10.5). */
 @Injectable()

@@ -3,17 +3,19 @@ import { ScopeRegistry } from '../auth/scope-registry';
 import { hashToken } from '../auth/token-format';
 import { AuditService } from '../audit/audit.service';
 import type { Client } from '../clients/client.entity';
+import { issuedBeforeEpoch } from '../users/credential-epoch';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import type { AccessToken } from './access-token.entity';
-import { AccessTokenService } from './access-token.service';
+import type { AccessToken } from '../access-tokens/access-token.entity';
+import { AccessTokenService } from '../access-tokens/access-token.service';
+import { CodeFlowExtensionRegistry } from './code-flow-extension.registry';
 import { InvalidGrantError } from '../auth/errors/oauth.errors';
-import type { GrantRequestMeta, TokenResponse } from './grant-handler';
+import type { GrantRequestMeta, TokenResponse } from '../token-endpoint/grant-handler';
 import type { Grant } from './grant.entity';
 import { GrantsService } from './grants.service';
 import type { RefreshSuccessor } from './refresh-successors.service';
 import { RefreshTokensService } from './refresh-tokens.service';
-import { formatScopes } from './scope-list';
+import { formatScopes } from '../oauth/scope-list';
 
 /** Issues the token pair of the code flow into a family, for code and device-code redemption and refresh alike. */
 @Injectable()
@@ -25,12 +27,18 @@ export class CodeFlowTokensService {
     private readonly users: UsersService,
     private readonly scopeRegistry: ScopeRegistry,
     private readonly audit: AuditService,
+    private readonly extensions: CodeFlowExtensionRegistry,
   ) {}
 
-  /** The user a code or family acts for, if they may still sign in (else invalid_grant). */
-  async activeUser(userId: string): Promise<User> {
+  /**
+   * The user a code or family acts for, if they may still sign in and the code or family was
+   * issued (`issuedAt`) after the user's credential epoch (issue 22 §1: revoke-all, disable,
+   * password change or reset end what is in flight). Else invalid_grant (RFC 6749 §5.2).
+   */
+  async activeUser(userId: string, issuedAt: Date | null): Promise<User> {
     const user = await this.users.findById(userId);
     if (!user || user.status !== 'active') throw new InvalidGrantError('The user of this grant can no longer sign in');
+    if (issuedBeforeEpoch(user, issuedAt)) throw new InvalidGrantError('The grant was issued before the user’s credentials were revoked');
     return user;
   }
 
@@ -46,6 +54,8 @@ export class CodeFlowTokensService {
     meta: GrantRequestMeta,
     /** The grant_type that led here, as the audit event records it. */
     grantType: string,
+    /** The authorization code being redeemed, for code-flow extensions (OpenID Connect). */
+    code?: string,
   ): Promise<TokenResponse> {
     const held = this.scopeRegistry.permissionsFor(user.roles);
     // Never more than the client may ask for now (an edit may have narrowed it) nor the user holds.
@@ -60,7 +70,8 @@ export class CodeFlowTokensService {
     if (await this.grants.isRevoked(grant.id)) await this.grants.endTokensOf(grant.id);
 
     await this.recordIssue(grant, client, user.id, meta, grantType, access.row, refresh !== undefined);
-    return tokenResponse(access.token, access.expiresIn, scopes, refresh);
+    const response = tokenResponse(access.token, access.expiresIn, scopes, refresh);
+    return this.extensions.extendTokenResponse({ grantType, client, user, grantId: grant.id, scopes, response, code });
   }
 
   /**
@@ -87,7 +98,15 @@ export class CodeFlowTokensService {
     // As in issueInto: nothing issued into a family revoked meanwhile stays live.
     if (await this.grants.isRevoked(grant.id)) await this.grants.endTokensOf(grant.id);
     if (!access) return null;
-    return tokenResponse(access.token, access.expiresIn, access.row.scopes, withRefresh ? successor.refreshToken : undefined);
+    const response = tokenResponse(access.token, access.expiresIn, access.row.scopes, withRefresh ? successor.refreshToken : undefined);
+    return this.extensions.extendTokenResponse({
+      grantType: 'refresh_token',
+      client,
+      user,
+      grantId: grant.id,
+      scopes: access.row.scopes,
+      response,
+    });
   }
 
   /** The audit record of a successful rotation (only the request that rotated the token writes it). */

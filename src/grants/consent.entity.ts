@@ -2,7 +2,7 @@ import { Column, Entity, ForeignKey, Index } from 'typeorm';
 import { User } from '../users/user.entity';
 import { Client } from '../clients/client.entity';
 import { UuidPrimaryColumn } from '../database/entity-columns';
-import { scopeListTransformer } from './scope-list';
+import { scopeListTransformer } from '../oauth/scope-list';
 
 /**
  * What a user has approved for a client: one row per (user, client). A later request for a

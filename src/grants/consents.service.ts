@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { Consent } from './consent.entity';
-import { isSubset } from './scope-list';
+import { isSubset } from '../oauth/scope-list';
 
 /** What each user has approved for each client: one remembered consent per (user, client). */
 @Injectable()

@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { IsNull, MoreThan, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { AccessTokenService } from './access-token.service';
+import { AccessTokenService } from '../access-tokens/access-token.service';
 import { Grant } from './grant.entity';
 import { RefreshTokensService } from './refresh-tokens.service';
 

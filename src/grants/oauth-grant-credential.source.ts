@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CredentialSummary, UserCredentialSource } from '../users/user-credential-source';
-import { AccessTokenService } from './access-token.service';
+import { AccessTokenService } from '../access-tokens/access-token.service';
 import { GrantsService } from './grants.service';
 
 /**

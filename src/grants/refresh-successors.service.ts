@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { hkdfSync } from 'node:crypto';
 import { deriveToken } from '../auth/token-format';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { ACCESS_TOKEN, REFRESH_TOKEN } from './oauth.token-kinds';
+import { ACCESS_TOKEN } from '../access-tokens/access-token.token-kind';
+import { REFRESH_TOKEN } from './grant.token-kinds';
 
 /** The one successor a refresh token rotates into: the next refresh token and its access token. */
 export interface RefreshSuccessor {

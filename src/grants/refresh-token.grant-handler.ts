@@ -5,14 +5,14 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CodeFlowTokensService } from './code-flow-tokens.service';
 import { InvalidGrantError, InvalidScopeError } from '../auth/errors/oauth.errors';
 import type { Grant } from './grant.entity';
-import type { GrantHandler, GrantRequestMeta, TokenResponse } from './grant-handler';
-import { GrantHandlerRegistry } from './grant-handler.registry';
+import type { GrantHandler, GrantRequestMeta, TokenResponse } from '../token-endpoint/grant-handler';
+import { GrantHandlerRegistry } from '../token-endpoint/grant-handler.registry';
 import { GrantsService } from './grants.service';
-import type { OAuthParams } from './oauth-params';
+import type { OAuthParams } from '../oauth/oauth-params';
 import type { RefreshToken } from './refresh-token.entity';
 import { RefreshSuccessorsService } from './refresh-successors.service';
 import { RefreshTokensService } from './refresh-tokens.service';
-import { isSubset } from './scope-list';
+import { isSubset } from '../oauth/scope-list';
 
 const INVALID_TOKEN = 'The refresh token is invalid, expired, revoked or was issued to another client';
 
@@ -49,7 +49,7 @@ export class RefreshTokenGrantHandler implements GrantHandler {
     if (token.expiresAt.getTime() <= now || grant.expiresAt.getTime() <= now) throw new InvalidGrantError(INVALID_TOKEN);
 
     const requested = narrowedScopes(grant, params.scopes());
-    const user = await this.tokens.activeUser(grant.userId);
+    const user = await this.tokens.activeUser(grant.userId, grant.createdAt);
 
     // The successor is written before the token is rotated out, so whoever sees the token
     // rotated can already find it. Concurrent presentations derive and write the same rows.

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { UsersService } from '../users/users.service';
 import { GrantsService } from './grants.service';
-import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from './oauth-token-type.registry';
+import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from '../token-management/oauth-token-type.registry';
 import { RefreshTokensService } from './refresh-tokens.service';
-import { REFRESH_TOKEN } from './oauth.token-kinds';
+import { REFRESH_TOKEN } from './grant.token-kinds';
 
 /** Refresh tokens as the revocation (RFC 7009) and introspection (RFC 7662) endpoints see them. */
 @Injectable()

@@ -6,7 +6,7 @@ import { generateToken, hashToken, isWellFormed } from '../auth/token-format';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { Grant } from './grant.entity';
 import { RefreshToken } from './refresh-token.entity';
-import { REFRESH_TOKEN } from './oauth.token-kinds';
+import { REFRESH_TOKEN } from './grant.token-kinds';
 
 /** Refresh tokens: issued into a family, rotated once each, revoked with their family. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ScopeRegistry } from '../auth/scope-registry';
-import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from '../grants/oauth-token-type.registry';
+import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from '../token-management/oauth-token-type.registry';
 import { ImpersonationTokensService } from './impersonation-tokens.service';
 import { ImpersonationService } from './impersonation.service';
 import { IMPERSONATION_TOKEN } from './impersonation.token-kind';

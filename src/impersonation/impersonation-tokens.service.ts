@@ -16,7 +16,7 @@ export interface IssueImpersonationToken {
   ttlSeconds: number;
 }
 
-type PrincipalColumns = Pick<User, 'id' | 'email' | 'displayName' | 'roles' | 'status' | 'kind'>;
+type PrincipalColumns = Pick<User, 'id' | 'email' | 'displayName' | 'roles' | 'status' | 'kind' | 'credentialsRevokedAt'>;
 
 /** What the hot path loads: the token's columns, and only the subject's and actor's columns it needs. */
 export type LiveImpersonationToken = Pick<
@@ -59,7 +59,8 @@ export class ImpersonationTokensService {
    */
   async findLive(plaintext: string): Promise<LiveImpersonationToken | null> {
     if (!isWellFormed(IMPERSONATION_TOKEN, plaintext)) return null;
-    const userColumns = (alias: string) => ['id', 'email', 'displayName', 'roles', 'status', 'kind'].map((c) => `${alias}.${c}`);
+    const userColumns = (alias: string) =>
+      ['id', 'email', 'displayName', 'roles', 'status', 'kind', 'credentialsRevokedAt'].map((c) => `${alias}.${c}`);
     return (await this.tokens
       .createQueryBuilder('t')
       .innerJoin('t.subject', 's')

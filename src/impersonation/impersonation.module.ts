@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ScopeRegistry } from '../auth/scope-registry';
-import { GrantsModule } from '../grants/grants.module';
+import { TokenEndpointModule } from '../token-endpoint/token-endpoint.module';
+import { TokenManagementModule } from '../token-management/token-management.module';
 import { UsersModule } from '../users/users.module';
 import { NavigationRegistry } from '../web/navigation.registry';
 import { AdminImpersonationService } from './admin-impersonation.service';
@@ -25,7 +26,7 @@ import { ImpersonationTokensPurge } from './impersonation-tokens.purge';
  * admin API. The admin page lives in the admin module.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ImpersonationToken]), UsersModule, GrantsModule],
+  imports: [TypeOrmModule.forFeature([ImpersonationToken]), UsersModule, TokenEndpointModule, TokenManagementModule],
   controllers: [AdminImpersonationsController],
   providers: [
     ImpersonationTokensPurge,

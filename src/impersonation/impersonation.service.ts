@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal';
 import { ScopeRegistry } from '../auth/scope-registry';
 import type { RequestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { issuedBeforeEpoch } from '../users/credential-epoch';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { ADMIN_SCOPE } from '../users/users.scopes';
@@ -115,6 +116,8 @@ export class ImpersonationService {
   async authenticate(plaintext: string): Promise<LiveImpersonationToken | null> {
     const row = await this.tokens.findLive(plaintext);
     if (!row || row.subject.status !== 'active' || row.subject.kind !== 'person') return null;
+    // Issued before the subject's or the actor's credential epoch (issue 22 §1): ended.
+    if (issuedBeforeEpoch(row.subject, row.createdAt) || issuedBeforeEpoch(row.actor, row.createdAt)) return null;
     if (row.actor.status !== 'active' || !this.scopes.permissionsFor(row.actor.roles).has(IMPERSONATE_SCOPE)) return null;
     return row;
   }

@@ -1,7 +1,7 @@
 import { PersonalTokensPurge } from './personal-tokens.purge';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { GrantsModule } from '../grants/grants.module';
+import { TokenManagementModule } from '../token-management/token-management.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { PersonalToken } from './personal-token.entity';
 import { PersonalTokenStrategy } from './personal-token.strategy';
@@ -16,12 +16,12 @@ import { PersonalTokenCredentialSource } from './personal-token-credential.sourc
 
 /**
  * Personal access tokens: management (cookie session only), the API keys page, the PAT Bearer
- * strategy (`ghpat_`), the PAT's entry in the grants module's OAuthTokenTypeRegistry
+ * strategy (`ghpat_`), the PAT's entry in the token-management module's OAuthTokenTypeRegistry
  * (introspection), and its UserCredentialRegistry source (admin credentials page).
- * The dependency runs one way: personal-tokens imports grants, never the reverse.
+ * The dependency runs one way: personal-tokens imports token-management, never the reverse.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([PersonalToken]), UsersModule, SessionsModule, GrantsModule],
+  imports: [TypeOrmModule.forFeature([PersonalToken]), UsersModule, SessionsModule, TokenManagementModule],
   controllers: [PersonalTokensController, PersonalTokensPageController],
   providers: [
     PersonalTokenCredentialSource,

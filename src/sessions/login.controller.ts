@@ -23,7 +23,7 @@ import { FlashService } from './flash.service';
 import { LoginDto } from './dto/login.dto';
 import { FailureOutcome, LoginThrottle, ThrottleVerdict } from './login-throttle.service';
 import { CounterStoreUnavailableError } from '../rate-limits/attempt-counter.store';
-import { safeReturnPath } from './return-path';
+import { loginHintOf, safeReturnPath } from './return-path';
 import { SessionCookieService } from './session-cookie.service';
 import { SessionsService } from './sessions.service';
 import { SignInHints } from './sign-in-hints';
@@ -54,9 +54,12 @@ export class LoginController {
   @Get('login')
   async loginPage(@Query('next') next: string | undefined, @Res() reply: FastifyReply) {
     const returnPath = safeReturnPath(next, this.config.publicUrl);
-    return reply
-      .header('cache-control', 'no-store')
-      .view('login.hbs', { title: 'Sign in', next: returnPath, purpose: await this.hints.describe(returnPath) });
+    return reply.header('cache-control', 'no-store').view('login.hbs', {
+      title: 'Sign in',
+      next: returnPath,
+      email: loginHintOf(returnPath),
+      purpose: await this.hints.describe(returnPath),
+    });
   }
 
   /** Accepts the sign-in form and JSON `{ email, password }`. */

@@ -22,3 +22,14 @@ export function safeReturnPath(next: unknown, publicUrl: string, fallback = '/ac
   if (url.origin !== base.origin || url.username || url.password) return fallback;
   return `${url.pathname}${url.search}${url.hash}`;
 }
+
+/**
+ * OpenID Connect `login_hint` (Core §3.1.2.1) of an authorization request the sign-in page
+ * returns to: the email to pre-fill. Undefined for any other return path.
+ */
+export function loginHintOf(returnPath: string): string | undefined {
+  const url = new URL(returnPath, 'http://gatehouse.invalid');
+  if (url.pathname !== '/oauth/authorize') return undefined;
+  const hint = url.searchParams.get('login_hint');
+  return hint && hint.length <= 254 ? hint : undefined;
+}

@@ -35,9 +35,34 @@ export class Session {
   @Column({ name: 'revoked_at', type: 'datetime', precision: 3, nullable: true })
   revokedAt: Date | null;
 
+  /**
+   * When the user last authenticated in this session (OpenID Connect Core §2 `auth_time`): set at
+   * sign-in, moved forward by a re-authentication (a second factor, `prompt=login` signs in anew).
+   * Null only for sessions older than this column; read it through `authenticatedAt()`.
+   */
+  @Column({ name: 'auth_time', type: 'datetime', precision: 3, nullable: true })
+  authTime: Date | null;
+
+  /**
+   * Authentication method references (RFC 8176 names, Core §2 `amr`), in the order performed:
+   * password sign-in records `["pwd"]`; the second-factor step appends `otp` (TOTP), `hwk`/`swk`
+   * (a security key / platform authenticator) and `mfa`. Stored as a JSON array in a text column.
+   */
+  @Column({ type: 'simple-json', nullable: true })
+  amr: string[] | null;
+
+  /** Authentication context class reference (Core §2 `acr`), when a policy defines one; else null. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  acr: string | null;
+
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip: string | null;
 
   @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
   userAgent: string | null;
+}
+
+/** When the session's user last authenticated: `auth_time`, or the session's start for rows older than that column. */
+export function authenticatedAt(session: Pick<Session, 'authTime' | 'createdAt'>): Date {
+  return session.authTime ?? session.createdAt;
 }

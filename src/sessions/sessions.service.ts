@@ -7,8 +7,18 @@ import { keysetPage, type Page, type PageRequest } from '../common/keyset';
 import type { RequestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { User } from '../users/user.entity';
-import { Session } from './session.entity';
+import { authenticatedAt, Session } from './session.entity';
 import { SESSION_TOKEN } from './session.token-kind';
+
+/**
+ * How the user authenticated when a session starts or re-authenticates (OpenID Connect Core §2):
+ * `amr` lists RFC 8176 method names in order (`pwd`, `otp`, `hwk`, `swk`, `mfa`), `acr` an optional
+ * context class.
+ */
+export interface SessionAuthentication {
+  amr: readonly string[];
+  acr?: string | null;
+}
 
 /** last_seen_at is written at most this often per session, not on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -21,8 +31,16 @@ export class SessionsService {
     private readonly cache: CredentialCache,
   ) {}
 
-  /** Starts a new session (a fresh id at every sign-in: no fixation). Returns the secret once. */
-  async start(user: User, meta: RequestMeta): Promise<{ session: Session; secret: string }> {
+  /**
+   * Starts a new session (a fresh id at every sign-in: no fixation). Returns the secret once.
+   * `authentication` records how the user signed in (OpenID Connect Core §2 `amr`/`acr`; RFC 8176
+   * method names); password sign-in passes `{ amr: ['pwd'] }`. `auth_time` is now.
+   */
+  async start(
+    user: User,
+    meta: RequestMeta,
+    authentication: SessionAuthentication = { amr: ['pwd'] },
+  ): Promise<{ session: Session; secret: string }> {
     const secret = generateToken(SESSION_TOKEN);
     const now = new Date();
     const session = await this.sessions.save(
@@ -33,11 +51,29 @@ export class SessionsService {
         lastSeenAt: now,
         expiresAt: new Date(now.getTime() + this.config.session.absoluteMs),
         revokedAt: null,
+        authTime: now,
+        amr: [...authentication.amr],
+        acr: authentication.acr ?? null,
         ip: meta.ip,
         userAgent: meta.userAgent,
       }),
     );
     return { session, secret };
+  }
+
+  /**
+   * Records a (re-)authentication in a live session, e.g. a second factor after the password:
+   * `amr` replaces the session's list (pass the whole list, e.g. `['pwd', 'otp', 'mfa']`), `acr`
+   * replaces it when given, and `auth_time` becomes `at` (default now). Later id_tokens carry the
+   * new values (Core §2); the UPDATE empties the credential cache (CredentialCacheInvalidator), so
+   * the next request reads them. False when the session is not live.
+   */
+  async recordAuthentication(sessionId: string, authentication: SessionAuthentication, at = new Date()): Promise<boolean> {
+    const res = await this.sessions.update(
+      { id: sessionId, revokedAt: IsNull() },
+      { authTime: at, amr: [...authentication.amr], ...(authentication.acr !== undefined ? { acr: authentication.acr } : {}) },
+    );
+    return (res.affected ?? 0) > 0;
   }
 
   /**
@@ -62,6 +98,18 @@ export class SessionsService {
     return session as Session & { user: User };
   }
 
+  /**
+   * How the user of a session authenticated (Core §2: `auth_time`, `amr`, `acr`), for the
+   * OpenID Connect checks at /oauth/authorize (`max_age`, `prompt=login`). Null when unknown.
+   */
+  async authenticationOf(sessionId: string): Promise<{ authTime: Date; amr: string[] | null; acr: string | null } | null> {
+    const row = await this.sessions.findOne({
+      where: { id: sessionId },
+      select: { id: true, createdAt: true, authTime: true, amr: true, acr: true },
+    });
+    return row ? { authTime: authenticatedAt(row), amr: row.amr, acr: row.acr } : null;
+  }
+
   /** One SELECT by the unique hash index, joined with the user, of only what a principal needs. */
   private findLiveByHash(secretHash: string): Promise<Session | null> {
     return this.sessions
@@ -73,6 +121,9 @@ export class SessionsService {
         's.createdAt',
         's.lastSeenAt',
         's.expiresAt',
+        's.authTime',
+        's.amr',
+        's.acr',
         'u.id',
         'u.email',
         'u.displayName',

@@ -6,6 +6,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  * algorithm takes over, and stays published until the last token it signed has expired.
  */
 @Index('ix_signing_keys_alg_active', ['alg', 'activeFrom'])
+@Index('uq_signing_keys_genesis', ['genesis'], { unique: true })
 @Entity('signing_keys')
 export class SigningKey {
   /** RFC 7638 JWK thumbprint of the public key. */
@@ -28,4 +29,11 @@ export class SigningKey {
 
   @Column({ name: 'active_from', type: 'datetime', precision: 3 })
   activeFrom: Date;
+
+  /**
+   * The algorithm, on the first key of that algorithm only (null on rotated keys): a unique slot,
+   * so instances starting together create exactly one first key (insert-or-ignore).
+   */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  genesis: string | null;
 }

@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { Repository } from 'typeorm';
-import type { JwtSigningAlg } from '../clients/client-types';
+import { JWT_SIGNING_ALGS, type JwtSigningAlg } from '../clients/client-types';
 import { SecretSealer } from '../common/secret-sealer';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SigningKey } from './signing-key.entity';
@@ -27,9 +27,15 @@ const SKEW_MS = 60_000;
  * JWKS and used for verification. The key list is cached in memory and re-read every minute
  * (or when a token names an unknown `kid`), so verification costs no database query.
  * All JOSE work is jose's.
+ *
+ * Pre-publication rule: a key is in the JWKS before it signs anything. The first key of each
+ * algorithm is made at startup (before the server listens, so no JWKS response was ever empty)
+ * and idempotently under N instances starting together (a unique `genesis` slot per algorithm,
+ * claimed by insert-or-ignore: the instances that lose use the winner's key). Every later key is a
+ * rotation, published `SIGNING_KEY_PREPUBLISH_SECONDS` before it signs.
  */
 @Injectable()
-export class SigningKeysService {
+export class SigningKeysService implements OnApplicationBootstrap {
   private readonly logger = new Logger(SigningKeysService.name);
   private cache?: { loadedAt: number; rows: SigningKey[]; published: PublishedJwk[]; keySet: ReturnType<typeof createLocalJWKSet> };
   private loading?: Promise<void>;
@@ -42,10 +48,33 @@ export class SigningKeysService {
     private readonly sealer: SecretSealer,
   ) {}
 
+  /** Startup: the first key of every algorithm exists and is published before the server listens. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.ensureFirstKeys();
+  }
+
   /**
-   * The key that signs now for `alg`: the newest whose `activeFrom` has passed. Creates the
-   * first key of an algorithm on first use (active at once: nothing can have cached a JWKS
-   * without it), and a pre-published successor when the rotation schedule says so.
+   * Creates the first key of each algorithm that has none (active at once: it is published from
+   * the first JWKS response). Safe when N instances run it together: one insert per algorithm
+   * wins the `genesis` slot (INSERT IGNORE / OR IGNORE / ON CONFLICT DO NOTHING), the others
+   * read the winner's key. Returns the kids this call created.
+   */
+  async ensureFirstKeys(): Promise<string[]> {
+    await this.reload();
+    const created: string[] = [];
+    for (const alg of JWT_SIGNING_ALGS) {
+      if (this.cache!.rows.some((k) => k.alg === alg)) continue;
+      const row = await this.create(alg, new Date(), { genesis: true });
+      if (row) created.push(row.kid);
+    }
+    return created;
+  }
+
+  /**
+   * The key that signs now for `alg`: the newest whose `activeFrom` has passed, and a
+   * pre-published successor when the rotation schedule says so. The first key was made at
+   * startup (ensureFirstKeys); only if none of the algorithm's keys can be opened (the key
+   * encryption key changed) is one made here, signing at once, with a warning.
    */
   async signingKey(alg: JwtSigningAlg): Promise<{ kid: string; key: ImportedKey }> {
     await this.fresh();
@@ -66,7 +95,11 @@ export class SigningKeysService {
       const key = await this.privateKey(row);
       if (key) return { kid: row.kid, key };
     }
-    await this.create(alg, new Date(now));
+    if (ofAlg.length === 0) await this.create(alg, new Date(now), { genesis: true });
+    else {
+      this.logger.warn(`no ${alg} signing key can be opened: a new one signs at once, before resource servers can have fetched it`);
+      await this.create(alg, new Date(now));
+    }
     return this.signingKey(alg);
   }
 
@@ -77,7 +110,7 @@ export class SigningKeysService {
    * token they signed has expired.
    */
   async rotate(alg: JwtSigningAlg, prepublishMs = this.config.jwt.prepublishMs): Promise<SigningKey> {
-    return this.create(alg, new Date(Date.now() + prepublishMs));
+    return (await this.create(alg, new Date(Date.now() + prepublishMs)))!;
   }
 
   /** The public keys to publish (RFC 7517 JWK Set `keys`), newest first. */
@@ -133,7 +166,11 @@ export class SigningKeysService {
     return out.reverse();
   }
 
-  private async create(alg: JwtSigningAlg, activeFrom: Date): Promise<SigningKey> {
+  /**
+   * Writes a new key. `genesis`: the algorithm's first key, which claims the algorithm's unique
+   * genesis slot; null when another instance claimed it first (its key is then in the cache).
+   */
+  private async create(alg: JwtSigningAlg, activeFrom: Date, opts: { genesis?: boolean } = {}): Promise<SigningKey | null> {
     const { publicKey, privateKey } = await generateKeyPair(alg, {
       extractable: true,
       ...(alg === 'RS256' ? { modulusLength: 2048 } : {}),
@@ -148,7 +185,18 @@ export class SigningKeysService {
       privateJwkSealed: sealed,
       createdAt: new Date(),
       activeFrom,
+      genesis: opts.genesis ? alg : null,
     });
+    if (opts.genesis) {
+      await this.keys.createQueryBuilder().insert().into(SigningKey).values(row).orIgnore().execute();
+      await this.reload();
+      if (!this.cache!.rows.some((k) => k.kid === kid)) {
+        this.logger.log(`the first ${alg} signing key was created by another instance`);
+        return null;
+      }
+      this.logger.log(`first signing key ${kid} (${alg}) created, published and signing from ${activeFrom.toISOString()}`);
+      return row;
+    }
     await this.keys.insert(row);
     this.logger.log(`signing key ${kid} (${alg}) created, signing from ${activeFrom.toISOString()}`);
     await this.reload();

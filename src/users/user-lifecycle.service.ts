@@ -6,7 +6,9 @@ import type { Role } from '../auth/roles';
 import { keysetPage, Page } from '../common/keyset';
 import { escapeLike, LIKE_ESCAPE } from '../common/sql-like';
 import { runTransaction } from '../database/transactions';
+import { CredentialEpochService } from './credential-epoch.service';
 import { LastAdminError } from './last-admin.error';
+import { assertHasPassword } from './no-password';
 import { UserCredentialRegistry, UserCredentialSource } from './user-credential-source';
 import { User, UserStatus } from './user.entity';
 import { hasRoleCondition, NewUser, UsersService } from './users.service';
@@ -32,6 +34,7 @@ export class UserLifecycleService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly accounts: UsersService,
     private readonly credentials: UserCredentialRegistry,
+    private readonly epochs: CredentialEpochService,
   ) {}
 
   /** Users matching the search, newest first (keyset pages). */
@@ -60,7 +63,11 @@ export class UserLifecycleService {
     return this.accounts.create({ ...input, temporaryPassword: input.temporaryPassword ?? true });
   }
 
-  /** Disables the account and ends its sessions; its tokens stop because every strategy checks the status. */
+  /**
+   * Disables the account and ends its sessions; its tokens stop because every strategy checks the
+   * status, and the credential epoch moves, so nothing in flight (codes, device codes, refresh
+   * families, reset links) works again if the account is enabled later.
+   */
   async disable(id: string): Promise<{ user: User; sessionsRevoked: number }> {
     const user = await this.changeGuarded(
       id,
@@ -70,6 +77,7 @@ export class UserLifecycleService {
         await m.update(User, { id: u.id }, { status: 'disabled', updatedAt: new Date() });
       },
     );
+    await this.epochs.bump(id, 'disabled');
     const sessionsRevoked = await this.sessionSource().revokeAllForUser(id);
     return { user: { ...user, status: 'disabled' }, sessionsRevoked };
   }
@@ -95,13 +103,18 @@ export class UserLifecycleService {
     return { before, user: { ...user, roles: unique } };
   }
 
-  /** Sets a new password (or generates one) and signs the user out everywhere. */
+  /**
+   * Sets a new password (or generates one) and signs the user out everywhere; the password change
+   * moves the credential epoch (UsersService.setPassword), so reset links and everything else in
+   * flight die with it.
+   * @throws NoPasswordByDesignError (409) for a bot or SSO-only account
+   */
   async resetPassword(
     id: string,
     password?: string,
     opts: { temporary?: boolean } = {},
   ): Promise<{ temporaryPassword: string | null; sessionsRevoked: number }> {
-    await this.get(id);
+    assertHasPassword(await this.get(id));
     const temporaryPassword = password ? null : randomBytes(18).toString('base64url');
     // Whoever the admin gave it to must replace it at sign-in: only the user should know their password.
     await this.accounts.setPassword(id, password ?? (temporaryPassword as string), { temporary: opts.temporary ?? true });
@@ -121,9 +134,14 @@ export class UserLifecycleService {
     );
   }
 
-  /** Incident response: ends every session, token and grant of the user. Counts by kind. */
-  async revokeAllCredentials(id: string): Promise<Record<string, number>> {
+  /**
+   * Incident response: ends every session, token and grant of the user, and (first) moves the
+   * credential epoch so that what is still in flight dies too: authorization codes, approved
+   * device codes not yet polled, refresh families, reset links. Counts by kind.
+   */
+  async revokeAllCredentials(id: string, reason = 'revoke_all'): Promise<Record<string, number>> {
     await this.get(id);
+    await this.epochs.bump(id, reason);
     const counts: Record<string, number> = {};
     for (const source of this.credentials.all()) counts[source.kind] = await source.revokeAllForUser(id);
     return counts;
@@ -152,19 +170,19 @@ export class UserLifecycleService {
   }
 
   /**
-   * MySQL: a transaction (with the admin rows locked, below). SQLite: TypeORM runs every query of
+   * MySQL/MariaDB and PostgreSQL: a transaction (with the admin rows locked, below). SQLite: TypeORM runs every query of
    * the app on one connection, so overlapping transactions fail ("cannot start a transaction
    * within a transaction") and a rollback would take other requests' writes with it; guarded
    * changes are instead queued one at a time in this process, which owns the database file.
    */
   private serialised<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    if (this.dataSource.options.type === 'mysql') return runTransaction(this.dataSource, work);
+    if (this.dataSource.options.type !== 'better-sqlite3') return runTransaction(this.dataSource, work);
     const run = this.sqliteQueue.then(() => work(this.dataSource.manager));
     this.sqliteQueue = run.catch(() => undefined);
     return run;
   }
 
-  /** The ids of active admins, row-locked on MySQL so concurrent guarded changes serialise. */
+  /** The ids of active admins, row-locked (FOR UPDATE) on MySQL and PostgreSQL so concurrent guarded changes serialise. */
   private async lockActiveAdminIds(m: EntityManager): Promise<string[]> {
     const qb = m
       .createQueryBuilder(User, 'u')
@@ -174,7 +192,7 @@ export class UserLifecycleService {
       .andWhere("u.kind = 'person'")
       .andWhere(...hasRoleCondition('u', 'admin'));
     // SQLite has no row locks; serialised() queues guarded changes there instead.
-    if (this.dataSource.options.type === 'mysql') qb.setLock('pessimistic_write');
+    if (this.dataSource.options.type !== 'better-sqlite3') qb.setLock('pessimistic_write');
     const rows = await qb.getRawMany<{ id: string }>();
     return rows.map((r) => r.id);
   }

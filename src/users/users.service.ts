@@ -1,10 +1,12 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { In, QueryFailedError, Repository } from 'typeorm';
+import { In, Like, Not, Repository } from 'typeorm';
 import { Role } from '../auth/roles';
 import { PasswordHasher } from './password-hasher.service';
+import { assertHasPassword, noPasswordMarker } from './no-password';
 import { User } from './user.entity';
+import { isUniqueViolation } from '../database/unique-violation';
 
 export interface NewUser {
   email: string;
@@ -19,12 +21,6 @@ export interface NewBotUser {
   displayName: string;
   roles: Role[];
 }
-
-/**
- * What a bot has instead of a password hash: not in the scrypt format, so no password ever
- * verifies against it (and sign-in refuses bots before that anyway).
- */
-const NO_PASSWORD = '!bot';
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -67,7 +63,7 @@ export class UsersService {
     try {
       return await this.users.save(user);
     } catch (err) {
-      if (err instanceof QueryFailedError && /unique|duplicate/i.test(err.message)) {
+      if (isUniqueViolation(err)) {
         throw new ConflictException('A user with this email already exists');
       }
       throw err;
@@ -84,7 +80,7 @@ export class UsersService {
       this.users.create({
         email: `bot-${randomUUID()}@bots.invalid`,
         displayName: input.displayName.trim(),
-        passwordHash: NO_PASSWORD,
+        passwordHash: noPasswordMarker('bot'),
         status: 'active',
         kind: 'bot',
         roles: input.roles,
@@ -105,17 +101,25 @@ export class UsersService {
     return (res.affected ?? 0) > 0;
   }
 
-  /** `temporary`: someone else chose it (an admin, the CLI's generator); the user must replace it at sign-in. */
+  /**
+   * Sets the password. `temporary`: someone else chose it (an admin, the CLI's generator); the user
+   * must replace it at sign-in. A password change also moves the user's credential epoch (issue 22
+   * §1, credential-epoch.ts) in the same UPDATE: every reset link, code, device code, refresh
+   * family and access token issued before it stops working, on every instance. Sessions are the
+   * caller's to end (a self-service change keeps the session that made it).
+   * @throws NotFoundException unknown user
+   * @throws NoPasswordByDesignError (409) a bot or SSO-only account: it never gets a password
+   */
   async setPassword(userId: string, password: string, opts: { temporary?: boolean } = {}): Promise<void> {
+    const user = await this.users.findOne({ where: { id: userId }, select: { id: true, kind: true, passwordHash: true } });
+    if (!user) throw new NotFoundException('No such user');
+    assertHasPassword(user);
+    const passwordHash = await this.hasher.hash(password);
     const now = new Date();
     await this.users.update(
-      { id: userId },
-      {
-        passwordHash: await this.hasher.hash(password),
-        passwordChangedAt: now,
-        passwordTemporary: opts.temporary ?? false,
-        updatedAt: now,
-      },
+      // The marker is re-checked in the UPDATE itself: nothing turns a no-password account into one with a password.
+      { id: userId, kind: 'person', passwordHash: Not(Like('!%')) },
+      { passwordHash, passwordChangedAt: now, passwordTemporary: opts.temporary ?? false, credentialsRevokedAt: now, updatedAt: now },
     );
   }
 

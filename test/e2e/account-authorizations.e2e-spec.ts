@@ -1,3 +1,4 @@
+import { rawQuery } from '../support/shared-database';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { authorizeUrl, codeRequest, obtainTokens, refresh, registerClient, userAndClient } from './support/oauth-flow.fixture';
 import { startTestApp, TestApp } from './support/test-app';
@@ -51,7 +52,7 @@ describe('GET /account/authorizations: the apps a user authorized, and revoking 
   it('effective scopes = granted ∩ the user’s current permissions', async () => {
     const { user, client } = await userAndClient(t);
     await obtainTokens(t, user.cookie, client, { scope: 'read:device write:device' });
-    await t.dataSource.query('UPDATE users SET roles = ? WHERE id = ?', ['viewer', user.user.id]);
+    await rawQuery(t.dataSource, 'UPDATE users SET roles = ? WHERE id = ?', ['viewer', user.user.id]);
     const res = await t.http.get('/account/authorizations', { cookie: user.cookie });
     expect(res.body.items[0].grantedScopes.map((s: { name: string }) => s.name)).toEqual(['read:device', 'write:device']);
     expect(res.body.items[0].effectiveScopes).toEqual(['read:device']);

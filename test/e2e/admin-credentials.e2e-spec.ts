@@ -1,3 +1,4 @@
+import { rawQuery } from '../support/shared-database';
 import { signedInAdmin } from './support/admin.fixture';
 import { obtainTokens, refresh, registerClient } from './support/oauth-flow.fixture';
 import { createPat } from './support/personal-tokens.fixture';
@@ -114,7 +115,7 @@ describe('admin: a user’s credentials across kinds', () => {
     expect((await t.http.delete(`/admin/users/${v.victim.user.id}`, { cookie: admin.cookie })).status).toBe(204);
     await assertAllDead(v);
     for (const table of ['personal_access_tokens', 'authorization_grants', 'sessions']) {
-      const [{ n }] = await t.dataSource.query(`SELECT COUNT(*) AS n FROM ${table} WHERE user_id = ?`, [v.victim.user.id]);
+      const [{ n }] = await rawQuery(t.dataSource, `SELECT COUNT(*) AS n FROM ${table} WHERE user_id = ?`, [v.victim.user.id]);
       expect({ table, n: Number(n) }).toEqual({ table, n: 0 });
     }
   });
@@ -138,5 +139,15 @@ describe('admin: a user’s credentials across kinds', () => {
     expect(page.text).toContain('<dt title="session">Browser sessions</dt>');
     expect(page.text).toMatch(/data-testid="live-oauth_access_token">[1-9]\d*</);
     expect(page.text).not.toContain('<dt title="oauth_grant">oauth_grant</dt>');
+  });
+
+  it("the user page's Credentials table names each kind by its registered label, not its identifier", async () => {
+    const admin = await signedInAdmin(t);
+    const v = await userWithEverything();
+    const page = await t.http.get(`/admin/ui/users/${v.victim.user.id}`, { cookie: admin.cookie, headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<td title="personal_access_token">API keys</td>');
+    expect(page.text).toContain('<td title="oauth_grant">OAuth grants</td>');
+    expect(page.text).not.toMatch(/<td>(personal_access_token|oauth_grant|session)<\/td>/);
   });
 });

@@ -1,3 +1,4 @@
+import { rawQuery } from '../support/shared-database';
 import { SessionsService } from '../../src/sessions/sessions.service';
 import { UsersService } from '../../src/users/users.service';
 import { auditByActor, auditForTarget, detailsOf, signedInAdmin } from './support/admin.fixture';
@@ -184,7 +185,7 @@ describe('admin users API', () => {
       const res = await t.http.delete(`/admin/users/${victim.user.id}`, { cookie: admin.cookie });
       expect(res.status).toBe(204);
       expect(await t.get<UsersService>(UsersService).findById(victim.user.id)).toBeNull();
-      const [{ n }] = await t.dataSource.query('SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?', [victim.user.id]);
+      const [{ n }] = await rawQuery(t.dataSource, 'SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?', [victim.user.id]);
       expect(Number(n)).toBe(0);
       expect((await t.http.get('/account/sessions', { cookie: victim.cookie, headers: { accept: 'application/json' } })).status).toBe(401);
       expect((await t.http.delete(`/admin/users/${victim.user.id}`, { cookie: admin.cookie })).status).toBe(404);

@@ -1,3 +1,4 @@
+import { rawQuery } from '../support/shared-database';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { hashToken } from '../../src/auth/token-format';
 import { ClientsService } from '../../src/clients/clients.service';
@@ -367,6 +368,7 @@ describe('authorization code flow: /oauth/authorize, consent, code exchange', ()
         redirectUriGiven: true,
         scopes: ['read:device'],
         codeChallenge: null,
+        extensions: {},
       };
       const downgraded = await exchangeCode(t, client, await codes.issue(request, user.user.id, ['read:device']), pkcePair().verifier);
       expect(downgraded.status).toBe(400);
@@ -444,7 +446,7 @@ describe('authorization code flow: /oauth/authorize, consent, code exchange', ()
       const { user, client } = await userAndClient(t);
       const { params, pkce } = codeRequest(client);
       const code = await obtainCode(t, user.cookie, params);
-      await t.dataSource.query('UPDATE users SET status = ? WHERE id = ?', ['disabled', user.user.id]);
+      await rawQuery(t.dataSource, 'UPDATE users SET status = ? WHERE id = ?', ['disabled', user.user.id]);
       const res = await exchangeCode(t, client, code, pkce.verifier);
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('invalid_grant');

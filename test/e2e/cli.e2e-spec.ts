@@ -1,5 +1,5 @@
 import { AuditEvent } from '../../src/audit/audit-event.entity';
-import { loadAppConfig } from '../../src/config/app-config';
+import { loadAppConfig } from '../../src/configuration';
 import { User } from '../../src/users/user.entity';
 import { CliResult, cliDatabase, runCli } from './support/cli.fixture';
 import { startTestApp, TestApp, uniqueEmail } from './support/test-app';
@@ -161,7 +161,7 @@ describe('operators CLI (npm run cli)', () => {
 
     it('an invalid configuration exits 1 with the configuration message, not a stack', async () => {
       const [badUrl, noKeys] = await Promise.all([
-        cli(['user:reset-password', '--email', 'a@example.test'], { DATABASE_URL: 'postgres://db/x' }),
+        cli(['user:reset-password', '--email', 'a@example.test'], { DATABASE_URL: 'oracle://db/x' }),
         cli(['user:reset-password', '--email', 'a@example.test'], { NODE_ENV: 'production', SESSION_KEYS: '' }),
       ]);
       expect(badUrl.code).toBe(1);

@@ -1,3 +1,4 @@
+import { rawQuery } from '../support/shared-database';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { hashToken, isWellFormed } from '../../src/auth/token-format';
 import { ClientSecret } from '../../src/clients/client-secret.entity';
@@ -33,7 +34,7 @@ describe('clients: Developer settings, admin API, the Secret scheme', () => {
       const rows = await t.dataSource.getRepository(ClientSecret).findBy({ clientId: res.body.clientId });
       expect(rows).toHaveLength(1);
       expect(rows[0].secretHash).toBe(hashToken(res.body.clientSecret));
-      const dump = JSON.stringify(await t.dataSource.query('SELECT * FROM client_secrets WHERE client_id = ?', [res.body.clientId]));
+      const dump = JSON.stringify(await rawQuery(t.dataSource, 'SELECT * FROM client_secrets WHERE client_id = ?', [res.body.clientId]));
       expect(dump).not.toContain(res.body.clientSecret);
       // Never shown again.
       const again = await t.http.get(`/developer/clients/${res.body.clientId}`, { cookie });
@@ -60,7 +61,7 @@ describe('clients: Developer settings, admin API, the Secret scheme', () => {
       expect(res.status).toBe(400);
       expect(res.body.message).toContain(uri);
       expect((await t.http.get('/developer/clients', { cookie })).body.items).toEqual([]);
-      expect(await t.dataSource.query('SELECT client_id FROM clients WHERE owner_id = ?', [user.id])).toEqual([]);
+      expect(await rawQuery(t.dataSource, 'SELECT client_id FROM clients WHERE owner_id = ?', [user.id])).toEqual([]);
     });
 
     it('RFC 8252 §7.3: accepts https and http on loopback hosts', async () => {

@@ -1,3 +1,4 @@
+import { rawQuery } from '../support/shared-database';
 import { CredentialCache } from '../../src/auth/credential-cache';
 import { generateToken } from '../../src/auth/token-format';
 import { signedInAdmin, SignedIn } from './support/admin.fixture';
@@ -7,7 +8,7 @@ import { startTestApp, TestApp } from './support/test-app';
 import { obtainTokens, refresh, registerClient } from './support/oauth-flow.fixture';
 import { signIn, signedInUser } from './support/users.fixture';
 import { PAT_TOKEN } from '../../src/personal-tokens/personal-token.token-kind';
-import { ACCESS_TOKEN } from '../../src/grants/oauth.token-kinds';
+import { ACCESS_TOKEN } from '../../src/access-tokens/access-token.token-kind';
 
 /**
  * The credential cache (auth/credential-cache.ts) is on, as in production (1 s, the default).
@@ -190,7 +191,7 @@ describe('credential cache: revocation holds at once (issue 16)', () => {
     const pat = await createPat(t, u.cookie);
     await warm({ bearer: pat.token });
     // Raw SQL, as the CLI or another instance would write it: no local invalidation happens.
-    await t.dataSource.query('UPDATE personal_access_tokens SET revoked_at = created_at WHERE id = ?', [pat.id]);
+    await rawQuery(t.dataSource, 'UPDATE personal_access_tokens SET revoked_at = created_at WHERE id = ?', [pat.id]);
     await new Promise((r) => setTimeout(r, 1100));
     expect((await me({ bearer: pat.token })).status).toBe(401);
   });

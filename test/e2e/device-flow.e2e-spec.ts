@@ -23,7 +23,8 @@ import { clientRequest, refresh, registerClient } from './support/oauth-flow.fix
 import { startTestApp, TestApp } from './support/test-app';
 import { signedInUser } from './support/users.fixture';
 import { DEVICE_CODE } from '../../src/device-authorization/device-code.token-kind';
-import { ACCESS_TOKEN, REFRESH_TOKEN } from '../../src/grants/oauth.token-kinds';
+import { ACCESS_TOKEN } from '../../src/access-tokens/access-token.token-kind';
+import { REFRESH_TOKEN } from '../../src/grants/grant.token-kinds';
 
 const USER_CODE = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
 const PER_SESSION = 4;

@@ -294,11 +294,19 @@ describe('devices: the guarded resource API', () => {
       // A trigger that fails the insert of one marked sample, in the third 200-row chunk.
       const marker = 77777;
       const trigger = `fail_sample_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-      const mysql = t.dataSource.options.type === 'mysql';
+      const type = t.dataSource.options.type;
+      const mysql = type === 'mysql';
+      if (type === 'postgres') {
+        await t.dataSource.query(
+          `CREATE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.co2 = ${marker} THEN RAISE EXCEPTION 'simulated failure'; END IF; RETURN NEW; END $$`,
+        );
+      }
       await t.dataSource.query(
-        mysql
-          ? `CREATE TRIGGER ${trigger} BEFORE INSERT ON samples FOR EACH ROW BEGIN IF NEW.co2 = ${marker} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'simulated failure'; END IF; END`
-          : `CREATE TRIGGER ${trigger} BEFORE INSERT ON samples WHEN NEW.co2 = ${marker} BEGIN SELECT RAISE(ABORT, 'simulated failure'); END`,
+        type === 'postgres'
+          ? `CREATE TRIGGER ${trigger} BEFORE INSERT ON samples FOR EACH ROW EXECUTE FUNCTION ${trigger}()`
+          : mysql
+            ? `CREATE TRIGGER ${trigger} BEFORE INSERT ON samples FOR EACH ROW BEGIN IF NEW.co2 = ${marker} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'simulated failure'; END IF; END`
+            : `CREATE TRIGGER ${trigger} BEFORE INSERT ON samples WHEN NEW.co2 = ${marker} BEGIN SELECT RAISE(ABORT, 'simulated failure'); END`,
       );
       try {
         const batch = sampleBatch(450);
@@ -307,7 +315,8 @@ describe('devices: the guarded resource API', () => {
         expect(res.status).toBe(500);
         expect(await countSamples(t, device.id)).toBe(0);
       } finally {
-        await t.dataSource.query(`DROP TRIGGER ${trigger}`);
+        if (type === 'postgres') await t.dataSource.query(`DROP FUNCTION ${trigger}() CASCADE`);
+        else await t.dataSource.query(`DROP TRIGGER ${trigger}`);
       }
       expect((await t.http.post(`/devices/${device.id}/samples`, { cookie, json: { samples: sampleBatch(450) } })).status).toBe(201);
       expect(await countSamples(t, device.id)).toBe(450);

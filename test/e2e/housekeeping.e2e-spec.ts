@@ -1,5 +1,5 @@
 import { DeviceAuthorization } from '../../src/device-authorization/device-authorization.entity';
-import { AccessToken } from '../../src/grants/access-token.entity';
+import { AccessToken } from '../../src/access-tokens/access-token.entity';
 import { AuthorizationCode } from '../../src/grants/authorization-code.entity';
 import { RefreshToken } from '../../src/grants/refresh-token.entity';
 import { Grant } from '../../src/grants/grant.entity';

@@ -74,6 +74,35 @@ describe('lock contention on short transactions', () => {
     const names = (await t.dataSource.getRepository(Device).findBy([{ id: a.id }, { id: b.id }])).map((d) => d.name);
     // Whichever committed last renamed both rows.
     expect(new Set(names).size).toBe(1);
-    expect(runs).toBe(t.dataSource.options.type === 'mysql' ? 3 : 2);
+    // MySQL/MariaDB (ER_LOCK_DEADLOCK) and PostgreSQL (40P01) pick a victim and roll it back: one more run.
+    expect(runs).toBe(t.dataSource.options.type === 'better-sqlite3' ? 2 : 3);
+  });
+
+  it('PostgreSQL: a serialization failure (40001) under SERIALIZABLE is run again from the start, so both commit', async () => {
+    if (t.dataSource.options.type !== 'postgres') return; // 40001 is PostgreSQL's; MySQL and SQLite: the deadlock case above
+    const u = await signedInUser(t);
+    const a = await createDevice(t, u.cookie);
+    const b = await createDevice(t, u.cookie);
+    let runs = 0;
+    let arrived = 0;
+    const bothRead = async () => {
+      arrived++;
+      for (const until = Date.now() + 2000; arrived < 2 && Date.now() < until;) await sleep(10);
+    };
+    // Write skew: each reads the other's row, then writes its own; one of the two cannot be
+    // serialised and fails with 40001 at its write or commit.
+    const copyOther = (mine: string, other: string) =>
+      runTransaction(t.dataSource, async (tx) => {
+        runs++;
+        await tx.query('SET TRANSACTION ISOLATION LEVEL SERIALIZABLE');
+        const seen = await tx.getRepository(Device).findOneByOrFail({ id: other });
+        await bothRead();
+        await tx.update(Device, { id: mine }, { name: `saw ${seen.name}` });
+      });
+    await Promise.all([copyOther(a.id, b.id), copyOther(b.id, a.id)]);
+    expect(runs).toBe(3);
+    const names = (await t.dataSource.getRepository(Device).findBy([{ id: a.id }, { id: b.id }])).map((d) => d.name);
+    // Serial order: the retried one saw the other's new name.
+    expect(names.filter((n) => n.startsWith('saw saw '))).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import { CredentialCache } from '../../src/auth/credential-cache';
-import { AccessToken } from '../../src/grants/access-token.entity';
+import { AccessToken } from '../../src/access-tokens/access-token.entity';
 import { hashToken } from '../../src/auth/token-format';
 import { PersonalToken } from '../../src/personal-tokens/personal-token.entity';
 import { Session } from '../../src/sessions/session.entity';

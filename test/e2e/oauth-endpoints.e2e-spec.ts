@@ -3,7 +3,7 @@ import { generateToken } from '../../src/auth/token-format';
 import { basicAuth, clientCredentialsToken, createClient } from './support/clients.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser } from './support/users.fixture';
-import { ACCESS_TOKEN } from '../../src/grants/oauth.token-kinds';
+import { ACCESS_TOKEN } from '../../src/access-tokens/access-token.token-kind';
 
 describe('OAuth revocation, introspection and discovery', () => {
   let t: TestApp;

@@ -5,7 +5,7 @@ import { codeRequest, authorizeAndApprove, registerClient } from './support/oaut
 import { userWithPat } from './support/personal-tokens.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser, signedInUser } from './support/users.fixture';
-import { ACCESS_TOKEN } from '../../src/grants/oauth.token-kinds';
+import { ACCESS_TOKEN } from '../../src/access-tokens/access-token.token-kind';
 import { CLIENT_SECRET_TOKEN } from '../../src/clients/client-secret.token-kind';
 import { PAT_TOKEN } from '../../src/personal-tokens/personal-token.token-kind';
 

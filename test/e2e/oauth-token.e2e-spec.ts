@@ -1,10 +1,11 @@
+import { rawQuery } from '../support/shared-database';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { hashToken, isWellFormed } from '../../src/auth/token-format';
-import { AccessToken } from '../../src/grants/access-token.entity';
+import { AccessToken } from '../../src/access-tokens/access-token.entity';
 import { basicAuth, clientCredentialsToken, createClient } from './support/clients.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser } from './support/users.fixture';
-import { ACCESS_TOKEN } from '../../src/grants/oauth.token-kinds';
+import { ACCESS_TOKEN } from '../../src/access-tokens/access-token.token-kind';
 
 describe('POST /oauth/token: client_credentials', () => {
   let t: TestApp;
@@ -233,7 +234,7 @@ describe('POST /oauth/token: client_credentials', () => {
     it('a disabled client’s tokens stop working at once', async () => {
       const { client: c } = await confidential(['read:device']);
       const access = await clientCredentialsToken(t, c);
-      await t.dataSource.query('UPDATE clients SET status = ? WHERE client_id = ?', ['disabled', c.clientId]);
+      await rawQuery(t.dataSource, 'UPDATE clients SET status = ? WHERE client_id = ?', ['disabled', c.clientId]);
       expect((await t.http.get('/devices', { bearer: access })).status).toBe(401);
     });
   });

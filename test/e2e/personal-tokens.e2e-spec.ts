@@ -19,7 +19,7 @@ import { flashMessage, followRedirect, revealedSecret } from './support/pages.fi
 import { startTestApp, TestApp } from './support/test-app';
 import { signedInUser } from './support/users.fixture';
 import { PAT_TOKEN } from '../../src/personal-tokens/personal-token.token-kind';
-import { ACCESS_TOKEN } from '../../src/grants/oauth.token-kinds';
+import { ACCESS_TOKEN } from '../../src/access-tokens/access-token.token-kind';
 
 const DAY_MS = 86_400_000;
 const HTML = { accept: 'text/html,application/xhtml+xml' };
@@ -396,7 +396,7 @@ describe('personal access tokens', () => {
       }
 
       // On SQLite, the raw database files too (free pages and WAL included).
-      const file = t.dataSource.options.type === 'mysql' ? undefined : String(t.dataSource.options.database);
+      const file = t.dataSource.options.type === 'better-sqlite3' ? String(t.dataSource.options.database) : undefined;
       if (file) {
         const raw = [file, `${file}-wal`]
           .filter(existsSync)

@@ -1,3 +1,4 @@
+import { rawQuery } from '../support/shared-database';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { hashToken } from '../../src/auth/token-format';
 import { Grant } from '../../src/grants/grant.entity';
@@ -144,7 +145,7 @@ describe('refresh tokens (strict, grace 0): rotation, reuse detection, lifetimes
   it('effective scopes = granted ∩ current permissions: a demoted user gets only what they still hold', async () => {
     const { user, client } = await userAndClient(t);
     const first = await obtainTokens(t, user.cookie, client, { scope: 'read:device write:device' });
-    await t.dataSource.query('UPDATE users SET roles = ? WHERE id = ?', ['viewer', user.user.id]);
+    await rawQuery(t.dataSource, 'UPDATE users SET roles = ? WHERE id = ?', ['viewer', user.user.id]);
     // The existing access token loses the scope at once (computed at request time).
     expect((await t.http.post('/devices', { bearer: first.access_token, json: { name: 'x' } })).status).toBe(403);
     const res = await refresh(t, client, first.refresh_token);
@@ -155,7 +156,7 @@ describe('refresh tokens (strict, grace 0): rotation, reuse detection, lifetimes
   it('a disabled user: access tokens stop working and refresh → invalid_grant', async () => {
     const { user, client } = await userAndClient(t);
     const first = await obtainTokens(t, user.cookie, client);
-    await t.dataSource.query('UPDATE users SET status = ? WHERE id = ?', ['disabled', user.user.id]);
+    await rawQuery(t.dataSource, 'UPDATE users SET status = ? WHERE id = ?', ['disabled', user.user.id]);
     expect(await devicesStatus(first.access_token)).toBe(401);
     expect((await refresh(t, client, first.refresh_token)).body.error).toBe('invalid_grant');
   });

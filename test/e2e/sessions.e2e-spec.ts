@@ -1,6 +1,8 @@
+import { rawQuery } from '../support/shared-database';
 import { EncryptJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { Session } from '../../src/sessions/session.entity';
 import { SessionsService } from '../../src/sessions/sessions.service';
 import { cookiePair } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
@@ -41,6 +43,25 @@ describe('sessions: sign-in, cookie, CSRF, session management', () => {
       expect(rows.some((r) => r.actorId === user.id && r.outcome === 'success')).toBe(true);
     });
 
+    it('records how and when the user authenticated (OpenID Connect Core §2 auth_time/amr): password sign-in is ["pwd"]', async () => {
+      const { email } = await createUser(t);
+      const before = Date.now();
+      const res = await t.http.post('/auth/login', { json: { email, password: TEST_PASSWORD }, origin: t.baseUrl });
+      expect(res.status).toBe(200);
+      const sessions = t.app.get(SessionsService);
+      const row = await t.dataSource.getRepository(Session).findOneByOrFail({ id: res.body.sessionId });
+      expect(row.amr).toEqual(['pwd']);
+      expect(row.acr).toBeNull();
+      expect(row.authTime!.getTime()).toBeGreaterThanOrEqual(before - 5);
+      // A second factor (the MFA step) re-records the session's authentication.
+      const later = new Date(Date.now() + 1000);
+      expect(await sessions.recordAuthentication(row.id, { amr: ['pwd', 'otp', 'mfa'] }, later)).toBe(true);
+      const updated = await t.dataSource.getRepository(Session).findOneByOrFail({ id: row.id });
+      expect(updated.amr).toEqual(['pwd', 'otp', 'mfa']);
+      expect(updated.authTime!.getTime()).toBe(later.getTime());
+      expect(await sessions.recordAuthentication('00000000-0000-0000-0000-000000000000', { amr: ['pwd'] })).toBe(false);
+    });
+
     it('signs in with the HTML form and redirects (303) to the requested page', async () => {
       const { email } = await createUser(t);
       const res = await t.http.post('/auth/login', { form: { email, password: TEST_PASSWORD, next: '/account' }, origin: t.baseUrl });
@@ -74,7 +95,7 @@ describe('sessions: sign-in, cookie, CSRF, session management', () => {
 
     it('refuses a disabled user with the same message', async () => {
       const { email, user } = await createUser(t);
-      await t.dataSource.query('UPDATE users SET status = ? WHERE id = ?', ['disabled', user.id]);
+      await rawQuery(t.dataSource, 'UPDATE users SET status = ? WHERE id = ?', ['disabled', user.id]);
       const res = await t.http.post('/auth/login', { json: { email, password: TEST_PASSWORD }, origin: t.baseUrl });
       expect(res.status).toBe(401);
       expect(res.body.message).toBe('Email or password is incorrect');
@@ -267,13 +288,13 @@ describe('sessions: sign-in, cookie, CSRF, session management', () => {
     it('ends a session after the idle timeout', async () => {
       const { cookie, user } = await signedInUser(t);
       const past = new Date(Date.now() - 2 * 3600_000);
-      await t.dataSource.query('UPDATE sessions SET last_seen_at = ? WHERE user_id = ?', [toDb(t, past), user.id]);
+      await rawQuery(t.dataSource, 'UPDATE sessions SET last_seen_at = ? WHERE user_id = ?', [toDb(t, past), user.id]);
       expect((await t.http.get('/devices', { cookie })).status).toBe(401);
     });
 
     it('ends a session after the absolute timeout', async () => {
       const { cookie, user } = await signedInUser(t);
-      await t.dataSource.query('UPDATE sessions SET expires_at = ? WHERE user_id = ?', [toDb(t, new Date(Date.now() - 1000)), user.id]);
+      await rawQuery(t.dataSource, 'UPDATE sessions SET expires_at = ? WHERE user_id = ?', [toDb(t, new Date(Date.now() - 1000)), user.id]);
       expect((await t.http.get('/devices', { cookie })).status).toBe(401);
     });
   });
@@ -297,7 +318,7 @@ describe('sessions: sign-in, cookie, CSRF, session management', () => {
 
 /** A Date as a raw SQL parameter in the driver's DATETIME format (UTC). */
 function toDb(t: TestApp, d: Date): string | Date {
-  return t.dataSource.options.type === 'mysql' ? d : d.toISOString().replace('T', ' ').replace('Z', '');
+  return t.dataSource.options.type !== 'better-sqlite3' ? d : d.toISOString().replace('T', ' ').replace('Z', '');
 }
 
 void TEST_PASSWORD;

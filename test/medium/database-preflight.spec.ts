@@ -29,4 +29,26 @@ describe('database preflight (issue 15)', () => {
       `The database "gatehouse_no_such_database_here" does not exist on ${missing.hostname}:${missing.port || '3306'}. Create it (CREATE DATABASE \`gatehouse_no_such_database_here\`) or fix DATABASE_URL; Gatehouse then creates its tables.`,
     );
   });
+
+  it('PostgreSQL: a refused port is one plain line; on the suite’s PostgreSQL its database passes, a missing one says how to create it', async () => {
+    const refused = await checkDatabaseReachable({ type: 'postgres', url: 'postgres://postgres@127.0.0.1:1/gatehouse' }).then(
+      () => new Error('no failure'),
+      (e: unknown) => e as Error,
+    );
+    expect(refused).toBeInstanceOf(DatabaseUnavailableError);
+    expect(refused.message).toMatch(/^Cannot connect to PostgreSQL at 127\.0\.0\.1:1 \(DATABASE_URL\)/);
+    const url = process.env.DATABASE_URL;
+    if (!/^postgres(ql)?:\/\//.test(url ?? '')) return; // other runs: the refused port above
+    await expect(checkDatabaseReachable({ type: 'postgres', url: url! })).resolves.toBeUndefined();
+    const missing = new URL(url!);
+    missing.pathname = '/gatehouse_no_such_database_here';
+    const err = await checkDatabaseReachable({ type: 'postgres', url: missing.toString() }).then(
+      () => new Error('no failure'),
+      (e: unknown) => e as Error,
+    );
+    expect(err).toBeInstanceOf(DatabaseUnavailableError);
+    expect(err.message).toMatch(
+      /^The database "gatehouse_no_such_database_here" does not exist on .*createdb gatehouse_no_such_database_here/,
+    );
+  });
 });

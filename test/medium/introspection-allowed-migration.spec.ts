@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { Client } from '../../src/clients/client.entity';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
@@ -10,6 +9,8 @@ import { runMigrationsOnce } from '../../src/database/migrate-once';
 import { MIGRATIONS } from '../../src/database/migrations';
 import { IntrospectionAllowedBoolean1764001100000 } from '../../src/database/migrations/1764001100000-introspection-allowed-boolean';
 import { User } from '../../src/users/user.entity';
+import { parseDatabaseUrl } from '../../src/config/app-config';
+import { createScratchDatabase, onPostgres, sharedDatabaseUrl } from '../support/shared-database';
 
 const UPTO = MIGRATIONS.indexOf(IntrospectionAllowedBoolean1764001100000);
 const AT = '2026-01-01 00:00:00.000';
@@ -18,18 +19,23 @@ const AT = '2026-01-01 00:00:00.000';
  * `clients.introspection_allowed` goes from integer to the shared boolean style on a database
  * that already holds clients: the values are kept, and on SQLite (where the table is rebuilt)
  * the rows referencing `clients` survive. A database of its own (a fresh SQLite file, or a
- * throwaway MySQL database), since it starts before this migration.
+ * throwaway MySQL or PostgreSQL database), since it starts before this migration.
  */
 describe('migration IntrospectionAllowedBoolean1764001100000', () => {
-  const shared = process.env.DATABASE_URL?.startsWith('mysql://') ? process.env.DATABASE_URL : undefined;
+  const shared = sharedDatabaseUrl();
+  const pg = onPostgres();
   const file = join(tmpdir(), `gatehouse-migration-${randomUUID()}.sqlite`);
-  const mysqlName = `gatehouse_mig_${randomUUID().slice(0, 8)}`;
+  let scratch: { url: string; drop(): Promise<void> } | undefined;
   let ds: DataSource | undefined;
+  /** Placeholders: `?` on MySQL and SQLite, `$1…` on PostgreSQL. */
+  const sql = (strings: TemplateStringsArray): string => {
+    let n = 0;
+    return pg ? strings.join('').replace(/\?/g, () => `$${++n}`) : strings.join('');
+  };
 
   const open = async (migrations: typeof MIGRATIONS): Promise<DataSource> => {
     await ds?.destroy();
-    const url = shared ? Object.assign(new URL(shared), { pathname: `/${mysqlName}` }).toString() : undefined;
-    const options = buildDataSourceOptions(url ? { type: 'mysql', url } : { type: 'sqlite', path: file });
+    const options = buildDataSourceOptions(scratch ? parseDatabaseUrl(scratch.url) : { type: 'sqlite', path: file });
     ds = await new DataSource({ ...options, migrations, entities: [Client, User] }).initialize();
     return ds;
   };
@@ -41,28 +47,26 @@ describe('migration IntrospectionAllowedBoolean1764001100000', () => {
   /** The column's declared type, as the database reports it. */
   const columnType = async (d: DataSource): Promise<string> => {
     const rows = (
-      shared
+      pg
         ? await d.query(
-            `SELECT COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'clients' AND COLUMN_NAME = 'introspection_allowed'`,
+            `SELECT data_type AS type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'clients' AND column_name = 'introspection_allowed'`,
           )
-        : await d.query(`SELECT type FROM pragma_table_info('clients') WHERE name = 'introspection_allowed'`)
+        : shared
+          ? await d.query(
+              `SELECT COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'clients' AND COLUMN_NAME = 'introspection_allowed'`,
+            )
+          : await d.query(`SELECT type FROM pragma_table_info('clients') WHERE name = 'introspection_allowed'`)
     ) as { type: string }[];
     return rows[0].type.toLowerCase();
   };
 
   beforeAll(async () => {
-    if (!shared) return;
-    const admin = await createConnection({ uri: shared });
-    await admin.query(`CREATE DATABASE \`${mysqlName}\``);
-    await admin.end();
+    if (shared) scratch = await createScratchDatabase(shared, 'gatehouse_mig');
   });
   afterAll(async () => {
     await ds?.destroy();
-    if (shared) {
-      const admin = await createConnection({ uri: shared });
-      await admin.query(`DROP DATABASE IF EXISTS \`${mysqlName}\``);
-      await admin.end();
-    } else for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+    if (scratch) await scratch.drop();
+    else for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   });
 
   it('keeps every client, its flag and the rows referencing it; down restores the integer column', async () => {
@@ -70,7 +74,7 @@ describe('migration IntrospectionAllowedBoolean1764001100000', () => {
     await runMigrationsOnce(before);
     const owner = randomUUID();
     await before.query(
-      `INSERT INTO users (id, email, display_name, password_hash, status, roles, created_at, updated_at) VALUES (?, 'm@example.test', 'M', 'x', 'active', 'user', ?, ?)`,
+      sql`INSERT INTO users (id, email, display_name, password_hash, status, roles, created_at, updated_at) VALUES (?, 'm@example.test', 'M', 'x', 'active', 'user', ?, ?)`,
       [owner, AT, AT],
     );
     for (const [id, allowed] of [
@@ -78,11 +82,11 @@ describe('migration IntrospectionAllowedBoolean1764001100000', () => {
       ['web', 0],
     ] as const) {
       await before.query(
-        `INSERT INTO clients (client_id, name, client_type, redirect_uris, grant_types, allowed_scopes, owner_id, status, introspection_allowed, created_at, updated_at)
+        sql`INSERT INTO clients (client_id, name, client_type, redirect_uris, grant_types, allowed_scopes, owner_id, status, introspection_allowed, created_at, updated_at)
          VALUES (?, ?, 'confidential', '[]', 'client_credentials', '', ?, 'active', ?, ?, ?)`,
         [id, id, owner, allowed, AT, AT],
       );
-      await before.query(`INSERT INTO client_secrets (id, client_id, secret_hash, hint, created_at) VALUES (?, ?, ?, 'h', ?)`, [
+      await before.query(sql`INSERT INTO client_secrets (id, client_id, secret_hash, hint, created_at) VALUES (?, ?, ?, 'h', ?)`, [
         randomUUID(),
         id,
         id.padEnd(64, '0'),

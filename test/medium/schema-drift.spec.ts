@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { sharedDatabaseConfig } from '../support/shared-database';
 import { pendingSchemaChanges } from './support/schema-diff';
 
 /** Every entity of the app, as the app's own options find them. */
@@ -13,8 +14,8 @@ const ENTITIES = [join(__dirname, '..', '..', 'src', '**', '*.entity.{ts,js}')];
  * The schema comes only from migrations, and TypeORM reads and writes it through the entities.
  * When the two disagree (a column type or length, a nullable, an index or foreign key the entity
  * does not declare), TypeORM's own schema diff lists the SQL it would run to make the database
- * match the entities: after the migrations that list must be empty, on SQLite and on
- * MySQL/MariaDB. A failure lists those statements; fix the entity (or add a migration), never
+ * match the entities: after the migrations that list must be empty, on SQLite, on
+ * MySQL/MariaDB and on PostgreSQL (where postgres-dialect.ts maps the portable types). A failure lists those statements; fix the entity (or add a migration), never
  * a landed migration.
  */
 describe('schema drift: the entities match the migrated schema', () => {
@@ -22,9 +23,9 @@ describe('schema drift: the entities match the migrated schema', () => {
   let file: string | undefined;
 
   beforeAll(async () => {
-    const url = process.env.DATABASE_URL?.startsWith('mysql://') ? process.env.DATABASE_URL : undefined;
-    file = url ? undefined : join(tmpdir(), `gatehouse-drift-${randomUUID()}.sqlite`);
-    const options = buildDataSourceOptions(url ? { type: 'mysql', url } : { type: 'sqlite', path: file! }, true);
+    const shared = sharedDatabaseConfig();
+    file = shared ? undefined : join(tmpdir(), `gatehouse-drift-${randomUUID()}.sqlite`);
+    const options = buildDataSourceOptions(shared ?? { type: 'sqlite', path: file! }, true);
     ds = new DataSource({ ...options, entities: ENTITIES } as DataSourceOptions);
     await ds.initialize();
   });

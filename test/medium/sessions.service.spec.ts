@@ -9,7 +9,7 @@ import { SessionsService } from '../../src/sessions/sessions.service';
 import { User } from '../../src/users/user.entity';
 import { openTestDatabase, TestDatabase } from './support/test-database';
 import { SESSION_TOKEN } from '../../src/sessions/session.token-kind';
-import { ACCESS_TOKEN } from '../../src/grants/oauth.token-kinds';
+import { ACCESS_TOKEN } from '../../src/access-tokens/access-token.token-kind';
 
 const IDLE_MS = 30 * 60_000;
 const ABSOLUTE_MS = 8 * 3_600_000;

@@ -1,8 +1,7 @@
-import { createConnection } from 'mysql2/promise';
 import { MIGRATIONS } from '../../src/database/migrations';
-import { freshDatabase, Instance, startInstances } from './support/instance';
+import { freshDatabase, Instance, queryRows, startInstances } from './support/instance';
 
-/** Issue 11: N instances starting at once on an empty database apply each migration exactly once (GET_LOCK). */
+/** Issue 11: N instances starting at once on an empty database apply each migration exactly once (GET_LOCK on MySQL/MariaDB, pg_try_advisory_lock on PostgreSQL). */
 describe('migrations with three instances starting together', () => {
   const instances: Instance[] = [];
   let url: string;
@@ -19,11 +18,7 @@ describe('migrations with three instances starting together', () => {
     instances.push(...started);
     for (const i of started) expect((await i.http.get('/health/ready')).status).toBe(200);
 
-    const conn = await createConnection({ uri: url });
-    const [rows] = (await conn.query('SELECT name, COUNT(*) AS n FROM migrations GROUP BY name')) as unknown as [
-      { name: string; n: number }[],
-    ];
-    await conn.end();
+    const rows = await queryRows<{ name: string; n: number | string }>(url, 'SELECT name, COUNT(*) AS n FROM migrations GROUP BY name');
     expect(rows.map((r) => r.name).sort()).toEqual(MIGRATIONS.map((m) => m.name).sort());
     expect(rows.every((r) => Number(r.n) === 1)).toBe(true);
     // Nobody logged a failed migration or a duplicate table.

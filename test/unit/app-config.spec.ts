@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigValidationError, loadAppConfig, parseDatabaseUrl } from '../../src/config/app-config';
+import { ConfigValidationError, parseDatabaseUrl } from '../../src/config/app-config';
+import { loadAppConfig } from '../../src/configuration';
 
 const key = () => randomBytes(32).toString('base64url');
 
@@ -129,9 +130,12 @@ describe('loadAppConfig', () => {
     expect(problemsWith({ SESSION_KEYS: `${key()},` })).toMatch(/SESSION_KEYS/);
   });
 
-  it.each(['postgres://u@h/db', 'sqlite:', 'mysql:/missing-slash', 'data/gatehouse.sqlite'])('refuses DATABASE_URL=%s', (url) => {
-    expect(problemsWith({ DATABASE_URL: url })).toMatch(/DATABASE_URL must be sqlite:<path> or mysql:/);
-  });
+  it.each(['oracle://u@h/db', 'sqlite:', 'mysql:/missing-slash', 'postgres:/missing-slash', 'data/gatehouse.sqlite'])(
+    'refuses DATABASE_URL=%s',
+    (url) => {
+      expect(problemsWith({ DATABASE_URL: url })).toMatch(/DATABASE_URL must be sqlite:<path>, mysql:\/\/.* or postgres:\/\//);
+    },
+  );
 
   it('refuses a bootstrap admin email without a password, and a short password', () => {
     expect(problemsWith({ BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com' })).toMatch(/must be set together/);
@@ -182,5 +186,24 @@ describe('parseDatabaseUrl', () => {
     expect(parseDatabaseUrl(undefined)).toEqual({ type: 'sqlite', path: 'data/gatehouse.sqlite' });
     expect(parseDatabaseUrl('sqlite:/tmp/x.sqlite')).toEqual({ type: 'sqlite', path: '/tmp/x.sqlite' });
     expect(parseDatabaseUrl('mysql://root@127.0.0.1:3306/test')).toEqual({ type: 'mysql', url: 'mysql://root@127.0.0.1:3306/test' });
+    expect(parseDatabaseUrl('postgres://u@h:5432/db')).toMatchObject({ type: 'postgres', url: 'postgres://u@h:5432/db', tls: undefined });
+    expect(parseDatabaseUrl('postgresql://u@h/db')).toMatchObject({ type: 'postgres' });
+  });
+
+  it('PostgreSQL: sslmode becomes TLS options (and leaves the URL); an unsupported mode or an unreadable CA is a clear error', () => {
+    expect(parseDatabaseUrl('postgres://u@h/db?sslmode=require&application_name=x')).toMatchObject({
+      url: 'postgres://u@h/db?application_name=x',
+      tls: { mode: 'require' },
+    });
+    expect(parseDatabaseUrl('postgres://u@h/db?sslmode=verify-full')).toMatchObject({ tls: { mode: 'verify-full' } });
+    expect(() => parseDatabaseUrl('postgres://u@h/db?sslmode=prefer')).toThrow(/sslmode=prefer is not supported/);
+    expect(() => parseDatabaseUrl('postgres://u@h/db', { caFile: '/nonexistent/ca.pem' })).toThrow(/DB_SSL_CA_FILE: cannot read/);
+    expect(() => parseDatabaseUrl('postgres://u@h/db?sslmode=disable', { caFile: __filename })).toThrow(/sslmode=disable/);
+    expect(() => parseDatabaseUrl('postgres://u@h/db', { caFile: __filename })).toThrow(/holds no PEM certificate/);
+  });
+
+  it('DB_POOL_SIZE and DB_STATEMENT_TIMEOUT_MS are validated at start', () => {
+    expect(problemsWith({ DB_POOL_SIZE: '0' })).toMatch(/DB_POOL_SIZE/);
+    expect(problemsWith({ DB_STATEMENT_TIMEOUT_MS: 'soon' })).toMatch(/DB_STATEMENT_TIMEOUT_MS/);
   });
 });

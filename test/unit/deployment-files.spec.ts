@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadAppConfig } from '../../src/config/app-config';
+import { loadAppConfig } from '../../src/configuration';
 // js-yaml (a dev dependency; also under @nestjs/swagger): parsing YAML is all this needs.
 import * as yaml from 'js-yaml';
 

@@ -1,5 +1,5 @@
 import { InvalidRequestError, InvalidScopeError } from '../../src/auth/errors/oauth.errors';
-import { OAuthParams } from '../../src/grants/oauth-params';
+import { OAuthParams } from '../../src/oauth/oauth-params';
 
 describe('OAuthParams', () => {
   it('RFC 6749 §3.3: splits a space-delimited scope and de-duplicates it in order', () => {

@@ -14,7 +14,7 @@ import type { PersonalToken } from '../../src/personal-tokens/personal-token.ent
 import { PAT_BEARER_STRATEGY, PersonalTokenStrategy } from '../../src/personal-tokens/personal-token.strategy';
 import { PersonalTokensService } from '../../src/personal-tokens/personal-tokens.service';
 import { PAT_TOKEN } from '../../src/personal-tokens/personal-token.token-kind';
-import { ACCESS_TOKEN } from '../../src/grants/oauth.token-kinds';
+import { ACCESS_TOKEN } from '../../src/access-tokens/access-token.token-kind';
 
 /**
  * A repository stand-in that records every method called on it (and on the query builders it

@@ -38,6 +38,16 @@ describe('runTransaction', () => {
     expect(rendered.headers?.['retry-after']).toBe('1');
   });
 
+  it('PostgreSQL: retries serialization failures (40001), deadlocks (40P01) and lock timeouts (55P03), not unique violations (23505)', async () => {
+    const pg = (code: string) => ({ name: 'QueryFailedError', driverError: { code } });
+    const { ds, calls } = dataSourceFailing([pg('40001'), pg('40P01'), pg('55P03')]);
+    await expect(runTransaction(ds, async () => 'done')).resolves.toBe('done');
+    expect(calls.n).toBe(4);
+    const dup = dataSourceFailing([pg('23505')]);
+    await expect(runTransaction(dup.ds, async () => 'x')).rejects.toEqual(pg('23505'));
+    expect(dup.calls.n).toBe(1);
+  });
+
   it('does not retry other errors', async () => {
     const { ds, calls } = dataSourceFailing([Object.assign(new Error('dup'), { code: 'ER_DUP_ENTRY' })]);
     await expect(runTransaction(ds, async () => 'x')).rejects.toThrow('dup');

@@ -12,8 +12,13 @@ export class AccountSelfService1764000500000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     // Plain ALTER (the same text on both drivers): TypeORM's SQLite addColumn rebuilds the table,
     // and rebuilding `users` would cascade-delete every row that references it.
-    await q.query('ALTER TABLE users ADD COLUMN password_changed_at datetime(3) NULL');
-    await q.query('ALTER TABLE users ADD COLUMN password_temporary boolean NOT NULL DEFAULT 0');
+    if (q.dataSource.options.type === 'postgres') {
+      await q.query('ALTER TABLE users ADD COLUMN password_changed_at timestamp(3) with time zone NULL');
+      await q.query('ALTER TABLE users ADD COLUMN password_temporary boolean NOT NULL DEFAULT false');
+    } else {
+      await q.query('ALTER TABLE users ADD COLUMN password_changed_at datetime(3) NULL');
+      await q.query('ALTER TABLE users ADD COLUMN password_temporary boolean NOT NULL DEFAULT 0');
+    }
     await q.createTable(
       new Table({
         name: 'password_reset_links',

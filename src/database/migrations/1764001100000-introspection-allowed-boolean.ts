@@ -25,6 +25,14 @@ export class IntrospectionAllowedBoolean1764001100000 implements MigrationInterf
   }
 
   private async retype(q: QueryRunner, type: 'boolean' | 'integer', value: string): Promise<void> {
+    // PostgreSQL: in place, USING converts each value (no implicit integer/boolean cast).
+    if (q.dataSource.options.type === 'postgres') {
+      const using = type === 'boolean' ? 'introspection_allowed <> 0' : 'CASE WHEN introspection_allowed THEN 1 ELSE 0 END';
+      await q.query('ALTER TABLE clients ALTER COLUMN introspection_allowed DROP DEFAULT');
+      await q.query(`ALTER TABLE clients ALTER COLUMN introspection_allowed TYPE ${type} USING ${using}`);
+      if (type === 'boolean') await q.query('ALTER TABLE clients ALTER COLUMN introspection_allowed SET DEFAULT false');
+      return;
+    }
     if (q.dataSource.options.type === 'mysql' || q.dataSource.options.type === 'mariadb') {
       await q.query(`UPDATE clients SET introspection_allowed = ${value}`);
       await q.query(

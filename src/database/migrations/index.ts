@@ -14,6 +14,10 @@ import { IntrospectionAllowedBoolean1764001100000 } from './1764001100000-intros
 import { PurgeIndexes1764001300000 } from './1764001300000-purge-indexes';
 import { AccessTokensPurgeByExpiry1764001300001 } from './1764001300001-access-tokens-purge-by-expiry';
 import { MorePurgeIndexes1764001500000 } from './1764001500000-more-purge-indexes';
+import { SigningKeyGenesis1764002200000 } from './1764002200000-signing-key-genesis';
+import { CredentialEpoch1764002210000 } from './1764002210000-credential-epoch';
+import { SessionAuthentication1764002400000 } from './1764002400000-session-authentication';
+import { OpenIdConnect1764002410000 } from './1764002410000-openid-connect';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -33,4 +37,8 @@ export const MIGRATIONS = [
   PurgeIndexes1764001300000,
   AccessTokensPurgeByExpiry1764001300001,
   MorePurgeIndexes1764001500000,
+  SigningKeyGenesis1764002200000,
+  CredentialEpoch1764002210000,
+  SessionAuthentication1764002400000,
+  OpenIdConnect1764002410000,
 ];

@@ -1,5 +1,4 @@
-import { createConnection } from 'mysql2/promise';
-import { randomUUID } from 'node:crypto';
+import { createScratchDatabase, sharedDatabaseUrl } from '../../support/shared-database';
 import { AuditEvent } from '../../../src/audit/audit-event.entity';
 import { startTestApp, TestApp } from './test-app';
 import { signedInUser, TestUser } from './users.fixture';
@@ -26,24 +25,19 @@ export function detailsOf(e: AuditEvent): Record<string, unknown> {
 
 /**
  * An app on a database of its own, for tests about global state (e.g. "the last active admin")
- * that other test files sharing the MySQL database would disturb. SQLite is per-app anyway; on
- * MySQL a throwaway database is created (the app migrates it at start) and dropped at close.
+ * that other test files sharing the server database would disturb. SQLite is per-app anyway; on
+ * MySQL/PostgreSQL a throwaway database is created (the app migrates it at start) and dropped at close.
  */
 export async function startIsolatedTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const shared = process.env.DATABASE_URL;
-  if (!shared?.startsWith('mysql://')) return startTestApp(env);
-  const name = `gatehouse_iso_${randomUUID().slice(0, 8)}`;
-  const admin = await createConnection({ uri: shared });
-  await admin.query(`CREATE DATABASE \`${name}\``);
-  const url = new URL(shared);
-  url.pathname = `/${name}`;
-  const t = await startTestApp({ ...env, DATABASE_URL: url.toString() });
+  const shared = sharedDatabaseUrl();
+  if (!shared) return startTestApp(env);
+  const scratch = await createScratchDatabase(shared, 'gatehouse_iso');
+  const t = await startTestApp({ ...env, DATABASE_URL: scratch.url });
   return {
     ...t,
     close: async () => {
       await t.close();
-      await admin.query(`DROP DATABASE \`${name}\``);
-      await admin.end();
+      await scratch.drop();
     },
   };
 }

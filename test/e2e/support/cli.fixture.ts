@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sharedDatabaseUrl } from '../../support/shared-database';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const TS_NODE = require.resolve('ts-node/dist/bin.js');
@@ -14,14 +15,14 @@ export interface CliResult {
 }
 
 /**
- * The database a CLI test shares with its app: the suite's MySQL when DATABASE_URL names one,
+ * The database a CLI test shares with its app: the suite's MySQL or PostgreSQL when DATABASE_URL names one,
  * else a SQLite file of its own (remove it with `dispose`).
  */
 export function cliDatabase(name: string): { url: string; dispose(): void } {
-  const mysqlUrl = process.env.DATABASE_URL?.startsWith('mysql://') ? process.env.DATABASE_URL : undefined;
-  const file = mysqlUrl ? undefined : join(tmpdir(), `gatehouse-${name}-${randomUUID()}.sqlite`);
+  const sharedUrl = sharedDatabaseUrl();
+  const file = sharedUrl ? undefined : join(tmpdir(), `gatehouse-${name}-${randomUUID()}.sqlite`);
   return {
-    url: mysqlUrl ?? `sqlite:${file}`,
+    url: sharedUrl ?? `sqlite:${file}`,
     dispose: () => {
       if (file) for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
     },

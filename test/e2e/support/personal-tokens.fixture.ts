@@ -63,16 +63,19 @@ export function csrfFromPage(html: string): string {
 
 /** Every row of every table, as JSON text: what a database dump would contain. */
 export async function dumpAllTables(t: TestApp): Promise<{ tables: string[]; text: string }> {
-  const sqlite = t.dataSource.options.type !== 'mysql';
+  const type = t.dataSource.options.type;
+  const sqlite = type === 'better-sqlite3';
   const listed: { name: string }[] = await t.dataSource.query(
     sqlite
       ? "SELECT name FROM sqlite_master WHERE type = 'table'"
-      : 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()',
+      : type === 'postgres'
+        ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        : 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()',
   );
   const tables = listed.map((r) => r.name);
   const parts: string[] = [];
   for (const name of tables) {
-    const q = sqlite ? `"${name}"` : `\`${name}\``;
+    const q = type === 'mysql' ? `\`${name}\`` : `"${name}"`;
     parts.push(`-- ${name}\n${JSON.stringify(await t.dataSource.query(`SELECT * FROM ${q}`))}`);
   }
   return { tables, text: parts.join('\n') };

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../../src/app.factory';
+import { sharedDatabaseUrl } from '../../support/shared-database';
 import { HttpClient } from './http-client';
 
 export interface TestApp {
@@ -19,12 +20,12 @@ export interface TestApp {
 
 /**
  * Starts the real app on a random port. SQLite by default (a fresh file per call, so tests do
- * not share data); MySQL/MariaDB when DATABASE_URL points at one (the schema is set up once
+ * not share data); MySQL/MariaDB or PostgreSQL when DATABASE_URL points at one (the schema is set up once
  * by global-setup.js, and tests create their own rows with unique emails). `opts.root` replaces
  * AppModule, for tests that add a module to the app (examples/).
  */
 export async function startTestApp(env: Record<string, string> = {}, opts: { root?: Type } = {}): Promise<TestApp> {
-  const shared = process.env.DATABASE_URL?.startsWith('mysql://') ? process.env.DATABASE_URL : undefined;
+  const shared = sharedDatabaseUrl();
   const sqliteFile = shared ? undefined : join(tmpdir(), `gatehouse-test-${randomUUID()}.sqlite`);
   const vars: Record<string, string> = {
     DATABASE_URL: shared ?? `sqlite:${sqliteFile}`,

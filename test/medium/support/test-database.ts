@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource, EntitySchema } from 'typeorm';
 import { buildDataSourceOptions } from '../../../src/database/data-source-options';
+import { sharedDatabaseConfig } from '../../support/shared-database';
 
 export interface TestDatabase {
   dataSource: DataSource;
@@ -12,14 +13,14 @@ export interface TestDatabase {
 
 /**
  * A real database with the migrations applied, for service-level tests: a fresh SQLite file,
- * or the shared MySQL/MariaDB when DATABASE_URL points at one (global-setup migrated it).
+ * or the shared MySQL/MariaDB or PostgreSQL when DATABASE_URL points at one (global-setup migrated it).
  * Only the given entities are loaded, so a test does not depend on unrelated modules.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export async function openTestDatabase(entities: (Function | EntitySchema)[]): Promise<TestDatabase> {
-  const shared = process.env.DATABASE_URL?.startsWith('mysql://') ? process.env.DATABASE_URL : undefined;
+  const shared = sharedDatabaseConfig();
   const file = shared ? undefined : join(tmpdir(), `gatehouse-medium-${randomUUID()}.sqlite`);
-  const db = shared ? ({ type: 'mysql', url: shared } as const) : ({ type: 'sqlite', path: file! } as const);
+  const db = shared ?? ({ type: 'sqlite', path: file! } as const);
   const dataSource = new DataSource({ ...buildDataSourceOptions(db, true), entities });
   await dataSource.initialize();
   return {

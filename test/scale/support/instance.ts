@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import Redis from 'ioredis';
+import { Client as PgClient } from 'pg';
 import { HttpClient } from '../../e2e/support/http-client';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -11,7 +12,7 @@ const TS_NODE = require.resolve('ts-node/dist/bin.js');
 /** Keys every instance of a test shares, as a deployment would (cookies made on A open on B). */
 export const SHARED_SESSION_KEY = Buffer.alloc(32, 'scale-out').toString('base64url');
 
-/** The MariaDB server the scale tests use (DATABASE_URL's), and the Redis db they may use (6). */
+/** The MariaDB (or PostgreSQL) server the scale tests use (DATABASE_URL's), and the Redis db they may use (6). */
 export const MYSQL_SERVER = process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/gh_scale_out';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/6';
 
@@ -26,15 +27,48 @@ export function databaseUrl(suffix: string): string {
   return url.toString();
 }
 
-/** Drops and creates that database, empty (the instances migrate it). */
+/** Drops and creates that database, empty (the instances migrate it): MariaDB/MySQL or PostgreSQL. */
 export async function freshDatabase(suffix: string): Promise<string> {
   const url = databaseUrl(suffix);
   const name = new URL(url).pathname.slice(1);
+  if (/^postgres(ql)?:/.test(MYSQL_SERVER)) {
+    const client = new PgClient({ connectionString: MYSQL_SERVER });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.query(`CREATE DATABASE "${name}"`);
+    await client.end();
+    return url;
+  }
   const conn = await createConnection({ uri: MYSQL_SERVER });
   await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
   await conn.query(`CREATE DATABASE \`${name}\``);
   await conn.end();
   return url;
+}
+
+/** Rows of one statement written with `?` placeholders, on the database at `url` (MySQL or PostgreSQL). */
+export async function queryRows<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  if (/^postgres(ql)?:/.test(url)) {
+    let n = 0;
+    const client = new PgClient({ connectionString: url });
+    await client.connect();
+    try {
+      return (
+        await client.query(
+          sql.replace(/\?/g, () => `$${++n}`),
+          params,
+        )
+      ).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+  const conn = await createConnection({ uri: url });
+  try {
+    return (await conn.query(sql, params))[0] as T[];
+  } finally {
+    await conn.end();
+  }
 }
 
 /** Empties the Redis db of the tests (only that db). */
