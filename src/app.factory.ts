@@ -72,6 +72,7 @@ export async function createApp(root: Type = AppModule): Promise<NestFastifyAppl
         flash: 'partials/flash.hbs',
         'client-grant-types': 'partials/client-grant-types.hbs',
         'consent-scopes': 'partials/consent-scopes.hbs',
+        'sso-buttons': 'partials/sso-buttons.hbs',
       },
     },
     defaultContext: { appName: 'Gatehouse' },

@@ -25,10 +25,12 @@ import { ImpersonationModule } from './impersonation/impersonation.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { RedisModule } from './redis/redis.module';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
+import { OutboxModule } from './outbox/outbox.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OidcModule } from './oidc/oidc.module';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { SsoModule } from './sso/sso.module';
 import { UsersModule } from './users/users.module';
 import { WebModule } from './web/web.module';
 
@@ -42,6 +44,7 @@ import { WebModule } from './web/web.module';
     MetricsModule,
     SecretSealerModule,
     HousekeepingModule,
+    OutboxModule,
     DatabaseModule,
     AuthModule,
     AuditModule,
@@ -64,6 +67,7 @@ import { WebModule } from './web/web.module';
     AdminModule,
     WebModule,
     AccountModule,
+    SsoModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: GlobalRateLimitGuard },

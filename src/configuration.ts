@@ -38,11 +38,13 @@ import { HOUSEKEEPING_ENVIRONMENT } from './housekeeping/housekeeping.environmen
 import { IMPERSONATION_ENVIRONMENT } from './impersonation/impersonation.environment';
 import { METRICS_ENVIRONMENT } from './metrics/metrics.environment';
 import { OAUTH_ENVIRONMENT } from './oauth/oauth.environment';
+import { OUTBOX_ENVIRONMENT } from './outbox/outbox.environment';
 import { PERSONAL_TOKENS_ENVIRONMENT } from './personal-tokens/personal-tokens.environment';
 import { RATE_LIMITS_ENVIRONMENT } from './rate-limits/rate-limits.environment';
 import { REDIS_ENVIRONMENT } from './redis/redis.environment';
 import { SESSIONS_ENVIRONMENT } from './sessions/sessions.environment';
 import { SIGNING_KEYS_ENVIRONMENT } from './signing-keys/signing-keys.environment';
+import { SSO_ENVIRONMENT } from './sso/sso.environment';
 import { USERS_ENVIRONMENT } from './users/users.environment';
 
 /** Every module's environment, in the order of the README table (and of `build`). */
@@ -67,6 +69,8 @@ export const ENVIRONMENTS: readonly ModuleEnvironment[] = [
   SIGNING_KEYS_ENVIRONMENT,
   DEVICE_AUTHORIZATION_ENVIRONMENT,
   ACCOUNT_ENVIRONMENT,
+  OUTBOX_ENVIRONMENT,
+  SSO_ENVIRONMENT,
 ];
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>

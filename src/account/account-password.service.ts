@@ -1,7 +1,8 @@
-import { BadRequestException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { AuditService } from '../audit/audit.service';
 import type { RequestMeta } from '../common/request-meta';
+import { OutboxService } from '../outbox/outbox.service';
 import { ATTEMPT_COUNTER_STORE, AttemptCounterStore } from '../rate-limits/attempt-counter.store';
 import { SessionsService } from '../sessions/sessions.service';
 import { issuedBeforeEpoch } from '../users/credential-epoch';
@@ -9,6 +10,7 @@ import { assertHasPassword, NoPasswordByDesignError, noPasswordReason } from '..
 import { passwordProblem } from '../users/password-policy';
 import { PasswordHasher } from '../users/password-hasher.service';
 import { UsersService } from '../users/users.service';
+import { ExternalSignInRegistry } from '../sessions/external-sign-in.registry';
 import { IssuedResetLink, PasswordResetLinksService } from './password-reset-links.service';
 import { ResetMailer } from './reset-mailer.service';
 
@@ -19,6 +21,14 @@ import { ResetMailer } from './reset-mailer.service';
  */
 export const RESET_EMAILS_PER_ACCOUNT = 3;
 export const RESET_EMAIL_WINDOW_MS = 15 * 60_000;
+
+/** The outbox topic of a "forgot password" request (processed after the request). */
+export const RESET_REQUEST_TOPIC = 'account.password_reset_request';
+
+interface ResetRequest {
+  email: string;
+  meta: RequestMeta;
+}
 
 /** A refused password change or reset, with the reason in words (shown on the form). */
 export class PasswordRefusedError extends BadRequestException {}
@@ -38,7 +48,14 @@ export class AccountPasswordService {
     private readonly mailer: ResetMailer,
     private readonly audit: AuditService,
     @Inject(ATTEMPT_COUNTER_STORE) private readonly attempts: AttemptCounterStore,
-  ) {}
+    private readonly outbox: OutboxService,
+    private readonly external: ExternalSignInRegistry,
+  ) {
+    outbox.register(RESET_REQUEST_TOPIC, (payload) => {
+      const { email, meta } = payload as ResetRequest;
+      return this.processResetRequest(email, meta);
+    });
+  }
 
   /**
    * Needs the current password; applies the strength rule; ends every other session of the user.
@@ -87,28 +104,38 @@ export class AccountPasswordService {
   }
 
   /**
-   * "Forgot password": emails a link when SMTP is configured and an active account has that
-   * email, at most RESET_EMAILS_PER_ACCOUNT per RESET_EMAIL_WINDOW_MS. Answers the same in every
-   * case, so the form tells nobody which emails exist.
-   * @throws ServiceUnavailableException (503) when the shared counter store (Redis) is down
+   * "Forgot password": answers at once and the same in every case (issue 22 §3: no account
+   * enumeration by content or by timing). The request only puts the address in the outbox, one
+   * INSERT whether or not an account has it; the outbox then runs `processResetRequest` after the
+   * request, which looks the account up and queues the email.
    */
   async requestByEmail(email: string, meta: RequestMeta): Promise<void> {
+    await this.outbox.enqueue(RESET_REQUEST_TOPIC, { email, meta } satisfies ResetRequest, {
+      notAfter: new Date(Date.now() + RESET_EMAIL_WINDOW_MS),
+    });
+  }
+
+  /**
+   * Out of the request (the outbox handler of `requestByEmail`): queues an email with a fresh link
+   * when SMTP is configured and an active account with a password has that email, at most
+   * RESET_EMAILS_PER_ACCOUNT per RESET_EMAIL_WINDOW_MS, and audits the request either way.
+   * Throws (the outbox retries) when the shared counter store (Redis) is down.
+   */
+  async processResetRequest(email: string, meta: RequestMeta): Promise<void> {
     const user = await this.users.findByEmail(email);
-    // An account without a password by design (bot, SSO-only) gets no link, and the answer is the same.
+    // An account without a password by design (bot, SSO-only) gets no link.
     const noPassword = user ? noPasswordReason(user) : null;
     let sent = Boolean(user && user.status === 'active' && !noPassword && this.mailer.enabled);
     let limited = false;
     if (user && sent) {
       // Counted by account (not by the address as typed), in the shared store; fails closed.
-      const [count] = await this.attempts.hit([`reset-email:${user.id}`], RESET_EMAIL_WINDOW_MS, Date.now()).catch(() => {
-        throw new ServiceUnavailableException('Password reset emails are unavailable for a moment; try again shortly.');
-      });
+      const [count] = await this.attempts.hit([`reset-email:${user.id}`], RESET_EMAIL_WINDOW_MS, Date.now());
       limited = count.count > RESET_EMAILS_PER_ACCOUNT;
       sent = !limited;
     }
     if (user && sent) {
       const link = await this.links.issue(user.id, null);
-      await this.mailer.sendResetLink(user.email, link.url, link.expiresAt);
+      await this.mailer.queueResetLink(user.email, link.url, link.expiresAt);
     }
     await this.audit.record({
       action: 'user.password_reset_request',
@@ -146,6 +173,9 @@ export class AccountPasswordService {
     const usable = await this.usableLink(token);
     if (!usable) throw new PasswordRefusedError(INVALID_LINK);
     const { link, user } = usable;
+    // A link issued before the domain required single sign-on no longer sets a password.
+    const refusal = await this.external.passwordRefusal(user.email);
+    if (refusal) throw new PasswordRefusedError(refusal.message);
     const problem = passwordProblem(next, user);
     if (problem) throw new PasswordRefusedError(problem);
     if (!(await this.links.consume(link))) throw new PasswordRefusedError(INVALID_LINK);

@@ -5,6 +5,8 @@ import { Public } from '../auth/decorators/public.decorator';
 import { requestMeta } from '../common/request-meta';
 import { CsrfService, isFormPost } from '../sessions/csrf.service';
 import { FlashService } from '../sessions/flash.service';
+import { ExternalSignInRegistry } from '../sessions/external-sign-in.registry';
+import { AuditService } from '../audit/audit.service';
 import { MIN_PASSWORD_LENGTH } from '../users/password-policy';
 import { AccountPasswordService, INVALID_LINK, PasswordRefusedError } from './account-password.service';
 import { RequestResetLinkDto, ResetPasswordWithLinkDto } from './dto/reset-password-with-link.dto';
@@ -25,6 +27,8 @@ export class PasswordResetController {
     private readonly mailer: ResetMailer,
     private readonly csrf: CsrfService,
     private readonly flash: FlashService,
+    private readonly external: ExternalSignInRegistry,
+    private readonly audit: AuditService,
   ) {}
 
   @Public()
@@ -75,6 +79,28 @@ export class PasswordResetController {
   @ApiAcceptedResponse({ description: 'The same answer whether or not an account has this email' })
   async request(@Body() body: RequestResetLinkDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     this.csrf.assertSignedOutOrigin(req);
+    // "Require SSO" for the email's domain: decided from the domain alone (reveals no account).
+    const refusal = await this.external.passwordRefusal(body.email);
+    if (refusal) {
+      const meta = requestMeta(req);
+      await this.audit.record({
+        action: 'user.password_reset_request',
+        outcome: 'denied',
+        meta,
+        details: { reason: 'sso_required' },
+      });
+      if (!isFormPost(req))
+        return reply.status(403).send({ statusCode: 403, error: 'sso_required', message: refusal.message, requestId: meta.requestId });
+      return reply
+        .status(403)
+        .header('cache-control', 'no-store')
+        .view('password-reset-request.hbs', {
+          title: 'Forgot your password?',
+          mail: this.mailer.enabled,
+          error: refusal.message,
+          external: [refusal.button],
+        });
+    }
     await this.passwords.requestByEmail(body.email, requestMeta(req));
     if (!isFormPost(req)) return reply.status(202).send({ message: REQUESTED });
     await this.flash.set(reply, { message: REQUESTED });

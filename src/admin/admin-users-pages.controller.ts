@@ -16,6 +16,7 @@ import { AdminCredentialsService } from './admin-credentials.service';
 import { AdminPageErrorFilter } from './admin-page-error.filter';
 import { AdminPageContext } from './admin-page.context';
 import { mapPage } from '../common/keyset';
+import { SsoLifecycleService } from '../sso/sso-lifecycle.service';
 import { LoginThrottle } from '../sessions/login-throttle.service';
 import { UserLifecycleService } from '../users/user-lifecycle.service';
 import { toAdminUserView } from './admin-user.mapper';
@@ -40,6 +41,7 @@ const DONE_MESSAGES: Record<string, string> = {
   revoked: 'Credential revoked.',
   'revoked-all': 'Every credential of this user has been revoked.',
   unlocked: 'Failed sign-ins cleared: the user can sign in again.',
+  unlinked: 'Identity unlinked: the user can no longer sign in through it.',
 };
 
 /**
@@ -60,6 +62,7 @@ export class AdminUsersPagesController {
     private readonly flash: FlashService,
     private readonly passwords: AccountPasswordService,
     private readonly loginThrottle: LoginThrottle,
+    private readonly sso: SsoLifecycleService,
   ) {}
 
   @AuditAction('admin.user.list')
@@ -94,17 +97,19 @@ export class AdminUsersPagesController {
   @Render('admin/user.hbs')
   async view(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Query('done') done?: string) {
     const user = toAdminUserView(await this.users.get(id));
-    const [credentials, events, signIn] = await Promise.all([
+    const [credentials, events, signIn, identities] = await Promise.all([
       this.credentials.listForUserPage(id),
       this.audit.search({ targetType: 'user', targetId: id }, 20),
       // The page still renders while Redis is down; it just cannot say.
       this.loginThrottle.accountFailures(user.email).catch(() => null),
+      this.sso.identitiesOf(id),
     ]);
     return this.context.build(p, user.email, {
       subject: { ...user, disabled: user.status === 'disabled', bot: user.kind === 'bot', self: user.id === p.actor.id },
       roleOptions: ROLES.map((r) => ({ value: r, checked: user.roles.includes(r) })),
       credentials,
       signIn,
+      identities,
       events: await this.names.describe(events.items),
       notice: done ? DONE_MESSAGES[done] : undefined,
     });
@@ -205,6 +210,19 @@ export class AdminUsersPagesController {
     noteAuditDetails(req, { kind, credentialId });
     await this.credentials.revoke(id, kind, credentialId);
     return userPage(id, 'revoked');
+  }
+
+  @AuditAction('admin.user.unlink_identity', 'user')
+  @Post(':id/identities/:identityId/unlink')
+  @Redirect()
+  async unlink(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('identityId', ParseUUIDPipe) identityId: string,
+    @Req() req: FastifyRequest,
+  ): Promise<Redirection> {
+    const row = await this.sso.unlink(id, identityId);
+    noteAuditDetails(req, { connection: row.connectionSlug, subject: row.subject });
+    return userPage(id, 'unlinked');
   }
 
   @AuditAction('admin.user.unlock', 'user')

@@ -18,6 +18,8 @@ import { AdminPageContext } from './admin-page.context';
 import { AdminPagesController } from './admin-pages.controller';
 import { AdminUsersPagesController } from './admin-users-pages.controller';
 import { AdminUsersController } from './admin-users.controller';
+import { AdminSsoPagesController } from './admin-sso-pages.controller';
+import { SsoModule } from '../sso/sso.module';
 
 /**
  * The operators' module: users, credentials, the audit log and the dashboard, as a JSON API
@@ -26,7 +28,17 @@ import { AdminUsersController } from './admin-users.controller';
  * kinds it lists and revokes are registered by the modules owning them (UserCredentialRegistry).
  */
 @Module({
-  imports: [UsersModule, SessionsModule, PersonalTokensModule, GrantsModule, ClientsModule, BotsModule, ImpersonationModule, AccountModule],
+  imports: [
+    UsersModule,
+    SessionsModule,
+    PersonalTokensModule,
+    GrantsModule,
+    ClientsModule,
+    BotsModule,
+    ImpersonationModule,
+    AccountModule,
+    SsoModule,
+  ],
   controllers: [
     AdminBotsPagesController,
     AdminUsersController,
@@ -35,6 +47,7 @@ import { AdminUsersController } from './admin-users.controller';
     AdminPagesController,
     AdminUsersPagesController,
     AdminClientsPagesController,
+    AdminSsoPagesController,
   ],
   providers: [AdminCredentialsService, AdminDashboardService, AdminPageContext, AuditNamesService],
 })

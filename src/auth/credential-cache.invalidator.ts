@@ -19,9 +19,9 @@ const BOOKKEEPING = new Set(['lastUsedAt', 'lastUsedIp', 'lastSeenAt']);
 
 /**
  * Tables whose writes cannot affect any credential (high-volume resource data, the audit log, the
- * housekeeping lease renewed after every purge batch).
+ * housekeeping lease renewed after every purge batch, the mail outbox's delivery bookkeeping).
  */
-const UNRELATED_TABLES = new Set(['audit_events', 'devices', 'samples', 'device_samples', 'housekeeping_leases']);
+const UNRELATED_TABLES = new Set(['audit_events', 'devices', 'samples', 'device_samples', 'housekeeping_leases', 'outbox_messages']);
 
 /**
  * Empties the credential cache on every UPDATE or DELETE made through TypeORM (repositories and

@@ -11,6 +11,9 @@ import { UserResetLinkCommand } from './commands/user-reset-link.command';
 import { UserResetPasswordCommand } from './commands/user-reset-password.command';
 import { UserRevokeAllCommand } from './commands/user-revoke-all.command';
 import { UserUnlockCommand } from './commands/user-unlock.command';
+import { SsoCreateCommand } from './commands/sso-create.command';
+import { SsoDisableCommand } from './commands/sso-disable.command';
+import { SsoListCommand } from './commands/sso-list.command';
 
 /** Every operator command, in `--help` order. Add new commands here (one line each). */
 export const COMMANDS: readonly CliCommand[] = [
@@ -26,6 +29,9 @@ export const COMMANDS: readonly CliCommand[] = [
   new KeyRotateCommand(),
   new ClientCreateCommand(),
   new ClientListCommand(),
+  new SsoCreateCommand(),
+  new SsoListCommand(),
+  new SsoDisableCommand(),
 ];
 
 export function findCommand(name: string): CliCommand | undefined {

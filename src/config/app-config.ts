@@ -120,7 +120,18 @@ export interface AppConfig {
   };
   /** RFC 8693 impersonation tokens: lifetime in seconds (at most 3600). */
   impersonation: { ttlSeconds: number };
+  /** Enterprise SSO through upstream OpenID Connect IdPs (src/sso, docs/sso.md). */
+  sso: {
+    /** Bound on each request to an IdP (discovery, JWKS, token endpoint), in seconds. */
+    httpTimeoutSeconds: number;
+    /** Lifetime of a started sign-in (the sealed state cookie), in milliseconds. */
+    stateTtlMs: number;
+    /** http:// issuers allowed (development and tests only). */
+    allowInsecureHttp: boolean;
+  };
   bootstrapAdmin?: { email: string; password: string };
+  /** The outbox that delivers mail out of the request (src/outbox), with retries and backoff. */
+  outbox: { pollMs: number; retryBaseMs: number; retryMaxMs: number };
   /** Outgoing mail (password-reset links); undefined when SMTP_URL is unset. */
   mail?: { smtpUrl: string; from: string };
 }

@@ -27,6 +27,7 @@ import { loginHintOf, safeReturnPath } from './return-path';
 import { SessionCookieService } from './session-cookie.service';
 import { SessionsService } from './sessions.service';
 import { SignInHints } from './sign-in-hints';
+import { ExternalSignInRegistry } from './external-sign-in.registry';
 
 const INVALID_CREDENTIALS = 'Email or password is incorrect';
 const SIGN_IN_RETRY_AFTER_SECONDS = 5;
@@ -46,6 +47,7 @@ export class LoginController {
     private readonly audit: AuditService,
     private readonly hints: SignInHints,
     private readonly flash: FlashService,
+    private readonly external: ExternalSignInRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -59,6 +61,7 @@ export class LoginController {
       next: returnPath,
       email: loginHintOf(returnPath),
       purpose: await this.hints.describe(returnPath),
+      external: await this.external.buttons(returnPath),
     });
   }
 
@@ -78,6 +81,22 @@ export class LoginController {
     const form = isFormPost(req);
     const next = safeReturnPath(body.next, this.config.publicUrl);
     void reply.header('cache-control', 'no-store');
+
+    // The domain signs in through its identity provider ("require SSO"): no password is checked.
+    const refusal = await this.external.passwordRefusal(email, next);
+    if (refusal) {
+      await this.audit.record({ action: 'auth.login', outcome: 'denied', meta, details: { email, reason: 'sso_required' } });
+      void reply.status(403);
+      return form
+        ? reply.view('login.hbs', { title: 'Sign in', next, email, error: refusal.message, external: [refusal.button] })
+        : reply.send({
+            statusCode: 403,
+            error: 'sso_required',
+            message: refusal.message,
+            signInUrl: refusal.button.href,
+            requestId: meta.requestId,
+          });
+    }
 
     let verdict: ThrottleVerdict;
     let outcome: FailureOutcome | undefined;
@@ -120,7 +139,14 @@ export class LoginController {
       credentialsRefused.inc({ scheme: 'password', reason: 'invalid_credentials' });
       void reply.status(401);
       return form
-        ? reply.view('login.hbs', { title: 'Sign in', next, email, error: INVALID_CREDENTIALS, purpose: await this.hints.describe(next) })
+        ? reply.view('login.hbs', {
+            title: 'Sign in',
+            next,
+            email,
+            error: INVALID_CREDENTIALS,
+            purpose: await this.hints.describe(next),
+            external: await this.external.buttons(next),
+          })
         : reply.send({ statusCode: 401, error: 'invalid_credentials', message: INVALID_CREDENTIALS, requestId: meta.requestId });
     }
 

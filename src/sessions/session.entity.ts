@@ -55,6 +55,10 @@ export class Session {
   @Column({ type: 'varchar', length: 64, nullable: true })
   acr: string | null;
 
+  /** The upstream IdP's issuer when the user signed in through single sign-on (src/sso); null for local sign-in. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  idp: string | null;
+
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip: string | null;
 

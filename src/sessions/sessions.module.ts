@@ -15,6 +15,7 @@ import { SessionCookieStrategy } from './session-cookie.strategy';
 import { Session } from './session.entity';
 import { SessionsService } from './sessions.service';
 import { SignInHints } from './sign-in-hints';
+import { ExternalSignInRegistry } from './external-sign-in.registry';
 import { TokenKindRegistry } from '../auth/token-kind.registry';
 import { UserCredentialRegistry } from '../users/user-credential-source';
 import { SessionCredentialSource } from './session-credential.source';
@@ -36,8 +37,18 @@ import { SESSION_TOKEN } from './session.token-kind';
     LoginThrottle,
     FlashService,
     SignInHints,
+    ExternalSignInRegistry,
   ],
-  exports: [SessionsService, CsrfService, SessionCookieService, SessionPrincipalReader, FlashService, SignInHints, LoginThrottle],
+  exports: [
+    SessionsService,
+    CsrfService,
+    SessionCookieService,
+    SessionPrincipalReader,
+    FlashService,
+    SignInHints,
+    LoginThrottle,
+    ExternalSignInRegistry,
+  ],
 })
 export class SessionsModule {
   constructor(tokenKinds: TokenKindRegistry, credentials: UserCredentialRegistry, source: SessionCredentialSource) {

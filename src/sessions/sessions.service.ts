@@ -18,6 +18,8 @@ import { SESSION_TOKEN } from './session.token-kind';
 export interface SessionAuthentication {
   amr: readonly string[];
   acr?: string | null;
+  /** The upstream identity provider's issuer when the user signed in through single sign-on (the id_token's `idp`). */
+  idp?: string | null;
 }
 
 /** last_seen_at is written at most this often per session, not on every request. */
@@ -54,6 +56,7 @@ export class SessionsService {
         authTime: now,
         amr: [...authentication.amr],
         acr: authentication.acr ?? null,
+        idp: authentication.idp ?? null,
         ip: meta.ip,
         userAgent: meta.userAgent,
       }),

@@ -22,6 +22,12 @@ export interface NewBotUser {
   roles: Role[];
 }
 
+export interface NewExternalUser {
+  email: string;
+  displayName: string;
+  roles: Role[];
+}
+
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
@@ -88,6 +94,34 @@ export class UsersService {
         updatedAt: now,
       }),
     );
+  }
+
+  /**
+   * A person's account created at their first single sign-on (just in time): no local password,
+   * so password sign-in never verifies and password reset does not apply.
+   * @throws ConflictException (409) when the email is taken
+   */
+  async createExternal(input: NewExternalUser): Promise<User> {
+    const now = new Date();
+    try {
+      return await this.users.save(
+        this.users.create({
+          email: normalizeEmail(input.email),
+          displayName: input.displayName.trim().slice(0, 100) || normalizeEmail(input.email),
+          passwordHash: noPasswordMarker('sso'),
+          status: 'active',
+          kind: 'person',
+          roles: input.roles,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new ConflictException('A user with this email already exists');
+      }
+      throw err;
+    }
   }
 
   /** Sets a bot's roles (people's roles change through the admin module's guarded path). */

@@ -33,7 +33,7 @@ describe('browser: bots and impersonation (issue 14)', () => {
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Bots');
 
     // Create the bot: name, description, roles (viewer suggested; add user to let it write).
-    await page.getByLabel('Name').fill('Deploy bot');
+    await page.getByLabel('Name', { exact: true }).fill('Deploy bot');
     await page.getByLabel('Description').fill('Registers devices from CI');
     await page.getByLabel('user', { exact: true }).check();
     await Promise.all([page.waitForURL(/\/account\/bots\/[0-9a-f-]{36}$/), page.getByRole('button', { name: 'Create bot' }).click()]);
@@ -41,7 +41,7 @@ describe('browser: bots and impersonation (issue 14)', () => {
     const botPath = new URL(page.url()).pathname;
 
     // A token: scopes as checkboxes with their descriptions.
-    await page.getByLabel('Name').fill('ci pipeline');
+    await page.getByLabel('Name', { exact: true }).fill('ci pipeline');
     await page.getByLabel(/^read:device: /).check();
     await page.getByLabel(/^write:device: /).check();
     await h.screenshot('bot-token-form');

@@ -30,7 +30,7 @@ describe('browser: Account settings → API keys (create, copy, use with curl-st
     await expect(page.getByText('You have no API keys.').isVisible()).resolves.toBe(true);
 
     // The add form: a name, scope checkboxes with their descriptions, an expiry choice.
-    await page.getByLabel('Name').fill('backup script');
+    await page.getByLabel('Name', { exact: true }).fill('backup script');
     await page.getByLabel(/read:device — See your devices/).check();
     await expect(page.getByLabel(/write:device — Add, change and delete/).isChecked()).resolves.toBe(false);
     await page.getByLabel('Expires').selectOption('30');

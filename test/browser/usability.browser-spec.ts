@@ -70,7 +70,7 @@ describe.each(WIDTHS)('browser at $name width ($width px): finding your way, sel
     const { email, user } = await createUser(h.t);
     await signInThroughForm(h, email);
     await h.page.goto(h.url('/account/tokens'));
-    await h.page.getByLabel('Name').fill('reload test');
+    await h.page.getByLabel('Name', { exact: true }).fill('reload test');
     await h.page.getByLabel(/read:device/).check();
     await Promise.all([h.page.waitForURL(h.url('/account/tokens')), h.page.getByRole('button', { name: 'Add API key' }).click()]);
     await expect(flash()).resolves.toBe('API key “reload test” added.');
@@ -163,7 +163,7 @@ describe.each(WIDTHS)('browser at $name width ($width px): finding your way, sel
     await signInThroughForm(h, owner.email);
     await h.page.goto(h.url('/account/clients'));
     await Promise.all([h.page.waitForURL(h.url(`/account/clients/${c.clientId}`)), h.page.getByRole('link', { name: 'Editable' }).click()]);
-    await h.page.getByLabel('Name').fill('Edited');
+    await h.page.getByLabel('Name', { exact: true }).fill('Edited');
     await h.page.getByLabel(/Redirect URIs/).fill('https://app.example.com/cb');
     await Promise.all([
       h.page.waitForURL(h.url(`/account/clients/${c.clientId}`)),

@@ -1,10 +1,11 @@
 import { PasswordResetLink } from '../../src/account/password-reset-link.entity';
 import { hashToken, tokenPattern } from '../../src/auth/token-format';
 import { User } from '../../src/users/user.entity';
-import { auditForTarget, signedInAdmin } from './support/admin.fixture';
+import { auditForTarget, signedInAdmin, startIsolatedTestApp } from './support/admin.fixture';
 import { flashMessage, followRedirect, HTML, revealedSecret } from './support/pages.fixture';
 import { createPat, csrfFromPage } from './support/personal-tokens.fixture';
-import { startTestApp, TestApp } from './support/test-app';
+import { settleOutbox } from './support/outbox.fixture';
+import type { TestApp } from './support/test-app';
 import { createUser, signedInUser, signIn, TEST_PASSWORD } from './support/users.fixture';
 import { PASSWORD_RESET_TOKEN } from '../../src/account/password-reset.token-kind';
 
@@ -14,7 +15,8 @@ describe('account self-service: password change, temporary passwords, reset link
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // The outbox is database-wide: on MySQL, other files' apps would deliver this file's messages.
+    t = await startIsolatedTestApp();
   });
   afterAll(() => t.close());
 
@@ -259,6 +261,7 @@ describe('account self-service: password change, temporary passwords, reset link
       expect(known.status).toBe(202);
       expect(unknown.status).toBe(202);
       expect(known.body).toEqual(unknown.body);
+      await settleOutbox(t, 'account.password_reset_request');
       expect(await t.dataSource.getRepository(PasswordResetLink).countBy({ userId: user.id })).toBe(0);
       expect((await t.http.get('/password-reset/request')).text).toContain('data-testid="ask-admin"');
     });

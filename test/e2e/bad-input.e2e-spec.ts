@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { SsoConnection } from '../../src/sso/sso-connection.entity';
 import type { Type } from '@nestjs/common';
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
 import { OAUTH_ERROR_BODIES } from '../../src/common/api-error';
@@ -232,6 +234,31 @@ describe('hostile input on every route (issue 9, items 8–12)', () => {
       // Client edits: an omitted or null field stays as it is (the client_id and type never change).
       'PATCH /admin/clients/:clientId': async () => (await createClient(t, admin.user, { type: 'confidential' })).clientId,
       'PATCH /developer/clients/:clientId': async () => (await createClient(t, admin.user, { type: 'confidential' })).clientId,
+      // A connection row as saved (saving through the API fetches the IdP's discovery, which no IdP serves here).
+      'PATCH /admin/sso/connections/:id': async () => {
+        const id = randomUUID();
+        const now = new Date();
+        await t.dataSource.getRepository(SsoConnection).insert({
+          id,
+          slug: `bad-input-${id.slice(0, 8)}`,
+          name: 'Bad input',
+          issuer: 'https://idp.invalid',
+          clientId: 'gatehouse',
+          clientSecretSealed: 'not-opened-here',
+          scopes: ['openid', 'email'],
+          emailClaim: 'email',
+          nameClaim: 'name',
+          allowedDomains: [],
+          requiredDomains: [],
+          defaultRoles: [],
+          enabled: false,
+          trustEmail: false,
+          upstreamMfa: false,
+          createdAt: now,
+          updatedAt: now,
+        });
+        return id;
+      },
     };
 
     it('item 10: on every PATCH route, null for a field of a real resource is a 400 (NOT NULL column) or clears it (nullable), never a 5xx', async () => {

@@ -1,11 +1,12 @@
 import { PasswordResetLink } from '../../src/account/password-reset-link.entity';
 import { User } from '../../src/users/user.entity';
-import { signedInAdmin, SignedIn } from './support/admin.fixture';
+import { signedInAdmin, SignedIn, startIsolatedTestApp } from './support/admin.fixture';
 import { createBot } from './support/bots.fixture';
 import { cliDatabase, runCli } from './support/cli.fixture';
 import { HTML } from './support/pages.fixture';
 import { csrfFromPage } from './support/personal-tokens.fixture';
-import { startTestApp, TestApp } from './support/test-app';
+import { settleOutbox } from './support/outbox.fixture';
+import type { TestApp } from './support/test-app';
 import { signedInUser, TEST_PASSWORD } from './support/users.fixture';
 
 const NEW_PASSWORD = 'purple elephants dance quietly';
@@ -22,9 +23,13 @@ describe('accounts without a password by design', () => {
   let t: TestApp;
   let admin: SignedIn;
   let bot: User;
+  let cliUrl: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ DATABASE_URL: db.url, RATE_LIMIT_PER_IP_PER_MINUTE: '100000' });
+    // The outbox is database-wide: on MySQL a database of its own (the CLI runs on it too).
+    t = await startIsolatedTestApp({ DATABASE_URL: db.url, RATE_LIMIT_PER_IP_PER_MINUTE: '100000' });
+    const options = t.dataSource.options as { type: string; url?: string };
+    cliUrl = options.type === 'mysql' ? options.url! : db.url;
     admin = await signedInAdmin(t);
     const created = await createBot(t, admin.cookie);
     bot = await t.dataSource.getRepository(User).findOneByOrFail({ id: created.id });
@@ -74,7 +79,7 @@ describe('accounts without a password by design', () => {
       ['user:reset-password', '--email', bot.email],
       ['user:reset-link', '--email', bot.email],
     ]) {
-      const res = await runCli(db.url, args);
+      const res = await runCli(cliUrl, args);
       expect(res.code).toBe(1);
       expect(res.stderr).toMatch(/no password by design/);
     }
@@ -87,6 +92,7 @@ describe('accounts without a password by design', () => {
     const unknown = await ask('nobody-at-all@example.test');
     expect(forBot.status).toBe(unknown.status);
     expect(forBot.text).toBe(unknown.text);
+    await settleOutbox(t, 'account.password_reset_request');
     expect(await t.dataSource.getRepository(PasswordResetLink).countBy({ userId: bot.id })).toBe(0);
   });
 

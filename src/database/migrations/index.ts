@@ -16,8 +16,10 @@ import { AccessTokensPurgeByExpiry1764001300001 } from './1764001300001-access-t
 import { MorePurgeIndexes1764001500000 } from './1764001500000-more-purge-indexes';
 import { SigningKeyGenesis1764002200000 } from './1764002200000-signing-key-genesis';
 import { CredentialEpoch1764002210000 } from './1764002210000-credential-epoch';
+import { OutboxMessages1764002220000 } from './1764002220000-outbox-messages';
 import { SessionAuthentication1764002400000 } from './1764002400000-session-authentication';
 import { OpenIdConnect1764002410000 } from './1764002410000-openid-connect';
+import { Sso1764002500000 } from './1764002500000-sso';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -39,6 +41,8 @@ export const MIGRATIONS = [
   MorePurgeIndexes1764001500000,
   SigningKeyGenesis1764002200000,
   CredentialEpoch1764002210000,
+  OutboxMessages1764002220000,
   SessionAuthentication1764002400000,
   OpenIdConnect1764002410000,
+  Sso1764002500000,
 ];

@@ -34,9 +34,10 @@ export interface BrowserHarness {
 /**
  * Starts the app and a headless chromium with a fresh profile. The app keeps its production
  * cookie settings (Secure, __Host- prefix): chromium treats http://127.0.0.1 as a secure context.
+ * `opts.port`: a reserved port, when PUBLIC_URL must name the app's real origin (SSO redirects).
  */
-export async function startBrowserHarness(env: Record<string, string> = {}): Promise<BrowserHarness> {
-  const t = await startTestApp(env);
+export async function startBrowserHarness(env: Record<string, string> = {}, opts: { port?: number } = {}): Promise<BrowserHarness> {
+  const t = await startTestApp(env, opts);
   const profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
   let context: BrowserContext;
   try {
