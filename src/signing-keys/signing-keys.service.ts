@@ -1,17 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import {
-  calculateJwkThumbprint,
-  compactDecrypt,
-  CompactEncrypt,
-  createLocalJWKSet,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  type JWK,
-} from 'jose';
+import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { Repository } from 'typeorm';
 import { JWT_SIGNING_ALGS, type JwtSigningAlg } from '../clients/client-types';
+import { SecretSealer } from '../common/secret-sealer';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SigningKey } from './signing-key.entity';
 
@@ -21,6 +13,8 @@ type ImportedKey = Awaited<ReturnType<typeof importJWK>>;
 /** A published public key, as the JWKS lists it (RFC 7517 §4). */
 export type PublishedJwk = JWK & { kid: string; alg: string; use: 'sig' };
 
+/** The sealer purpose of private signing keys at rest. */
+const SIGNING_KEY_PURPOSE = 'signing-key';
 /** How long the key list is trusted before it is read again (other instances may rotate). */
 const RELOAD_MS = 60_000;
 /** An unknown `kid` forces a reload, at most this often (a flood of junk kids costs nothing). */
@@ -51,6 +45,7 @@ export class SigningKeysService implements OnApplicationBootstrap {
   constructor(
     @InjectRepository(SigningKey) private readonly keys: Repository<SigningKey>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sealer: SecretSealer,
   ) {}
 
   /** Startup: the first key of every algorithm exists and is published before the server listens. */
@@ -182,9 +177,7 @@ export class SigningKeysService implements OnApplicationBootstrap {
     });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
-    const sealed = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(await exportJWK(privateKey))))
-      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', cty: 'jwk+json' })
-      .encrypt(this.config.jwt.keyEncryptionKey);
+    const sealed = await this.sealer.seal(SIGNING_KEY_PURPOSE, JSON.stringify(await exportJWK(privateKey)));
     const row = this.keys.create({
       kid,
       alg,
@@ -214,8 +207,10 @@ export class SigningKeysService implements OnApplicationBootstrap {
   private privateKey(row: SigningKey): Promise<ImportedKey | null> {
     let key = this.privateKeys.get(row.kid);
     if (!key) {
-      key = compactDecrypt(row.privateJwkSealed, this.config.jwt.keyEncryptionKey)
-        .then(({ plaintext }) => importJWK(JSON.parse(new TextDecoder().decode(plaintext)) as JWK, row.alg))
+      // Keys sealed before the shared sealer existed (raw key, no `pur`) open too: never re-sealed.
+      key = this.sealer
+        .openText(SIGNING_KEY_PURPOSE, row.privateJwkSealed)
+        .then((text) => importJWK(JSON.parse(text) as JWK, row.alg))
         .catch(() => {
           this.logger.warn(`signing key ${row.kid} cannot be opened with the configured key; it will not sign`);
           return null;

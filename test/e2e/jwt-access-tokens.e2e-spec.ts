@@ -1,4 +1,5 @@
-import { SignJWT } from 'jose';
+import { calculateJwkThumbprint, CompactEncrypt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { APP_CONFIG, type AppConfig } from '../../src/config/app-config';
 import { SigningKey } from '../../src/signing-keys/signing-key.entity';
 import { SigningKeysService } from '../../src/signing-keys/signing-keys.service';
 import { cliDatabase, runCli } from './support/cli.fixture';
@@ -229,6 +230,35 @@ describe('JWT access tokens (RFC 9068), JWKS and resource indicators (RFC 8707)'
       expect(row.privateJwkSealed).not.toContain('"d"');
       expect(JSON.parse(row.publicJwk)).not.toHaveProperty('d');
     }
+  });
+
+  it('a key sealed before the shared SecretSealer (raw key, no pur header) still opens and signs; new keys carry pur', async () => {
+    const keys = t.get<SigningKeysService>(SigningKeysService);
+    const config = t.get<AppConfig>(APP_CONFIG);
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const publicJwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(publicJwk);
+    const legacySealed = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(await exportJWK(privateKey))))
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', cty: 'jwk+json' })
+      .encrypt(config.jwt.keyEncryptionKey);
+    const repo = t.dataSource.getRepository(SigningKey);
+    await repo.insert({
+      kid,
+      alg: 'ES256',
+      publicJwk: JSON.stringify(publicJwk),
+      privateJwkSealed: legacySealed,
+      createdAt: new Date(),
+      activeFrom: new Date(),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await keys.reload();
+    const c = await jwtClient();
+    const jwt = (await token(c, { resource: API })).body.access_token;
+    expect(inspectJwt(jwt).header.kid).toBe(kid);
+    expect((await fetch(rs.url, { headers: { authorization: `Bearer ${jwt}` } })).status).toBe(200);
+    expect((await repo.findOneByOrFail({ kid })).privateJwkSealed).toBe(legacySealed);
+    const fresh = await keys.rotate('ES256', 3_600_000);
+    expect(decodeProtectedHeader(fresh.privateJwkSealed)).toEqual({ alg: 'dir', enc: 'A256GCM', pur: 'signing-key' });
   });
 
   it('key rotation with pre-publication: the new key is published before it signs; old tokens stay valid, new ones verify', async () => {
