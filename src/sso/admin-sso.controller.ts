@@ -1,13 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { noteAuditDetails } from '../audit/audit-context';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { Page, pageOfList } from '../common/keyset';
+import { PageQuery, pageRequest } from '../common/page.query';
+import { PageView } from '../common/page.view';
 import { ADMIN_API } from '../users/admin-access';
 import { CreateSsoConnectionDto, DisableSsoConnectionDto, UpdateSsoConnectionDto } from './dto/sso-connection.dto';
 import { ExternalIdentityView, SsoConnectionView } from './dto/sso-connection.view';
 import { SsoLifecycleService } from './sso-lifecycle.service';
+
+/** The keyset position of a connection or identity view: its creation time, then its id. */
+const byCreation = (v: { createdAt: string; id: string }) => ({ time: new Date(v.createdAt), id: v.id });
 
 /**
  * The admin API of single sign-on: connections (`admin.sso.*`) and users' external identities.
@@ -22,9 +28,10 @@ export class AdminSsoController {
 
   @AuditAction('admin.sso.list')
   @Get('sso/connections')
-  @ApiOkResponse({ type: SsoConnectionView, isArray: true })
-  async list(): Promise<{ items: SsoConnectionView[] }> {
-    return { items: await this.sso.list() };
+  @ApiOkResponse({ type: PageView(SsoConnectionView) })
+  async list(@Query() q: PageQuery): Promise<Page<SsoConnectionView>> {
+    // A handful of connections: paged in memory, newest first, like every list.
+    return pageOfList(await this.sso.list(), pageRequest(q), byCreation);
   }
 
   @AuditAction('admin.sso.create', 'sso_connection')
@@ -83,9 +90,9 @@ export class AdminSsoController {
 
   @AuditAction('admin.user.identities', 'user')
   @Get('users/:id/identities')
-  @ApiOkResponse({ type: ExternalIdentityView, isArray: true })
-  async identities(@Param('id', ParseUUIDPipe) id: string): Promise<{ items: ExternalIdentityView[] }> {
-    return { items: await this.sso.identitiesOf(id) };
+  @ApiOkResponse({ type: PageView(ExternalIdentityView) })
+  async identities(@Param('id', ParseUUIDPipe) id: string, @Query() q: PageQuery): Promise<Page<ExternalIdentityView>> {
+    return pageOfList(await this.sso.identitiesOf(id), pageRequest(q), byCreation);
   }
 
   /** The user can no longer sign in through that identity; their account and other credentials stay. */

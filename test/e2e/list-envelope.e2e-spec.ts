@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { ExternalIdentity } from '../../src/sso/external-identity.entity';
+import { SsoConnection } from '../../src/sso/sso-connection.entity';
 import { ImpersonationTokensService } from '../../src/impersonation/impersonation-tokens.service';
 import { signedInAdmin } from './support/admin.fixture';
 import { createBot, createBotToken } from './support/bots.fixture';
@@ -90,6 +93,45 @@ describe('List routes: one envelope { items, nextCursor }, cursor pages without 
       });
     }
     await createUser(t);
+    // Two SSO connections and two identities of one user, as saved (saving through the API fetches the IdP's discovery).
+    const connectionIds: string[] = [];
+    for (const slug of ['envelope-one', 'envelope-two']) {
+      const id = randomUUID();
+      const now = new Date();
+      await t.dataSource.getRepository(SsoConnection).insert({
+        id,
+        slug: `${slug}-${id.slice(0, 8)}`,
+        name: slug,
+        issuer: `https://${slug}.invalid`,
+        clientId: 'gatehouse',
+        clientSecretSealed: 'not-opened-here',
+        scopes: ['openid', 'email'],
+        emailClaim: 'email',
+        nameClaim: 'name',
+        allowedDomains: [],
+        requiredDomains: [],
+        defaultRoles: [],
+        enabled: false,
+        trustEmail: false,
+        upstreamMfa: false,
+        createdAt: now,
+        updatedAt: now,
+      });
+      connectionIds.push(id);
+    }
+    for (const connectionId of connectionIds) {
+      const now = new Date();
+      await t.dataSource.getRepository(ExternalIdentity).insert({
+        id: randomUUID(),
+        connectionId,
+        userId: subject.user.id,
+        issuer: `https://${connectionId}.invalid`,
+        subject: randomUUID(),
+        email: subject.email,
+        createdAt: now,
+        lastSignInAt: now,
+      });
+    }
 
     const cookie = admin.cookie;
     calls = {
@@ -97,6 +139,8 @@ describe('List routes: one envelope { items, nextCursor }, cursor pages without 
       '/admin/users/{id}/credentials': { path: `/admin/users/${admin.user.id}/credentials`, cookie },
       '/admin/clients': { path: '/admin/clients', cookie },
       '/admin/bots': { path: '/admin/bots', cookie },
+      '/admin/sso/connections': { path: '/admin/sso/connections', cookie },
+      '/admin/users/{id}/identities': { path: `/admin/users/${subject.user.id}/identities`, cookie },
       '/admin/impersonations': { path: '/admin/impersonations', cookie },
       '/admin/audit-events': { path: '/admin/audit-events', cookie },
       '/developer/clients': { path: '/developer/clients', cookie },
