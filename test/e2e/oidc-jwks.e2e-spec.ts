@@ -2,23 +2,23 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { APP_CONFIG, type AppConfig } from '../../src/config/app-config';
 import { SigningKeysService } from '../../src/signing-keys/signing-keys.service';
 import { codeRequest, exchangeCode, obtainCode, registerClient } from './support/oauth-flow.fixture';
-import { startTestApp } from './support/test-app';
+import { startIsolatedTestApp } from './support/admin.fixture';
 import { signedInUser } from './support/users.fixture';
 
 const OIDC_SCOPES = ['openid', 'profile', 'email', 'read:device'];
 
-// Its own app: the JWKS must be looked at before this server ever signed anything.
+// Its own app on a database of its own (on MariaDB/PostgreSQL other suites share the server's
+// database and sign or rotate keys meanwhile): the JWKS is looked at before anything was signed.
 describe('OpenID Connect id_tokens and the JWKS', () => {
   describe('a resource server verifying id_tokens with jose createRemoteJWKSet (RFC 7517, Core §10.1.1)', () => {
     it('the JWKS of a fresh server lists the signing key before anything was signed, and a rotated key verifies too', async () => {
-      const fresh = await startTestApp();
+      const fresh = await startIsolatedTestApp();
       try {
         const freshIssuer = fresh.get<AppConfig>(APP_CONFIG).issuer;
         // Before any token: the JWKS already has the key that will sign (pre-publication).
         const before = (await fresh.http.get('/.well-known/jwks.json')).body.keys as { kid: string; alg: string }[];
         expect(before.some((k) => k.alg === 'ES256')).toBe(true);
-        // The key that signs now is among them (on MariaDB the database is shared with other suites, so
-        // "now" is asked of the service rather than taken from the first token).
+        // The key that signs now is among them.
         const { kid: signingKid } = await fresh.get<SigningKeysService>(SigningKeysService).signingKey('ES256');
         expect(before.map((k) => k.kid)).toContain(signingKid);
         const remote = createRemoteJWKSet(new URL('/.well-known/jwks.json', fresh.baseUrl), { cooldownDuration: 0 });
