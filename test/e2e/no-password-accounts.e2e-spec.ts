@@ -26,10 +26,11 @@ describe('accounts without a password by design', () => {
   let cliUrl: string;
 
   beforeAll(async () => {
-    // The outbox is database-wide: on MySQL a database of its own (the CLI runs on it too).
+    // The outbox is database-wide: on a server database (MySQL, PostgreSQL) a database of its own,
+    // and the CLI runs on that one too.
     t = await startIsolatedTestApp({ DATABASE_URL: db.url, RATE_LIMIT_PER_IP_PER_MINUTE: '100000' });
-    const options = t.dataSource.options as { type: string; url?: string };
-    cliUrl = options.type === 'mysql' ? options.url! : db.url;
+    const options = t.dataSource.options as { url?: string };
+    cliUrl = options.url ?? db.url;
     admin = await signedInAdmin(t);
     const created = await createBot(t, admin.cookie);
     bot = await t.dataSource.getRepository(User).findOneByOrFail({ id: created.id });
