@@ -32,6 +32,7 @@ import { OidcModule } from './oidc/oidc.module';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { SsoModule } from './sso/sso.module';
+import { PasskeysModule } from './passkeys/passkeys.module';
 import { UsersModule } from './users/users.module';
 import { WebModule } from './web/web.module';
 
@@ -70,6 +71,7 @@ import { WebModule } from './web/web.module';
     WebModule,
     AccountModule,
     SsoModule,
+    PasskeysModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: GlobalRateLimitGuard },

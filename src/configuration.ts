@@ -39,6 +39,7 @@ import { IMPERSONATION_ENVIRONMENT } from './impersonation/impersonation.environ
 import { METRICS_ENVIRONMENT } from './metrics/metrics.environment';
 import { OAUTH_ENVIRONMENT } from './oauth/oauth.environment';
 import { OUTBOX_ENVIRONMENT } from './outbox/outbox.environment';
+import { PASSKEYS_ENVIRONMENT } from './passkeys/passkeys.environment';
 import { PERSONAL_TOKENS_ENVIRONMENT } from './personal-tokens/personal-tokens.environment';
 import { RATE_LIMITS_ENVIRONMENT } from './rate-limits/rate-limits.environment';
 import { REDIS_ENVIRONMENT } from './redis/redis.environment';
@@ -71,6 +72,7 @@ export const ENVIRONMENTS: readonly ModuleEnvironment[] = [
   ACCOUNT_ENVIRONMENT,
   OUTBOX_ENVIRONMENT,
   SSO_ENVIRONMENT,
+  PASSKEYS_ENVIRONMENT,
 ];
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>

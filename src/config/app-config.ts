@@ -129,6 +129,17 @@ export interface AppConfig {
     /** http:// issuers allowed (development and tests only). */
     allowInsecureHttp: boolean;
   };
+  /** Passkeys (WebAuthn; src/passkeys). `rpId` and `origin` are derived from PUBLIC_URL. */
+  passkeys: {
+    /** Lifetime of a registration or sign-in challenge, in milliseconds. */
+    challengeTimeoutMs: number;
+    userVerification: 'preferred' | 'required';
+    rpName: string;
+    /** The WebAuthn relying party id: PUBLIC_URL's host name. */
+    rpId: string;
+    /** The origin every client response must name: PUBLIC_URL's origin. */
+    origin: string;
+  };
   bootstrapAdmin?: { email: string; password: string };
   /** The outbox that delivers mail out of the request (src/outbox), with retries and backoff. */
   outbox: { pollMs: number; retryBaseMs: number; retryMaxMs: number };

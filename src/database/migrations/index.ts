@@ -19,6 +19,7 @@ import { CredentialEpoch1764002210000 } from './1764002210000-credential-epoch';
 import { OutboxMessages1764002220000 } from './1764002220000-outbox-messages';
 import { SessionAuthentication1764002400000 } from './1764002400000-session-authentication';
 import { OpenIdConnect1764002410000 } from './1764002410000-openid-connect';
+import { Passkeys1764002700000 } from './1764002700000-passkeys';
 import { Sso1764002500000 } from './1764002500000-sso';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   SessionAuthentication1764002400000,
   OpenIdConnect1764002410000,
   Sso1764002500000,
+  Passkeys1764002700000,
 ];

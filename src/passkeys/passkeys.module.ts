@@ -1,0 +1,50 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MfaModule } from '../mfa/mfa.module';
+import { SecondFactorRegistry } from '../mfa/second-factor.registry';
+import { ExternalSignInRegistry } from '../sessions/external-sign-in.registry';
+import { SessionsModule } from '../sessions/sessions.module';
+import { UsersModule } from '../users/users.module';
+import { NavigationRegistry } from '../web/navigation.registry';
+import { AccountPasskeysController } from './account-passkeys.controller';
+import { PasskeyChallenge } from './passkey-challenge.entity';
+import { PasskeyChallenges } from './passkey-challenges.service';
+import { PasskeyExternalSignIn } from './passkey-external-sign-in';
+import { PasskeySignInController } from './passkey-sign-in.controller';
+import { Passkey } from './passkey.entity';
+import { PasskeysService } from './passkeys.service';
+
+/**
+ * Passkeys (WebAuthn Level 3, @simplewebauthn/server; docs/mfa.md): registering named passkeys
+ * from the account page, passwordless usernameless sign-in, and the passkey as a second factor
+ * (registered in the MFA core's SecondFactorRegistry).
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Passkey, PasskeyChallenge]), UsersModule, SessionsModule, MfaModule],
+  controllers: [AccountPasskeysController, PasskeySignInController],
+  providers: [PasskeysService, PasskeyChallenges, PasskeyExternalSignIn],
+  exports: [PasskeysService],
+})
+export class PasskeysModule {
+  constructor(
+    passkeys: PasskeysService,
+    factors: SecondFactorRegistry,
+    signIn: ExternalSignInRegistry,
+    button: PasskeyExternalSignIn,
+    nav: NavigationRegistry,
+  ) {
+    signIn.register(button);
+    nav.add({ section: 'main', href: '/account/passkeys', label: 'Passkeys', order: 15 });
+    factors.register({
+      id: 'passkey',
+      label: 'Passkey',
+      order: 20,
+      standalone: true,
+      challengePath: '/login/passkey',
+      enrolPath: '/account/passkeys',
+      enrolledAmong: (ids) => passkeys.usersWithPasskeys(ids),
+      describe: (id) => passkeys.summary(id),
+      resetForUser: (id) => passkeys.deleteAllFor(id),
+    });
+  }
+}
