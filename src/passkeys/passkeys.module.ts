@@ -5,7 +5,6 @@ import { SecondFactorRegistry } from '../mfa/second-factor.registry';
 import { ExternalSignInRegistry } from '../sessions/external-sign-in.registry';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
-import { NavigationRegistry } from '../web/navigation.registry';
 import { AccountPasskeysController } from './account-passkeys.controller';
 import { PasskeyChallenge } from './passkey-challenge.entity';
 import { PasskeyChallenges } from './passkey-challenges.service';
@@ -26,15 +25,8 @@ import { PasskeysService } from './passkeys.service';
   exports: [PasskeysService],
 })
 export class PasskeysModule {
-  constructor(
-    passkeys: PasskeysService,
-    factors: SecondFactorRegistry,
-    signIn: ExternalSignInRegistry,
-    button: PasskeyExternalSignIn,
-    nav: NavigationRegistry,
-  ) {
+  constructor(passkeys: PasskeysService, factors: SecondFactorRegistry, signIn: ExternalSignInRegistry, button: PasskeyExternalSignIn) {
     signIn.register(button);
-    nav.add({ section: 'main', href: '/account/passkeys', label: 'Passkeys', order: 15 });
     factors.register({
       id: 'passkey',
       label: 'Passkey',

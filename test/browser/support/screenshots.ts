@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { PrincipalFactory } from '../../../src/auth/principal.factory';
+import { hashToken } from '../../../src/auth/token-format';
 import { BotsService } from '../../../src/bots/bots.service';
+import { Passkey } from '../../../src/passkeys/passkey.entity';
 import { createClient } from '../../e2e/support/clients.fixture';
 import { createPat } from '../../e2e/support/personal-tokens.fixture';
 import { createUser, signIn, TEST_PASSWORD } from '../../e2e/support/users.fixture';
@@ -28,6 +31,7 @@ export const TOUR: { name: string; path: string | ((ids: TourIds) => string); ti
   { name: 'client', path: (ids) => `/account/clients/${ids.clientId}`, title: /^Tour app/ },
   { name: 'authorized-apps', path: '/account/authorizations', title: /^Authorized apps/ },
   { name: 'security-events', path: '/account/security', title: /^Security events/ },
+  { name: 'passkeys', path: '/account/passkeys', title: /^Passkeys/ },
   { name: 'bots', path: '/account/bots', title: /^Bots/ },
   { name: 'bot', path: (ids) => `/account/bots/${ids.botId}`, title: /^Bot Tour bot/ },
   { name: 'device', path: '/device', title: /^Connect a device/ },
@@ -63,6 +67,25 @@ export async function seedTour(h: BrowserHarness): Promise<TourIds> {
   const bot = await h.t
     .get<BotsService>(BotsService)
     .create(asAdmin, { name: 'Tour bot', roles: ['user'] }, { ip: '127.0.0.1', userAgent: 'tour', requestId: 'tour' });
+  const passkeys = h.t.dataSource.getRepository(Passkey);
+  for (const [i, p] of [
+    { name: 'Work laptop', backupEligible: false, transports: ['internal'] },
+    { name: 'Phone', backupEligible: true, transports: ['hybrid', 'internal'] },
+  ].entries()) {
+    const credentialId = randomBytes(16).toString('base64url');
+    await passkeys.insert({
+      ...p,
+      userId: admin.user.id,
+      credentialId,
+      credentialIdHash: hashToken(credentialId),
+      publicKey: randomBytes(77).toString('base64url'),
+      signCount: 0,
+      aaguid: '00000000-0000-0000-0000-000000000000',
+      backedUp: p.backupEligible,
+      createdAt: new Date(Date.now() - (i + 1) * 86_400_000),
+      lastUsedAt: i === 0 ? new Date() : null,
+    });
+  }
   return { adminEmail: admin.email, userId: other.user.id, clientId: client.clientId, botId: bot.user.id };
 }
 
