@@ -114,6 +114,7 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
   health: [],
   housekeeping: ['purge-task'],
   impersonation: ['admin-impersonation.service', 'dto/start-impersonation.dto', 'impersonation.scopes'],
+  mfa: [],
   metrics: ['metrics'],
   oauth: [
     'client-authenticated-endpoint',
