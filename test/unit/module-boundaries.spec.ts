@@ -163,6 +163,14 @@ describe('module boundaries', () => {
       expect(surfaceViolations(imports, MODULE_SURFACES)).toEqual([]);
     });
 
+    it('docs/architecture.md is current: its module table has a row, and its diagram a node, for every folder', () => {
+      const doc = readFileSync(join(SRC, '..', 'docs', 'architecture.md'), 'utf8');
+      const rows = new Set([...doc.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]));
+      const diagram = doc.slice(doc.indexOf('```mermaid'), doc.indexOf('```', doc.indexOf('```mermaid') + 3));
+      expect(folders.filter((f) => !rows.has(f))).toEqual([]);
+      expect(folders.filter((f) => !new RegExp(`(^|[\\s-])${f}([\\s\\[]|$)`, 'm').test(diagram))).toEqual([]);
+    });
+
     it('every feature folder declares its surface (possibly empty), and only existing folders do', () => {
       expect(Object.keys(MODULE_SURFACES).sort()).toEqual([...folders].sort());
     });
