@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Not, Repository } from 'typeorm';
+import { FindOptionsWhere, IsNull, Not, Repository } from 'typeorm';
 import { CredentialCache } from '../auth/credential-cache';
 import { generateToken, hashToken, isWellFormed } from '../auth/token-format';
 import { keysetPage, type Page, type PageRequest } from '../common/keyset';
@@ -9,6 +9,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { User } from '../users/user.entity';
 import { authenticatedAt, Session } from './session.entity';
 import { SESSION_TOKEN } from './session.token-kind';
+import type { RequiredSignInStep } from './sign-in-steps';
 
 /**
  * How the user authenticated when a session starts or re-authenticates (OpenID Connect Core §2):
@@ -22,11 +23,27 @@ export interface SessionAuthentication {
   idp?: string | null;
 }
 
+/** A session that was just ended (signed out, revoked, replaced by a new sign-in). */
+export interface EndedSession {
+  id: string;
+  userId: string;
+}
+
+/**
+ * Told of every session end, after it is written (OpenID Connect back-channel logout enqueues its
+ * notices here). A listener must be quick (an INSERT, not a network call) and its failure never
+ * fails the sign-out: it is logged.
+ */
+export type SessionEndListener = (ended: readonly EndedSession[]) => Promise<void>;
+
 /** last_seen_at is written at most this often per session, not on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
 
 @Injectable()
 export class SessionsService {
+  private readonly logger = new Logger('Sessions');
+  private readonly endListeners: SessionEndListener[] = [];
+
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -36,12 +53,15 @@ export class SessionsService {
   /**
    * Starts a new session (a fresh id at every sign-in: no fixation). Returns the secret once.
    * `authentication` records how the user signed in (OpenID Connect Core §2 `amr`/`acr`; RFC 8176
-   * method names); password sign-in passes `{ amr: ['pwd'] }`. `auth_time` is now.
+   * method names); password sign-in passes `{ amr: ['pwd'] }`. `auth_time` is now. With `pending`
+   * the session starts partial (see sign-in-steps.ts): it authenticates only where that step
+   * allows, until `completeStep` or `pending.ttlMs` from now.
    */
   async start(
     user: User,
     meta: RequestMeta,
     authentication: SessionAuthentication = { amr: ['pwd'] },
+    pending?: RequiredSignInStep,
   ): Promise<{ session: Session; secret: string }> {
     const secret = generateToken(SESSION_TOKEN);
     const now = new Date();
@@ -57,6 +77,8 @@ export class SessionsService {
         amr: [...authentication.amr],
         acr: authentication.acr ?? null,
         idp: authentication.idp ?? null,
+        pendingStep: pending?.step ?? null,
+        pendingUntil: pending ? new Date(now.getTime() + pending.ttlMs) : null,
         ip: meta.ip,
         userAgent: meta.userAgent,
       }),
@@ -80,10 +102,33 @@ export class SessionsService {
   }
 
   /**
+   * Ends a partial session's step (the second factor passed, the required factor enrolled): the
+   * session becomes full, with `authentication` recorded as by `recordAuthentication`. Only while
+   * the session is live, still in `step` and its partial state has not expired; false otherwise.
+   * One conditional UPDATE, so two completions racing cannot both win.
+   */
+  async completeStep(sessionId: string, step: string, authentication: SessionAuthentication, at = new Date()): Promise<boolean> {
+    const res = await this.sessions
+      .createQueryBuilder()
+      .update(Session)
+      .set({
+        pendingStep: null,
+        pendingUntil: null,
+        authTime: at,
+        amr: [...authentication.amr],
+        ...(authentication.acr !== undefined ? { acr: authentication.acr } : {}),
+      })
+      .where('id = :sessionId AND revoked_at IS NULL AND pending_step = :step AND pending_until > :at', { sessionId, step, at })
+      .execute();
+    return (res.affected ?? 0) > 0;
+  }
+
+  /**
    * The hot path: a format check, then a credential-cache hit (at most 1 s old, emptied by every
    * revocation) or one indexed lookup (session joined with its user).
-   * Returns null for anything not live: unknown, revoked, idle or absolutely expired, or a
-   * user who is no longer active.
+   * Returns null for anything not live: unknown, revoked, idle or absolutely expired, a partial
+   * session past its `pending_until`, or a user who is no longer active. A live partial session is
+   * returned with its `pendingStep`: callers must check it (SessionPrincipalReader does).
    */
   async authenticate(secret: string): Promise<(Session & { user: User }) | null> {
     if (!isWellFormed(SESSION_TOKEN, secret)) return null;
@@ -93,6 +138,7 @@ export class SessionsService {
     const now = Date.now();
     if (session.expiresAt.getTime() <= now) return null;
     if (session.lastSeenAt.getTime() + this.config.session.idleMs <= now) return null;
+    if (session.pendingStep !== null && (session.pendingUntil?.getTime() ?? 0) <= now) return null;
     if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
       // The row may be the cached one: updating it in place keeps other requests from touching again.
       session.lastSeenAt = new Date(now);
@@ -127,6 +173,8 @@ export class SessionsService {
         's.authTime',
         's.amr',
         's.acr',
+        's.pendingStep',
+        's.pendingUntil',
         'u.id',
         'u.email',
         'u.displayName',
@@ -162,12 +210,41 @@ export class SessionsService {
   /** Revokes one of the user's own sessions. False when it is not theirs or already ended. */
   async revokeOwn(userId: string, sessionId: string): Promise<boolean> {
     const res = await this.sessions.update({ id: sessionId, userId, revokedAt: IsNull() }, { revokedAt: new Date() });
-    return (res.affected ?? 0) > 0;
+    const ended = (res.affected ?? 0) > 0;
+    if (ended) await this.tellEnded([{ id: sessionId, userId }]);
+    return ended;
   }
 
   async revokeOthers(userId: string, keepSessionId: string): Promise<number> {
-    const res = await this.sessions.update({ userId, id: Not(keepSessionId), revokedAt: IsNull() }, { revokedAt: new Date() });
+    return this.revokeWhere({ userId, id: Not(keepSessionId), revokedAt: IsNull() });
+  }
+
+  /** Registers a listener told of every session end (from the listening module's constructor). */
+  onEnded(listener: SessionEndListener): void {
+    this.endListeners.push(listener);
+  }
+
+  /**
+   * Revokes the matching sessions and tells the listeners which ended. The ids are read first: a
+   * session started between the read and the update is revoked too, but nothing was signed in
+   * with it yet.
+   */
+  private async revokeWhere(where: FindOptionsWhere<Session>): Promise<number> {
+    const live = this.endListeners.length > 0 ? await this.sessions.find({ where, select: { id: true, userId: true } }) : [];
+    const res = await this.sessions.update(where, { revokedAt: new Date() });
+    await this.tellEnded(live.map((s) => ({ id: s.id, userId: s.userId })));
     return res.affected ?? 0;
+  }
+
+  private async tellEnded(ended: EndedSession[]): Promise<void> {
+    if (ended.length === 0) return;
+    for (const listener of this.endListeners) {
+      try {
+        await listener(ended);
+      } catch (err) {
+        this.logger.error(`A session-end listener failed (the sessions did end): ${(err as Error).message}`);
+      }
+    }
   }
 
   /** Sessions of every user that would authenticate now (for the admin dashboard). */
@@ -183,7 +260,6 @@ export class SessionsService {
   }
 
   async revokeAllForUser(userId: string): Promise<number> {
-    const res = await this.sessions.update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
-    return res.affected ?? 0;
+    return this.revokeWhere({ userId, revokedAt: IsNull() });
   }
 }

@@ -21,6 +21,9 @@ import { SessionAuthentication1764002400000 } from './1764002400000-session-auth
 import { OpenIdConnect1764002410000 } from './1764002410000-openid-connect';
 import { Passkeys1764002700000 } from './1764002700000-passkeys';
 import { Sso1764002500000 } from './1764002500000-sso';
+import { Mfa1764002600000 } from './1764002600000-mfa';
+import { ClientCredentialEpoch1764002620000 } from './1764002620000-client-credential-epoch';
+import { OidcLogout1764002640000 } from './1764002640000-oidc-logout';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -46,5 +49,8 @@ export const MIGRATIONS = [
   SessionAuthentication1764002400000,
   OpenIdConnect1764002410000,
   Sso1764002500000,
+  Mfa1764002600000,
+  ClientCredentialEpoch1764002620000,
+  OidcLogout1764002640000,
   Passkeys1764002700000,
 ];
