@@ -2,7 +2,8 @@
 # Gatehouse: build with the full toolchain, run with production dependencies only.
 #   docker build -t gatehouse .
 #   docker run -p 3000:3000 -e SESSION_KEYS=... -v gatehouse-data:/app/data gatehouse      (embedded SQLite)
-# or `docker compose up` for two instances behind Caddy on MySQL 8 and Redis 7 (docker-compose.yml, docs/scaling.md).
+# or `docker compose up` for two instances behind Caddy on MySQL 8 and Redis 7 (docker-compose.yml, docs/scaling.md;
+# docker-compose.postgres.yml for the same on PostgreSQL 17).
 # Node 24 is the active LTS (Node 20 reached end of life in April 2026).
 
 FROM node:24-slim AS build
