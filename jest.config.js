@@ -2,7 +2,16 @@
 
 /** Dependencies published only as ESM, or that load one with `import()` (@fastify/cookie 11.1 → cookie 2):
  * Jest's CommonJS runtime needs them compiled (test/jest-transform.js), which turns `import()` into `require`. */
-const ESM_ONLY = ['content-disposition', 'jose', '@nestjs/typeorm', 'openid-client', 'oauth4webapi', '@scure/base', '@fastify/cookie', 'cookie'];
+const ESM_ONLY = [
+  'content-disposition',
+  'jose',
+  '@nestjs/typeorm',
+  'openid-client',
+  'oauth4webapi',
+  '@scure/base',
+  '@fastify/cookie',
+  'cookie',
+];
 
 /** Shared by the three tiers; jest.browser.config.js and jest.scale.config.js reuse the e2e tier's. */
 const base = {
