@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ExternalIdentitiesService } from '../../src/sso/external-identities.service';
-import { SsoConnection } from '../../src/sso/sso-connection.entity';
+import type { SsoConnection } from '../../src/sso/sso-connection.entity';
 import { signedInAdmin, SignedIn } from './support/admin.fixture';
 import { createClient } from './support/clients.fixture';
 import { deviceClient, poll } from './support/device-flow.fixture';
@@ -17,6 +17,7 @@ import {
 } from './support/in-flight.fixture';
 import { inspectJwt, setTokenSettings } from './support/jwt.fixture';
 import { exchangeCode, obtainTokens, refresh, registerClient } from './support/oauth-flow.fixture';
+import { storedConnection } from './support/sso.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser } from './support/users.fixture';
 
@@ -164,30 +165,10 @@ describe('revoking events: role change, client disable/delete, SSO connection di
   });
 
   describe('disabling an SSO connection (POST /admin/sso/connections/:id/disable)', () => {
-    /** A connection (enabled) with `u` linked through it; no IdP is needed to disable one. */
+    /** An enabled connection with the user linked through it; no IdP is needed to disable one. */
     async function linkedConnection(userId: string): Promise<SsoConnection> {
-      const id = randomUUID().slice(0, 8);
-      const now = new Date();
-      const c = await t.dataSource.getRepository(SsoConnection).save({
-        id: randomUUID(),
-        slug: `events-${id}`,
-        name: 'Events Corp',
-        issuer: `https://idp-${id}.example.test`,
-        clientId: 'gatehouse',
-        clientSecretSealed: 'unused',
-        scopes: ['openid', 'email'],
-        emailClaim: 'email',
-        nameClaim: 'name',
-        allowedDomains: [`events-${id}.example`],
-        requiredDomains: [],
-        defaultRoles: ['user'],
-        enabled: true,
-        trustEmail: true,
-        upstreamMfa: false,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await t.get<ExternalIdentitiesService>(ExternalIdentitiesService).link(c, userId, `sub-${id}`, null);
+      const c = await storedConnection(t);
+      await t.get<ExternalIdentitiesService>(ExternalIdentitiesService).link(c, userId, `sub-${randomUUID()}`, null);
       return c;
     }
 
