@@ -114,7 +114,7 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
   health: [],
   housekeeping: ['purge-task'],
   impersonation: ['admin-impersonation.service', 'dto/start-impersonation.dto', 'impersonation.scopes'],
-  mfa: ['second-factor.registry'],
+  mfa: ['mfa-enrolment.service', 'second-factor.registry'],
   metrics: ['metrics'],
   oauth: [
     'client-authenticated-endpoint',
