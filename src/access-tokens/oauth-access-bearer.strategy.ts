@@ -3,10 +3,10 @@ import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
 import { AuthStrategyRegistry } from '../auth/auth-strategy-registry';
 import type { Principal } from '../auth/principal';
-import { PrincipalFactory } from '../auth/principal.factory';
-import { ScopeRegistry } from '../auth/scope-registry';
+import { PrincipalMemo } from '../auth/principal-memo';
 import { hasPrefix } from '../auth/token-format';
-import { AccessTokenService } from './access-token.service';
+import { AccessTokenPrincipals } from './access-token-principals.service';
+import { AccessTokenService, LiveAccessToken } from './access-token.service';
 import { ACCESS_TOKEN, OAUTH_ACCESS_CREDENTIAL } from './access-token.token-kind';
 
 export const OAUTH_ACCESS_BEARER_STRATEGY = 'oauth-access-bearer';
@@ -17,10 +17,12 @@ export const OAUTH_ACCESS_BEARER_STRATEGY = 'oauth-access-bearer';
  */
 @Injectable()
 export class OAuthAccessBearerStrategy extends PassportStrategy(Strategy, OAUTH_ACCESS_BEARER_STRATEGY) {
+  /** One Principal per cached row (an opaque token carries no `act`: the row decides it all). */
+  private readonly memo = new PrincipalMemo<LiveAccessToken>();
+
   constructor(
     private readonly tokens: AccessTokenService,
-    private readonly principals: PrincipalFactory,
-    private readonly scopes: ScopeRegistry,
+    private readonly principals: AccessTokenPrincipals,
     registry: AuthStrategyRegistry,
   ) {
     super();
@@ -36,17 +38,6 @@ export class OAuthAccessBearerStrategy extends PassportStrategy(Strategy, OAUTH_
     if (!hasPrefix(ACCESS_TOKEN, token)) return false;
     const row = await this.tokens.authenticate(token);
     if (!row) return false;
-    const credential = { kind: OAUTH_ACCESS_CREDENTIAL, id: row.id };
-    if (row.user) return { ...this.principals.forUser(row.user, credential, row.scopes, row.clientId), expiresAt: row.expiresAt };
-    // The client as itself: still never more than its owner holds today.
-    const held = this.scopes.permissionsFor(row.client.owner.roles);
-    return {
-      ...this.principals.forClient(
-        row.clientId,
-        credential,
-        row.scopes.filter((s) => held.has(s)),
-      ),
-      expiresAt: row.expiresAt,
-    };
+    return this.memo.of(row, (r) => this.principals.of(r));
   }
 }
