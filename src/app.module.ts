@@ -27,6 +27,7 @@ import { RedisModule } from './redis/redis.module';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { MfaModule } from './mfa/mfa.module';
 import { OidcModule } from './oidc/oidc.module';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -50,6 +51,7 @@ import { WebModule } from './web/web.module';
     AuditModule,
     UsersModule,
     SessionsModule,
+    MfaModule,
     PersonalTokensModule,
     BotsModule,
     DevicesModule,

@@ -20,14 +20,17 @@ export class AccessTokenPrincipals {
     const credential = { kind: OAUTH_ACCESS_CREDENTIAL, id: row.id };
     const extra = { expiresAt: row.expiresAt, ...(act ? { act } : {}) };
     if (row.user) return { ...this.principals.forUser(row.user, credential, row.scopes, row.clientId), ...extra };
-    const held = this.scopes.permissionsFor(row.client.owner.roles);
-    return {
-      ...this.principals.forClient(
-        row.clientId,
-        credential,
-        row.scopes.filter((s) => held.has(s)),
-      ),
-      ...extra,
-    };
+    return { ...this.principals.forClient(row.clientId, credential, this.effectiveScopes(row)), ...extra };
+  }
+
+  /**
+   * What the token is good for today: granted ∩ what its user's roles hold now (the client's
+   * owner's, for a client acting as itself). A role change that removes a scope narrows every
+   * live token at its next use and in introspection (RFC 7662 §2.2 `scope`), as it narrows PATs
+   * (issue 22 §1, "role change that removes a scope"); the row keeps what was granted.
+   */
+  effectiveScopes(row: LiveAccessToken): string[] {
+    const held = this.scopes.permissionsFor((row.user ?? row.client.owner).roles);
+    return row.scopes.filter((s) => held.has(s));
   }
 }

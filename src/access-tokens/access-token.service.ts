@@ -32,6 +32,8 @@ function liveOrNull(row: AccessToken): LiveAccessToken | null {
   if (row.userId && row.user?.status !== 'active') return null;
   // Issued before the user's credential epoch (revoke-all, disable, password change): ended.
   if (row.userId && issuedBeforeEpoch(row.user, row.createdAt)) return null;
+  // Issued before its client was last disabled: ended, also once the client is enabled again.
+  if (issuedBeforeEpoch(row.client, row.createdAt)) return null;
   // A client edited to fewer scopes narrows its live tokens at their next use, as a user's
   // narrowed roles do (the row keeps what was granted; what it is good for is the intersection).
   const allowed = new Set(row.client.allowedScopes);

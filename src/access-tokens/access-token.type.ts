@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AccessTokenPrincipals } from './access-token-principals.service';
 import { AccessTokenService } from './access-token.service';
 import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from '../token-management/oauth-token-type.registry';
 import { ACCESS_TOKEN } from './access-token.token-kind';
@@ -12,6 +13,7 @@ export class AccessTokenType implements OAuthTokenType {
   constructor(
     registry: OAuthTokenTypeRegistry,
     private readonly tokens: AccessTokenService,
+    private readonly principals: AccessTokenPrincipals,
   ) {
     registry.register(this);
   }
@@ -26,7 +28,8 @@ export class AccessTokenType implements OAuthTokenType {
     return {
       clientId: row.clientId,
       userId: row.userId ?? undefined,
-      scopes: row.scopes,
+      // Effective today, as the Bearer strategies see it (a role change narrows it).
+      scopes: this.principals.effectiveScopes(row),
       ...(row.audience ? { audience: row.audience } : {}),
       issuedAt: row.createdAt,
       expiresAt: row.expiresAt,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AccessTokenPrincipals } from './access-token-principals.service';
 import { AccessTokenService } from './access-token.service';
 import { JwtAccessTokensService } from './jwt-access-tokens.service';
 import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from '../token-management/oauth-token-type.registry';
@@ -15,6 +16,7 @@ export class JwtAccessTokenType implements OAuthTokenType {
   constructor(
     registry: OAuthTokenTypeRegistry,
     private readonly tokens: AccessTokenService,
+    private readonly principals: AccessTokenPrincipals,
   ) {
     registry.register(this);
   }
@@ -35,7 +37,8 @@ export class JwtAccessTokenType implements OAuthTokenType {
       clientId: row.clientId,
       userId: row.userId ?? undefined,
       ...(claims.act ? { act: claims.act } : {}),
-      scopes: row.scopes,
+      // Effective today, as the Bearer strategies see it (a role change narrows it).
+      scopes: this.principals.effectiveScopes(row),
       ...(row.audience ? { audience: row.audience } : {}),
       issuedAt: row.createdAt,
       expiresAt: row.expiresAt,

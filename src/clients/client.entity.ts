@@ -64,6 +64,14 @@ export class Client {
   @Column({ name: 'resource_uri', type: 'varchar', length: 255, nullable: true })
   resourceUri: string | null;
 
+  /**
+   * The client's credential epoch (issue 22 §1): moved when the client is disabled. Codes,
+   * device codes, refresh families and access tokens issued to it before it stay refused after
+   * the client is enabled again (see users/credential-epoch.ts). Null until first moved.
+   */
+  @Column({ name: 'credentials_revoked_at', type: 'datetime', precision: 3, nullable: true })
+  credentialsRevokedAt: Date | null;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 

@@ -246,10 +246,17 @@ export class ClientsService {
     return { secret, graceEndsAt };
   }
 
-  /** Disabling stops its secrets, its token requests and its tokens at once (they check the status). */
+  /**
+   * Disabling stops its secrets, its token requests and its tokens at once (they check the
+   * status), and moves the client's credential epoch in the same UPDATE (issue 22 §1): what was
+   * issued to it before (codes, device codes, refresh families, access tokens) stays ended when
+   * it is enabled again. Its secrets work again on enable: they are the client, not a grant.
+   */
   async setStatus(client: Client, status: Client['status']): Promise<void> {
-    await this.clients.update({ clientId: client.clientId }, { status, updatedAt: new Date() });
-    client.status = status;
+    const now = new Date();
+    const epoch = status === 'disabled' ? { credentialsRevokedAt: now } : {};
+    await this.clients.update({ clientId: client.clientId }, { status, updatedAt: now, ...epoch });
+    Object.assign(client, { status }, epoch);
   }
 
   /** Its secrets and tokens go with it (ON DELETE CASCADE). */

@@ -69,7 +69,7 @@ export class DeviceCodeGrantHandler implements GrantHandler {
     if (!(await this.authorizations.redeem(row.id))) throw new InvalidGrantError(INVALID_CODE);
     const userId = row.userId!;
     // The user's decision is what the epoch is compared with: approved before a revocation, it is void.
-    const user = await this.tokens.activeUser(userId, row.decidedAt);
+    const user = await this.tokens.activeUser(client, userId, row.decidedAt, row.createdAt);
     // The user revoked the app (which forgets its consent) between approving and this poll.
     if (!(await this.consents.covers(userId, client.clientId, row.scopes))) {
       throw new AccessDeniedError('The user revoked this authorization');

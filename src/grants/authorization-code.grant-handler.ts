@@ -42,7 +42,7 @@ export class AuthorizationCodeGrantHandler implements GrantHandler {
     checkRedirectUri(code, params.get('redirect_uri'));
     checkCodeVerifier(code, params.get('code_verifier'));
 
-    const user = await this.tokens.activeUser(code.userId, code.createdAt);
+    const user = await this.tokens.activeUser(client, code.userId, code.createdAt);
 
     // The family exists before the code is spent, so a replay that loses the race can revoke it.
     const grant = await this.grants.start(user.id, client.clientId, code.scopes);

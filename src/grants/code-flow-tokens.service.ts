@@ -33,13 +33,27 @@ export class CodeFlowTokensService {
   /**
    * The user a code or family acts for, if they may still sign in and the code or family was
    * issued (`issuedAt`) after the user's credential epoch (issue 22 §1: revoke-all, disable,
-   * password change or reset end what is in flight). Else invalid_grant (RFC 6749 §5.2).
+   * password change or reset end what is in flight) and after the client's (disabling the
+   * client ends what was issued to it, also once it is enabled again). Else invalid_grant
+   * (RFC 6749 §5.2). `issuedToClientAt` is when the client was given it, if not `issuedAt`
+   * (a device code: issued to the client at its request, to the user at approval).
    */
-  async activeUser(userId: string, issuedAt: Date | null): Promise<User> {
+  async activeUser(client: Client, userId: string, issuedAt: Date | null, issuedToClientAt: Date | null = issuedAt): Promise<User> {
+    if (issuedBeforeEpoch(client, issuedToClientAt)) throw new InvalidGrantError('The grant was issued before the client was disabled');
     const user = await this.users.findById(userId);
     if (!user || user.status !== 'active') throw new InvalidGrantError('The user of this grant can no longer sign in');
     if (issuedBeforeEpoch(user, issuedAt)) throw new InvalidGrantError('The grant was issued before the user’s credentials were revoked');
     return user;
+  }
+
+  /**
+   * What a grant is good for today: never more than the client may ask for now (an edit may
+   * have narrowed it) nor the user's roles hold now (issue 22 §1: a role change that removes a
+   * scope narrows codes, device codes and refresh families at redemption, and introspection).
+   */
+  effectiveScopes(client: Client, user: User, granted: readonly string[]): string[] {
+    const held = this.scopeRegistry.permissionsFor(user.roles);
+    return granted.filter((s) => held.has(s) && client.allowedScopes.includes(s));
   }
 
   /**
@@ -57,9 +71,7 @@ export class CodeFlowTokensService {
     /** The authorization code being redeemed, for code-flow extensions (OpenID Connect). */
     code?: string,
   ): Promise<TokenResponse> {
-    const held = this.scopeRegistry.permissionsFor(user.roles);
-    // Never more than the client may ask for now (an edit may have narrowed it) nor the user holds.
-    const scopes = granted.filter((s) => held.has(s) && client.allowedScopes.includes(s));
+    const scopes = this.effectiveScopes(client, user, granted);
     const access = await this.accessTokens.issue({ client, user, scopes, grantId: grant.id, audience: meta.audience });
     // Only clients allowed the refresh_token grant get one (RFC 6749 §1.5: refresh tokens are optional).
     const refresh = client.grantTypes.includes('refresh_token') ? await this.refreshTokens.issue(grant) : undefined;
@@ -89,9 +101,7 @@ export class CodeFlowTokensService {
     successor: RefreshSuccessor,
     audience?: string,
   ): Promise<TokenResponse | null> {
-    const held = this.scopeRegistry.permissionsFor(user.roles);
-    // Never more than the client may ask for now (an edit may have narrowed it) nor the user holds.
-    const scopes = granted.filter((s) => held.has(s) && client.allowedScopes.includes(s));
+    const scopes = this.effectiveScopes(client, user, granted);
     const withRefresh = client.grantTypes.includes('refresh_token');
     const access = await this.accessTokens.issueOrFind({ client, user, scopes, grantId: grant.id, audience }, successor.accessToken);
     if (withRefresh) await this.refreshTokens.issueOrKeep(grant, successor.refreshToken);

@@ -49,7 +49,7 @@ export class RefreshTokenGrantHandler implements GrantHandler {
     if (token.expiresAt.getTime() <= now || grant.expiresAt.getTime() <= now) throw new InvalidGrantError(INVALID_TOKEN);
 
     const requested = narrowedScopes(grant, params.scopes());
-    const user = await this.tokens.activeUser(grant.userId, grant.createdAt);
+    const user = await this.tokens.activeUser(client, grant.userId, grant.createdAt);
 
     // The successor is written before the token is rotated out, so whoever sees the token
     // rotated can already find it. Concurrent presentations derive and write the same rows.

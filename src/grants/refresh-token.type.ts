@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { UsersService } from '../users/users.service';
+import { InvalidGrantError } from '../auth/errors/oauth.errors';
+import { ClientsService } from '../clients/clients.service';
+import { CodeFlowTokensService } from './code-flow-tokens.service';
 import { GrantsService } from './grants.service';
 import { ActiveTokenInfo, OAuthTokenType, OAuthTokenTypeRegistry } from '../token-management/oauth-token-type.registry';
 import { RefreshTokensService } from './refresh-tokens.service';
@@ -15,7 +17,8 @@ export class RefreshTokenType implements OAuthTokenType {
     registry: OAuthTokenTypeRegistry,
     private readonly tokens: RefreshTokensService,
     private readonly grants: GrantsService,
-    private readonly users: UsersService,
+    private readonly clients: ClientsService,
+    private readonly codeFlow: CodeFlowTokensService,
   ) {
     registry.register(this);
   }
@@ -33,12 +36,19 @@ export class RefreshTokenType implements OAuthTokenType {
     if (!row || row.rotatedAt || row.revokedAt || row.expiresAt.getTime() <= Date.now()) return null;
     const grant = await this.grants.findById(row.grantId);
     if (!grant || grant.revokedAt || grant.expiresAt.getTime() <= Date.now()) return null;
-    const user = await this.users.findById(grant.userId);
-    if (user?.status !== 'active') return null;
+    // Live as the refresh grant sees it (RFC 7662 §2.2): client and user active, the family issued
+    // after both credential epochs (issue 22 §1), its scopes narrowed to what they hold today.
+    const client = await this.clients.findActiveById(row.clientId);
+    if (!client) return null;
+    const user = await this.codeFlow.activeUser(client, grant.userId, grant.createdAt).catch((err: unknown) => {
+      if (err instanceof InvalidGrantError) return null;
+      throw err;
+    });
+    if (!user) return null;
     return {
       clientId: row.clientId,
       userId: grant.userId,
-      scopes: grant.scopes,
+      scopes: this.codeFlow.effectiveScopes(client, user, grant.scopes),
       issuedAt: row.createdAt,
       expiresAt: row.expiresAt,
       tokenType: 'refresh_token',

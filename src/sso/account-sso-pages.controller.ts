@@ -1,5 +1,4 @@
-import { Body, Controller, Get, Req, Res } from '@nestjs/common';
-import { Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditService } from '../audit/audit.service';
@@ -46,7 +45,9 @@ export class AccountSsoPagesController {
     return this.render(p, reply, 200);
   }
 
+  /** 200 with a page that moves on to the IdP (a form's 303 to another origin breaks CSP form-action 'self'). */
   @Post('link')
+  @HttpCode(200)
   async link(@CurrentPrincipal() p: Principal, @Body() form: LinkIdentityForm, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const user = await this.users.findById(p.actor.id);
     const ok =

@@ -4,10 +4,12 @@
  */
 import '../setup-env';
 import { startBrowserHarness } from './support/browser';
+import { SSO_TEST_ENV } from '../e2e/support/sso.fixture';
 import { captureTour, SCREENSHOTS_DIR, seedTour, WIDTHS } from './support/screenshots';
+import { captureSsoPages } from './support/sso-screenshots';
 
 async function main(): Promise<void> {
-  const h = await startBrowserHarness({ LOG_LEVEL: 'silent' });
+  const h = await startBrowserHarness({ LOG_LEVEL: 'silent', ...SSO_TEST_ENV });
   try {
     const ids = await seedTour(h);
     for (const width of WIDTHS) {
@@ -15,6 +17,9 @@ async function main(): Promise<void> {
       const overflowing = results.filter((r) => !r.fits).map((r) => r.page);
       process.stdout.write(`${width.name}: ${results.length} pages${overflowing.length ? `; too wide: ${overflowing.join(', ')}` : ''}\n`);
     }
+    // After the tour, so its pages show no connection; these need node-oidc-provider as the IdP.
+    const ssoTooWide = await captureSsoPages(h, WIDTHS, SCREENSHOTS_DIR);
+    process.stdout.write(`single sign-on: 2 pages${ssoTooWide.length ? `; too wide: ${ssoTooWide.join(', ')}` : ''}\n`);
     process.stdout.write(`Written under ${SCREENSHOTS_DIR}\n`);
   } finally {
     await h.close();

@@ -10,6 +10,7 @@ import {
   continueUrl,
   CookieJar,
   createConnection,
+  IDP_CLIENT_ID,
   IDP_CLIENT_SECRET,
   sessionCookie,
   ssoSignIn,
@@ -18,6 +19,8 @@ import {
   uniqueRealm,
   UpstreamIdp,
 } from './support/sso.fixture';
+import { cookiePair } from './support/http-client';
+import { csrfFromPage } from './support/personal-tokens.fixture';
 import { TestApp } from './support/test-app';
 import { createUser, signIn, TEST_PASSWORD } from './support/users.fixture';
 
@@ -194,17 +197,33 @@ describe('Single sign-on through an upstream OpenID Connect IdP', () => {
       expect(login.amr).toEqual(['pwd', 'mfa']);
     });
 
-    it('matches by iss + sub, never by email: an upstream email change keeps the account and is audited', async () => {
-      const c = await realm();
+    it('matches by iss + sub, never by email: an upstream email change updates the stored email, keeps the account, never re-links, and is audited', async () => {
+      const c = await realm({ trustEmail: true });
       const sub = `sub-${c.slug}`;
       await idp.signInAs(sub, { email: `old@${c.domain}`, email_verified: true });
       await ssoSignIn(t, c.slug);
       const user = await users().findOneByOrFail({ email: `old@${c.domain}` });
+      // The new address belongs to another account, and the connection trusts verified email:
+      // still the same account (the identity is iss + sub), and the other account gets nothing.
+      const other = await createUser(t, { email: `new@${c.domain}` });
       await idp.signInAs(sub, { email: `new@${c.domain}`, email_verified: true });
       const { jar } = await ssoSignIn(t, c.slug);
       expect((await t.http.get('/me', { cookie: sessionCookie(t, jar)! })).body.sub).toBe(user.id);
+      const identity = await identities().findOneByOrFail({ userId: user.id });
+      expect(identity.email).toBe(`new@${c.domain}`); // the email at the last sign-in
+      expect(identity.subject).toBe(sub);
+      expect((await users().findOneByOrFail({ id: user.id })).email).toBe(`old@${c.domain}`); // the account's own email stays
+      expect(await identities().countBy({ userId: other.user.id })).toBe(0);
       const [changed] = await auditForTarget(t, user.id, 'sso.email_changed');
-      expect(detailsOf(changed)).toMatchObject({ before: `old@${c.domain}`, after: `new@${c.domain}` });
+      expect(detailsOf(changed)).toMatchObject({ connection: c.slug, subject: sub, before: `old@${c.domain}`, after: `new@${c.domain}` });
+
+      // A new address outside the connection's domains is refused, even for a known identity.
+      await idp.signInAs(sub, { email: 'moved@elsewhere.example', email_verified: true });
+      const moved = await ssoSignIn(t, c.slug);
+      expect(last(moved.hops).status).toBe(403);
+      expect(sessionCookie(t, moved.jar)).toBeUndefined();
+      expect((await identities().findOneByOrFail({ userId: user.id })).email).toBe(`new@${c.domain}`);
+      expect((await refusals(c.slug)).map((r) => r.reason)).toEqual(['email_domain_not_allowed']);
     });
 
     it('does not link to an existing local account when email_verified is false, nor when the connection does not trust email', async () => {
@@ -247,8 +266,12 @@ describe('Single sign-on through an upstream OpenID Connect IdP', () => {
       const { jar, hops } = await ssoSignIn(t, c.slug);
       expect(last(hops).status).toBe(403);
       expect(last(hops).text).toContain('elsewhere.example accounts cannot sign in with Example Corp');
+      expect(last(hops).text).toContain('data-testid="sso-error"');
       expect(sessionCookie(t, jar)).toBeUndefined();
       expect(await users().countBy({ email: 'mallory@elsewhere.example' })).toBe(0);
+      expect(await refusals(c.slug)).toEqual([
+        expect.objectContaining({ reason: 'email_domain_not_allowed', detail: 'elsewhere.example' }),
+      ]);
     });
   });
 
@@ -370,6 +393,8 @@ describe('Single sign-on through an upstream OpenID Connect IdP', () => {
       a.callback.searchParams.set('code', 'A'.repeat(10 * 1024));
       const long = await get(a.jar, a.callback);
       expect(long.status).toBe(400);
+      expect(sessionCookie(t, a.jar)).toBeUndefined();
+      expect(await refusals(c.slug)).toEqual([expect.objectContaining({ reason: 'bad_callback', detail: 'code_too_long' })]);
 
       await idp.send({ fault: { path: '/auth', kind: 'wrong-nonce' } });
       const b = await toCallback(c.slug);
@@ -388,6 +413,70 @@ describe('Single sign-on through an upstream OpenID Connect IdP', () => {
       for (const r of [long, nonce, keys]) expect(r.text).toContain('data-testid="sso-error"');
       expect((await refusals(c.slug)).map((r) => r.reason)).toEqual(expect.arrayContaining(['bad_callback', 'invalid_response']));
       expect((await refusals(k.slug)).map((r) => r.reason)).toEqual(['invalid_response']);
+    });
+
+    it('refuses an id_token from another issuer, and one signed by a key the IdP never published', async () => {
+      const c = await realm();
+      await idp.signInAs(`forged-${c.slug}`, { email: `forged@${c.domain}`, email_verified: true });
+      const results = [];
+      for (const kind of ['id-token-issuer', 'id-token-key']) {
+        const a = await toCallback(c.slug);
+        await idp.send({ fault: { path: '/token', kind } });
+        const r = await get(a.jar, a.callback);
+        await idp.send({ clear: true });
+        results.push(r);
+        expect(r.status).toBe(400);
+        expect(r.text).toContain('data-testid="sso-error"');
+        expect(r.text).toContain('did not pass its security checks');
+        expect(sessionCookie(t, a.jar)).toBeUndefined();
+      }
+      expect(await users().countBy({ email: `forged@${c.domain}` })).toBe(0);
+      const denied = await refusals(c.slug);
+      expect(denied.map((r) => r.reason)).toEqual(['invalid_response', 'invalid_response']);
+      // openid-client's own codes: the iss comparison, then no key of the JWKS for that kid.
+      expect(denied.map((r) => r.detail)).toEqual(expect.arrayContaining(['OAUTH_JWT_CLAIM_COMPARISON_FAILED']));
+      // The same IdP, unaltered, still works: nothing was left half-done.
+      const ok = await ssoSignIn(t, c.slug);
+      expect(last(ok.hops).url).toBe(`${t.baseUrl}/account`);
+    });
+
+    it('bounds every request to a slow IdP by SSO_HTTP_TIMEOUT_SECONDS: discovery (saving and signing in), JWKS, token', async () => {
+      const timed = async <T>(f: () => Promise<T>) => {
+        const began = Date.now();
+        const value = await f();
+        return { value, took: Date.now() - began };
+      };
+      const { slug } = uniqueRealm();
+      await idp.send({ fault: { path: '/.well-known/openid-configuration', kind: 'slow' } });
+      const saving = await timed(() =>
+        t.http.post('/admin/sso/connections', {
+          cookie: admin.cookie,
+          json: { slug, name: 'Slow', issuer: idp.issuer, clientId: IDP_CLIENT_ID, clientSecret: IDP_CLIENT_SECRET },
+        }),
+      );
+      await idp.send({ clear: true });
+      expect(saving.value.status).toBe(400);
+      expect(saving.value.body.message).toContain('did not answer in time');
+      expect(saving.took).toBeLessThan(4000); // the IdP waits 5 s; the bound is 1 s
+
+      const c = await realm();
+      await idp.signInAs(`slow-${c.slug}`, { email: `slow@${c.domain}`, email_verified: true });
+      // A fresh connection: its keys are fetched at its first callback.
+      await idp.send({ fault: { path: '/jwks', kind: 'slow' } });
+      const jwks = await timed(async () => last((await ssoSignIn(t, c.slug)).hops));
+      await idp.send({ clear: true });
+      // The connection changed: its discovery document is fetched again at the next start.
+      await t.http.patch(`/admin/sso/connections/${c.id}`, { cookie: admin.cookie, json: { name: 'Example Corp 3' } });
+      await idp.send({ fault: { path: '/.well-known/openid-configuration', kind: 'slow' } });
+      const discovery = await timed(async () => last((await ssoSignIn(t, c.slug)).hops));
+      await idp.send({ clear: true });
+      for (const r of [jwks, discovery]) {
+        expect(r.value.status).toBe(504);
+        expect(r.value.text).toContain('did not answer in time');
+        expect(r.took).toBeLessThan(4000);
+      }
+      expect(await users().countBy({ email: `slow@${c.domain}` })).toBe(0);
+      expect((await refusals(c.slug)).map((r) => r.reason)).toEqual(['idp_timeout', 'idp_timeout']);
     });
 
     it('shows upstream errors as pages: access_denied, a 500 from the IdP, a slow IdP (bounded), an unreachable IdP, garbage discovery', async () => {
@@ -456,6 +545,95 @@ describe('Single sign-on through an upstream OpenID Connect IdP', () => {
       expect(last(hops).text).toContain('This account is disabled');
       expect(sessionCookie(t, j2)).toBeUndefined();
       expect((await refusals(c.slug)).map((r) => r.reason)).toEqual(expect.arrayContaining(['connection_disabled', 'user_disabled']));
+    });
+  });
+
+  describe('linking from the account page (step-up: the local password, then the IdP)', () => {
+    /** A locally signed-in browser: the session cookie of a password sign-in in a jar. */
+    async function localBrowser(email: string) {
+      const jar = new CookieJar();
+      const [name, value] = (await signIn(t, email)).split(/=(.*)/s);
+      jar.set(t.baseUrl, name, value);
+      const cookie = () => jar.header(t.baseUrl);
+      const page = await t.http.get('/account/sso', { cookie: cookie(), headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      return { jar, cookie, page, csrf: csrfFromPage(page.text) };
+    }
+    const link = (b: Awaited<ReturnType<typeof localBrowser>>, form: Record<string, string>) =>
+      t.http.post('/account/sso/link', { cookie: b.cookie(), form: { _csrf: b.csrf, ...form }, headers: { accept: 'text/html' } });
+
+    it('links an IdP to a local account after the password; the next sign-in through it lands on that account', async () => {
+      const c = await realm(); // does not trust email: the account page is the only way to link
+      const local = await createUser(t, { email: `kim@${c.domain}` });
+      const sub = `link-${c.slug}`;
+      await idp.signInAs(sub, { email: local.email, email_verified: true });
+      const before = await ssoSignIn(t, c.slug);
+      expect(last(before.hops).status).toBe(409); // told to sign in locally and link
+
+      const b = await localBrowser(local.email);
+      expect(b.page.text).toContain(`<option value="${c.slug}">Example Corp</option>`);
+      const wrong = await link(b, { slug: c.slug, password: 'not the password' });
+      expect(wrong.status).toBe(400);
+      expect(wrong.text).toContain('The password is not right.');
+      expect(cookiePair(wrong.setCookies, t.get<SsoStateCookie>(SsoStateCookie).name)).toBeUndefined(); // no sign-in started
+
+      const right = await link(b, { slug: c.slug, password: TEST_PASSWORD });
+      expect(right.status).toBe(200);
+      b.jar.store(t.baseUrl, right.setCookies);
+      const hops = await browse(b.jar, new URL(continueUrl(right.text), t.baseUrl).toString());
+      expect(last(hops).url).toBe(`${t.baseUrl}/account/sso`);
+      expect(last(hops).text).toContain('Example Corp is linked to your account.');
+      expect(last(hops).text).toContain(`Example Corp — ${local.email}`);
+      expect(await identities().findOneByOrFail({ userId: local.user.id })).toMatchObject({ subject: sub, issuer: idp.issuer });
+      expect((await t.http.get('/me', { cookie: b.cookie() })).body.sub).toBe(local.user.id);
+
+      const after = await ssoSignIn(t, c.slug); // another browser, through the button
+      expect(last(after.hops).url).toBe(`${t.baseUrl}/account`);
+      expect((await t.http.get('/me', { cookie: sessionCookie(t, after.jar)! })).body.sub).toBe(local.user.id);
+
+      const events = await auditForTarget(t, local.user.id, 'sso.identity_link');
+      expect(events.map(detailsOf)).toEqual([expect.objectContaining({ connection: c.slug, subject: sub, by: 'user' })]);
+      const denied = await t.dataSource
+        .getRepository(AuditEvent)
+        .findBy({ actorId: local.user.id, action: 'sso.identity_link', outcome: 'denied' });
+      expect(denied.map(detailsOf)).toEqual([expect.objectContaining({ connection: c.slug, reason: 'wrong_password' })]);
+    });
+
+    it("refuses to link an IdP account that is already another person's, without the CSRF token, or for an account with no password", async () => {
+      const c = await realm();
+      const sub = `taken-${c.slug}`;
+      await idp.signInAs(sub, { email: `owner@${c.domain}`, email_verified: true });
+      await ssoSignIn(t, c.slug); // owner@ gets the identity just in time
+      const owner = await users().findOneByOrFail({ email: `owner@${c.domain}` });
+
+      const local = await createUser(t, { email: `taker@${c.domain}` });
+      const b = await localBrowser(local.email);
+      const noCsrf = await t.http.post('/account/sso/link', {
+        cookie: b.cookie(),
+        form: { slug: c.slug, password: TEST_PASSWORD },
+        headers: { accept: 'text/html' },
+      });
+      expect(noCsrf.status).toBe(403);
+      const right = await link(b, { slug: c.slug, password: TEST_PASSWORD });
+      b.jar.store(t.baseUrl, right.setCookies);
+      const hops = await browse(b.jar, new URL(continueUrl(right.text), t.baseUrl).toString());
+      expect(last(hops).status).toBe(409);
+      expect(last(hops).text).toContain('already linked to another account');
+      expect(await identities().countBy({ userId: local.user.id })).toBe(0);
+      expect(await identities().countBy({ userId: owner.id })).toBe(1);
+      expect((await refusals(c.slug)).map((r) => r.reason)).toEqual(['identity_taken']);
+
+      // The just-in-time account has no password: no form, and a forged post is refused.
+      const { jar } = await ssoSignIn(t, c.slug);
+      const sso = sessionCookie(t, jar)!;
+      const page = await t.http.get('/account/sso', { cookie: sso, headers: { accept: 'text/html' } });
+      expect(page.text).not.toContain('action="/account/sso/link"');
+      const forged = await t.http.post('/account/sso/link', {
+        cookie: sso,
+        form: { _csrf: csrfFromPage(page.text), slug: c.slug, password: 'a guessed password' },
+        headers: { accept: 'text/html' },
+      });
+      expect(forged.status).toBe(400);
     });
   });
 

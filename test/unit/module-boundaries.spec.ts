@@ -1,5 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { preProcessFile } from 'typescript';
+import { MODULE_SURFACES } from './module-surfaces';
 
 const SRC = resolve(__dirname, '..', '..', 'src');
 
@@ -117,7 +119,91 @@ function tableAccesses(): { file: string; entity: string; owner: string | undefi
   return found;
 }
 
+/** A feature folder's files that are public whatever MODULE_SURFACES says: its Nest module and its environment. */
+const ALWAYS_PUBLIC = /^[^/]+\.(module|environment)$/;
+
+/**
+ * Every import, `import type`, re-export and dynamic `import()` of one folder's file from outside that folder
+ * (TypeScript's own pre-processor finds them, comments and strings aside), as
+ * { from: importing file, folder: the imported folder, file: the imported file relative to that folder }.
+ */
+export function crossFolderImports(sources: { file: string; text: string }[]): { from: string; folder: string; file: string }[] {
+  const found: { from: string; folder: string; file: string }[] = [];
+  for (const { file, text } of sources) {
+    for (const imported of preProcessFile(text, true, true).importedFiles) {
+      if (!imported.fileName.startsWith('.')) continue;
+      const target = relative(SRC, resolve(SRC, dirname(file), imported.fileName))
+        .split(sep)
+        .join('/');
+      const folder = moduleOf(target.split('/').join(sep));
+      if (!folder || folder === moduleOf(file)) continue;
+      found.push({ from: file.split(sep).join('/'), folder, file: target.slice(folder.length + 1).replace(/\.ts$/, '') });
+    }
+  }
+  return found;
+}
+
+/** The imports that reach a file outside its folder's public surface. */
+export function surfaceViolations(
+  imports: { from: string; folder: string; file: string }[],
+  surfaces: Record<string, readonly string[]>,
+): string[] {
+  return imports
+    .filter((i) => !ALWAYS_PUBLIC.test(i.file) && !(surfaces[i.folder] ?? []).includes(i.file))
+    .map((i) => `${i.from} imports ${i.folder}/${i.file}, which is not in ${i.folder}'s public surface (test/unit/module-surfaces.ts)`);
+}
+
 describe('module boundaries', () => {
+  describe("public surfaces (issue 21): a folder imports only another folder's public files", () => {
+    const imports = crossFolderImports(files);
+    const folders = readdirSync(SRC).filter((name) => statSync(join(SRC, name)).isDirectory());
+
+    it('every import of another folder reaches a file of its public surface', () => {
+      expect(imports.length).toBeGreaterThan(300); // sanity: the scan sees the code base
+      expect(surfaceViolations(imports, MODULE_SURFACES)).toEqual([]);
+    });
+
+    it('docs/architecture.md is current: its module table has a row, and its diagram a node, for every folder', () => {
+      const doc = readFileSync(join(SRC, '..', 'docs', 'architecture.md'), 'utf8');
+      const rows = new Set([...doc.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]));
+      const diagram = doc.slice(doc.indexOf('```mermaid'), doc.indexOf('```', doc.indexOf('```mermaid') + 3));
+      expect(folders.filter((f) => !rows.has(f))).toEqual([]);
+      expect(folders.filter((f) => !new RegExp(`(^|[\\s-])${f}([\\s\\[]|$)`, 'm').test(diagram))).toEqual([]);
+    });
+
+    it('every feature folder declares its surface (possibly empty), and only existing folders do', () => {
+      expect(Object.keys(MODULE_SURFACES).sort()).toEqual([...folders].sort());
+    });
+
+    it('every listed file exists and is imported from outside its folder (a surface is no wider than its use)', () => {
+      const used = new Set(imports.map((i) => `${i.folder}/${i.file}`));
+      const stale = Object.entries(MODULE_SURFACES).flatMap(([folder, list]) =>
+        list.filter((f) => !existsSync(join(SRC, folder, `${f}.ts`)) || !used.has(`${folder}/${f}`)).map((f) => `${folder}/${f}`),
+      );
+      expect(stale).toEqual([]);
+    });
+
+    it('catches an import of a private file, a type-only import and a re-export (the rule can fail)', () => {
+      const sources = [
+        {
+          file: join('devices', 'x.ts'),
+          text: "import { A } from '../clients/clients.service';\nimport type { B } from '../clients/private-thing';",
+        },
+        { file: join('devices', 'y.ts'), text: "export * from '../clients/other-private';\nconst m = import('../clients/lazy');" },
+        {
+          file: join('devices', 'z.ts'),
+          text: "import { ClientsModule } from '../clients/clients.module';\nimport { D } from './own-file';",
+        },
+      ];
+      const found = surfaceViolations(crossFolderImports(sources), { clients: ['clients.service'], devices: [] });
+      expect(found.map((v) => v.split(' which')[0])).toEqual([
+        'devices/x.ts imports clients/private-thing,',
+        'devices/y.ts imports clients/other-private,',
+        'devices/y.ts imports clients/lazy,',
+      ]);
+    });
+  });
+
   it('no two feature folders import each other, directly or in a loop', () => {
     expect(importCycles(moduleGraph())).toEqual([]);
   });

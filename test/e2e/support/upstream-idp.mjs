@@ -4,11 +4,15 @@
 //   { account: { sub, claims } }   adds or replaces an account (claims: email, email_verified, name…)
 //   { login: { sub, amr? } }      the account the next interactions sign in (no login form)
 //   { deny: true|false }           interactions end with error=access_denied
-//   { fault: { path, kind } }      kind 500 | slow | garbage | other-issuer | other-keys | wrong-nonce on a path
+//   { fault: { path, kind } }      kind 500 | slow | garbage | other-issuer | other-keys | wrong-nonce on a path;
+//                                  on /token also id-token-issuer (the id_token re-signed with another `iss`)
+//                                  and id-token-key (re-signed by a key the IdP never published, `kid` stranger-1)
+//   { park: true|false }           the redirect back to Gatehouse becomes a page holding the link (#callback),
+//                                  so a browser test can tamper with or replay the callback
 //   { clear: true }                no faults
 // It answers every message with { ok: true } once applied.
 import Provider from 'oidc-provider';
-import { exportJWK, generateKeyPair } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 
 const port = Number(process.env.PORT);
 const issuer = `http://127.0.0.1:${port}`;
@@ -18,6 +22,7 @@ const accounts = new Map();
 let login = { sub: 'alice' };
 let deny = false;
 let faults = [];
+let park = false;
 
 const signing = await generateKeyPair('RS256', { extractable: true });
 const signingJwk = { ...(await exportJWK(signing.privateKey)), kid: 'upstream-1', alg: 'RS256', use: 'sig' };
@@ -106,8 +111,24 @@ provider.use(async (ctx, next) => {
     return;
   }
   await next();
+  const location = ctx.response.get('location');
+  if (park && ctx.status >= 300 && ctx.status < 400 && location.startsWith(`${rpOrigin}/auth/sso/`)) {
+    ctx.remove('location');
+    ctx.status = 200;
+    ctx.type = 'text/html';
+    ctx.body = `<!doctype html><a id="callback" href="${location.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}">Back to Gatehouse</a>`;
+  }
   if (fault?.kind === 'other-issuer' && ctx.path === '/.well-known/openid-configuration') {
     ctx.body = { ...ctx.body, issuer: 'https://someone-else.example' };
+  }
+  // A real id_token, altered after the fact: what a token substituted from elsewhere looks like.
+  if ((fault?.kind === 'id-token-issuer' || fault?.kind === 'id-token-key') && ctx.path === '/token' && ctx.body?.id_token) {
+    const claims = decodeJwt(ctx.body.id_token);
+    const foreignKey = fault.kind === 'id-token-key';
+    const id_token = await new SignJWT({ ...claims, ...(foreignKey ? {} : { iss: 'https://someone-else.example' }) })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: foreignKey ? strangerJwk.kid : signingJwk.kid })
+      .sign(foreignKey ? stranger.privateKey : signing.privateKey);
+    ctx.body = { ...ctx.body, id_token };
   }
 });
 
@@ -115,6 +136,7 @@ process.on('message', (m) => {
   if (m.account) accounts.set(m.account.sub, m.account.claims);
   if (m.login) login = m.login;
   if (m.deny !== undefined) deny = m.deny;
+  if (m.park !== undefined) park = m.park;
   if (m.fault) faults = [...faults.filter((f) => f.path !== m.fault.path), m.fault];
   if (m.clear) faults = [];
   process.send?.({ ok: true, id: m.id });
