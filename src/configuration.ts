@@ -36,6 +36,7 @@ import { DEVICE_AUTHORIZATION_ENVIRONMENT } from './device-authorization/device-
 import { GRANTS_ENVIRONMENT } from './grants/grants.environment';
 import { HOUSEKEEPING_ENVIRONMENT } from './housekeeping/housekeeping.environment';
 import { IMPERSONATION_ENVIRONMENT } from './impersonation/impersonation.environment';
+import { MFA_ENVIRONMENT } from './mfa/mfa.environment';
 import { METRICS_ENVIRONMENT } from './metrics/metrics.environment';
 import { OAUTH_ENVIRONMENT } from './oauth/oauth.environment';
 import { OUTBOX_ENVIRONMENT } from './outbox/outbox.environment';
@@ -71,6 +72,7 @@ export const ENVIRONMENTS: readonly ModuleEnvironment[] = [
   ACCOUNT_ENVIRONMENT,
   OUTBOX_ENVIRONMENT,
   SSO_ENVIRONMENT,
+  MFA_ENVIRONMENT,
 ];
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>

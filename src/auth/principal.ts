@@ -34,6 +34,12 @@ export interface Principal {
    * sign out (the session cookie strategy enforces it). Never set for tokens.
    */
   passwordChangeRequired?: true;
+  /**
+   * A browser session that has passed the password but not a further sign-in step (its name, e.g.
+   * a second factor): it reaches only the routes that step allows, and sign-out (the session
+   * cookie strategy enforces it). Never set for tokens.
+   */
+  pendingStep?: string;
 }
 
 export function missingScopes(principal: Principal, required: readonly string[]): string[] {

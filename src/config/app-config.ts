@@ -27,6 +27,18 @@ export type DatabaseConfig =
  * module's declaration (`src/<module>/<module>.environment.ts`); see README "Configuration".
  */
 export interface AppConfig {
+  /** Multi-factor sign-in (src/mfa/mfa.environment.ts, docs/mfa.md). */
+  mfa: {
+    required: 'none' | 'admins' | 'all';
+    totpIssuer: string;
+    /** How long a partial session (password passed, second step pending) lasts. */
+    stepMs: number;
+    maxFailuresPerAccount: number;
+    maxFailuresPerIp: number;
+    failureWindowMs: number;
+    /** Step-up window: a sensitive action needs an authentication at most this old (0: always). */
+    sudoModeMs: number;
+  };
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;

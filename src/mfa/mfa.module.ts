@@ -1,12 +1,80 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SessionsModule } from '../sessions/sessions.module';
+import { SignInStepRegistry } from '../sessions/sign-in-steps';
+import { UsersModule } from '../users/users.module';
+import { NavigationRegistry } from '../web/navigation.registry';
+import { AccountMfaController } from './account-mfa.controller';
+import { RECOVERY_CODE_FACTOR, TOTP_FACTOR } from './mfa.constants';
+import { MfaEnrolment } from './mfa-enrolment.service';
+import { MfaMailer } from './mfa-mailer.service';
+import { MfaPolicy } from './mfa-policy';
+import { RecoveryCode } from './recovery-code.entity';
+import { RecoveryCodesService } from './recovery-codes.service';
 import { SecondFactorRegistry } from './second-factor.registry';
+import { SecondStepController } from './second-step.controller';
+import { SecondStepService } from './second-step.service';
+import { SecondStepThrottle } from './second-step.throttle';
+import { TotpCredential } from './totp-credential.entity';
+import { TotpService } from './totp.service';
 
 /**
  * Multi-factor sign-in (docs/mfa.md): the second-factor registry every factor kind plugs into,
  * the second step after the password, TOTP, recovery codes, the operator policy and step-up.
  */
 @Module({
-  providers: [SecondFactorRegistry],
-  exports: [SecondFactorRegistry],
+  imports: [TypeOrmModule.forFeature([TotpCredential, RecoveryCode]), SessionsModule, UsersModule],
+  controllers: [SecondStepController, AccountMfaController],
+  providers: [
+    SecondFactorRegistry,
+    SecondStepService,
+    SecondStepThrottle,
+    MfaPolicy,
+    MfaEnrolment,
+    MfaMailer,
+    TotpService,
+    RecoveryCodesService,
+  ],
+  exports: [SecondFactorRegistry, SecondStepService, MfaEnrolment, MfaPolicy],
 })
-export class MfaModule {}
+export class MfaModule {
+  constructor(
+    factors: SecondFactorRegistry,
+    totp: TotpService,
+    recovery: RecoveryCodesService,
+    steps: SignInStepRegistry,
+    policy: MfaPolicy,
+    nav: NavigationRegistry,
+  ) {
+    factors.register({
+      id: TOTP_FACTOR,
+      label: 'Authenticator app',
+      order: 10,
+      standalone: true,
+      challengePath: '/login/second-factor/totp',
+      enrolPath: '/account/mfa',
+      enrolledAmong: (ids) => totp.enrolledAmong(ids),
+      describe: async (id) => {
+        const { confirmedAt } = await totp.status(id);
+        return confirmedAt ? `Authenticator app (since ${confirmedAt.toISOString().slice(0, 10)})` : null;
+      },
+      resetForUser: async (id) => ((await totp.remove(id)) ? 1 : 0),
+    });
+    factors.register({
+      id: RECOVERY_CODE_FACTOR,
+      label: 'Recovery code',
+      order: 90,
+      standalone: false,
+      challengePath: '/login/second-factor/recovery',
+      enrolPath: '/account/mfa',
+      enrolledAmong: (ids) => recovery.enrolledAmong(ids),
+      describe: async (id) => {
+        const n = await recovery.remaining(id);
+        return n > 0 ? `${n} recovery code${n === 1 ? '' : 's'} left` : null;
+      },
+      resetForUser: (id) => recovery.removeAll(id),
+    });
+    steps.register(policy);
+    nav.add({ section: 'main', href: '/account/mfa', label: 'Two-factor', order: 15 });
+  }
+}

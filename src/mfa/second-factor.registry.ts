@@ -24,8 +24,14 @@ export interface SecondFactorKind {
    * sign-in with `SecondStepService.pending(req)` and finishes it with `SecondStepService.complete`.
    */
   readonly challengePath: string;
-  /** Same-origin path (GET) where a signed-in user enrols it (e.g. `/account/security/passkeys`). */
+  /** Same-origin path (GET) where a signed-in user enrols it (e.g. `/account/passkeys`). */
   readonly enrolPath: string;
+  /**
+   * The cookie routes (`"METHOD /route/:pattern"`, as Fastify names them) that enrolment needs, which a
+   * session held at enrolment by `MFA_REQUIRED` may reach (everything else is refused until a
+   * factor is enrolled). Enrolling there must end with `MfaEnrolment.enrolled(…)`.
+   */
+  readonly enrolRoutes?: readonly string[];
   /**
    * Which of these users have it enrolled (active, not half-enrolled), for the second step (one
    * id) and the admin users list (one page of ids): one query, never one per user.

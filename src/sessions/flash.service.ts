@@ -10,6 +10,10 @@ export interface FlashReveal {
   value: string;
   /** Further facts shown under it (client id, grace period end), plain text. */
   facts?: { label: string; value: string }[];
+  /** A secret made of several lines (recovery codes), shown as a list instead of `value`. */
+  lines?: string[];
+  /** Offer the secret as a file: its name and a `data:` URL of its content. */
+  download?: { filename: string; href: string };
 }
 
 /** A message for the next page: "API key deleted". */

@@ -3,17 +3,19 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-custom';
 import { AuthStrategyRegistry } from '../auth/auth-strategy-registry';
-import { PageRedirect, PasswordChangeRequiredError } from '../auth/errors/auth.errors';
+import { PageRedirect, PasswordChangeRequiredError, SignInIncompleteError } from '../auth/errors/auth.errors';
 import type { Principal } from '../auth/principal';
 import { prefersHtml } from '../common/prefers-html';
 import { CsrfService } from './csrf.service';
 import { SessionPrincipalReader } from './session-principal.reader';
 import { SESSION_CREDENTIAL } from './session.token-kind';
+import { SignInStepRegistry } from './sign-in-steps';
 
 export const SESSION_COOKIE_STRATEGY = 'session-cookie';
 
 /** What a session with a temporary password may still do: change it, sign out. */
 const ALLOWED_WHILE_TEMPORARY = new Set(['GET /account/password', 'POST /account/password', 'POST /auth/logout']);
+const SIGN_OUT = 'POST /auth/logout';
 
 /**
  * Cookie authentication: open the sealed cookie, find the live session, then apply CSRF rules.
@@ -24,12 +26,18 @@ const ALLOWED_WHILE_TEMPORARY = new Set(['GET /account/password', 'POST /account
  * interceptor: an interceptor on every cookie route cost /me half its throughput (docs/performance.md).
  * Tokens (PATs, OAuth, bot tokens) are not held: a reset ends sessions, not tokens the user
  * minted before, and minting a new one needs a session, which is held here.
+ *
+ * A partial session (the password passed, a sign-in step such as the second factor pending) is
+ * refused the same way, before anything else, on every route but sign-out and those its step
+ * allows (`SignInStepRegistry`): a page is sent to the step, anything else gets a 403
+ * `sign_in_incomplete`. The step's own pages read the partial session themselves.
  */
 @Injectable()
 export class SessionCookieStrategy extends PassportStrategy(Strategy, SESSION_COOKIE_STRATEGY) {
   constructor(
     private readonly reader: SessionPrincipalReader,
     private readonly csrf: CsrfService,
+    private readonly steps: SignInStepRegistry,
     registry: AuthStrategyRegistry,
   ) {
     super();
@@ -37,10 +45,17 @@ export class SessionCookieStrategy extends PassportStrategy(Strategy, SESSION_CO
   }
 
   async validate(req: FastifyRequest): Promise<Principal | null> {
-    const principal = await this.reader.read(req);
+    const principal = await this.reader.readIncludingPartial(req);
     if (!principal) return null;
+    const route = `${req.method} ${req.routeOptions.url}`;
+    if (principal.pendingStep !== undefined && route !== SIGN_OUT && !this.steps.allows(principal.pendingStep, route)) {
+      const location = this.steps.pathOf(principal.pendingStep);
+      throw req.method === 'GET' && prefersHtml(req)
+        ? new PageRedirect(location, 'Sign-in step pending')
+        : new SignInIncompleteError(location);
+    }
     this.csrf.verify(req, principal.credential.id);
-    if (principal.passwordChangeRequired && !ALLOWED_WHILE_TEMPORARY.has(`${req.method} ${req.routeOptions.url}`)) {
+    if (principal.passwordChangeRequired && !ALLOWED_WHILE_TEMPORARY.has(route)) {
       throw req.method === 'GET' && prefersHtml(req)
         ? new PageRedirect('/account/password?required', 'Password change required')
         : new PasswordChangeRequiredError();

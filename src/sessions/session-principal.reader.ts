@@ -25,16 +25,31 @@ export class SessionPrincipalReader {
     private readonly principals: PrincipalFactory,
   ) {}
 
-  /** The live session behind the request's cookie as a principal, or null (no, unreadable or ended session). No CSRF check. */
+  /**
+   * The live, full session behind the request's cookie as a principal, or null (no, unreadable or
+   * ended session, or a partial one that has not passed its sign-in step). No CSRF check.
+   */
   async read(req: FastifyRequest): Promise<Principal | null> {
+    const principal = await this.readIncludingPartial(req);
+    return principal && !principal.pendingStep ? principal : null;
+  }
+
+  /**
+   * As `read`, but a partial session (password passed, a further step pending) is returned too,
+   * with `pendingStep` set: only the cookie strategy, which refuses it where the step does not
+   * allow it, should use this.
+   */
+  async readIncludingPartial(req: FastifyRequest): Promise<Principal | null> {
     const secret = await this.cookies.open(req);
     if (!secret) return null;
     const session = await this.sessions.authenticate(secret);
     if (!session) return null;
+    // pendingStep ends by an UPDATE (completeStep), which empties the cache: a new row, a new Principal.
     return this.memo.of(session, (row) => ({
       ...this.principals.forUser(row.user, { kind: SESSION_CREDENTIAL, id: row.id }),
       expiresAt: row.expiresAt,
       ...(row.user.passwordTemporary ? { passwordChangeRequired: true as const } : {}),
+      ...(row.pendingStep !== null ? { pendingStep: row.pendingStep } : {}),
     }));
   }
 }

@@ -59,6 +59,19 @@ export class Session {
   @Column({ type: 'varchar', length: 255, nullable: true })
   idp: string | null;
 
+  /**
+   * A sign-in that has passed the password but not yet a further step (`mfa`: the second factor;
+   * `mfa-enrol`: the enrolment `MFA_REQUIRED` asks for), named by the step that the
+   * `SignInStepRegistry` defines; null for a full session. Until the step completes the cookie
+   * strategy refuses the session on every route the step does not allow (see sign-in-steps.ts).
+   */
+  @Column({ name: 'pending_step', type: 'varchar', length: 32, nullable: true })
+  pendingStep: string | null;
+
+  /** When the partial state ends (a few minutes after the password): past it the session no longer authenticates. */
+  @Column({ name: 'pending_until', type: 'datetime', precision: 3, nullable: true })
+  pendingUntil: Date | null;
+
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip: string | null;
 

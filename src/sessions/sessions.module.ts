@@ -16,6 +16,7 @@ import { Session } from './session.entity';
 import { SessionsService } from './sessions.service';
 import { SignInHints } from './sign-in-hints';
 import { ExternalSignInRegistry } from './external-sign-in.registry';
+import { SignInStepRegistry } from './sign-in-steps';
 import { TokenKindRegistry } from '../auth/token-kind.registry';
 import { UserCredentialRegistry } from '../users/user-credential-source';
 import { SessionCredentialSource } from './session-credential.source';
@@ -38,6 +39,7 @@ import { SESSION_TOKEN } from './session.token-kind';
     FlashService,
     SignInHints,
     ExternalSignInRegistry,
+    SignInStepRegistry,
   ],
   exports: [
     SessionsService,
@@ -48,6 +50,7 @@ import { SESSION_TOKEN } from './session.token-kind';
     SignInHints,
     LoginThrottle,
     ExternalSignInRegistry,
+    SignInStepRegistry,
   ],
 })
 export class SessionsModule {

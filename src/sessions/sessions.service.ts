@@ -9,6 +9,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { User } from '../users/user.entity';
 import { authenticatedAt, Session } from './session.entity';
 import { SESSION_TOKEN } from './session.token-kind';
+import type { RequiredSignInStep } from './sign-in-steps';
 
 /**
  * How the user authenticated when a session starts or re-authenticates (OpenID Connect Core §2):
@@ -36,12 +37,15 @@ export class SessionsService {
   /**
    * Starts a new session (a fresh id at every sign-in: no fixation). Returns the secret once.
    * `authentication` records how the user signed in (OpenID Connect Core §2 `amr`/`acr`; RFC 8176
-   * method names); password sign-in passes `{ amr: ['pwd'] }`. `auth_time` is now.
+   * method names); password sign-in passes `{ amr: ['pwd'] }`. `auth_time` is now. With `pending`
+   * the session starts partial (see sign-in-steps.ts): it authenticates only where that step
+   * allows, until `completeStep` or `pending.ttlMs` from now.
    */
   async start(
     user: User,
     meta: RequestMeta,
     authentication: SessionAuthentication = { amr: ['pwd'] },
+    pending?: RequiredSignInStep,
   ): Promise<{ session: Session; secret: string }> {
     const secret = generateToken(SESSION_TOKEN);
     const now = new Date();
@@ -57,6 +61,8 @@ export class SessionsService {
         amr: [...authentication.amr],
         acr: authentication.acr ?? null,
         idp: authentication.idp ?? null,
+        pendingStep: pending?.step ?? null,
+        pendingUntil: pending ? new Date(now.getTime() + pending.ttlMs) : null,
         ip: meta.ip,
         userAgent: meta.userAgent,
       }),
@@ -80,10 +86,33 @@ export class SessionsService {
   }
 
   /**
+   * Ends a partial session's step (the second factor passed, the required factor enrolled): the
+   * session becomes full, with `authentication` recorded as by `recordAuthentication`. Only while
+   * the session is live, still in `step` and its partial state has not expired; false otherwise.
+   * One conditional UPDATE, so two completions racing cannot both win.
+   */
+  async completeStep(sessionId: string, step: string, authentication: SessionAuthentication, at = new Date()): Promise<boolean> {
+    const res = await this.sessions
+      .createQueryBuilder()
+      .update(Session)
+      .set({
+        pendingStep: null,
+        pendingUntil: null,
+        authTime: at,
+        amr: [...authentication.amr],
+        ...(authentication.acr !== undefined ? { acr: authentication.acr } : {}),
+      })
+      .where('id = :sessionId AND revoked_at IS NULL AND pending_step = :step AND pending_until > :at', { sessionId, step, at })
+      .execute();
+    return (res.affected ?? 0) > 0;
+  }
+
+  /**
    * The hot path: a format check, then a credential-cache hit (at most 1 s old, emptied by every
    * revocation) or one indexed lookup (session joined with its user).
-   * Returns null for anything not live: unknown, revoked, idle or absolutely expired, or a
-   * user who is no longer active.
+   * Returns null for anything not live: unknown, revoked, idle or absolutely expired, a partial
+   * session past its `pending_until`, or a user who is no longer active. A live partial session is
+   * returned with its `pendingStep`: callers must check it (SessionPrincipalReader does).
    */
   async authenticate(secret: string): Promise<(Session & { user: User }) | null> {
     if (!isWellFormed(SESSION_TOKEN, secret)) return null;
@@ -93,6 +122,7 @@ export class SessionsService {
     const now = Date.now();
     if (session.expiresAt.getTime() <= now) return null;
     if (session.lastSeenAt.getTime() + this.config.session.idleMs <= now) return null;
+    if (session.pendingStep !== null && (session.pendingUntil?.getTime() ?? 0) <= now) return null;
     if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
       // The row may be the cached one: updating it in place keeps other requests from touching again.
       session.lastSeenAt = new Date(now);
@@ -127,6 +157,8 @@ export class SessionsService {
         's.authTime',
         's.amr',
         's.acr',
+        's.pendingStep',
+        's.pendingUntil',
         'u.id',
         'u.email',
         'u.displayName',

@@ -42,14 +42,14 @@ export class PageLayoutService {
     const flash = req.method === 'GET' ? await this.flash.take(req, reply, sessionId) : null;
     if (!p?.user || !sessionId) return { flash };
     const isAdmin = p.scopes.has(ADMIN_SCOPE);
+    const restricted = p.passwordChangeRequired || p.pendingStep !== undefined;
     return {
       user: p.user,
       csrf: this.csrf.tokenFor(sessionId),
       isAdmin,
-      // A temporary password opens nothing but the change-password page: no links, only "Sign out".
-      nav: p.passwordChangeRequired ? [] : this.nav.linksFor('main', path, isAdmin),
-      adminNav:
-        isAdmin && !p.passwordChangeRequired && path.startsWith('/admin/ui') ? this.nav.linksFor('admin', path, isAdmin) : undefined,
+      // A temporary password, or a sign-in step still pending, opens nothing but its own page: no links, only "Sign out".
+      nav: restricted ? [] : this.nav.linksFor('main', path, isAdmin),
+      adminNav: isAdmin && !restricted && path.startsWith('/admin/ui') ? this.nav.linksFor('admin', path, isAdmin) : undefined,
       flash,
     };
   }

@@ -149,6 +149,7 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
     'session.token-kind',
     'sessions.service',
     'sign-in-hints',
+    'sign-in-steps',
   ],
   'signing-keys': ['signing-keys.service'],
   sso: ['dto/sso-connection.dto', 'sso-connections.service', 'sso-lifecycle.service'],
@@ -157,6 +158,7 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
   users: [
     'admin-access',
     'credential-epoch',
+    'credential-epoch.service',
     'last-admin.error',
     'no-password',
     'password-hasher.service',

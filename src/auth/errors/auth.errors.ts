@@ -101,6 +101,19 @@ export class PasswordChangeRequiredError extends AuthError {
   }
 }
 
+/**
+ * A session that has passed the password but not a further sign-in step (e.g. the second factor)
+ * on a route that step does not allow: a 403 until the step is done (its page is `location`).
+ */
+export class SignInIncompleteError extends AuthError {
+  readonly status = 403;
+  readonly code = 'sign_in_incomplete';
+  readonly wwwAuthenticate = undefined;
+  constructor(readonly location: string) {
+    super(`Sign-in is not complete: finish it at ${location} first, or sign out`);
+  }
+}
+
 /** A browser sent to another page before this one: the filter answers `303 See Other` to `location`. */
 export class PageRedirect extends Error {
   constructor(

@@ -20,6 +20,7 @@ import { OutboxMessages1764002220000 } from './1764002220000-outbox-messages';
 import { SessionAuthentication1764002400000 } from './1764002400000-session-authentication';
 import { OpenIdConnect1764002410000 } from './1764002410000-openid-connect';
 import { Sso1764002500000 } from './1764002500000-sso';
+import { Mfa1764002600000 } from './1764002600000-mfa';
 import { ClientCredentialEpoch1764002620000 } from './1764002620000-client-credential-epoch';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
@@ -46,5 +47,6 @@ export const MIGRATIONS = [
   SessionAuthentication1764002400000,
   OpenIdConnect1764002410000,
   Sso1764002500000,
+  Mfa1764002600000,
   ClientCredentialEpoch1764002620000,
 ];

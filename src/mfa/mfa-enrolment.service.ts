@@ -1,0 +1,142 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import type { Principal } from '../auth/principal';
+import type { RequestMeta } from '../common/request-meta';
+import { SessionsService } from '../sessions/sessions.service';
+import { CredentialEpochService } from '../users/credential-epoch.service';
+import { UsersService } from '../users/users.service';
+import { MfaMailer } from './mfa-mailer.service';
+import { MfaPolicy } from './mfa-policy';
+import { RecoveryCodesService } from './recovery-codes.service';
+import { SecondFactorRegistry } from './second-factor.registry';
+import { ENROL_STEP } from './second-step.service';
+import { SecondStepThrottle } from './second-step.throttle';
+
+/**
+ * What happens around a factor's life, whichever kind it is (docs/mfa.md): enrolled (audited,
+ * mailed, the first recovery codes, a session held at enrolment released), removed (refused when
+ * the policy needs it, audited, mailed), and the admin reset of all of a user's factors.
+ */
+@Injectable()
+export class MfaEnrolment {
+  constructor(
+    private readonly factors: SecondFactorRegistry,
+    private readonly recovery: RecoveryCodesService,
+    private readonly policy: MfaPolicy,
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly epochs: CredentialEpochService,
+    private readonly throttle: SecondStepThrottle,
+    private readonly audit: AuditService,
+    private readonly mailer: MfaMailer,
+  ) {}
+
+  /**
+   * A factor of kind `factorId` was just enrolled (and proved: `amr` is how, e.g. `otp`). Returns
+   * the recovery codes to show once when this is the user's first factor (null otherwise). A
+   * session held at enrolment by the policy becomes a full session with `amr` `['pwd', amr, 'mfa']`.
+   */
+  async enrolled(p: Principal, factor: { factorId: string; amr: string }, meta: RequestMeta): Promise<{ recoveryCodes: string[] | null }> {
+    const userId = p.actor.id;
+    const recoveryCodes = (await this.recovery.remaining(userId)) === 0 ? await this.recovery.regenerate(userId) : null;
+    if (p.pendingStep === ENROL_STEP) {
+      await this.sessions.completeStep(p.credential.id, ENROL_STEP, { amr: ['pwd', factor.amr, 'mfa'] });
+    }
+    await this.audit.recordFor(p, {
+      action: 'mfa.factor_added',
+      outcome: 'success',
+      target: { type: 'user', id: userId },
+      meta,
+      details: { factor: factor.factorId, ...(recoveryCodes ? { recoveryCodesIssued: recoveryCodes.length } : {}) },
+    });
+    if (p.user) {
+      const kind = this.factors.get(factor.factorId);
+      await this.mailer.notify(p.user.email, 'a second factor was added', [
+        `A second factor (${kind?.label ?? factor.factorId}) was added to your Gatehouse account from ${meta.ip}.`,
+      ]);
+    }
+    return { recoveryCodes };
+  }
+
+  /**
+   * Refuses (409) removing the user's factor of kind `factorId` when it is their last standalone
+   * factor and the policy requires one. Call before removing.
+   */
+  async assertMayRemove(p: Principal, factorId: string): Promise<void> {
+    const user = await this.users.findById(p.actor.id);
+    if (!user || !this.policy.requires(user)) return;
+    const left = (await this.factors.enrolledFor(user.id)).filter((k) => k.standalone && k.id !== factorId);
+    if (left.length === 0) {
+      throw new ConflictException('Your administrator requires a second factor: add another one before removing this one.');
+    }
+  }
+
+  /** A factor was removed: audited and mailed; with no standalone factor left, the recovery codes go too. */
+  async removed(p: Principal, factorId: string, meta: RequestMeta): Promise<void> {
+    const userId = p.actor.id;
+    const hasFactor = await this.factors.hasFactor(userId);
+    const codesRemoved = hasFactor ? 0 : await this.recovery.removeAll(userId);
+    await this.audit.recordFor(p, {
+      action: 'mfa.factor_removed',
+      outcome: 'success',
+      target: { type: 'user', id: userId },
+      meta,
+      details: { factor: factorId, ...(codesRemoved ? { recoveryCodesRemoved: codesRemoved } : {}) },
+    });
+    if (p.user) {
+      const kind = this.factors.get(factorId);
+      await this.mailer.notify(p.user.email, 'a second factor was removed', [
+        `A second factor (${kind?.label ?? factorId}) was removed from your Gatehouse account from ${meta.ip}.`,
+        ...(hasFactor ? [] : ['Your account no longer has a second factor: sign-in needs only the password.']),
+      ]);
+    }
+  }
+
+  /** A new set of recovery codes replaced the old one: audited and mailed. */
+  async recoveryCodesRegenerated(p: Principal, meta: RequestMeta): Promise<void> {
+    await this.audit.recordFor(p, {
+      action: 'mfa.recovery_codes_regenerated',
+      outcome: 'success',
+      target: { type: 'user', id: p.actor.id },
+      meta,
+    });
+    if (p.user) {
+      await this.mailer.notify(p.user.email, 'new recovery codes', [
+        `A new set of recovery codes was made for your Gatehouse account from ${meta.ip}; the old codes no longer work.`,
+      ]);
+    }
+  }
+
+  /**
+   * Admin reset (admin API, admin page, CLI `user:mfa:reset`): removes every factor of every kind
+   * and the recovery codes, ends the user's sessions and moves the credential epoch (everything
+   * in flight ends: codes, refresh families, access tokens; docs/adding-a-module.md), clears the
+   * second-step limit, audits and mails. Counts removed enrolments by kind.
+   */
+  async resetAll(
+    userId: string,
+    actor: { type: 'user' | 'client'; id: string } | undefined,
+    meta: RequestMeta,
+  ): Promise<Record<string, number>> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new NotFoundException('No such user');
+    const removed: Record<string, number> = {};
+    for (const kind of this.factors.all()) removed[kind.id] = await kind.resetForUser(userId);
+    await this.epochs.bump(userId, 'mfa_reset');
+    const sessionsEnded = await this.sessions.revokeAllForUser(userId);
+    await this.throttle.clearAccount(userId).catch(() => undefined);
+    await this.audit.record({
+      action: 'mfa.reset',
+      outcome: 'success',
+      actor,
+      target: { type: 'user', id: userId },
+      meta,
+      details: { removed, sessionsEnded },
+    });
+    await this.mailer.notify(user.email, 'your second factors were reset', [
+      'An administrator removed every second factor (authenticator app, passkeys, recovery codes) of your Gatehouse account',
+      'and signed you out everywhere. Sign in again and set up a second factor from the account page.',
+    ]);
+    return removed;
+  }
+}
