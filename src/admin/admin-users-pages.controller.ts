@@ -17,6 +17,7 @@ import { AdminPageErrorFilter } from './admin-page-error.filter';
 import { AdminPageContext } from './admin-page.context';
 import { mapPage } from '../common/keyset';
 import { SsoLifecycleService } from '../sso/sso-lifecycle.service';
+import { MfaEnrolment } from '../mfa/mfa-enrolment.service';
 import { LoginThrottle } from '../sessions/login-throttle.service';
 import { UserLifecycleService } from '../users/user-lifecycle.service';
 import { toAdminUserView } from './admin-user.mapper';
@@ -42,6 +43,7 @@ const DONE_MESSAGES: Record<string, string> = {
   'revoked-all': 'Every credential of this user has been revoked.',
   unlocked: 'Failed sign-ins cleared: the user can sign in again.',
   unlinked: 'Identity unlinked: the user can no longer sign in through it.',
+  'mfa-reset': 'Second factors removed: the user is signed out everywhere and can set up a new factor after signing in.',
 };
 
 /**
@@ -63,6 +65,7 @@ export class AdminUsersPagesController {
     private readonly passwords: AccountPasswordService,
     private readonly loginThrottle: LoginThrottle,
     private readonly sso: SsoLifecycleService,
+    private readonly mfa: MfaEnrolment,
   ) {}
 
   @AuditAction('admin.user.list')
@@ -70,10 +73,17 @@ export class AdminUsersPagesController {
   @Render('admin/users.hbs')
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListUsersQuery) {
     const page = mapPage(await this.users.search(q, q.limit ?? 50, q.cursor), toAdminUserView);
+    const factors = await this.mfa.labelsFor(page.items.map((u) => u.id));
     const filters = { q: q.q ?? '', status: q.status ?? '', role: q.role ?? '' };
     const next = page.nextCursor ? `?${new URLSearchParams({ ...filters, cursor: page.nextCursor })}` : null;
     return this.context.build(p, 'Users', {
-      users: page.items.map((u) => ({ ...u, disabled: u.status === 'disabled', bot: u.kind === 'bot', rolesText: u.roles.join(', ') })),
+      users: page.items.map((u) => ({
+        ...u,
+        disabled: u.status === 'disabled',
+        bot: u.kind === 'bot',
+        rolesText: u.roles.join(', '),
+        factorsText: factors.get(u.id)?.join(', ') || 'none',
+      })),
       filters,
       statusOptions: ['active', 'disabled'].map((s) => ({ value: s, selected: s === q.status })),
       roleOptions: ROLES.map((r) => ({ value: r, selected: r === q.role })),
@@ -97,12 +107,13 @@ export class AdminUsersPagesController {
   @Render('admin/user.hbs')
   async view(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Query('done') done?: string) {
     const user = toAdminUserView(await this.users.get(id));
-    const [credentials, events, signIn, identities] = await Promise.all([
+    const [credentials, events, signIn, identities, factors] = await Promise.all([
       this.credentials.listForUserPage(id),
       this.audit.search({ targetType: 'user', targetId: id }, 20),
       // The page still renders while Redis is down; it just cannot say.
       this.loginThrottle.accountFailures(user.email).catch(() => null),
       this.sso.identitiesOf(id),
+      this.mfa.describeFor(id),
     ]);
     return this.context.build(p, user.email, {
       subject: { ...user, disabled: user.status === 'disabled', bot: user.kind === 'bot', self: user.id === p.actor.id },
@@ -110,6 +121,7 @@ export class AdminUsersPagesController {
       credentials,
       signIn,
       identities,
+      factors,
       events: await this.names.describe(events.items),
       notice: done ? DONE_MESSAGES[done] : undefined,
     });
@@ -232,6 +244,14 @@ export class AdminUsersPagesController {
     const user = await this.users.get(id);
     noteAuditDetails(req, { countersCleared: await this.loginThrottle.clearAccount(user.email) });
     return userPage(id, 'unlocked');
+  }
+
+  @AuditAction('mfa.reset', 'user')
+  @Post(':id/mfa-reset')
+  @Redirect()
+  async resetMfa(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<Redirection> {
+    noteAuditDetails(req, MfaEnrolment.auditDetails(await this.mfa.resetAll(id)));
+    return userPage(id, 'mfa-reset');
   }
 
   @AuditAction('admin.user.revoke_all', 'user')

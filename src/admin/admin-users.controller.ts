@@ -12,6 +12,7 @@ import { ADMIN_API } from '../users/admin-access';
 import { AdminCredentialsService } from './admin-credentials.service';
 import { mapPage, pageOfList } from '../common/keyset';
 import { PageQuery, pageRequest } from '../common/page.query';
+import { MfaEnrolment } from '../mfa/mfa-enrolment.service';
 import { LoginThrottle } from '../sessions/login-throttle.service';
 import { UserLifecycleService } from '../users/user-lifecycle.service';
 import { toAdminUserView } from './admin-user.mapper';
@@ -36,6 +37,7 @@ export class AdminUsersController {
     private readonly credentials: AdminCredentialsService,
     private readonly passwords: AccountPasswordService,
     private readonly loginThrottle: LoginThrottle,
+    private readonly mfa: MfaEnrolment,
   ) {}
 
   @AuditAction('admin.user.list')
@@ -171,6 +173,29 @@ export class AdminUsersController {
     const countersCleared = await this.loginThrottle.clearAccount((await this.users.get(id)).email);
     noteAuditDetails(req, { countersCleared });
     return { countersCleared };
+  }
+
+  /**
+   * Removes every second factor of the user (authenticator app, passkeys, recovery codes; docs/mfa.md),
+   * ends their sessions and everything in flight (credential epoch), and mails them. Their PATs stay.
+   * 200 `{ removed: { <factor kind>: count }, sessionsEnded }`; 404 for an unknown user.
+   */
+  @AuditAction('mfa.reset', 'user')
+  @Post(':id/mfa/reset')
+  @HttpCode(200)
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      properties: { removed: { type: 'object', additionalProperties: { type: 'integer' } }, sessionsEnded: { type: 'integer' } },
+    },
+  })
+  async resetMfa(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Req() req: FastifyRequest,
+  ): Promise<{ removed: Record<string, number>; sessionsEnded: number }> {
+    const result = await this.mfa.resetAll(id);
+    noteAuditDetails(req, MfaEnrolment.auditDetails(result));
+    return result;
   }
 
   /** Incident response: every session, token and grant of the user ends now. */

@@ -19,6 +19,7 @@ import { AdminPagesController } from './admin-pages.controller';
 import { AdminUsersPagesController } from './admin-users-pages.controller';
 import { AdminUsersController } from './admin-users.controller';
 import { AdminSsoPagesController } from './admin-sso-pages.controller';
+import { MfaModule } from '../mfa/mfa.module';
 import { SsoModule } from '../sso/sso.module';
 
 /**
@@ -38,6 +39,7 @@ import { SsoModule } from '../sso/sso.module';
     ImpersonationModule,
     AccountModule,
     SsoModule,
+    MfaModule,
   ],
   controllers: [
     AdminBotsPagesController,

@@ -11,6 +11,7 @@ import { UserResetLinkCommand } from './commands/user-reset-link.command';
 import { UserResetPasswordCommand } from './commands/user-reset-password.command';
 import { UserRevokeAllCommand } from './commands/user-revoke-all.command';
 import { UserUnlockCommand } from './commands/user-unlock.command';
+import { UserMfaResetCommand } from './commands/user-mfa-reset.command';
 import { SsoCreateCommand } from './commands/sso-create.command';
 import { SsoDisableCommand } from './commands/sso-disable.command';
 import { SsoListCommand } from './commands/sso-list.command';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly CliCommand[] = [
   new UserEnableCommand(),
   new UserRevokeAllCommand(),
   new UserUnlockCommand(),
+  new UserMfaResetCommand(),
   new KeyGenerateCommand(),
   new KeyRotateCommand(),
   new ClientCreateCommand(),

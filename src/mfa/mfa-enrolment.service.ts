@@ -109,15 +109,11 @@ export class MfaEnrolment {
 
   /**
    * Admin reset (admin API, admin page, CLI `user:mfa:reset`): removes every factor of every kind
-   * and the recovery codes, ends the user's sessions and moves the credential epoch (everything
-   * in flight ends: codes, refresh families, access tokens; docs/adding-a-module.md), clears the
-   * second-step limit, audits and mails. Counts removed enrolments by kind.
+   * and the recovery codes, moves the credential epoch (everything in flight ends: codes, refresh
+   * families, access tokens; docs/adding-a-module.md) and ends the user's sessions, clears the
+   * second-step limit and mails the user. The caller audits (`mfa.reset`) with what this returns.
    */
-  async resetAll(
-    userId: string,
-    actor: { type: 'user' | 'client'; id: string } | undefined,
-    meta: RequestMeta,
-  ): Promise<Record<string, number>> {
+  async resetAll(userId: string): Promise<{ removed: Record<string, number>; sessionsEnded: number }> {
     const user = await this.users.findById(userId);
     if (!user) throw new NotFoundException('No such user');
     const removed: Record<string, number> = {};
@@ -125,18 +121,30 @@ export class MfaEnrolment {
     await this.epochs.bump(userId, 'mfa_reset');
     const sessionsEnded = await this.sessions.revokeAllForUser(userId);
     await this.throttle.clearAccount(userId).catch(() => undefined);
-    await this.audit.record({
-      action: 'mfa.reset',
-      outcome: 'success',
-      actor,
-      target: { type: 'user', id: userId },
-      meta,
-      details: { removed, sessionsEnded },
-    });
     await this.mailer.notify(user.email, 'your second factors were reset', [
       'An administrator removed every second factor (authenticator app, passkeys, recovery codes) of your Gatehouse account',
       'and signed you out everywhere. Sign in again and set up a second factor from the account page.',
     ]);
-    return removed;
+    return { removed, sessionsEnded };
+  }
+
+  /** Audit details of a reset (factor ids are not camelCase keys, so they are values here). */
+  static auditDetails(result: { removed: Record<string, number>; sessionsEnded: number }): Record<string, unknown> {
+    return {
+      removed: Object.entries(result.removed).map(([factor, count]) => ({ factor, count })),
+      sessionsEnded: result.sessionsEnded,
+    };
+  }
+
+  /** Each user's enrolled factor kinds, by label, for the admin users list (one query per kind). */
+  async labelsFor(userIds: readonly string[]): Promise<Map<string, string[]>> {
+    const map = await this.factors.enrolledForMany(userIds);
+    return new Map([...map].map(([id, kinds]) => [id, kinds.map((k) => k.label)]));
+  }
+
+  /** One user's factors, described by their kinds ("Authenticator app (since …)", "9 recovery codes left"). */
+  async describeFor(userId: string): Promise<string[]> {
+    const lines = await Promise.all(this.factors.all().map((k) => k.describe(userId)));
+    return lines.filter((l): l is string => l !== null);
   }
 }

@@ -1,12 +1,13 @@
 import { Column, Entity, ForeignKey, PrimaryColumn } from 'typeorm';
 import { Client } from '../clients/client.entity';
+import { BoolColumn } from '../database/entity-columns';
 import type { JwtSigningAlg } from '../clients/client-types';
 
 /**
  * A client's OpenID Connect registration (Dynamic Client Registration §2 field names, set through
  * the admin API and pages): how its id_tokens are signed, where logout may send the browser back
  * to, and where back-channel logout notices go. A client without a row has the defaults: ES256,
- * no post-logout redirect URIs, no back-channel logout.
+ * no post-logout redirect URIs, no back-channel logout. Subject identifiers are always `public`.
  */
 @Entity('oidc_client_settings')
 export class OidcClientSettings {
@@ -26,4 +27,8 @@ export class OidcClientSettings {
   /** `backchannel_logout_uri` (Back-Channel Logout §2.2); null: none. */
   @Column({ name: 'backchannel_logout_uri', type: 'varchar', length: 2000, nullable: true })
   backchannelLogoutUri: string | null;
+
+  /** `backchannel_logout_session_required` (Back-Channel Logout §2.2): its logout tokens must carry `sid`. */
+  @BoolColumn('backchannel_logout_session_required', { default: false })
+  backchannelLogoutSessionRequired: boolean;
 }

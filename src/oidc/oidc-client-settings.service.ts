@@ -4,11 +4,16 @@ import { Repository } from 'typeorm';
 import { OidcClientSettings } from './oidc-client-settings.entity';
 
 /** A client's OpenID Connect registration, as the rest of the module reads it (defaults when it has none). */
-export type ClientOidcSettings = Pick<OidcClientSettings, 'idTokenAlg' | 'backchannelLogoutUri'> & {
+export type ClientOidcSettings = Pick<OidcClientSettings, 'idTokenAlg' | 'backchannelLogoutUri' | 'backchannelLogoutSessionRequired'> & {
   postLogoutRedirectUris: string[];
 };
 
-const DEFAULTS: ClientOidcSettings = { idTokenAlg: 'ES256', postLogoutRedirectUris: [], backchannelLogoutUri: null };
+const DEFAULTS: ClientOidcSettings = {
+  idTokenAlg: 'ES256',
+  postLogoutRedirectUris: [],
+  backchannelLogoutUri: null,
+  backchannelLogoutSessionRequired: false,
+};
 
 /** Reads and writes `oidc_client_settings`. */
 @Injectable()
@@ -17,12 +22,14 @@ export class OidcClientSettingsService {
 
   async forClient(clientId: string): Promise<ClientOidcSettings> {
     const row = await this.settings.findOneBy({ clientId });
-    if (!row) return { ...DEFAULTS };
-    return {
-      idTokenAlg: row.idTokenAlg,
-      postLogoutRedirectUris: row.postLogoutRedirectUris ?? [],
-      backchannelLogoutUri: row.backchannelLogoutUri,
-    };
+    return row ? toSettings(row) : { ...DEFAULTS };
+  }
+
+  /** The settings of several clients at once (back-channel logout: every client of a session). */
+  async forClients(clientIds: readonly string[]): Promise<Map<string, ClientOidcSettings>> {
+    const rows = clientIds.length ? await this.settings.findBy(clientIds.map((clientId) => ({ clientId }))) : [];
+    const found = new Map(rows.map((r) => [r.clientId, toSettings(r)]));
+    return new Map(clientIds.map((id) => [id, found.get(id) ?? { ...DEFAULTS }]));
   }
 
   /** Replaces the given fields (the others keep their values or defaults). */
@@ -31,4 +38,13 @@ export class OidcClientSettingsService {
     await this.settings.save(this.settings.create({ clientId, ...next }));
     return next;
   }
+}
+
+function toSettings(row: OidcClientSettings): ClientOidcSettings {
+  return {
+    idTokenAlg: row.idTokenAlg,
+    postLogoutRedirectUris: row.postLogoutRedirectUris ?? [],
+    backchannelLogoutUri: row.backchannelLogoutUri,
+    backchannelLogoutSessionRequired: row.backchannelLogoutSessionRequired,
+  };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Not, Repository } from 'typeorm';
+import { In, IsNull, Not, Repository } from 'typeorm';
 import { hashToken } from '../auth/token-format';
 import { OidcSignIn } from './oidc-sign-in.entity';
 
@@ -56,8 +56,12 @@ export class OidcSignInsService {
     return this.signIns.findOneBy({ grantId });
   }
 
-  /** The sign-ins of a session that sent an id_token: the clients to tell about its end (Back-Channel Logout §2.7). */
-  issuedInSession(sessionId: string): Promise<OidcSignIn[]> {
-    return this.signIns.findBy({ sessionId, idTokenIssuedAt: Not(IsNull()) });
+  /** The sign-ins of the sessions that sent an id_token: the clients to tell about their end (Back-Channel Logout §2.7). */
+  issuedInSessions(sessionIds: readonly string[]): Promise<OidcSignIn[]> {
+    if (sessionIds.length === 0) return Promise.resolve([]);
+    return this.signIns.find({
+      where: { sessionId: In([...sessionIds]), idTokenIssuedAt: Not(IsNull()) },
+      select: { id: true, sessionId: true, clientId: true, userId: true },
+    });
   }
 }

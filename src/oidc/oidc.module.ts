@@ -7,13 +7,20 @@ import { CodeFlowExtensionRegistry } from '../grants/code-flow-extension.registr
 import { JWT_SIGNING_ALGS } from '../clients/client-types';
 import { DiscoveryMetadataRegistry } from '../discovery/discovery-metadata.registry';
 import { DiscoveryModule } from '../discovery/discovery.module';
+import { ClientsModule } from '../clients/clients.module';
 import { GrantsModule } from '../grants/grants.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import { UsersModule } from '../users/users.module';
+import { BackchannelLogoutService } from './backchannel-logout.service';
+import { END_SESSION_PATH, EndSessionController } from './end-session.controller';
+import { EndSessionService } from './end-session.service';
 import { IdTokensService } from './id-tokens.service';
 import { OidcClientSettings } from './oidc-client-settings.entity';
 import { OidcClientSettingsService } from './oidc-client-settings.service';
+import { AdminOidcClientSettingsController, DeveloperOidcClientSettingsController } from './oidc-client-settings.controller';
+import { OidcClientSettingsPagesController } from './oidc-client-settings-pages.controller';
+import { OidcClientRegistration } from './oidc-client-registration.service';
 import { OIDC_EXTENSION, OidcCodeFlowExtension } from './oidc-code-flow.extension';
 import { OidcDiscoveryController } from './oidc-discovery.controller';
 import { OidcSignIn } from './oidc-sign-in.entity';
@@ -31,14 +38,30 @@ import { USERINFO_PATH, UserInfoController } from './userinfo.controller';
 @Module({
   imports: [
     TypeOrmModule.forFeature([OidcSignIn, OidcClientSettings]),
+    ClientsModule,
     GrantsModule,
     DiscoveryModule,
     SessionsModule,
     SigningKeysModule,
     UsersModule,
   ],
-  controllers: [UserInfoController, OidcDiscoveryController],
-  providers: [IdTokensService, OidcSignInsService, OidcClientSettingsService, OidcCodeFlowExtension],
+  controllers: [
+    UserInfoController,
+    OidcDiscoveryController,
+    AdminOidcClientSettingsController,
+    DeveloperOidcClientSettingsController,
+    OidcClientSettingsPagesController,
+    EndSessionController,
+  ],
+  providers: [
+    BackchannelLogoutService,
+    EndSessionService,
+    IdTokensService,
+    OidcSignInsService,
+    OidcClientSettingsService,
+    OidcClientRegistration,
+    OidcCodeFlowExtension,
+  ],
   exports: [IdTokensService, OidcClientSettingsService],
 })
 export class OidcModule implements OnModuleInit {
@@ -55,6 +78,10 @@ export class OidcModule implements OnModuleInit {
     metadata.contribute(
       ({ issuer }) => ({
         userinfo_endpoint: `${issuer}${USERINFO_PATH}`,
+        end_session_endpoint: `${issuer}${END_SESSION_PATH}`,
+        backchannel_logout_supported: true,
+        backchannel_logout_session_supported: true,
+        frontchannel_logout_supported: false,
         response_modes_supported: ['query'],
         subject_types_supported: [...SUBJECT_TYPES_SUPPORTED],
         id_token_signing_alg_values_supported: [...JWT_SIGNING_ALGS],

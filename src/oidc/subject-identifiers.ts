@@ -5,6 +5,7 @@
  * manager's. Pairwise identifiers (§8.1) are not offered.
  */
 export const SUBJECT_TYPES_SUPPORTED = ['public'] as const;
+export type SubjectType = (typeof SUBJECT_TYPES_SUPPORTED)[number];
 
 /** The `sub` of an account (Core §2, §5.1). */
 export function subjectOf(user: { id: string }): string {

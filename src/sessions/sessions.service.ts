@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Not, Repository } from 'typeorm';
+import { FindOptionsWhere, IsNull, Not, Repository } from 'typeorm';
 import { CredentialCache } from '../auth/credential-cache';
 import { generateToken, hashToken, isWellFormed } from '../auth/token-format';
 import { keysetPage, type Page, type PageRequest } from '../common/keyset';
@@ -23,11 +23,27 @@ export interface SessionAuthentication {
   idp?: string | null;
 }
 
+/** A session that was just ended (signed out, revoked, replaced by a new sign-in). */
+export interface EndedSession {
+  id: string;
+  userId: string;
+}
+
+/**
+ * Told of every session end, after it is written (OpenID Connect back-channel logout enqueues its
+ * notices here). A listener must be quick (an INSERT, not a network call) and its failure never
+ * fails the sign-out: it is logged.
+ */
+export type SessionEndListener = (ended: readonly EndedSession[]) => Promise<void>;
+
 /** last_seen_at is written at most this often per session, not on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
 
 @Injectable()
 export class SessionsService {
+  private readonly logger = new Logger('Sessions');
+  private readonly endListeners: SessionEndListener[] = [];
+
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -194,12 +210,41 @@ export class SessionsService {
   /** Revokes one of the user's own sessions. False when it is not theirs or already ended. */
   async revokeOwn(userId: string, sessionId: string): Promise<boolean> {
     const res = await this.sessions.update({ id: sessionId, userId, revokedAt: IsNull() }, { revokedAt: new Date() });
-    return (res.affected ?? 0) > 0;
+    const ended = (res.affected ?? 0) > 0;
+    if (ended) await this.tellEnded([{ id: sessionId, userId }]);
+    return ended;
   }
 
   async revokeOthers(userId: string, keepSessionId: string): Promise<number> {
-    const res = await this.sessions.update({ userId, id: Not(keepSessionId), revokedAt: IsNull() }, { revokedAt: new Date() });
+    return this.revokeWhere({ userId, id: Not(keepSessionId), revokedAt: IsNull() });
+  }
+
+  /** Registers a listener told of every session end (from the listening module's constructor). */
+  onEnded(listener: SessionEndListener): void {
+    this.endListeners.push(listener);
+  }
+
+  /**
+   * Revokes the matching sessions and tells the listeners which ended. The ids are read first: a
+   * session started between the read and the update is revoked too, but nothing was signed in
+   * with it yet.
+   */
+  private async revokeWhere(where: FindOptionsWhere<Session>): Promise<number> {
+    const live = this.endListeners.length > 0 ? await this.sessions.find({ where, select: { id: true, userId: true } }) : [];
+    const res = await this.sessions.update(where, { revokedAt: new Date() });
+    await this.tellEnded(live.map((s) => ({ id: s.id, userId: s.userId })));
     return res.affected ?? 0;
+  }
+
+  private async tellEnded(ended: EndedSession[]): Promise<void> {
+    if (ended.length === 0) return;
+    for (const listener of this.endListeners) {
+      try {
+        await listener(ended);
+      } catch (err) {
+        this.logger.error(`A session-end listener failed (the sessions did end): ${(err as Error).message}`);
+      }
+    }
   }
 
   /** Sessions of every user that would authenticate now (for the admin dashboard). */
@@ -215,7 +260,6 @@ export class SessionsService {
   }
 
   async revokeAllForUser(userId: string): Promise<number> {
-    const res = await this.sessions.update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
-    return res.affected ?? 0;
+    return this.revokeWhere({ userId, revokedAt: IsNull() });
   }
 }

@@ -35,7 +35,8 @@ export const SSO_ENVIRONMENT = defineEnvironment({
     {
       names: ['SSO_HTTP_TIMEOUT_SECONDS'],
       default: '`5`',
-      meaning: 'bound on each request to an upstream IdP (discovery, keys, token); a slower IdP gives a 504 page',
+      meaning:
+        'bound on each request to an upstream IdP (discovery, keys, token, UserInfo; a callback makes at most four); a slower IdP gives a 504 page (docs/sso.md)',
     },
     {
       names: ['SSO_STATE_TTL_SECONDS'],

@@ -231,6 +231,9 @@ describe('hostile input on every route (issue 9, items 8–12)', () => {
       'PATCH /devices/:id': async (cookie) => (await createDevice(t, cookie)).id,
       'PATCH /account/bots/:id': async (cookie) => (await createBot(t, cookie)).id,
       'PATCH /admin/clients/:clientId/token-settings': async () => (await createClient(t, admin.user, { type: 'confidential' })).clientId,
+      // OpenID Connect settings: null removes the back-channel URI, and is a 400 for the other fields.
+      'PATCH /admin/clients/:clientId/oidc': async () => (await createClient(t, admin.user, { type: 'confidential' })).clientId,
+      'PATCH /developer/clients/:clientId/oidc': async () => (await createClient(t, admin.user, { type: 'confidential' })).clientId,
       // Client edits: an omitted or null field stays as it is (the client_id and type never change).
       'PATCH /admin/clients/:clientId': async () => (await createClient(t, admin.user, { type: 'confidential' })).clientId,
       'PATCH /developer/clients/:clientId': async () => (await createClient(t, admin.user, { type: 'confidential' })).clientId,

@@ -115,7 +115,7 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
   health: [],
   housekeeping: ['purge-task'],
   impersonation: ['admin-impersonation.service', 'dto/start-impersonation.dto', 'impersonation.scopes'],
-  mfa: [],
+  mfa: ['mfa-enrolment.service'],
   metrics: ['metrics'],
   oauth: [
     'client-authenticated-endpoint',

@@ -22,6 +22,7 @@ import { OpenIdConnect1764002410000 } from './1764002410000-openid-connect';
 import { Sso1764002500000 } from './1764002500000-sso';
 import { Mfa1764002600000 } from './1764002600000-mfa';
 import { ClientCredentialEpoch1764002620000 } from './1764002620000-client-credential-epoch';
+import { OidcLogout1764002640000 } from './1764002640000-oidc-logout';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   Sso1764002500000,
   Mfa1764002600000,
   ClientCredentialEpoch1764002620000,
+  OidcLogout1764002640000,
 ];
