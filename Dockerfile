@@ -2,15 +2,13 @@
 # Gatehouse: build with the full toolchain, run with production dependencies only.
 #   docker build -t gatehouse .
 #   docker run -p 3000:3000 -e SESSION_KEYS=... -v gatehouse-data:/app/data gatehouse      (embedded SQLite)
-# or `docker compose up` for two instances behind Caddy on MySQL 8 and Redis 7 (docker-compose.yml, docs/scaling.md).
+# or `docker compose up` for two instances behind Caddy on MySQL 8 and Redis 7 (docker-compose.yml, docs/scaling.md;
+# docker-compose.postgres.yml for the same on PostgreSQL 17).
 # Node 24 is the active LTS (Node 20 reached end of life in April 2026).
 
 FROM node:24-slim AS build
 WORKDIR /app
-# better-sqlite3 compiles from source when no prebuilt binary matches this Node.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
+# No compiler toolchain: better-sqlite3 13 ships prebuilt Node-API binaries (glibc and musl, x64 and arm64).
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ormconfig.ts ./

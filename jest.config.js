@@ -1,7 +1,17 @@
 /** Three tiers: unit (no I/O), medium (services on a real database), e2e (the real app over HTTP). */
 
-/** Dependencies published only as ESM: Jest's CommonJS runtime needs them compiled (test/jest-transform.js). */
-const ESM_ONLY = ['content-disposition', 'jose', '@nestjs/typeorm', 'openid-client', 'oauth4webapi', '@scure/base'];
+/** Dependencies published only as ESM, or that load one with `import()` (@fastify/cookie 11.1 → cookie 2):
+ * Jest's CommonJS runtime needs them compiled (test/jest-transform.js), which turns `import()` into `require`. */
+const ESM_ONLY = [
+  'content-disposition',
+  'jose',
+  '@nestjs/typeorm',
+  'openid-client',
+  'oauth4webapi',
+  '@scure/base',
+  '@fastify/cookie',
+  'cookie',
+];
 
 /** Shared by the three tiers; jest.browser.config.js and jest.scale.config.js reuse the e2e tier's. */
 const base = {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /*
  * `npm run bench:purge`: the token tables' size under a large load of ended tokens, before and
- * after the housekeeping purge, on MySQL/MariaDB; how long the purge takes, its longest batch,
+ * after the housekeeping purge, on MySQL/MariaDB or PostgreSQL; how long the purge takes, its longest batch,
  * and the token endpoint's latency while it runs (do batches hold locks that requests wait on?).
  *
  * It builds the app, empties BENCH_DB, starts one instance (the housekeeping schedule off) and
@@ -10,13 +10,14 @@
  *   BENCH_REVOKED (50,000) of each revoked in 2020 (PATs expiring 2099, access tokens an hour
  *   after their revocation: they live at most a day), and
  *   BENCH_LIVE (50,000) of each live.
- * Then: table sizes (information_schema after ANALYZE, and exact counts), the purge queries'
- * EXPLAIN, 10 s of token requests as a baseline, the purge (HousekeepingService.runOnce in a
- * child process, default batch size) under the same token load, sizes after, OPTIMIZE TABLE and
+ * Then: table sizes (information_schema after ANALYZE on MySQL, pg_relation_size and
+ * pg_indexes_size on PostgreSQL, and exact counts), the purge queries' EXPLAIN, 10 s of token
+ * requests as a baseline, the purge (HousekeepingService.runOnce in a child process, default batch
+ * size) under the same token load, sizes after, OPTIMIZE TABLE (VACUUM FULL on PostgreSQL) and
  * sizes after it, and a second purge with nothing left to delete, with the purge indexes and
  * (dropped at the very end, for the comparison) without them.
  *
- * Variables: BENCH_DB=mysql://… (required; emptied), BENCH_EXPIRED, BENCH_REVOKED, BENCH_LIVE,
+ * Variables: BENCH_DB=mysql://… or postgres://… (required; emptied), BENCH_EXPIRED, BENCH_REVOKED, BENCH_LIVE,
  * BENCH_NO_BUILD=1.
  */
 import autocannon from 'autocannon';
@@ -25,7 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedStoredTokens } from './seed-tokens.mjs';
-import { benchAppEnv, emptyMysql, freePort, load, seedThroughApi, waitFor } from './support.mjs';
+import { benchAppEnv, dbKindOf, emptyDatabase, freePort, load, pgClient, seedThroughApi, waitFor } from './support.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DB = process.env.BENCH_DB;
@@ -41,25 +42,92 @@ process.on('SIGINT', () => process.exit(130));
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const mib = (bytes) => (bytes / 1048576).toFixed(1);
 
-async function sizes(conn) {
-  for (const t of TABLES) await conn.query(`ANALYZE TABLE \`${t}\``);
-  const [rows] = await conn.query(
-    `SELECT table_name AS t, data_length AS data, index_length AS idx, data_free AS free
-       FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN (?)`,
-    [TABLES],
-  );
-  const result = {};
-  for (const r of rows) {
-    const [[{ n }]] = await conn.query(`SELECT COUNT(*) AS n FROM \`${r.t}\``);
-    result[r.t] = { rows: Number(n), data: Number(r.data), index: Number(r.idx), free: Number(r.free) };
-  }
-  return result;
+/** What the bench asks of the database, on MySQL/MariaDB. */
+async function mysqlOps(url) {
+  const mysql = (await import('mysql2/promise')).default;
+  const conn = await mysql.createConnection({ uri: url });
+  return {
+    optimizeName: 'OPTIMIZE TABLE',
+    async sizes() {
+      for (const t of TABLES) await conn.query(`ANALYZE TABLE \`${t}\``);
+      const [rows] = await conn.query(
+        `SELECT table_name AS t, data_length AS data, index_length AS idx, data_free AS free
+           FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN (?)`,
+        [TABLES],
+      );
+      const result = {};
+      for (const r of rows) {
+        const [[{ n }]] = await conn.query(`SELECT COUNT(*) AS n FROM \`${r.t}\``);
+        result[r.t] = { rows: Number(n), data: Number(r.data), index: Number(r.idx), free: Number(r.free) };
+      }
+      return result;
+    },
+    async explain(t, c, cutoff) {
+      const [[plan]] = await conn.query(`EXPLAIN SELECT id FROM \`${t}\` WHERE \`${c}\` < ? LIMIT 500`, [cutoff]);
+      return `type ${plan.type}, key ${plan.key}, rows ~${plan.rows}`;
+    },
+    async optimize(t) {
+      await conn.query(`OPTIMIZE TABLE \`${t}\``);
+    },
+    async dropPurgeIndexes() {
+      const [indexes] = await conn.query(
+        `SELECT DISTINCT table_name AS t, index_name AS i FROM information_schema.statistics
+          WHERE table_schema = DATABASE() AND table_name IN (?) AND column_name IN ('expires_at', 'revoked_at')`,
+        [TABLES],
+      );
+      for (const { t, i } of indexes) await conn.query(`DROP INDEX \`${i}\` ON \`${t}\``);
+    },
+    end: () => conn.end(),
+  };
+}
+
+/** The same on PostgreSQL. "free" is not a size there: deleted rows stay as dead tuples until VACUUM. */
+async function postgresOps(url) {
+  const client = await pgClient(url);
+  return {
+    optimizeName: 'VACUUM FULL',
+    async sizes() {
+      const result = {};
+      for (const t of TABLES) {
+        await client.query(`ANALYZE "${t}"`);
+        const { rows } = await client.query(
+          `SELECT (SELECT COUNT(*) FROM "${t}") AS n, pg_relation_size($1::regclass) AS data, pg_indexes_size($1::regclass) AS idx,
+                  (SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = $2) AS dead`,
+          [t, t],
+        );
+        const r = rows[0];
+        result[t] = { rows: Number(r.n), data: Number(r.data), index: Number(r.idx), free: NaN, dead: Number(r.dead) };
+      }
+      return result;
+    },
+    async explain(t, c, cutoff) {
+      const { rows } = await client.query(`EXPLAIN (FORMAT JSON) SELECT id FROM "${t}" WHERE "${c}" < $1 LIMIT 500`, [cutoff]);
+      const limit = rows[0]['QUERY PLAN'][0].Plan;
+      const scan = limit.Plans?.[0] ?? limit;
+      return `${scan['Node Type']}${scan['Index Name'] ? ` on ${scan['Index Name']}` : ''}, rows ~${scan['Plan Rows']} (of the table's estimate)`;
+    },
+    async optimize(t) {
+      await client.query(`VACUUM FULL "${t}"`);
+    },
+    async dropPurgeIndexes() {
+      const { rows } = await client.query(
+        `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ANY($1)
+            AND indexdef ~ '\\m(expires_at|revoked_at)\\M'`,
+        [TABLES],
+      );
+      for (const { indexname } of rows) await client.query(`DROP INDEX "${indexname}"`);
+    },
+    end: () => client.end(),
+  };
 }
 
 function printSizes(label, s) {
-  out(`\n${label}\n| table | rows | data MiB | index MiB | data + index MiB | free MiB |\n|---|---:|---:|---:|---:|---:|`);
+  const pg = Object.values(s).some((v) => Number.isNaN(v.free));
+  out(
+    `\n${label}\n| table | rows | data MiB | index MiB | data + index MiB | ${pg ? 'dead tuples' : 'free MiB'} |\n|---|---:|---:|---:|---:|---:|`,
+  );
   for (const [t, v] of Object.entries(s))
-    out(`| ${t} | ${v.rows} | ${mib(v.data)} | ${mib(v.index)} | ${mib(v.data + v.index)} | ${mib(v.free)} |`);
+    out(`| ${t} | ${v.rows} | ${mib(v.data)} | ${mib(v.index)} | ${mib(v.data + v.index)} | ${pg ? v.dead : mib(v.free)} |`);
 }
 
 /** HousekeepingService.runOnce() in a process of its own (the app's code, its configuration). */
@@ -104,12 +172,12 @@ async function underLoad(opts, until) {
 }
 
 async function main() {
-  if (!DB?.startsWith('mysql://')) {
-    console.error('BENCH_DB=mysql://… is required (its database is emptied)');
+  if (dbKindOf(DB) === 'sqlite') {
+    console.error('BENCH_DB=mysql://… or postgres://… is required (its database is emptied)');
     process.exit(2);
   }
   if (!process.env.BENCH_NO_BUILD) execFileSync('npx', ['nest', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  await emptyMysql(DB);
+  await emptyDatabase(DB);
   const adminEmail = 'bench@example.test';
   const adminPassword = randomBytes(18).toString('base64url');
   const port = await freePort();
@@ -130,18 +198,14 @@ async function main() {
   await seedStoredTokens(DB, LIVE, ids);
   out(`seeded ${2 * (EXPIRED + REVOKED + LIVE)} tokens (${2 * (EXPIRED + REVOKED)} ended) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
-  const mysql = (await import('mysql2/promise')).default;
-  const conn = await mysql.createConnection({ uri: DB });
-  const before = await sizes(conn);
+  const db = dbKindOf(DB) === 'postgres' ? await postgresOps(DB) : await mysqlOps(DB);
+  const before = await db.sizes();
   printSizes('before the purge', before);
 
   out('\nEXPLAIN of the purge queries (SELECT id … WHERE <column> < cutoff LIMIT 500)');
   for (const t of TABLES) {
     for (const c of t === 'oauth_access_tokens' ? ['expires_at'] : ['expires_at', 'revoked_at']) {
-      const [[plan]] = await conn.query(`EXPLAIN SELECT id FROM \`${t}\` WHERE \`${c}\` < ? LIMIT 500`, [
-        new Date(Date.now() - 30 * 86_400_000),
-      ]);
-      out(`  ${t}.${c}: type ${plan.type}, key ${plan.key}, rows ~${plan.rows}`);
+      out(`  ${t}.${c}: ${await db.explain(t, c, new Date(Date.now() - 30 * 86_400_000))}`);
     }
   }
 
@@ -156,24 +220,19 @@ async function main() {
   t0 = Date.now();
   const run = await underLoad(token, purgeOnce(env));
   const wallMs = Date.now() - t0;
-  const after = await sizes(conn);
+  const after = await db.sizes();
   printSizes('after the purge', after);
 
   t0 = Date.now();
-  for (const t of TABLES) await conn.query(`OPTIMIZE TABLE \`${t}\``);
+  for (const t of TABLES) await db.optimize(t);
   const optimizeMs = Date.now() - t0;
-  const optimized = await sizes(conn);
-  printSizes(`after OPTIMIZE TABLE (${(optimizeMs / 1000).toFixed(1)} s for both)`, optimized);
+  const optimized = await db.sizes();
+  printSizes(`after ${db.optimizeName} (${(optimizeMs / 1000).toFixed(1)} s for both)`, optimized);
 
   const empty = await purgeOnce(env);
-  const [indexes] = await conn.query(
-    `SELECT DISTINCT table_name AS t, index_name AS i FROM information_schema.statistics
-      WHERE table_schema = DATABASE() AND table_name IN (?) AND column_name IN ('expires_at', 'revoked_at')`,
-    [TABLES],
-  );
-  for (const { t, i } of indexes) await conn.query(`DROP INDEX \`${i}\` ON \`${t}\``);
+  await db.dropPurgeIndexes();
   const emptyNoIndex = await purgeOnce(env);
-  await conn.end();
+  await db.end();
 
   const p = run.value;
   out(

@@ -9,6 +9,7 @@
  *
  * Variables:
  *   BENCH_DB=mysql://root@127.0.0.1:3306/gh_bench   MySQL/MariaDB (the database is emptied first)
+ *   BENCH_DB=postgres://postgres@127.0.0.1:5432/gh_bench   PostgreSQL (its public schema is emptied first)
  *   BENCH_DURATION=5      seconds per path and round (after a 2 s warm-up)
  *   BENCH_ROUNDS=3        rounds over all paths; each figure is the median of its rounds
  *   BENCH_CONNECTIONS=50
@@ -25,7 +26,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedStoredTokens } from './seed-tokens.mjs';
-import { api, basic, benchAppEnv, emptyMysql, freePort, load as loadFor, median, rssKiB, seedThroughApi, waitFor } from './support.mjs';
+import {
+  api,
+  basic,
+  benchAppEnv,
+  dbKindOf,
+  emptyDatabase,
+  freePort,
+  load as loadFor,
+  median,
+  rssKiB,
+  seedThroughApi,
+  waitFor,
+} from './support.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
@@ -35,7 +48,7 @@ const SEED = Number(process.env.BENCH_SEED ?? 0);
 const SOAK = Number(process.env.BENCH_SOAK ?? 0);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const DB = process.env.BENCH_DB;
-const dbKind = DB?.startsWith('mysql://') ? 'mysql' : 'sqlite';
+const dbKind = dbKindOf(DB);
 
 const children = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
@@ -56,7 +69,7 @@ async function main() {
 
   const [appPort, barePort, oidcPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const work = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
-  if (DB && dbKind === 'mysql') await emptyMysql(DB);
+  if (DB && dbKind !== 'sqlite') await emptyDatabase(DB);
   const databaseUrl = DB ?? `sqlite:${join(work, 'bench.sqlite')}`;
   const app = `http://127.0.0.1:${appPort}`;
   const adminEmail = 'bench@example.test';

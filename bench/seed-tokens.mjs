@@ -1,12 +1,15 @@
 // P5: stores N personal access tokens and N access tokens by SQL (random hashes nobody holds), so
 // the bench shows whether authentication stays an indexed lookup as the token tables grow.
-// bench/purge.mjs seeds ended ones the same way (`expiresAt`, `revokedAt`; MySQL only).
+// bench/purge.mjs seeds ended ones the same way (`expiresAt`, `revokedAt`; MySQL and PostgreSQL).
+import { isPostgresUrl, pgClient } from './support.mjs';
+
 const CHUNK = 100_000;
 const LIVE = '2099-01-01 00:00:00.000';
 
 export async function seedStoredTokens(databaseUrl, count, { userId, clientId, expiresAt = LIVE, revokedAt = null }) {
   if (databaseUrl.startsWith('mysql://')) return seedMysql(databaseUrl, count, userId, clientId, expiresAt, revokedAt);
-  if (expiresAt !== LIVE || revokedAt !== null) throw new Error('ended tokens: MySQL only');
+  if (isPostgresUrl(databaseUrl)) return seedPostgres(databaseUrl, count, userId, clientId, expiresAt, revokedAt);
+  if (expiresAt !== LIVE || revokedAt !== null) throw new Error('ended tokens: MySQL and PostgreSQL only');
   return seedSqlite(databaseUrl.slice('sqlite:'.length), count, userId, clientId);
 }
 
@@ -59,4 +62,28 @@ async function seedMysql(url, count, userId, clientId, expiresAt, revokedAt) {
     );
   }
   await conn.end();
+}
+
+async function seedPostgres(url, count, userId, clientId, expiresAt, revokedAt) {
+  const client = await pgClient(url); // UTC session: the literals below are UTC instants
+  for (let done = 0; done < count; done += CHUNK) {
+    const n = Math.min(CHUNK, count - done);
+    await client.query(
+      `INSERT INTO personal_access_tokens
+        (id, user_id, name, token_hash, hint, scopes, created_at, expires_at, last_used_at, last_used_ip, revoked_at)
+       SELECT gen_random_uuid()::text, $2, 'seed', encode(sha256(convert_to(gen_random_uuid()::text || i, 'UTF8')), 'hex'),
+         'ghpat_…seed', 'read:device', '2026-01-01 00:00:00.000', $3::timestamptz, NULL, NULL, $4::timestamptz
+       FROM generate_series(1, $1::int) AS i`,
+      [n, userId, expiresAt, revokedAt],
+    );
+    await client.query(
+      `INSERT INTO oauth_access_tokens (id, token_hash, client_id, user_id, grant_id, scopes, created_at, expires_at, revoked_at)
+       SELECT gen_random_uuid()::text, encode(sha256(convert_to(gen_random_uuid()::text || i, 'UTF8')), 'hex'), $2, NULL, NULL,
+         'read:device', '2026-01-01 00:00:00.000', COALESCE($3::timestamptz + interval '1 hour', $4::timestamptz), $3::timestamptz
+       FROM generate_series(1, $1::int) AS i`,
+      // An access token lives at most a day: a revoked one expires an hour after its revocation.
+      [n, clientId, revokedAt, expiresAt],
+    );
+  }
+  await client.end();
 }

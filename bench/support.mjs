@@ -39,6 +39,37 @@ export async function emptyMysql(url) {
   await conn.end();
 }
 
+export const isPostgresUrl = (url) => /^postgres(ql)?:\/\//.test(url ?? '');
+
+/** 'mysql', 'postgres' or 'sqlite' (no BENCH_DB, or a sqlite: URL). */
+export function dbKindOf(url) {
+  if (url?.startsWith('mysql://')) return 'mysql';
+  return isPostgresUrl(url) ? 'postgres' : 'sqlite';
+}
+
+/** A connected node-postgres client for `url`, its session in UTC (the app stores UTC instants). */
+export async function pgClient(url) {
+  const { Client } = (await import('pg')).default;
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  await client.query("SET TIME ZONE 'UTC'");
+  return client;
+}
+
+/** Drops everything in the public schema of the database `url` names (the bench's own database only). */
+export async function emptyPostgres(url) {
+  const client = await pgClient(url);
+  await client.query('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public');
+  await client.end();
+}
+
+/** Empties a MySQL/MariaDB or PostgreSQL BENCH_DB; a SQLite bench starts from a fresh file anyway. */
+export async function emptyDatabase(url) {
+  const kind = dbKindOf(url);
+  if (kind === 'mysql') await emptyMysql(url);
+  else if (kind === 'postgres') await emptyPostgres(url);
+}
+
 /** One API call; throws on a non-2xx answer. */
 export async function api(base, path, { method = 'GET', headers = {}, body, form } = {}) {
   const h = { ...headers };

@@ -61,7 +61,7 @@ export async function recordUse<T extends UsedToken>(
  * token's user may hold). Deduplicated and sorted. 400 naming the problem otherwise.
  */
 export function checkChosenScopes(
-  registered: { unknown(s: Iterable<string>): string[] },
+  registered: { unknown(s: Iterable<string>): string[]; identityScopes(s: Iterable<string>): string[] },
   requested: readonly string[],
   allowed: ReadonlySet<string>,
   lackingMessage: string,
@@ -70,6 +70,12 @@ export function checkChosenScopes(
   if (scopes.length === 0) throw new BadRequestException('Choose at least one scope');
   const unknown = registered.unknown(scopes);
   if (unknown.length > 0) throw new BadRequestException(`Unknown scope: ${unknown.join(' ')}`);
+  const identity = registered.identityScopes(scopes);
+  if (identity.length > 0) {
+    throw new BadRequestException(
+      `${identity.join(' ')}: OpenID Connect identity scopes (they tell an app who signed in to it) mean nothing on a token created directly; choose API scopes`,
+    );
+  }
   const lacking = scopes.filter((s) => !allowed.has(s));
   if (lacking.length > 0) throw new BadRequestException(`${lackingMessage}: ${lacking.join(' ')}`);
   return scopes.sort();

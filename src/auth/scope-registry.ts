@@ -8,6 +8,12 @@ export interface ScopeDefinition {
   description: string;
   /** Roles that hold this permission. */
   grantedTo: readonly Role[];
+  /**
+   * An OpenID Connect identity scope (`openid`, `profile`, `email`): it means something only in a
+   * person's sign-in to an app (the code flow), never on a token minted directly (API keys, bot
+   * tokens) or one a client gets for itself (client_credentials). Not offered there, and refused.
+   */
+  identity?: true;
 }
 
 /**
@@ -47,6 +53,11 @@ export class ScopeRegistry {
       if (def.grantedTo.some((r) => roles.includes(r))) out.add(def.name);
     }
     return out;
+  }
+
+  /** The identity scopes among `requested` (see ScopeDefinition.identity). */
+  identityScopes(requested: Iterable<string>): string[] {
+    return [...requested].filter((s) => this.scopes.get(s)?.identity === true);
   }
 
   /** Scopes in `requested` that are not registered. */

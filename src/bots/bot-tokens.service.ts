@@ -153,7 +153,7 @@ export class BotTokensService {
     const allowed = this.allowedScopes(botRoles, creator);
     return this.scopes
       .list()
-      .filter((s) => allowed.has(s.name))
+      .filter((s) => allowed.has(s.name) && !s.identity)
       .map(({ name, description }) => ({ name, description }));
   }
 

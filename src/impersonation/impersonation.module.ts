@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClientsModule } from '../clients/clients.module';
 import { ScopeRegistry } from '../auth/scope-registry';
 import { TokenEndpointModule } from '../token-endpoint/token-endpoint.module';
 import { TokenManagementModule } from '../token-management/token-management.module';
@@ -26,7 +27,7 @@ import { ImpersonationTokensPurge } from './impersonation-tokens.purge';
  * admin API. The admin page lives in the admin module.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ImpersonationToken]), UsersModule, TokenEndpointModule, TokenManagementModule],
+  imports: [TypeOrmModule.forFeature([ImpersonationToken]), ClientsModule, UsersModule, TokenEndpointModule, TokenManagementModule],
   controllers: [AdminImpersonationsController],
   providers: [
     ImpersonationTokensPurge,

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Page, PageRequest } from '../common/keyset';
 import { AuditService } from '../audit/audit.service';
+import { ClientsService } from '../clients/clients.service';
 import type { Principal } from '../auth/principal';
 import { ScopeRegistry } from '../auth/scope-registry';
 import type { RequestMeta } from '../common/request-meta';
@@ -54,6 +55,7 @@ export class ImpersonationService {
     private readonly scopes: ScopeRegistry,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clients: ClientsService,
   ) {}
 
   get ttlSeconds(): number {
@@ -111,7 +113,9 @@ export class ImpersonationService {
 
   /**
    * The bearer check: the token is live, the subject is an active person, and the actor is still
-   * an active person holding `impersonate` (losing it ends their impersonations at once).
+   * an active person holding `impersonate` (losing it ends their impersonations at once), and
+   * the client that exchanged it (RFC 8693), if any, is active and was not disabled since
+   * (issue 22 §1, "disable/delete client": its credential epoch).
    */
   async authenticate(plaintext: string): Promise<LiveImpersonationToken | null> {
     const row = await this.tokens.findLive(plaintext);
@@ -119,6 +123,10 @@ export class ImpersonationService {
     // Issued before the subject's or the actor's credential epoch (issue 22 §1): ended.
     if (issuedBeforeEpoch(row.subject, row.createdAt) || issuedBeforeEpoch(row.actor, row.createdAt)) return null;
     if (row.actor.status !== 'active' || !this.scopes.permissionsFor(row.actor.roles).has(IMPERSONATE_SCOPE)) return null;
+    if (row.clientId) {
+      const client = await this.clients.findActiveById(row.clientId);
+      if (!client || issuedBeforeEpoch(client, row.createdAt)) return null;
+    }
     return row;
   }
 

@@ -162,7 +162,7 @@ export class PersonalTokensService {
     const held = this.scopes.permissionsFor(roles);
     return this.scopes
       .list()
-      .filter((s) => held.has(s.name))
+      .filter((s) => held.has(s.name) && !s.identity)
       .map(({ name, description }) => ({ name, description }));
   }
 

@@ -57,7 +57,13 @@ export class ClientCredentialsGrant implements GrantHandler {
    */
   private grantedScopes(client: Client, requested: string[] | undefined): string[] {
     const held = this.scopes.permissionsFor(client.owner?.roles ?? []);
-    if (requested === undefined) return client.allowedScopes.filter((s) => held.has(s));
+    // Identity scopes (openid, profile, email) describe a person signing in: a client acting for itself has none.
+    const identity = new Set(this.scopes.identityScopes(client.allowedScopes));
+    if (requested === undefined) return client.allowedScopes.filter((s) => held.has(s) && !identity.has(s));
+    const asked = this.scopes.identityScopes(requested);
+    if (asked.length > 0) {
+      throw new InvalidScopeError(`${asked.join(' ')}: OpenID Connect identity scopes; a client_credentials token acts for no user`);
+    }
     const refused = requested.filter((s) => !this.scopes.has(s) || !client.allowedScopes.includes(s) || !held.has(s));
     if (refused.length > 0) throw new InvalidScopeError(`This client may not request the scope: ${refused.join(' ')}`);
     return requested;

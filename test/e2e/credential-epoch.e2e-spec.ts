@@ -1,3 +1,4 @@
+import { TOKEN_EXCHANGE_GRANT } from '../../src/clients/client-types';
 import { AccountPasswordService } from '../../src/account/account-password.service';
 import { CredentialEpochService } from '../../src/users/credential-epoch.service';
 import { User } from '../../src/users/user.entity';
@@ -9,6 +10,7 @@ import {
   expectInFlightEnded,
   IN_FLIGHT_ENV,
   inFlight,
+  InFlightClients,
   NEW_PASSWORD,
   readApi,
   resetLinkWorks,
@@ -16,7 +18,7 @@ import {
 } from './support/in-flight.fixture';
 import { exchangeCode, refresh, registerClient, TestClient } from './support/oauth-flow.fixture';
 import { HTML } from './support/pages.fixture';
-import { csrfFromPage } from './support/personal-tokens.fixture';
+import { createPat, csrfFromPage } from './support/personal-tokens.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser, signIn, TEST_PASSWORD } from './support/users.fixture';
 
@@ -34,6 +36,7 @@ describe('revocation reaches credentials in flight (credential epoch)', () => {
   let codeClient: TestClient;
   let devClient: TestClient;
   let rs: { clientId: string; secret?: string };
+  let exchange: InFlightClients['exchange'];
 
   beforeAll(async () => {
     t = await startTestApp(IN_FLIGHT_ENV);
@@ -42,10 +45,12 @@ describe('revocation reaches credentials in flight (credential epoch)', () => {
     codeClient = await registerClient(t, owner.user, { grantTypes: ['authorization_code', 'refresh_token'] });
     devClient = await deviceClient(t, owner.user);
     rs = await createClient(t, owner.user, { introspectionAllowed: true });
+    const exchangeClient = await createClient(t, owner.user, { grantTypes: [TOKEN_EXCHANGE_GRANT], scopes: ['read:device'] });
+    exchange = { client: exchangeClient, actorToken: (await createPat(t, admin.cookie, ['impersonate', 'read:device'])).token };
   });
   afterAll(() => t.close());
 
-  const clients = () => ({ code: codeClient, device: devClient });
+  const clients = (): InFlightClients => ({ code: codeClient, device: devClient, exchange });
   const api = (bearer: string) => readApi(t, bearer);
 
   it('the control: without an event, everything in flight works', async () => {
@@ -70,9 +75,14 @@ describe('revocation reaches credentials in flight (credential epoch)', () => {
   it('disabling the user: everything ends, and stays ended when the account is enabled again', async () => {
     const f = await inFlight(t, clients());
     expect((await t.http.post(`/admin/users/${f.u.user.id}/disable`, { cookie: admin.cookie })).status).toBe(200);
+    // While disabled, the PAT is refused too (every strategy checks the status).
+    expect((await api(f.pat)).status).toBe(401);
     expect((await t.http.post(`/admin/users/${f.u.user.id}/enable`, { cookie: admin.cookie })).status).toBe(200);
     await expectInFlightEnded(t, f, { rs });
     expect(await sessionWorks(t, f.u.cookie)).toBe(false);
+    expect(await sessionWorks(t, f.otherSession)).toBe(false);
+    // Disabling is a suspension for the keys the user made on purpose: the PAT works again (revoke-all ends it).
+    expect((await api(f.pat)).status).toBe(200);
     await expectFreshOnesWork(t, f.u, await signIn(t, f.u.email), clients());
   });
 
@@ -97,6 +107,9 @@ describe('revocation reaches credentials in flight (credential epoch)', () => {
     expect(res.status).toBe(200);
     await expectInFlightEnded(t, f, { rs });
     expect(await sessionWorks(t, f.u.cookie)).toBe(false);
+    expect(await sessionWorks(t, f.otherSession)).toBe(false);
+    // A PAT is a key the user made on purpose, not a sign-in: it stays (revoke-all ends it).
+    expect((await api(f.pat)).status).toBe(200);
   });
 
   it('a reset link used to set a new password ends the other links and what was in flight', async () => {
@@ -112,6 +125,7 @@ describe('revocation reaches credentials in flight (credential epoch)', () => {
     // f.resetLink was superseded by `other` already; the rest was in flight before the reset.
     await expectInFlightEnded(t, f, { rs });
     expect(await sessionWorks(t, f.u.cookie)).toBe(false);
+    expect((await api(f.pat)).status).toBe(200);
   });
 
   it('CredentialEpochService.bump (what MFA reset and SSO disabling call): ends what is in flight, empties the credential cache, never moves backwards', async () => {

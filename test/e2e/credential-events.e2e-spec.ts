@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { TOKEN_EXCHANGE_GRANT } from '../../src/clients/client-types';
 import { ExternalIdentitiesService } from '../../src/sso/external-identities.service';
-import { SsoConnection } from '../../src/sso/sso-connection.entity';
+import type { SsoConnection } from '../../src/sso/sso-connection.entity';
 import { signedInAdmin, SignedIn } from './support/admin.fixture';
 import { createClient } from './support/clients.fixture';
 import { deviceClient, poll } from './support/device-flow.fixture';
@@ -17,6 +18,8 @@ import {
 } from './support/in-flight.fixture';
 import { inspectJwt, setTokenSettings } from './support/jwt.fixture';
 import { exchangeCode, obtainTokens, refresh, registerClient } from './support/oauth-flow.fixture';
+import { storedConnection } from './support/sso.fixture';
+import { createPat } from './support/personal-tokens.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser } from './support/users.fixture';
 
@@ -55,6 +58,17 @@ describe('revoking events: role change, client disable/delete, SSO connection di
     return {
       code: await registerClient(t, owner.user, { grantTypes: ['authorization_code', 'refresh_token'] }),
       device: await deviceClient(t, owner.user),
+    };
+  }
+
+  /** newClients() and a client allowed RFC 8693 token exchange, for the client events (each is disabled or deleted). */
+  async function newClientsWithExchange(): Promise<{ clients: InFlightClients; all: { clientId: string }[] }> {
+    const clients = await newClients();
+    const exchangeClient = await createClient(t, owner.user, { grantTypes: [TOKEN_EXCHANGE_GRANT], scopes: ['read:device'] });
+    const actorToken = (await createPat(t, admin.cookie, ['impersonate', 'read:device'])).token;
+    return {
+      clients: { ...clients, exchange: { client: exchangeClient, actorToken } },
+      all: [clients.code, clients.device, exchangeClient],
     };
   }
 
@@ -116,16 +130,17 @@ describe('revoking events: role change, client disable/delete, SSO connection di
   });
 
   describe('disabling a client (POST /admin/clients/:clientId/disable)', () => {
-    it('ends its codes, device codes, refresh families and access tokens, which stay ended when it is enabled again; fresh ones work', async () => {
-      const clients = await newClients();
+    it('ends its codes, device codes, refresh families, access and impersonation tokens, which stay ended when it is enabled again; fresh ones work', async () => {
+      const { clients, all } = await newClientsWithExchange();
       const rs = await createClient(t, owner.user, { introspectionAllowed: true });
       const f = await inFlight(t, clients);
-      for (const c of [clients.code, clients.device]) {
+      expect(f.impersonation).toBeDefined();
+      for (const c of all) {
         expect((await t.http.post(`/admin/clients/${c.clientId}/disable`, { cookie: admin.cookie })).status).toBe(200);
       }
       // While disabled, the client itself is refused (RFC 6749 §5.2 invalid_client).
       expect((await poll(t, clients.device, f.deviceCode)).body.error).toBe('invalid_client');
-      for (const c of [clients.code, clients.device]) {
+      for (const c of all) {
         expect((await t.http.post(`/admin/clients/${c.clientId}/enable`, { cookie: admin.cookie })).status).toBe(200);
       }
       await expectInFlightEnded(t, f, { resetLink: false, rs });
@@ -152,10 +167,10 @@ describe('revoking events: role change, client disable/delete, SSO connection di
   });
 
   describe('deleting a client (DELETE /admin/clients/:clientId)', () => {
-    it('its codes, device codes, refresh families and access tokens go with it (invalid_client, 401)', async () => {
-      const clients = await newClients();
+    it('its codes, device codes, refresh families, access and impersonation tokens go with it (invalid_client, 401)', async () => {
+      const { clients, all } = await newClientsWithExchange();
       const f = await inFlight(t, clients);
-      for (const c of [clients.code, clients.device]) {
+      for (const c of all) {
         expect((await t.http.delete(`/admin/clients/${c.clientId}`, { cookie: admin.cookie })).status).toBe(204);
       }
       await expectInFlightEnded(t, f, { error: 'invalid_client', resetLink: false });
@@ -164,30 +179,10 @@ describe('revoking events: role change, client disable/delete, SSO connection di
   });
 
   describe('disabling an SSO connection (POST /admin/sso/connections/:id/disable)', () => {
-    /** A connection (enabled) with `u` linked through it; no IdP is needed to disable one. */
+    /** An enabled connection with the user linked through it; no IdP is needed to disable one. */
     async function linkedConnection(userId: string): Promise<SsoConnection> {
-      const id = randomUUID().slice(0, 8);
-      const now = new Date();
-      const c = await t.dataSource.getRepository(SsoConnection).save({
-        id: randomUUID(),
-        slug: `events-${id}`,
-        name: 'Events Corp',
-        issuer: `https://idp-${id}.example.test`,
-        clientId: 'gatehouse',
-        clientSecretSealed: 'unused',
-        scopes: ['openid', 'email'],
-        emailClaim: 'email',
-        nameClaim: 'name',
-        allowedDomains: [`events-${id}.example`],
-        requiredDomains: [],
-        defaultRoles: ['user'],
-        enabled: true,
-        trustEmail: true,
-        upstreamMfa: false,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await t.get<ExternalIdentitiesService>(ExternalIdentitiesService).link(c, userId, `sub-${id}`, null);
+      const c = await storedConnection(t);
+      await t.get<ExternalIdentitiesService>(ExternalIdentitiesService).link(c, userId, `sub-${randomUUID()}`, null);
       return c;
     }
 

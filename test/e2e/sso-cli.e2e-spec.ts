@@ -22,7 +22,8 @@ const SHARED: Record<string, string> = { SESSION_KEYS: randomBytes(32).toString(
 const cli = (args: string[], env: Record<string, string> = {}) => runCli(db.url, args, { ...SHARED, ...env });
 
 describe('operators CLI: sso:create, sso:list, sso:disable', () => {
-  jest.setTimeout(90_000);
+  // Four CLI processes (ts-node each): on a loaded 2-core box one takes ~50 s.
+  jest.setTimeout(300_000);
   let t: TestApp;
   let idp: UpstreamIdp;
   const secretFile = join(tmpdir(), `gatehouse-sso-secret-${randomBytes(4).toString('hex')}`);

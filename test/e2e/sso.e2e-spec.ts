@@ -169,7 +169,9 @@ describe('Single sign-on through an upstream OpenID Connect IdP', () => {
 
       const events = await auditForTarget(t, user.id);
       expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['sso.jit_create']));
-      const logins = (await t.dataSource.getRepository(AuditEvent).findBy({ actorId: user.id, action: 'auth.sso_login' })).map(detailsOf);
+      const logins = (await t.dataSource.getRepository(AuditEvent).findBy({ actorId: user.id, action: 'auth.sso_login' }))
+        .map(detailsOf)
+        .sort((a, b) => String(a.account).localeCompare(String(b.account))); // no ORDER BY: MariaDB returns them by UUID
       expect(logins).toEqual([
         expect.objectContaining({ connection: c.slug, subject: sub, account: 'created' }),
         expect.objectContaining({ connection: c.slug, subject: sub, account: 'matched' }),

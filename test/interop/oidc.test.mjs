@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as client from 'openid-client';
 import { chromium } from 'playwright-core';
@@ -37,6 +38,8 @@ let user;
 let registered;
 let redirectUri;
 let nextCallback;
+let nextSignedOut;
+let nextLogoutToken;
 
 before(async () => {
   server = await startInteropApp();
@@ -49,11 +52,22 @@ before(async () => {
   const cbPort = await freePort();
   redirectUri = `http://127.0.0.1:${cbPort}/callback`;
   callback = createServer((req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain' }).end('Signed in.');
+    const url = new URL(req.url, redirectUri);
+    // Back-Channel Logout §2.5: Gatehouse POSTs the logout token here, out of any browser request.
+    if (req.method === 'POST' && url.pathname === '/backchannel') {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        res.writeHead(200, { 'cache-control': 'no-store' }).end();
+        nextLogoutToken?.(new URLSearchParams(body).get('logout_token'));
+      });
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(url.pathname === '/signed-out' ? 'Signed out.' : 'Signed in.');
     // Only the redirect itself: chromium's late /favicon.ico for the previous page would otherwise
     // resolve the next flow with a URL that has no parameters.
-    const url = new URL(req.url, redirectUri);
     if (url.pathname === '/callback') nextCallback?.(url);
+    if (url.pathname === '/signed-out') nextSignedOut?.(url);
   });
   await new Promise((resolve) => callback.listen(cbPort, '127.0.0.1', resolve));
   registered = await server.app.get(ClientsService).register(owner, {
@@ -61,6 +75,12 @@ before(async () => {
     type: 'public',
     redirectUris: [redirectUri],
     scopes: ['openid', 'profile', 'email', 'read:device'],
+  });
+  // RP-Initiated Logout §3.1 and Back-Channel Logout §2.2 registration, on the callback server.
+  const { OidcClientSettingsService } = server.load('oidc/oidc-client-settings.service');
+  await server.app.get(OidcClientSettingsService).update(registered.client.clientId, {
+    postLogoutRedirectUris: [`http://127.0.0.1:${cbPort}/signed-out`],
+    backchannelLogoutUri: `http://127.0.0.1:${cbPort}/backchannel`,
   });
   profile = mkdtempSync(join(tmpdir(), 'gatehouse-oidc-chromium-'));
   browser = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
@@ -201,4 +221,63 @@ test('OpenID Connect Core §3.1 with oauth4webapi: its own discovery, code flow 
   assert.equal(claims.nonce, nonce);
   const info = await oauth.processUserInfoResponse(as, rp, claims.sub, await oauth.userInfoRequest(as, rp, result.access_token, opts));
   assert.equal(info.preferred_username, user.email);
+});
+
+/** Resolves with what `arm` receives, or fails after 10 s. */
+function within(arm, what) {
+  return Promise.race([new Promise(arm), new Promise((_, reject) => setTimeout(() => reject(new Error(`no ${what}`)), 10_000))]);
+}
+
+test('RP-Initiated Logout 1.0 §2 with openid-client 6 (buildEndSessionUrl) in chromium, and Back-Channel Logout 1.0 §2.5 verified with jose', async () => {
+  const config = await client.discovery(new URL(server.issuer), registered.client.clientId, undefined, client.None(), {
+    execute: [client.allowInsecureRequests],
+  });
+  const meta = config.serverMetadata();
+  assert.equal(meta.end_session_endpoint, `${server.issuer}/oauth/logout`);
+  assert.equal(meta.backchannel_logout_supported, true);
+  // A sign-in in the current browser session: the id_token to hint with.
+  const verifier = client.randomPKCECodeVerifier();
+  const nonce = client.randomNonce();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: 'openid',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    nonce,
+  });
+  const callbackUrl = await runInBrowser(url.href, { expectConsent: false });
+  const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
+    pkceCodeVerifier: verifier,
+    expectedNonce: nonce,
+    expectedState: client.skipStateCheck,
+  });
+  const { sid, sub } = tokens.claims();
+  assert.ok(sid);
+
+  const postLogout = `${new URL(redirectUri).origin}/signed-out`;
+  const state = client.randomState();
+  const endSession = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token, post_logout_redirect_uri: postLogout, state });
+  const signedOut = within((resolve) => (nextSignedOut = resolve), 'post-logout redirect');
+  const logoutToken = within((resolve) => (nextLogoutToken = resolve), 'logout token');
+  const page = browser.pages()[0];
+  await page.goto(endSession.href);
+  // The hint names this session: no confirmation page, straight back to the app with state (§3).
+  assert.equal((await signedOut).searchParams.get('state'), state);
+
+  // The relying party's back-channel endpoint verifies the logout token (§2.6) against the JWKS.
+  const { payload, protectedHeader } = await jwtVerify(await logoutToken, createRemoteJWKSet(new URL(meta.jwks_uri)), {
+    issuer: server.issuer,
+    audience: registered.client.clientId,
+    typ: 'logout+jwt',
+  });
+  assert.equal(protectedHeader.typ, 'logout+jwt');
+  assert.equal(payload.sid, sid);
+  assert.equal(payload.sub, sub);
+  assert.deepEqual(payload.events, { 'http://schemas.openid.net/event/backchannel-logout': {} });
+  assert.equal(payload.nonce, undefined);
+  assert.ok(payload.jti);
+
+  // The Gatehouse session is over: the account page asks to sign in.
+  await page.goto(`${server.issuer}/account`);
+  assert.equal(new URL(page.url()).pathname, '/login');
 });

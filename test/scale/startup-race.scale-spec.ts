@@ -9,8 +9,8 @@ import { freshDatabase, Instance, queryRows, startInstances } from './support/in
  * Issue 22 §4: the work done once at startup (migrations, the bootstrap admin, the first signing
  * key of each algorithm) is idempotent when instances start at the same moment on an empty
  * database, as a first Compose deployment with replicas does: every instance becomes healthy,
- * and there is one admin and one first key per algorithm. MariaDB with 3 instances; SQLite with
- * two processes on one file.
+ * and there is one admin and one first key per algorithm. 3 instances on each driver: MariaDB or
+ * PostgreSQL (DATABASE_URL; CI runs this file on both), and SQLite as 3 processes on one file.
  */
 const BOOTSTRAP = { BOOTSTRAP_ADMIN_EMAIL: 'ops@example.test', BOOTSTRAP_ADMIN_PASSWORD: 'a long bootstrap password' };
 
@@ -52,9 +52,9 @@ describe('N instances starting together on an empty database', () => {
     }
   });
 
-  it('SQLite: two processes on one new file both become healthy, with one bootstrap admin and one first signing key per algorithm', async () => {
+  it('SQLite: 3 processes on one new file all become healthy, with one bootstrap admin and one first signing key per algorithm', async () => {
     const file = join(tmpdir(), `gatehouse-startup-race-${randomUUID()}.sqlite`);
-    const instances = await startInstances([0, 1].map(() => ({ ...BOOTSTRAP, DATABASE_URL: `sqlite:${file}` })));
+    const instances = await startInstances([0, 1, 2].map(() => ({ ...BOOTSTRAP, DATABASE_URL: `sqlite:${file}` })));
     try {
       for (const i of instances) expect((await i.http.get('/health/ready')).status).toBe(200);
       const db = new Database(file, { readonly: true });
@@ -62,15 +62,18 @@ describe('N instances starting together on an empty database', () => {
       const keys = db.prepare('SELECT alg, genesis FROM signing_keys ORDER BY alg').all();
       db.close();
       expect(admins).toHaveLength(1);
+      expect(admins[0].roles).toContain('admin');
       expect(keys).toEqual([
         { alg: 'ES256', genesis: 'ES256' },
         { alg: 'RS256', genesis: 'RS256' },
       ]);
       const published = await Promise.all(instances.map(jwksAlgs));
-      expect(published[1]).toEqual(published[0]);
+      for (const p of published) expect(p).toEqual(published[0]);
+      expect(published[0]).toHaveLength(2);
       for (const i of instances) expect(await signInWorks(i)).toBe(true);
+      for (const i of instances) expect(i.output()).not.toMatch(/already exists|Error/);
     } finally {
-      expect(await Promise.all(instances.map((i) => i.stop()))).toEqual([0, 0]);
+      expect(await Promise.all(instances.map((i) => i.stop()))).toEqual([0, 0, 0]);
       for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
     }
   });

@@ -238,6 +238,37 @@ describe('two instances on one database and one Redis', () => {
       expect(figures.disabledClient).toBeLessThan(500);
     });
 
+    it('the credential epoch (an admin resets the password on A): a cached code-flow access token is refused on B (issue 22 §1)', async () => {
+      const admin = await signedInAdmin(c);
+      const owner = await createUser(c);
+      const client = await registerClient(c, owner.user);
+      const u = await signedInUser(c);
+      const pair = await obtainTokens(asTestApp(a), u.cookie, client);
+      expect((await b.http.get('/devices', { bearer: pair.access_token })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 5));
+      // Only the epoch ends this token: the reset revokes sessions, not the family.
+      const res = await a.http.post(`/admin/users/${u.user.id}/reset-password`, {
+        cookie: admin.cookie,
+        json: { password: 'purple elephants dance quietly' },
+      });
+      expect(res.status).toBe(200);
+      figures.credentialEpoch = await until(401, () => b.http.get('/devices', { bearer: pair.access_token }));
+      expect(figures.credentialEpoch).toBeLessThan(500);
+    });
+
+    it('a role change that removes a scope (admin on A): a cached PAT loses that scope on B, and keeps the rest', async () => {
+      const admin = await signedInAdmin(c);
+      const u = await signedInUser(c, { roles: ['user'] });
+      const pat = await createPat(c, u.cookie, ['read:device', 'write:device']);
+      const write = () => b.http.post('/devices', { bearer: pat.token, json: { name: 'probe' } });
+      expect((await write()).status).toBe(201);
+      const res = await a.http.request('PUT', `/admin/users/${u.user.id}/roles`, { cookie: admin.cookie, json: { roles: ['viewer'] } });
+      expect(res.status).toBe(200);
+      figures.roleChange = await until(403, write);
+      expect(figures.roleChange).toBeLessThan(500);
+      expect((await b.http.get('/devices', { bearer: pat.token })).status).toBe(200);
+    });
+
     it('a client secret rotated out with no grace (on A) stops at B’s token endpoint and as a Secret credential', async () => {
       const owner = await signedInUser(c);
       const client = await createClient(c, owner.user);

@@ -100,6 +100,44 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('docker-compose.postgres.yml', () => {
+  const pg = yaml.load(read('docker-compose.postgres.yml')) as {
+    services: Record<string, ComposeService>;
+    volumes: Record<string, unknown>;
+  };
+  const { postgres, redis, app1, app2, proxy } = pg.services;
+
+  it('is the MySQL file with PostgreSQL 17 in place of MySQL: same instances, proxy and Redis, and the database on its own volume', () => {
+    expect(Object.keys(pg.services).sort()).toEqual(['app1', 'app2', 'postgres', 'proxy', 'redis']);
+    expect(postgres.image).toMatch(/^postgres:17(\.|-|$)/);
+    expect(postgres.healthcheck?.test.join(' ')).toContain('pg_isready -h 127.0.0.1');
+    expect(Object.keys(pg.volumes)).toEqual(['postgres-data']);
+    expect(app2).toEqual(app1);
+    expect(app1.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+    expect(redis).toEqual(compose.services.redis);
+    expect(proxy).toEqual(compose.services.proxy);
+    const { DATABASE_URL, DB_POOL_SIZE, ...rest } = app1.environment ?? {};
+    const { DATABASE_URL: mysqlUrl, ...mysqlRest } = compose.services.app1.environment ?? {};
+    expect([DATABASE_URL, mysqlUrl, DB_POOL_SIZE]).toEqual([
+      expect.stringMatching(/^postgres:\/\//),
+      expect.stringMatching(/^mysql:\/\//),
+      10,
+    ]);
+    expect({ ...rest, SESSION_KEYS: '' }).toEqual({ ...mysqlRest, SESSION_KEYS: '' });
+  });
+
+  it('gives the instances a valid production configuration on PostgreSQL, logging in with the account the container creates', () => {
+    const env = containerEnv(app1, { SESSION_KEYS: randomBytes(32).toString('base64url'), POSTGRES_PASSWORD: 'p4ss' });
+    const config = loadAppConfig(env);
+    expect(config.env).toBe('production');
+    expect(config.database).toMatchObject({ type: 'postgres', url: 'postgres://gatehouse:p4ss@postgres:5432/gatehouse', poolSize: 10 });
+    const db = containerEnv(postgres, { POSTGRES_PASSWORD: 'p4ss' });
+    const url = new URL(env.DATABASE_URL);
+    expect([url.username, url.password, url.pathname]).toEqual([db.POSTGRES_USER, db.POSTGRES_PASSWORD, `/${db.POSTGRES_DB}`]);
+    expect(() => containerEnv(app1, {})).toThrow(/SESSION_KEYS.*key:generate/);
+  });
+});
+
 describe('Dockerfile', () => {
   const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
 

@@ -1,4 +1,5 @@
 import { AccountPasswordService } from '../../../src/account/account-password.service';
+import { TOKEN_EXCHANGE_GRANT } from '../../../src/clients/client-types';
 import { basicAuth } from './clients.fixture';
 import { deviceUser, DeviceUser, enterAndDecide, poll, startDeviceFlow } from './device-flow.fixture';
 import type { HttpResponse } from './http-client';
@@ -17,12 +18,16 @@ export const IN_FLIGHT_ENV = {
   TOKEN_RATE_LIMIT_PER_CLIENT: '100000',
   RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
   DEVICE_CODE_INTERVAL_SECONDS: '1',
+  // The credential cache on, as in production: every bearer below is used once, so it is cached.
+  CREDENTIAL_CACHE_TTL_MS: '1000',
 };
 
 /** The clients a user's in-flight credentials are issued to: one for the code flow, one for the device flow. */
 export interface InFlightClients {
   code: TestClient;
   device: TestClient;
+  /** With it, an RFC 8693 impersonation token acting for the user too (the token-exchange state). */
+  exchange?: { client: { clientId: string; secret?: string }; actorToken: string };
 }
 
 /** A user holding one of every kind (issue 22 §1), in flight or live, all issued before the event under test. */
@@ -38,6 +43,8 @@ export interface InFlight {
   tokens: { access_token: string; refresh_token: string };
   deviceTokens: { access_token: string; refresh_token: string };
   pat: string;
+  /** An impersonation token (RFC 8693) for the user, when `clients.exchange` was given. */
+  impersonation?: string;
   resetLink: string;
 }
 
@@ -65,6 +72,11 @@ export async function inFlight(t: TestApp, clients: InFlightClients, opts: { u?:
   const code = await obtainCode(t, u.cookie, params);
   const pat = (await createPat(t, u.cookie, scope.split(' '))).token;
   const resetLink = resetLinkOf((await t.get<AccountPasswordService>(AccountPasswordService).issueLink(u.user.id, null)).url);
+  const impersonation = clients.exchange ? await impersonate(t, clients.exchange, u.user.id) : undefined;
+  // Each bearer is used once: it is in the credential cache when the event comes.
+  for (const bearer of [tokens.access_token, polled.body.access_token, pat, impersonation]) {
+    if (bearer) expect((await readApi(t, bearer)).status).toBe(200);
+  }
   // The clock moves on before the event (the epoch is a millisecond timestamp).
   await new Promise((r) => setTimeout(r, 5));
   return {
@@ -76,8 +88,26 @@ export async function inFlight(t: TestApp, clients: InFlightClients, opts: { u?:
     tokens,
     deviceTokens: polled.body,
     pat,
+    impersonation,
     resetLink,
   };
+}
+
+/** RFC 8693 §2.1: an admin's token exchanged for an impersonation token acting for `userId`. */
+async function impersonate(t: TestApp, exchange: NonNullable<InFlightClients['exchange']>, userId: string): Promise<string> {
+  const res = await t.http.post('/oauth/token', {
+    form: {
+      grant_type: TOKEN_EXCHANGE_GRANT,
+      subject_token: userId,
+      subject_token_type: 'urn:gatehouse:params:oauth:token-type:user-id',
+      actor_token: exchange.actorToken,
+      actor_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      scope: 'read:device',
+    },
+    headers: { authorization: basicAuth(exchange.client.clientId, exchange.client.secret!) },
+  });
+  if (res.status !== 200) throw new Error(`token exchange failed: ${res.status} ${res.text}`);
+  return res.body.access_token as string;
 }
 
 /** A read of Gatehouse's own API with a bearer credential. */
@@ -123,6 +153,7 @@ export async function expectInFlightEnded(
     expect([r.status, r.body.error]).toEqual([status, error]);
   }
   for (const at of [f.tokens.access_token, f.deviceTokens.access_token]) expect((await readApi(t, at)).status).toBe(401);
+  if (f.impersonation) expect((await readApi(t, f.impersonation)).status).toBe(401);
   // RFC 7662 §2.2: a resource server asking about any of them hears `active: false`.
   if (opts.rs) {
     for (const token of [f.tokens.access_token, f.tokens.refresh_token, f.deviceTokens.access_token, f.deviceTokens.refresh_token]) {

@@ -2,6 +2,7 @@ import { ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { SessionCookieService } from '../../../src/sessions/session-cookie.service';
+import { SsoConnection } from '../../../src/sso/sso-connection.entity';
 import type { SignedIn } from './admin.fixture';
 import { freePort, startTestApp, TestApp } from './test-app';
 
@@ -175,4 +176,33 @@ export function continueUrl(html: string): string {
     .replace(/&amp;/g, '&')
     .replace(/&#x27;/g, "'")
     .replace(/&quot;/g, '"');
+}
+
+/**
+ * An enabled connection stored as the admin API would store it, for tests that need one to exist
+ * (routing, disabling, linked users) but never sign in through it: no IdP, no discovery.
+ */
+export async function storedConnection(t: TestApp, fields: Partial<SsoConnection> = {}): Promise<SsoConnection> {
+  const { slug, domain } = uniqueRealm('stored');
+  const now = new Date();
+  return t.dataSource.getRepository(SsoConnection).save({
+    id: randomUUID(),
+    slug,
+    name: 'Stored Corp',
+    issuer: `https://idp.${domain}.test`,
+    clientId: IDP_CLIENT_ID,
+    clientSecretSealed: 'never opened',
+    scopes: ['openid', 'email'],
+    emailClaim: 'email',
+    nameClaim: 'name',
+    allowedDomains: [domain],
+    requiredDomains: [],
+    defaultRoles: ['user'],
+    enabled: true,
+    trustEmail: true,
+    upstreamMfa: false,
+    createdAt: now,
+    updatedAt: now,
+    ...fields,
+  });
 }
