@@ -13,6 +13,9 @@ export function PageView<T>(item: Type<T>): Type<Page<T>> {
     @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` to get the next page; null on the last page' })
     nextCursor: string | null;
   }
+  // A name of its own per item type: @nestjs/swagger keys the schemas it walks by class name, and
+  // ten base classes all called PageOfItems logged "Duplicate DTO detected" at every start.
+  Object.defineProperty(PageOfItems, 'name', { value: `PageOf${item.name}` });
   return PageOfItems;
 }
 
