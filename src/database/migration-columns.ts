@@ -23,7 +23,7 @@ export const col = {
   double: (name: string, nullable = true): TableColumnOptions => ({ name, type: 'double', isNullable: nullable }),
   /**
    * The one boolean style: `boolean` (MySQL/MariaDB store tinyint(1), SQLite a 0/1 integer; the
-   * drivers read back true/false). Entity: `@Column({ type: 'boolean' })`, no transformer.
+   * drivers read back true/false). Entity: `@BoolColumn(name)` (database/entity-columns.ts).
    */
   bool: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'boolean', isNullable: nullable }),
   int: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable: nullable }),

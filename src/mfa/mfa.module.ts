@@ -3,7 +3,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { SessionsModule } from '../sessions/sessions.module';
 import { SignInStepRegistry } from '../sessions/sign-in-steps';
 import { UsersModule } from '../users/users.module';
-import { NavigationRegistry } from '../web/navigation.registry';
 import { AccountMfaController } from './account-mfa.controller';
 import { RECOVERY_CODE_FACTOR, TOTP_FACTOR } from './mfa.constants';
 import { MfaEnrolment } from './mfa-enrolment.service';
@@ -44,7 +43,6 @@ export class MfaModule {
     recovery: RecoveryCodesService,
     steps: SignInStepRegistry,
     policy: MfaPolicy,
-    nav: NavigationRegistry,
   ) {
     factors.register({
       id: TOTP_FACTOR,
@@ -74,7 +72,7 @@ export class MfaModule {
       },
       resetForUser: (id) => recovery.removeAll(id),
     });
+    // No navigation link: the bar holds two rows at most; the account page links to /account/mfa.
     steps.register(policy);
-    nav.add({ section: 'main', href: '/account/mfa', label: 'Two-factor', order: 15 });
   }
 }

@@ -1,10 +1,11 @@
+import { TOKEN_EXCHANGE_GRANT } from '../../src/clients/client-types';
+import { signedInAdmin } from './support/admin.fixture';
+import { createBot, createBotToken } from './support/bots.fixture';
+import { basicAuth, createClient } from './support/clients.fixture';
 import { registerClient } from './support/oauth-flow.fixture';
-import { createBot } from './support/bots.fixture';
+import { createPat } from './support/personal-tokens.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { signedInUser, type TestUser } from './support/users.fixture';
-
-const basic = (id: string, secret: string) =>
-  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 /**
  * The OpenID Connect identity scopes (Core §5.4: openid, profile, email) describe a person signing
@@ -52,7 +53,7 @@ describe('OIDC identity scopes (Core §5.4) stay out of API keys, bot tokens and
       grantTypes: ['authorization_code', 'client_credentials'],
       scopes: ['openid', 'read:device'],
     });
-    const headers = { authorization: basic(client.clientId, client.secret!) };
+    const headers = { authorization: basicAuth(client.clientId, client.secret!) };
     const asked = await t.http.post('/oauth/token', { form: { grant_type: 'client_credentials', scope: 'openid read:device' }, headers });
     expect(asked.status).toBe(400);
     expect(asked.body.error).toBe('invalid_scope');
@@ -60,5 +61,35 @@ describe('OIDC identity scopes (Core §5.4) stay out of API keys, bot tokens and
     const byDefault = await t.http.post('/oauth/token', { form: { grant_type: 'client_credentials' }, headers });
     expect(byDefault.status).toBe(200);
     expect(byDefault.body.scope).toBe('read:device');
+  });
+
+  it('bots (issue 24 “claims for bots”): a bot token carries no openid, so UserInfo answers insufficient_scope, never a person’s claims', async () => {
+    const bot = await createBot(t, user.cookie);
+    const token = await createBotToken(t, user.cookie, bot.id, ['read:device']);
+    const res = await t.http.get('/oauth/userinfo', { bearer: token.token });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('www-authenticate')).toMatch(/insufficient_scope/);
+  });
+
+  it('impersonation (RFC 8693 §4.1): UserInfo of an impersonation token names the user as sub and the admin as act', async () => {
+    const owner = await signedInUser(t, { roles: ['admin'] });
+    const client = await createClient(t, owner.user, { grantTypes: [TOKEN_EXCHANGE_GRANT], scopes: ['openid', 'profile', 'read:device'] });
+    const admin = await signedInAdmin(t);
+    const actorToken = (await createPat(t, admin.cookie, ['impersonate', 'read:device'])).token;
+    const res = await t.http.post('/oauth/token', {
+      form: {
+        grant_type: TOKEN_EXCHANGE_GRANT,
+        subject_token_type: 'urn:gatehouse:params:oauth:token-type:user-id',
+        subject_token: user.user.id,
+        actor_token: actorToken,
+        actor_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+        scope: 'openid profile',
+      },
+      headers: { authorization: basicAuth(client.clientId, client.secret!) },
+    });
+    expect(res.status).toBe(200);
+    const info = await t.http.get('/oauth/userinfo', { bearer: res.body.access_token });
+    expect(info.status).toBe(200);
+    expect(info.body).toMatchObject({ sub: user.user.id, name: 'Test User', act: { sub: admin.user.id } });
   });
 });
