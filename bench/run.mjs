@@ -90,7 +90,7 @@ async function main() {
   await waitFor(`http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`);
 
   // Seed through the API, as a user would.
-  const { cookie, userId, pat, identityPat, client, clientAuth } = await seedThroughApi(app, adminEmail, adminPassword);
+  const { cookie, userId, pat, identityToken, client, clientAuth } = await seedThroughApi(app, adminEmail, adminPassword);
   await api(app, '/devices', { method: 'POST', headers: { authorization: `Bearer ${pat}` }, body: { name: 'bench device' } });
   const tokenForm = new URLSearchParams({ grant_type: 'client_credentials', scope: 'read:device' }).toString();
   const accessToken = (
@@ -124,7 +124,7 @@ async function main() {
     { id: 'me.pat', url: `${app}/me`, headers: { authorization: `Bearer ${pat}` } },
     { id: 'me.oauth', url: `${app}/me`, headers: { authorization: `Bearer ${accessToken}` } },
     { id: 'me.cookie', url: `${app}/me`, headers: { cookie } },
-    { id: 'userinfo', url: `${app}/oauth/userinfo`, headers: { authorization: `Bearer ${identityPat}` } },
+    { id: 'userinfo', url: `${app}/oauth/userinfo`, headers: { authorization: `Bearer ${identityToken}` } },
     { id: 'devices.pat', url: `${app}/devices?limit=20`, headers: { authorization: `Bearer ${pat}` } },
     { id: 'devices.oauth', url: `${app}/devices?limit=20`, headers: { authorization: `Bearer ${accessToken}` } },
     { id: 'token', url: `${app}/oauth/token`, method: 'POST', headers: { ...form, authorization: clientAuth }, body: tokenForm },

@@ -1,5 +1,6 @@
 // Helpers shared by the benches (bench/run.mjs, bench/scale.mjs, bench/purge.mjs).
 import autocannon from 'autocannon';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
@@ -127,15 +128,9 @@ export async function seedThroughApi(app, adminEmail, adminPassword) {
       body: { name: 'bench', scopes: ['read:device', 'write:device'], expiresInDays: 30 },
     })
   ).json.token;
-  // UserInfo (OpenID Connect Core §5.3) takes any Bearer credential holding `openid`: a PAT
-  // with the identity scopes costs the same one lookup as an access token.
-  const identityPat = (
-    await api(app, '/account/tokens', {
-      method: 'POST',
-      headers: withCookie,
-      body: { name: 'bench identity', scopes: ['openid', 'profile', 'email'], expiresInDays: 30 },
-    })
-  ).json.token;
+  // UserInfo (OpenID Connect Core §5.3) with what an app holds: an access token of the code flow
+  // with `openid profile email` (identity scopes are refused on API keys).
+  const identityToken = await identityAccessToken(app, withCookie, userId);
   const client = (
     await api(app, '/admin/clients', {
       method: 'POST',
@@ -150,7 +145,54 @@ export async function seedThroughApi(app, adminEmail, adminPassword) {
       },
     })
   ).json;
-  return { cookie, userId, pat, identityPat, client, clientAuth: basic(client.clientId, client.clientSecret) };
+  return { cookie, userId, pat, identityToken, client, clientAuth: basic(client.clientId, client.clientSecret) };
+}
+
+/** Signs the admin in to a bench app through the code flow (authorize, consent, token): its access token. */
+async function identityAccessToken(app, withCookie, userId) {
+  const redirectUri = 'http://127.0.0.1:9/callback';
+  const rp = (
+    await api(app, '/admin/clients', {
+      method: 'POST',
+      headers: withCookie,
+      body: { name: 'bench sign-in', type: 'public', redirectUris: [redirectUri], scopes: ['openid', 'profile', 'email'], ownerId: userId },
+    })
+  ).json;
+  const verifier = randomBytes(32).toString('base64url');
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: rp.clientId,
+    redirect_uri: redirectUri,
+    scope: 'openid profile email',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  });
+  const consent = await fetch(`${app}/oauth/authorize?${query}`, { headers: { cookie: withCookie.cookie }, redirect: 'manual' });
+  const page = await consent.text();
+  const form = /<form method="post" action="\/oauth\/consent">([\s\S]*?)<\/form>/.exec(page);
+  if (!form) throw new Error(`no consent page: ${consent.status} ${page.slice(0, 200)}`);
+  const fields = new URLSearchParams({ decision: 'approve' });
+  const unescape = (v) =>
+    v
+      .replace(/&#x3D;/g, '=')
+      .replace(/&#x27;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&');
+  for (const m of form[1].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields.set(m[1], unescape(m[2]));
+  const approved = await fetch(`${app}/oauth/consent`, {
+    method: 'POST',
+    // No sec-fetch-site: a same-origin form post is answered with a page that moves on by itself.
+    headers: { origin: app, cookie: withCookie.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: fields.toString(),
+    redirect: 'manual',
+  });
+  const code = new URL(approved.headers.get('location') ?? 'http://x/', app).searchParams.get('code');
+  if (!code) throw new Error(`no code: ${approved.status} ${approved.headers.get('location')}`);
+  const tokens = await api(app, '/oauth/token', {
+    method: 'POST',
+    form: { grant_type: 'authorization_code', code, client_id: rp.clientId, redirect_uri: redirectUri, code_verifier: verifier },
+  });
+  return tokens.json.access_token;
 }
 
 /** The environment of a Gatehouse bench instance: production mode, no rate limits in the way. */

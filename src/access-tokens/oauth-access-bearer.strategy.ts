@@ -3,9 +3,10 @@ import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
 import { AuthStrategyRegistry } from '../auth/auth-strategy-registry';
 import type { Principal } from '../auth/principal';
+import { PrincipalMemo } from '../auth/principal-memo';
 import { hasPrefix } from '../auth/token-format';
 import { AccessTokenPrincipals } from './access-token-principals.service';
-import { AccessTokenService } from './access-token.service';
+import { AccessTokenService, LiveAccessToken } from './access-token.service';
 import { ACCESS_TOKEN, OAUTH_ACCESS_CREDENTIAL } from './access-token.token-kind';
 
 export const OAUTH_ACCESS_BEARER_STRATEGY = 'oauth-access-bearer';
@@ -16,6 +17,9 @@ export const OAUTH_ACCESS_BEARER_STRATEGY = 'oauth-access-bearer';
  */
 @Injectable()
 export class OAuthAccessBearerStrategy extends PassportStrategy(Strategy, OAUTH_ACCESS_BEARER_STRATEGY) {
+  /** One Principal per cached row (an opaque token carries no `act`: the row decides it all). */
+  private readonly memo = new PrincipalMemo<LiveAccessToken>();
+
   constructor(
     private readonly tokens: AccessTokenService,
     private readonly principals: AccessTokenPrincipals,
@@ -34,6 +38,6 @@ export class OAuthAccessBearerStrategy extends PassportStrategy(Strategy, OAUTH_
     if (!hasPrefix(ACCESS_TOKEN, token)) return false;
     const row = await this.tokens.authenticate(token);
     if (!row) return false;
-    return this.principals.of(row);
+    return this.memo.of(row, (r) => this.principals.of(r));
   }
 }

@@ -1,6 +1,5 @@
-import { CanActivate, ExecutionContext, Injectable, Type } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard, IAuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { AuthDenialListeners } from './auth-denial-listeners';
 import { AuthStrategyRegistry } from './auth-strategy-registry';
@@ -14,23 +13,37 @@ import {
   LoginRequiredRedirect,
   SchemeNotAcceptedError,
 } from './errors/auth.errors';
-import { AuthScheme, missingScopes, Principal } from './principal';
+import { PassportStrategyRunner } from './passport-strategy-runner';
+import { AuthScheme, Principal } from './principal';
 import { DEFAULT_SCHEMES, ROUTE_AUTH, RouteAuth } from './route-auth';
-import { Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 
 const SCHEME_LABEL: Record<AuthScheme, string> = { bearer: 'Bearer', cookie: 'cookie', secret: 'Secret' };
 const INVALID_SECRET = 'The client secret is invalid or revoked, or its client is disabled';
+
+/** A route's auth declaration as the guard uses it, resolved once per handler. */
+interface ResolvedRouteAuth {
+  readonly public: boolean;
+  readonly schemes: ReadonlySet<AuthScheme>;
+  readonly scopes: readonly string[];
+  readonly page: boolean;
+}
 
 /**
  * The global guard (APP_GUARD): every route is authenticated unless it is @Public().
  * It picks the scheme the request presents, refuses schemes the route does not accept,
  * hands a token to the one Passport strategy that claims its prefix (the cookie to the cookie
  * strategies), then checks scopes.
+ *
+ * Per request it does only that: the route's declaration is read from the Reflector once per
+ * handler, and the strategy runs by Passport's strategy protocol (PassportStrategyRunner) without
+ * @nestjs/passport's and passport.authenticate's per-request wrapping (docs/performance.md).
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
-  private readonly passportGuards = new Map<string, IAuthGuard>();
+  private readonly runner = new PassportStrategyRunner();
+  /** Controller class → handler → its resolved declaration (handlers can be inherited by several classes). */
+  private readonly routeAuth = new WeakMap<object, WeakMap<object, ResolvedRouteAuth>>();
   /** The cookie scheme's strategy names, read once: registration ends at start-up. */
   private cookieStrategies?: string[];
 
@@ -42,28 +55,20 @@ export class AuthenticationGuard implements CanActivate {
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const auth = this.reflector.getAllAndOverride<RouteAuth | undefined>(ROUTE_AUTH, [ctx.getHandler(), ctx.getClass()]);
-    if (auth?.public) return true;
+    const auth = this.routeAuthFor(ctx);
+    if (auth.public) return true;
 
-    const schemes = auth?.schemes ?? DEFAULT_SCHEMES;
-    const scopes = auth?.scopes ?? [];
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
     try {
       const scheme = presentedScheme(req, this.config.session.cookieName);
       if (!scheme) throw new AuthenticationRequiredError();
-      if (!schemes.includes(scheme)) throw new SchemeNotAcceptedError(SCHEME_LABEL[scheme]);
-      // One parse of the header: the strategies' own parsers (passport-http-bearer splits on a
-      // single space) read it as the guard did, so `Bearer  <token>` (RFC 6750 §2.1: 1*SP) is
-      // the token the guard dispatched, not a refusal by another reading of the same header.
-      if (scheme !== 'cookie') req.headers.authorization = `${SCHEME_LABEL[scheme]} ${presentedToken(req.headers.authorization!)}`;
-      await this.passportGuardFor(scheme, this.strategyNames(scheme, req)).canActivate(ctx);
-      const principal = req.user as Principal;
-      const missing = missingScopes(principal, scopes);
-      if (missing.length > 0) throw new InsufficientScopeError(scopes);
+      if (!auth.schemes.has(scheme)) throw new SchemeNotAcceptedError(SCHEME_LABEL[scheme]);
+      req.user = await this.authenticate(scheme, req);
+      for (const scope of auth.scopes) if (!req.user.scopes.has(scope)) throw new InsufficientScopeError(auth.scopes);
       return true;
     } catch (err) {
       if (err instanceof AuthError) await this.denials.notify({ ctx, error: err });
-      if (auth && !auth.public && auth.page && err instanceof AuthError && err.status === 401 && !isApiClient(req)) {
+      if (auth.page && err instanceof AuthError && err.status === 401 && !isApiClient(req)) {
         throw new LoginRequiredRedirect(req.url);
       }
       throw err;
@@ -71,44 +76,53 @@ export class AuthenticationGuard implements CanActivate {
   }
 
   /**
-   * The strategies to run. A Bearer or Secret token goes to the one strategy that claims its
-   * prefix (a map lookup); a token nobody claims is a 401 invalid_token (RFC 6750 §3.1) before
-   * any strategy, so before any database lookup. The cookie runs its scheme's strategies in order.
+   * The Principal the scheme's strategy proves. A Bearer or Secret token goes to the one strategy
+   * that claims its prefix (a map lookup); a token nobody claims is a 401 invalid_token
+   * (RFC 6750 §3.1) before any strategy, so before any database lookup. The cookie runs its
+   * scheme's strategies in order, the first that succeeds wins.
    */
-  private strategyNames(scheme: AuthScheme, req: FastifyRequest): readonly string[] {
+  private async authenticate(scheme: AuthScheme, req: FastifyRequest): Promise<Principal> {
     if (scheme === 'cookie') {
       const names = this.cookieStrategies ?? (this.cookieStrategies = this.strategies.strategiesFor('cookie').map((c) => c.strategy));
       if (names.length === 0) throw new SchemeNotAcceptedError(SCHEME_LABEL[scheme]);
-      return names;
+      for (const name of names) {
+        const user = await this.runner.run(name, req);
+        if (user) return user as Principal;
+      }
+      throw new AuthenticationRequiredError('The session is missing, expired or revoked');
     }
-    const claim = this.strategies.claimFor(scheme, presentedToken(req.headers.authorization!));
-    if (!claim) throw scheme === 'secret' ? new InvalidTokenError(INVALID_SECRET) : new InvalidTokenError();
-    return [claim.strategy];
+    const invalid = () => (scheme === 'secret' ? new InvalidTokenError(INVALID_SECRET) : new InvalidTokenError());
+    const token = presentedToken(req.headers.authorization!);
+    const claim = this.strategies.claimFor(scheme, token);
+    if (!claim) throw invalid();
+    // One parse of the header: the strategies' own parsers (passport-http-bearer splits on a
+    // single space) read it as the guard did, so `Bearer  <token>` (RFC 6750 §2.1: 1*SP) is
+    // the token the guard dispatched, not a refusal by another reading of the same header.
+    const canonical = `${SCHEME_LABEL[scheme]} ${token}`;
+    if (req.headers.authorization !== canonical) req.headers.authorization = canonical;
+    const user = await this.runner.run(claim.strategy, req);
+    if (!user) throw invalid();
+    return user as Principal;
   }
 
-  /** One @nestjs/passport AuthGuard per strategy list, built once and reused. */
-  private passportGuardFor(scheme: AuthScheme, names: readonly string[]): IAuthGuard {
-    const key = names.length === 1 ? names[0] : names.join(',');
-    let guard = this.passportGuards.get(key);
-    if (!guard) {
-      const Base = AuthGuard([...names]) as Type<IAuthGuard>;
-      class SchemeGuard extends Base {
-        handleRequest<T>(err: unknown, user: T | false): T {
-          if (err) throw err;
-          if (!user) {
-            throw scheme === 'cookie'
-              ? new AuthenticationRequiredError('The session is missing, expired or revoked')
-              : scheme === 'secret'
-                ? new InvalidTokenError(INVALID_SECRET)
-                : new InvalidTokenError();
-          }
-          return user;
-        }
-      }
-      guard = new SchemeGuard();
-      this.passportGuards.set(key, guard);
+  /** The handler's @Public()/@Authenticated() declaration (handler over class), read once per route. */
+  private routeAuthFor(ctx: ExecutionContext): ResolvedRouteAuth {
+    const cls = ctx.getClass();
+    const handler = ctx.getHandler();
+    let byHandler = this.routeAuth.get(cls);
+    if (!byHandler) this.routeAuth.set(cls, (byHandler = new WeakMap()));
+    let resolved = byHandler.get(handler);
+    if (!resolved) {
+      const declared = this.reflector.getAllAndOverride<RouteAuth | undefined>(ROUTE_AUTH, [handler, cls]);
+      resolved = Object.freeze({
+        public: declared?.public === true,
+        schemes: new Set(declared && !declared.public ? declared.schemes : DEFAULT_SCHEMES),
+        scopes: Object.freeze([...(declared && !declared.public ? declared.scopes : [])]),
+        page: declared !== undefined && !declared.public && declared.page,
+      });
+      byHandler.set(handler, resolved);
     }
-    return guard;
+    return resolved;
   }
 }
 

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, BadRequestException, Logger, ValidationError, ValidationPipe } from '@nestjs/common';
 import type { ValidatorOptions } from 'class-validator';
+import { PageQuery, plainPageQuery } from './page.query';
 
 /**
  * The app's ValidationPipe, with two refusals the stock pipe lacks (each a bounded check, no walk):
@@ -21,6 +22,11 @@ export class ApiValidationPipe extends ValidationPipe {
       (value === null || typeof value !== 'object' || Array.isArray(value))
     ) {
       throw new BadRequestException('The request body must be a JSON object or a form');
+    }
+    // A list's plain `?limit=&cursor=` skips class-transformer and class-validator (docs/performance.md).
+    if (metadata.type === 'query' && metadata.metatype === PageQuery) {
+      const page = plainPageQuery(value);
+      if (page) return page;
     }
     return super.transform(value, metadata);
   }

@@ -18,3 +18,23 @@ export function PageView<T>(item: Type<T>): Type<Page<T>> {
   Object.defineProperty(PageOfItems, 'name', { value: `PageOf${item.name}` });
   return PageOfItems;
 }
+
+/** A JSON Schema (the subset fast-json-stringify compiles) for Fastify's response serializer. */
+export type ResponseSchema = Record<string, unknown>;
+
+/**
+ * The Fastify response schema of one page (`@RouteSchema(pageResponseSchema(itemSchema))`): the
+ * 200 answer is then written by fast-json-stringify, compiled once, instead of JSON.stringify.
+ * The item schema must name every property the view has (others are not written).
+ */
+export function pageResponseSchema(item: ResponseSchema): { response: { 200: ResponseSchema } } {
+  return {
+    response: {
+      200: {
+        type: 'object',
+        required: ['items', 'nextCursor'],
+        properties: { items: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] } },
+      },
+    },
+  };
+}

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, Scopes } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
@@ -7,12 +8,13 @@ import { AuditAction } from '../audit/audit-action.decorator';
 import { AuditResource } from '../audit/audit-resource.decorator';
 import { PageQuery } from '../common/page.query';
 import { mapPage } from '../common/keyset';
+import { pageResponseSchema } from '../common/page.view';
 import { toDeviceView } from './device.mapper';
 import { DevicesService } from './devices.service';
 import { DeviceScope } from './devices.scopes';
 import { CreateDeviceDto } from './dto/create-device.dto';
 import { DevicePageView } from './dto/device-page.view';
-import { DeviceView } from './dto/device.view';
+import { DEVICE_VIEW_SCHEMA, DeviceView } from './dto/device.view';
 import { UpdateDeviceDto } from './dto/update-device.dto';
 
 @ApiTags('devices')
@@ -24,6 +26,7 @@ export class DevicesController {
   /** Also accepts `Authorization: Secret` (a client acting for its owner). */
   @Authenticated({ scopes: [DeviceScope.Read], schemes: ['bearer', 'cookie', 'secret'] })
   @Get()
+  @RouteSchema(pageResponseSchema(DEVICE_VIEW_SCHEMA))
   @ApiOkResponse({ type: DevicePageView })
   async list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<DevicePageView> {
     return mapPage(await this.devices.listVisible(p, q.limit ?? 50, q.cursor), toDeviceView);

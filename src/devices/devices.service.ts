@@ -2,9 +2,9 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import type { Principal } from '../auth/principal';
-import { keysetPage, Page } from '../common/keyset';
+import { keysetPage, Page, PreparedKeysetList } from '../common/keyset';
 import { runTransaction } from '../database/transactions';
-import { ownedBy, requireOwnerId, whereOwnedBy } from '../users/row-access';
+import { ownedBy, ownedRowsFilter, requireOwnerId } from '../users/row-access';
 import { Device } from './device.entity';
 import { CreateDeviceDto } from './dto/create-device.dto';
 import { SampleDto } from './dto/sample.dto';
@@ -14,16 +14,20 @@ import { Sample } from './sample.entity';
 /** Devices belong to a user; a principal sees its user's devices, or all with `admin`. */
 @Injectable()
 export class DevicesService {
+  /** The device list's SQL, generated once per shape (docs/performance.md). */
+  private readonly list: PreparedKeysetList<Device>;
+
   constructor(
     @InjectRepository(Device) private readonly devices: Repository<Device>,
     @InjectRepository(Sample) private readonly samples: Repository<Sample>,
     @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    this.list = new PreparedKeysetList(devices, 'd', { time: 'd.created_at', id: 'd.id' }, (d) => ({ time: d.createdAt, id: d.id }));
+  }
 
   /** The principal's devices (every device for an admin), newest first. */
   listVisible(p: Principal, limit = 50, cursor?: string): Promise<Page<Device>> {
-    const qb = whereOwnedBy(this.devices.createQueryBuilder('d'), p, 'd.owner_id');
-    return keysetPage(qb, { time: 'd.created_at', id: 'd.id' }, { limit, cursor }, (d) => ({ time: d.createdAt, id: d.id }));
+    return this.list.page(ownedRowsFilter(p, 'd.owner_id'), { limit, cursor });
   }
 
   /** Another user's device is reported as missing, never as forbidden. */

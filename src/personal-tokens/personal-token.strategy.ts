@@ -5,9 +5,10 @@ import { Strategy } from 'passport-http-bearer';
 import { AuthStrategyRegistry } from '../auth/auth-strategy-registry';
 import { InvalidTokenError } from '../auth/errors/auth.errors';
 import type { Principal } from '../auth/principal';
+import { PrincipalMemo } from '../auth/principal-memo';
 import { PrincipalFactory } from '../auth/principal.factory';
 import { hasPrefix } from '../auth/token-format';
-import { PersonalTokensService } from './personal-tokens.service';
+import { ActivePersonalToken, PersonalTokensService } from './personal-tokens.service';
 import { PAT_CREDENTIAL, PAT_TOKEN } from './personal-token.token-kind';
 
 export const PAT_BEARER_STRATEGY = 'pat-bearer';
@@ -18,6 +19,8 @@ export const PAT_BEARER_STRATEGY = 'pat-bearer';
  */
 @Injectable()
 export class PersonalTokenStrategy extends PassportStrategy(Strategy, PAT_BEARER_STRATEGY) {
+  private readonly memo = new PrincipalMemo<ActivePersonalToken>();
+
   constructor(
     private readonly tokens: PersonalTokensService,
     private readonly principals: PrincipalFactory,
@@ -32,9 +35,9 @@ export class PersonalTokenStrategy extends PassportStrategy(Strategy, PAT_BEARER
     // Ours from here on: a PAT that does not authenticate must not fall through to another strategy.
     const pat = await this.tokens.authenticate(token, req.ip);
     if (!pat) throw new InvalidTokenError('The personal access token is invalid, expired or revoked');
-    return {
-      ...this.principals.forUser(pat.user, { kind: PAT_CREDENTIAL, id: pat.id }, pat.scopes),
-      expiresAt: pat.expiresAt ?? undefined,
-    };
+    return this.memo.of(pat, (row) => ({
+      ...this.principals.forUser(row.user, { kind: PAT_CREDENTIAL, id: row.id }, row.scopes),
+      expiresAt: row.expiresAt ?? undefined,
+    }));
   }
 }

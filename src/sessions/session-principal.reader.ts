@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal';
+import { PrincipalMemo } from '../auth/principal-memo';
 import { PrincipalFactory } from '../auth/principal.factory';
 import { SessionCookieService } from './session-cookie.service';
 import { SessionsService } from './sessions.service';
+import type { User } from '../users/user.entity';
+import type { Session } from './session.entity';
 import { SESSION_CREDENTIAL } from './session.token-kind';
 
 /**
@@ -13,6 +16,9 @@ import { SESSION_CREDENTIAL } from './session.token-kind';
  */
 @Injectable()
 export class SessionPrincipalReader {
+  /** Built once per cached session row: it depends on nothing else (the checks per request are in SessionsService.authenticate). */
+  private readonly memo = new PrincipalMemo<Session & { user: User }>();
+
   constructor(
     private readonly cookies: SessionCookieService,
     private readonly sessions: SessionsService,
@@ -38,12 +44,12 @@ export class SessionPrincipalReader {
     if (!secret) return null;
     const session = await this.sessions.authenticate(secret);
     if (!session) return null;
-    const principal: Principal = {
-      ...this.principals.forUser(session.user, { kind: SESSION_CREDENTIAL, id: session.id }),
-      expiresAt: session.expiresAt,
-    };
-    if (session.user.passwordTemporary) principal.passwordChangeRequired = true;
-    if (session.pendingStep !== null) principal.pendingStep = session.pendingStep;
-    return principal;
+    // pendingStep ends by an UPDATE (completeStep), which empties the cache: a new row, a new Principal.
+    return this.memo.of(session, (row) => ({
+      ...this.principals.forUser(row.user, { kind: SESSION_CREDENTIAL, id: row.id }),
+      expiresAt: row.expiresAt,
+      ...(row.user.passwordTemporary ? { passwordChangeRequired: true as const } : {}),
+      ...(row.pendingStep !== null ? { pendingStep: row.pendingStep } : {}),
+    }));
   }
 }

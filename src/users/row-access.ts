@@ -1,6 +1,7 @@
 import { ForbiddenException } from '@nestjs/common';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Principal } from '../auth/principal';
+import type { RowFilter } from '../common/keyset';
 import { ADMIN_SCOPE } from './users.scopes';
 
 /**
@@ -29,6 +30,11 @@ export function ownedBy<K extends string>(p: Principal, key: K): Partial<Record<
 /** The same rule on a query builder: `column` is the owner's SQL column (`d.owner_id`). */
 export function whereOwnedBy<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, p: Principal, column: string): SelectQueryBuilder<T> {
   return isAdmin(p) ? qb : qb.andWhere(`${column} = :rowOwner`, { rowOwner: ownerIdOf(p) ?? '' });
+}
+
+/** The same rule as a prepared list's filter (PreparedKeysetList): one constant condition per rule. */
+export function ownedRowsFilter(p: Principal, column: string): RowFilter {
+  return isAdmin(p) ? {} : { where: `${column} = :rowOwner`, params: { rowOwner: ownerIdOf(p) ?? '' } };
 }
 
 /** The owner of a row being created; 403 when the credential acts for no user. */

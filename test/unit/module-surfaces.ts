@@ -38,6 +38,7 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
     'errors/oauth.errors',
     'minted-token-rules',
     'principal',
+    'principal-memo',
     'principal.factory',
     'roles',
     'route-auth',

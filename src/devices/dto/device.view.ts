@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { ResponseSchema } from '../../common/page.view';
 
 export class DeviceView {
   @ApiProperty() id: string;
@@ -10,3 +11,22 @@ export class DeviceView {
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 }
+
+const text = { type: 'string' };
+const optionalText = { type: ['string', 'null'] };
+
+/** DeviceView for Fastify's response serializer (every property of the class above). */
+export const DEVICE_VIEW_SCHEMA: ResponseSchema = {
+  type: 'object',
+  required: ['id', 'ownerId', 'name', 'model', 'serialNumber', 'location', 'createdAt', 'updatedAt'],
+  properties: {
+    id: text,
+    ownerId: text,
+    name: text,
+    model: optionalText,
+    serialNumber: optionalText,
+    location: optionalText,
+    createdAt: text,
+    updatedAt: text,
+  },
+};
