@@ -5,6 +5,13 @@
 const LABELS: Record<string, string> = {
   'auth.login': 'Signed in',
   'auth.logout': 'Signed out',
+  'auth.mfa': 'Second step of sign-in',
+  'auth.mfa_locked': 'Second step locked after wrong codes',
+  'mfa.factor_added': 'Added a second factor',
+  'mfa.factor_removed': 'Removed a second factor',
+  'mfa.recovery_code_used': 'Signed in with a recovery code',
+  'mfa.recovery_codes_regenerated': 'Made new recovery codes',
+  'mfa.reset': 'Second factors reset',
   'auth.account_locked': 'Account locked after failed sign-ins',
   'auth.login_delayed': 'Sign-in slowed down after failures',
   'session.revoke': 'Ended a session',
