@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AuditService } from '../audit/audit.service';
+import { SecondStepService } from '../mfa/second-step.service';
 import { Public } from '../auth/decorators/public.decorator';
 import { requestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -38,6 +39,7 @@ export class PasskeySignInController {
     private readonly cookies: SessionCookieService,
     private readonly csrf: CsrfService,
     private readonly audit: AuditService,
+    private readonly secondStep: SecondStepService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.cookieName = `${config.session.cookieName}_passkey`;
@@ -89,9 +91,21 @@ export class PasskeySignInController {
     const nonce = req.cookies?.[this.cookieName];
     // The browser's challenge is spent whatever happens now.
     void reply.header('cache-control', 'no-store').clearCookie(this.cookieName, this.cookies.cookieAttributes());
+    // After the password, with a partial session: the passkey is the second factor (docs/mfa.md).
+    const pending = await this.secondStep.pending(req);
+    if (pending) await this.secondStep.beginAttempt(req, reply, pending);
     try {
       if (!nonce || !NONCE.test(nonce)) throw refusals.challengeMissing();
       const a = await this.passkeys.verifySignIn({ browser: nonce }, form.response);
+      if (pending) {
+        if (a.user.id !== pending.user.id) {
+          throw new PasskeyError('wrong_user', 400, 'This passkey belongs to another account.', undefined, {
+            id: a.passkey.id,
+            userId: a.user.id,
+          });
+        }
+        return await this.secondStep.complete(req, reply, pending, { factorId: 'passkey', amr: a.amr[0] });
+      }
       // A sign-in over an existing session replaces it (a fresh id: no fixation).
       const previous = await this.cookies.open(req);
       const old = previous ? await this.sessions.authenticate(previous) : null;
@@ -115,6 +129,7 @@ export class PasskeySignInController {
       });
     } catch (err) {
       if (!(err instanceof PasskeyError)) throw err;
+      if (pending) await this.secondStep.fail(req, pending, 'passkey', err.reason);
       if (err.reason === 'counter_regression' && err.passkey) {
         await this.audit.record({
           action: 'passkey.counter_regression',

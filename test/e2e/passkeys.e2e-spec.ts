@@ -10,7 +10,7 @@ import { cookiePair } from './support/http-client';
 import { flashMessage, followRedirect, HTML } from './support/pages.fixture';
 import { SoftAuthenticator } from './support/passkeys.fixture';
 import { freePort, startTestApp, TestApp } from './support/test-app';
-import { signedInUser } from './support/users.fixture';
+import { signedInUser, TEST_PASSWORD } from './support/users.fixture';
 
 /**
  * Passkeys over HTTP: registration from the account page and passwordless sign-in, with real
@@ -385,6 +385,32 @@ describe('passkeys (WebAuthn)', () => {
       const bundle = await t.http.get('/passkeys/simplewebauthn-browser.js');
       expect(bundle.status).toBe(200);
       expect(bundle.text).toContain('SimpleWebAuthnBrowser');
+    });
+  });
+
+  describe('as the second factor', () => {
+    it("completes a password sign-in of a user with a passkey: amr pwd + hwk + mfa; another user's passkey is refused", async () => {
+      const { email, auth } = await withPasskey();
+      const login = await t.http.post('/auth/login', { json: { email, password: TEST_PASSWORD }, origin: t.baseUrl });
+      expect(login.status).toBe(200);
+      expect(login.body.pendingStep).toBe('mfa');
+      const partial = cookiePair(login.setCookies, t.get<SessionCookieService>(SessionCookieService).name)!;
+      // Another account's passkey does not finish this sign-in.
+      const other = await withPasskey();
+      let s = await signInOptions();
+      let res = await t.http.post('/auth/passkey', {
+        cookie: `${partial}; ${s.cookie}`,
+        json: { response: JSON.stringify(other.auth.getAssertion(s.options)) },
+      });
+      expect({ status: res.status, error: res.body.error }).toEqual({ status: 400, error: 'wrong_user' });
+      s = await signInOptions();
+      res = await t.http.post('/auth/passkey', {
+        cookie: `${partial}; ${s.cookie}`,
+        json: { response: JSON.stringify(auth.getAssertion(s.options)) },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.amr).toEqual(['pwd', 'hwk', 'mfa']);
+      expect((await t.http.get('/me', { cookie: partial })).status).toBe(200);
     });
   });
 });

@@ -115,7 +115,7 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
   health: [],
   housekeeping: ['purge-task'],
   impersonation: ['admin-impersonation.service', 'dto/start-impersonation.dto', 'impersonation.scopes'],
-  mfa: ['mfa-enrolment.service', 'second-factor.registry'],
+  mfa: ['mfa-enrolment.service', 'second-factor.registry', 'second-step.service'],
   metrics: ['metrics'],
   oauth: [
     'client-authenticated-endpoint',
