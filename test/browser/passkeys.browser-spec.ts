@@ -1,0 +1,64 @@
+import { freePort } from '../e2e/support/test-app';
+import { createUser, TEST_PASSWORD } from '../e2e/support/users.fixture';
+import { BrowserHarness, startBrowserHarness } from './support/browser';
+
+/**
+ * Passkeys end to end in chromium with its CDP virtual authenticator (ctap2, resident keys, user
+ * verification): add one on Account → Passkeys, sign out, sign in with it from the sign-in page
+ * without a password. WebAuthn needs a domain as RP ID: the app is reached as http://localhost
+ * (a secure context) and PUBLIC_URL says so.
+ */
+describe('browser: passkeys through the virtual authenticator', () => {
+  let h: BrowserHarness;
+  let base: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://localhost:${port}`;
+    h = await startBrowserHarness({ PUBLIC_URL: base }, { port });
+  });
+  afterAll(() => h?.close());
+
+  it('registers a passkey on the account page, then signs in passwordless on the login page', async () => {
+    const { email } = await createUser(h.t, { displayName: 'Pat Passkey' });
+    const { page } = h;
+    const cdp = await h.context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+
+    await page.goto(`${base}/login`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await Promise.all([page.waitForURL(`${base}/account`), page.getByRole('button', { name: 'Sign in' }).click()]);
+
+    await page.goto(`${base}/account/passkeys`);
+    await page.getByLabel('Name', { exact: true }).fill('Virtual key');
+    await page.getByRole('button', { name: 'Add passkey' }).click();
+    await page.getByTestId('flash').waitFor();
+    await expect(page.getByTestId('flash').textContent()).resolves.toContain('Passkey “Virtual key” added');
+    await expect(page.getByTestId('passkeys').textContent()).resolves.toContain('Device-bound passkey');
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    expect(credentials).toHaveLength(1);
+    expect(credentials[0].isResidentCredential).toBe(true);
+
+    // Signed out: no session, no email typed; the authenticator offers its discoverable passkey.
+    await h.context.clearCookies();
+    await page.goto(`${base}/login`);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/login/passkey'),
+      page.getByRole('link', { name: 'Sign in with a passkey' }).click(),
+    ]);
+    await Promise.all([page.waitForURL(`${base}/account`), page.getByRole('button', { name: 'Use a passkey' }).click()]);
+    await expect(page.getByTestId('signed-in-user').textContent()).resolves.toBe('Pat Passkey');
+    await h.screenshot('passkey-signed-in');
+  });
+});
