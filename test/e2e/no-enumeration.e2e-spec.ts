@@ -5,6 +5,7 @@ import { signedInAdmin } from './support/admin.fixture';
 import { createBot } from './support/bots.fixture';
 import { deviceClient, deviceUser, enterAndDecide, enterUserCode, startDeviceFlow } from './support/device-flow.fixture';
 import type { HttpResponse } from './support/http-client';
+import { enrolTotp } from './support/mfa.fixture';
 import { HTML } from './support/pages.fixture';
 import { storedConnection } from './support/sso.fixture';
 import { startTestApp, TestApp } from './support/test-app';
@@ -57,7 +58,10 @@ describe('no account enumeration by content', () => {
         : { json: { email, password: 'not the password' }, origin: t.baseUrl },
     );
 
-  /** A known person, an unknown address, a disabled person and a bot: the four an attacker could tell apart. */
+  /**
+   * A known person, an unknown address, a disabled person, a bot, and a person with a second factor
+   * (issue 25: a wrong password must not tell that the account has TOTP): the five an attacker could tell apart.
+   */
   async function accounts(): Promise<string[]> {
     const known = await createUser(t);
     const disabled = await createUser(t);
@@ -66,10 +70,12 @@ describe('no account enumeration by content', () => {
     const manager = await signedInUser(t);
     const bot = await createBot(t, manager.cookie);
     const botEmail = (await t.dataSource.getRepository(User).findOneByOrFail({ id: bot.id })).email;
-    return [known.email, `nobody-${Date.now()}@example.test`, disabled.email, botEmail];
+    const withFactor = await signedInUser(t);
+    await enrolTotp(t, withFactor.cookie);
+    return [known.email, `nobody-${Date.now()}@example.test`, disabled.email, botEmail, withFactor.email];
   }
 
-  it('sign-in (POST /auth/login, JSON and form): wrong password, unknown email, disabled account and bot answer alike', async () => {
+  it('sign-in (POST /auth/login, JSON and form): wrong password, unknown email, disabled account, bot and an account with TOTP answer alike', async () => {
     const emails = await accounts();
     for (const form of [false, true]) {
       const answers = [];
@@ -79,7 +85,7 @@ describe('no account enumeration by content', () => {
     }
   });
 
-  it('the reset request (POST /password-reset/request, JSON and form): known, unknown, disabled and bot answer alike', async () => {
+  it('the reset request (POST /password-reset/request, JSON and form): known, unknown, disabled, bot and TOTP-enrolled answer alike', async () => {
     const emails = await accounts();
     for (const form of [false, true]) {
       const answers = [];
