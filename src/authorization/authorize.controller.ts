@@ -1,5 +1,5 @@
 import { PAGE_CSP } from '../common/security-headers';
-import { Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiFoundResponse,
@@ -14,7 +14,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { Public } from '../auth/decorators/public.decorator';
+import { formPostAsGet } from '../common/form-post-as-get';
 import { CsrfService } from '../sessions/csrf.service';
+import { AuthorizationPageError } from './errors/authorization.errors';
 import { AuthorizationErrorFilter } from './authorization-error.filter';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
 import { formActionSources } from './authorization-response';
@@ -96,5 +99,22 @@ export class AuthorizeController {
           .filter((n) => typeof query[n] === 'string')
           .map((n) => ({ name: n, value: query[n] })),
       });
+  }
+
+  /**
+   * `POST /oauth/authorize` (OpenID Connect Core §3.1.2.1: the endpoint MUST support POST too), a
+   * form with the same parameters as the GET. Answered with a `303` to the GET, which does all the
+   * work (sign-in, consent, errors); a body that is not a form of single values is the error page
+   * (400), never a redirect.
+   */
+  @Public()
+  @Post('authorize')
+  @ApiOperation({ summary: 'Authorization endpoint, form POST (OpenID Connect Core §3.1.2.1): answered with a 303 to the GET' })
+  @ApiSeeOtherResponse({ description: 'To GET /oauth/authorize with the same parameters' })
+  @ApiBadRequestResponse({ description: 'Parameters given twice or not as text: an error page, no redirect' })
+  postAuthorize(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const answer = formPostAsGet('/oauth/authorize', req.body);
+    if ('problem' in answer) throw new AuthorizationPageError('invalid_request', answer.problem);
+    return reply.header('cache-control', 'no-store').redirect(answer.location, 303);
   }
 }

@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { formPostAsGet } from '../common/form-post-as-get';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiSeeOtherResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditService } from '../audit/audit.service';
@@ -88,16 +89,9 @@ export class EndSessionController {
   @ApiSeeOtherResponse({ description: 'To GET /oauth/logout with the same parameters' })
   @ApiBadRequestResponse({ description: 'Parameters given twice or not as text: an error page' })
   post(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const body = req.body === undefined ? {} : req.body;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      return this.refuse(new LogoutRequestError('the body must be a form (application/x-www-form-urlencoded)'), reply);
-    }
-    const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
-      if (typeof v !== 'string') return this.refuse(new LogoutRequestError(`${k} must be given once, as text`), reply);
-      q.append(k, v);
-    }
-    return reply.header('cache-control', 'no-store').redirect(`${END_SESSION_PATH}${q.size ? `?${q.toString()}` : ''}`, 303);
+    const answer = formPostAsGet(END_SESSION_PATH, req.body);
+    if ('problem' in answer) return this.refuse(new LogoutRequestError(answer.problem), reply);
+    return reply.header('cache-control', 'no-store').redirect(answer.location, 303);
   }
 
   /** The confirmation page's "Sign out" (CSRF-checked): the parameters are checked again, then the session ends. */

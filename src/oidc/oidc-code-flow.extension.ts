@@ -4,7 +4,11 @@ import type { Principal } from '../auth/principal';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { AuthorizationContext, CodeFlowExtension, ConsentStep, IssuedTokens } from '../grants/code-flow-extension.registry';
 import type { AuthorizationRequest } from '../authorization/dto/authorization-request';
-import { AuthorizationRedirectError, type AuthorizationRedirectErrorCode } from '../authorization/errors/authorization.errors';
+import {
+  AuthorizationPageError,
+  AuthorizationRedirectError,
+  type AuthorizationRedirectErrorCode,
+} from '../authorization/errors/authorization.errors';
 import { SessionsService } from '../sessions/sessions.service';
 import { IdTokensService } from './id-tokens.service';
 import { OidcClientSettingsService } from './oidc-client-settings.service';
@@ -79,6 +83,12 @@ export class OidcCodeFlowExtension implements CodeFlowExtension {
       throw fail('invalid_request', 'Only response_mode=query is supported');
     }
     if (!ctx.scopes.includes(OidcScope.OpenId)) return undefined;
+    // Core §3.1.2.1: redirect_uri is REQUIRED in an OpenID Connect request, even where RFC 6749
+    // lets a client with one registered URI leave it out. Not sent, it is not the client's word:
+    // an error page, no redirect.
+    if (raw.redirect_uri === undefined) {
+      throw new AuthorizationPageError('invalid_request', 'redirect_uri is required in an OpenID Connect request (scope openid)');
+    }
 
     const prompt = new Set((raw.prompt ?? '').split(' ').filter(Boolean));
     const unknown = [...prompt].find((p) => !PROMPTS.has(p));

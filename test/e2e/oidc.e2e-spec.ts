@@ -54,6 +54,50 @@ describe('OpenID Connect provider (Core 1.0, Discovery 1.0)', () => {
     return res.body as { access_token: string; refresh_token: string; id_token?: string; scope: string };
   }
 
+  describe('Core §3.1.2.1: the authorization endpoint accepts POST as well as GET', () => {
+    it('a form POST is answered with a 303 to the same GET, which signs in as the GET does (code, then id_token)', async () => {
+      const { params, pkce } = codeRequest(client, { scope: 'openid profile email read:device', nonce: 'n-post' });
+      const form = Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
+      // A cross-site form POST: no cookie reaches it (SameSite), so the POST itself holds no session.
+      const posted = await t.http.post('/oauth/authorize', { form, headers: { 'sec-fetch-site': 'cross-site' } });
+      expect(posted.status).toBe(303);
+      const location = posted.headers.get('location')!;
+      expect(location.startsWith('/oauth/authorize?')).toBe(true);
+      expect(Object.fromEntries(new URL(location, t.baseUrl).searchParams)).toEqual(form);
+      const consent = await t.http.get(location, { cookie: user.cookie });
+      expect(consent.status).toBe(200);
+      const approved = await decide(t, user.cookie, consent.text, 'approve');
+      const code = redirectParams(approved).get('code')!;
+      const res = await exchangeCode(t, client, code, pkce.verifier);
+      expect(res.status).toBe(200);
+      expect((await verifyIdToken(res.body.id_token)).nonce).toBe('n-post');
+    });
+
+    it('redirect_uri is required with scope openid (an error page, no redirect), though RFC 6749 lets a one-URI client omit it', async () => {
+      const without = codeRequest(client, { scope: 'openid', redirect_uri: undefined });
+      const res = await t.http.get(authorizeUrl(without.params), { cookie: user.cookie });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('location')).toBeNull();
+      expect(res.text).toMatch(/redirect_uri is required in an OpenID Connect request/);
+      // Plain OAuth (no openid) keeps RFC 6749 §3.1.2.3: the one registered URI is used.
+      const plain = await t.http.get(authorizeUrl(codeRequest(client, { scope: 'read:device', redirect_uri: undefined }).params), {
+        cookie: user.cookie,
+      });
+      expect(plain.status).not.toBe(400);
+    });
+
+    it('a POST whose body is not a form of single values is the error page (400), never a redirect', async () => {
+      const { params } = codeRequest(client, { scope: 'openid' });
+      const twice = await t.http.post('/oauth/authorize', { form: { client_id: [client.clientId, 'other'], state: params.state! } });
+      expect(twice.status).toBe(400);
+      expect(twice.headers.get('location')).toBeNull();
+      expect(twice.text).toMatch(/client_id must be given once/);
+      const json = await t.http.post('/oauth/authorize', { body: '[1,2]', headers: { 'content-type': 'application/json' } });
+      expect(json.status).toBe(400);
+      expect(json.headers.get('location')).toBeNull();
+    });
+  });
+
   describe('Discovery 1.0 §4', () => {
     it('serves /.well-known/openid-configuration consistent with the RFC 8414 document, cacheable', async () => {
       const res = await t.http.get('/.well-known/openid-configuration');

@@ -70,6 +70,7 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
     'body-parsers',
     'drain-on-close',
     'fixed-window-throttler.storage',
+    'form-post-as-get',
     'global-rate-limit.guard',
     'graceful-shutdown',
     'is-timestamp.decorator',
