@@ -1,4 +1,16 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  ConflictException,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditService } from '../audit/audit.service';
@@ -6,8 +18,9 @@ import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { requestMeta } from '../common/request-meta';
+import { MfaEnrolment } from '../mfa/mfa-enrolment.service';
 import { CsrfService, isFormPost } from '../sessions/csrf.service';
-import { FlashService } from '../sessions/flash.service';
+import { type Flash, FlashService } from '../sessions/flash.service';
 import { UsersService } from '../users/users.service';
 import {
   cleanPasskeyName,
@@ -18,18 +31,31 @@ import {
   RenamePasskeyForm,
 } from './dto/passkey.forms';
 import { PasskeyError } from './passkey.error';
-import { PasskeysService } from './passkeys.service';
+import { PASSKEY_FACTOR, PasskeysService } from './passkeys.service';
 import type { Passkey } from './passkey.entity';
 
 const PAGE = { schemes: ['cookie'], page: true } as const;
 const BAD_NAME = `Give the passkey a name of 1 to ${MAX_PASSKEY_NAME} characters.`;
+
+/** The first factor's recovery codes (MfaEnrolment.enrolled) as a one-time reveal, with a text file to download. */
+function recoveryCodesReveal(codes: string[]): Flash['reveal'] {
+  const text = `Gatehouse recovery codes (each works once)\n\n${codes.join('\n')}\n`;
+  return {
+    title: 'Your recovery codes',
+    value: codes.join(' '),
+    lines: codes,
+    download: { filename: 'gatehouse-recovery-codes.txt', href: `data:text/plain;charset=utf-8,${encodeURIComponent(text)}` },
+  };
+}
 
 /**
  * Account → Passkeys: the person's passkeys (list, rename, delete) and adding one. Adding is two
  * requests from the page's script: `POST /account/passkeys/options` (the creation options, with a
  * challenge bound to this session), then the form post of the browser's response, which answers
  * like every form here (303 with a flash, or the page again with a 4xx and the reason). Both also
- * take JSON.
+ * take JSON. A new passkey is an MFA enrolment (MfaEnrolment.enrolled: audited, mailed, the first
+ * factor's recovery codes, a session held at enrolment by MFA_REQUIRED released); deleting the
+ * last one is refused while the policy needs a factor (MfaEnrolment.assertMayRemove).
  */
 @ApiExcludeController()
 @Controller('account/passkeys')
@@ -40,6 +66,7 @@ export class AccountPasskeysController {
     private readonly csrf: CsrfService,
     private readonly flash: FlashService,
     private readonly audit: AuditService,
+    private readonly enrolment: MfaEnrolment,
   ) {}
 
   @Authenticated(PAGE)
@@ -105,8 +132,17 @@ export class AccountPasskeysController {
       meta,
       details: { name: passkey.name, backupEligible: passkey.backupEligible, aaguid: passkey.aaguid },
     });
-    if (!html) return reply.status(201).send(toPasskeyView(passkey));
-    await this.flash.set(reply, { message: `Passkey “${passkey.name}” added. You can now sign in with it.` });
+    const amr = passkey.backupEligible ? 'swk' : 'hwk';
+    const { recoveryCodes } = await this.enrolment.enrolled(p, { factorId: PASSKEY_FACTOR, amr }, meta);
+    if (!html) return reply.status(201).send({ ...toPasskeyView(passkey), recoveryCodes });
+    await this.flash.set(
+      reply,
+      {
+        message: `Passkey “${passkey.name}” added. You can now sign in with it.`,
+        ...(recoveryCodes ? { reveal: recoveryCodesReveal(recoveryCodes) } : {}),
+      },
+      p.credential.id,
+    );
     return reply.redirect('/account/passkeys', 303);
   }
 
@@ -147,15 +183,28 @@ export class AccountPasskeysController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
+    const html = isFormPost(req);
+    const meta = requestMeta(req);
+    await this.passkeys.getOwn(p.actor.id, id);
+    // The passkey kind stays enrolled while another passkey is left; the last one goes only if the policy allows.
+    if ((await this.passkeys.countForUser(p.actor.id)) <= 1) {
+      try {
+        await this.enrolment.assertMayRemove(p, PASSKEY_FACTOR);
+      } catch (err) {
+        if (!(err instanceof ConflictException) || !html) throw err;
+        return this.render(p, reply, 409, { error: err.message });
+      }
+    }
     const removed = await this.passkeys.remove(p.actor.id, id);
     await this.audit.recordFor(p, {
       action: 'passkey.remove',
       outcome: 'success',
       target: { type: 'passkey', id },
-      meta: requestMeta(req),
+      meta,
       details: { name: removed.name },
     });
-    if (!isFormPost(req)) return reply.status(204).send();
+    await this.enrolment.removed(p, PASSKEY_FACTOR, meta);
+    if (!html) return reply.status(204).send();
     await this.flash.set(reply, { message: `Passkey “${removed.name}” deleted. It no longer signs in.` });
     return reply.redirect('/account/passkeys', 303);
   }

@@ -11,7 +11,7 @@ import { PasskeyChallenges } from './passkey-challenges.service';
 import { PasskeyExternalSignIn } from './passkey-external-sign-in';
 import { PasskeySignInController } from './passkey-sign-in.controller';
 import { Passkey } from './passkey.entity';
-import { PasskeysService } from './passkeys.service';
+import { PASSKEY_FACTOR, PasskeysService } from './passkeys.service';
 
 /**
  * Passkeys (WebAuthn Level 3, @simplewebauthn/server; docs/mfa.md): registering named passkeys
@@ -28,12 +28,14 @@ export class PasskeysModule {
   constructor(passkeys: PasskeysService, factors: SecondFactorRegistry, signIn: ExternalSignInRegistry, button: PasskeyExternalSignIn) {
     signIn.register(button);
     factors.register({
-      id: 'passkey',
+      id: PASSKEY_FACTOR,
       label: 'Passkey',
       order: 20,
       standalone: true,
       challengePath: '/login/passkey',
       enrolPath: '/account/passkeys',
+      // What a session held at enrolment by MFA_REQUIRED needs to register its first passkey.
+      enrolRoutes: ['GET /account/passkeys', 'POST /account/passkeys/options', 'POST /account/passkeys'],
       enrolledAmong: (ids) => passkeys.usersWithPasskeys(ids),
       describe: (id) => passkeys.summary(id),
       resetForUser: (id) => passkeys.deleteAllFor(id),

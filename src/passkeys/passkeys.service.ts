@@ -22,6 +22,9 @@ import { Passkey } from './passkey.entity';
 import { PasskeyError, refusals } from './passkey.error';
 import { parseAuthenticationResponse, parseRegistrationResponse } from './passkey-response';
 
+/** The passkey's id as a second-factor kind (SecondFactorRegistry, audit details). */
+export const PASSKEY_FACTOR = 'passkey';
+
 /** The most passkeys one person may register (each is a row the sign-in looks through). */
 export const MAX_PASSKEYS_PER_USER = 20;
 
@@ -69,6 +72,10 @@ export class PasskeysService {
     return { before: p.name, after: name };
   }
 
+  countForUser(userId: string): Promise<number> {
+    return this.passkeys.count({ where: { userId } });
+  }
+
   async remove(userId: string, id: string): Promise<Passkey> {
     const p = await this.getOwn(userId, id);
     const res = await this.passkeys.delete({ id: p.id, userId });
@@ -88,7 +95,7 @@ export class PasskeysService {
   }
 
   async summary(userId: string): Promise<string | null> {
-    const n = await this.passkeys.count({ where: { userId } });
+    const n = await this.countForUser(userId);
     return n === 0 ? null : n === 1 ? '1 passkey' : `${n} passkeys`;
   }
 

@@ -1,4 +1,5 @@
 import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { RecoveryCode } from '../../src/mfa/recovery-code.entity';
 import { PasskeyChallenge } from '../../src/passkeys/passkey-challenge.entity';
 import { Passkey } from '../../src/passkeys/passkey.entity';
 import { PasskeySignInController } from '../../src/passkeys/passkey-sign-in.controller';
@@ -6,11 +7,15 @@ import { Session } from '../../src/sessions/session.entity';
 import { SessionCookieService } from '../../src/sessions/session-cookie.service';
 import { CredentialEpochService } from '../../src/users/credential-epoch.service';
 import { UsersService } from '../../src/users/users.service';
+import { auditByActor, detailsOf, startIsolatedTestApp } from './support/admin.fixture';
 import { cookiePair } from './support/http-client';
+import { csrfOf as csrfOfPage, enrolTotp, passwordStep } from './support/mfa.fixture';
+import { settleOutbox } from './support/outbox.fixture';
 import { flashMessage, followRedirect, HTML } from './support/pages.fixture';
 import { SoftAuthenticator } from './support/passkeys.fixture';
+import { SmtpSink, startSmtpSink } from './support/smtp-sink';
 import { freePort, startTestApp, TestApp } from './support/test-app';
-import { signedInUser, TEST_PASSWORD } from './support/users.fixture';
+import { createUser, signedInUser, TEST_PASSWORD } from './support/users.fixture';
 
 /**
  * Passkeys over HTTP: registration from the account page and passwordless sign-in, with real
@@ -411,6 +416,141 @@ describe('passkeys (WebAuthn)', () => {
       expect(res.status).toBe(200);
       expect(res.body.amr).toEqual(['pwd', 'hwk', 'mfa']);
       expect((await t.http.get('/me', { cookie: partial })).status).toBe(200);
+    });
+  });
+
+  describe('as an MFA enrolment (the MFA core’s hooks), under MFA_REQUIRED=all', () => {
+    let m: TestApp;
+    let mOrigin: string;
+    let sink: SmtpSink;
+
+    beforeAll(async () => {
+      sink = await startSmtpSink();
+      const port = await freePort();
+      mOrigin = `http://localhost:${port}`;
+      // The outbox (the MFA notices) is database-wide: a database of its own on MariaDB/PostgreSQL.
+      m = await startIsolatedTestApp({ PUBLIC_URL: mOrigin, MFA_REQUIRED: 'all', SMTP_URL: `smtp://127.0.0.1:${sink.port}` }, { port });
+    });
+    afterAll(async () => {
+      await m?.close();
+      await sink?.close();
+    });
+
+    const mailsTo = async (email: string, subject: string) => {
+      await settleOutbox(m);
+      return sink.messages.filter((msg) => msg.includes(email) && msg.includes(subject));
+    };
+
+    /** A user without a factor, signed in with the password: the session is held at enrolment. */
+    async function heldUser() {
+      const u = await createUser(m);
+      const { cookie, res } = await passwordStep(m, u.email);
+      expect(res.body.pendingStep).toBe('mfa-enrol');
+      return { ...u, cookie };
+    }
+
+    /** Registers a passkey through the page's form post (options, then the response); returns the 303. */
+    async function registerByForm(cookie: string, name: string, auth = new SoftAuthenticator(RP_ID, mOrigin)) {
+      const page = await m.http.get('/account/passkeys', { cookie, headers: HTML });
+      expect(page.status).toBe(200);
+      const options = await m.http.post('/account/passkeys/options', { cookie, json: {} });
+      expect(options.status).toBe(200);
+      return m.http.post('/account/passkeys', {
+        cookie,
+        headers: HTML,
+        form: { _csrf: csrfOfPage(page.text), name, response: JSON.stringify(auth.createCredential(options.body)) },
+      });
+    }
+
+    async function deleteByForm(cookie: string, passkeyId: string) {
+      const page = await m.http.get('/account/passkeys', { cookie, headers: HTML });
+      return m.http.post(`/account/passkeys/${passkeyId}/delete`, { cookie, headers: HTML, form: { _csrf: csrfOfPage(page.text) } });
+    }
+
+    const passkeysIn = (userId: string) => m.dataSource.getRepository(Passkey).find({ where: { userId }, order: { createdAt: 'ASC' } });
+
+    it('a user held at enrolment registers a passkey there and is released: recovery codes shown once, audited, mailed', async () => {
+      const u = await heldUser();
+      expect((await m.http.get('/me', { cookie: u.cookie })).status).toBe(403);
+      const posted = await registerByForm(u.cookie, 'Laptop');
+      expect(posted.status).toBe(303);
+      const page = await followRedirect(m, posted, u.cookie);
+      expect(page.status).toBe(200);
+      expect(flashMessage(page.text)).toContain('Passkey “Laptop” added');
+      const list = /data-testid="revealed-lines">([\s\S]*?)<\/ol>/.exec(page.text)?.[1] ?? '';
+      const codes = [...list.matchAll(/<code>([a-z0-9-]+)<\/code>/g)].map((x) => x[1]);
+      expect(codes).toHaveLength(10);
+      expect(await m.dataSource.getRepository(RecoveryCode).countBy({ userId: u.user.id })).toBe(10);
+
+      // Released: a full session, multi-factor.
+      expect((await m.http.get('/me', { cookie: u.cookie })).status).toBe(200);
+      const session = await m.dataSource.getRepository(Session).findOneByOrFail({ userId: u.user.id });
+      expect(session.pendingStep ?? null).toBeNull();
+      expect(JSON.stringify(session.amr)).toContain('hwk');
+
+      const [added] = await auditByActor(m, u.user.id, 'mfa.factor_added');
+      expect(added).toMatchObject({ outcome: 'success', targetId: u.user.id });
+      expect(detailsOf(added)).toEqual({ factor: 'passkey', recoveryCodesIssued: 10 });
+      const mails = await mailsTo(u.email, 'a second factor was added');
+      expect(mails).toHaveLength(1);
+      expect(mails[0]).toContain('A second factor (Passkey) was added');
+      expect(mails[0]).not.toContain(codes[0]);
+
+      // A second passkey is another enrolment, without new codes; the next sign-in asks for a factor.
+      const auth = new SoftAuthenticator(RP_ID, mOrigin);
+      const options = await m.http.post('/account/passkeys/options', { cookie: u.cookie, json: {} });
+      const json = await m.http.post('/account/passkeys', {
+        cookie: u.cookie,
+        json: { name: 'Phone', response: JSON.stringify(auth.createCredential(options.body)) },
+      });
+      expect(json.status).toBe(201);
+      expect(json.body.recoveryCodes).toBeNull();
+      expect(detailsOf((await auditByActor(m, u.user.id, 'mfa.factor_added'))[1])).toEqual({ factor: 'passkey' });
+      expect((await passwordStep(m, u.email)).res.body.pendingStep).toBe('mfa');
+    });
+
+    it('a held session reaches only the registration routes of the passkey page', async () => {
+      const u = await heldUser();
+      const stranger = '00000000-0000-4000-8000-000000000000';
+      expect((await m.http.post(`/account/passkeys/${stranger}/rename`, { cookie: u.cookie, json: { name: 'x' } })).status).toBe(403);
+      expect((await m.http.post(`/account/passkeys/${stranger}/delete`, { cookie: u.cookie, json: {} })).status).toBe(403);
+      expect((await m.http.get('/account/passkeys', { cookie: u.cookie, headers: HTML })).status).toBe(200);
+    });
+
+    it('deleting the last factor is refused (409 with the page message, nothing deleted); one of two goes (audited, mailed)', async () => {
+      const u = await heldUser();
+      expect((await registerByForm(u.cookie, 'Laptop')).status).toBe(303);
+      const [only] = await passkeysIn(u.user.id);
+
+      const refused = await deleteByForm(u.cookie, only.id);
+      expect(refused.status).toBe(409);
+      expect(refused.text).toContain('requires a second factor');
+      const json = await m.http.post(`/account/passkeys/${only.id}/delete`, { cookie: u.cookie, json: {} });
+      expect(json.status).toBe(409);
+      expect(json.body.message).toContain('requires a second factor');
+      expect(await passkeysIn(u.user.id)).toHaveLength(1);
+      expect(await auditByActor(m, u.user.id, 'passkey.remove')).toHaveLength(0);
+      expect(await auditByActor(m, u.user.id, 'mfa.factor_removed')).toHaveLength(0);
+
+      // Of two passkeys, one may go; the last is refused again.
+      expect((await registerByForm(u.cookie, 'Phone')).status).toBe(303);
+      const deleted = await deleteByForm(u.cookie, only.id);
+      expect(flashMessage((await followRedirect(m, deleted, u.cookie)).text)).toContain('“Laptop” deleted');
+      const [phone] = await passkeysIn(u.user.id);
+      expect(phone.name).toBe('Phone');
+      const [removed] = await auditByActor(m, u.user.id, 'mfa.factor_removed');
+      expect(detailsOf(removed)).toEqual({ factor: 'passkey' });
+      const mails = await mailsTo(u.email, 'a second factor was removed');
+      expect(mails).toHaveLength(1);
+      expect(mails[0]).toContain('A second factor (Passkey) was removed');
+      expect((await deleteByForm(u.cookie, phone.id)).status).toBe(409);
+
+      // With an authenticator app beside it, the last passkey may go too; the recovery codes stay.
+      await enrolTotp(m, u.cookie);
+      expect((await m.http.post(`/account/passkeys/${phone.id}/delete`, { cookie: u.cookie, json: {} })).status).toBe(204);
+      expect(await passkeysIn(u.user.id)).toHaveLength(0);
+      expect(await m.dataSource.getRepository(RecoveryCode).countBy({ userId: u.user.id })).toBe(10);
+      expect(await auditByActor(m, u.user.id, 'mfa.factor_removed')).toHaveLength(2);
     });
   });
 });

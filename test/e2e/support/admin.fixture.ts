@@ -28,11 +28,11 @@ export function detailsOf(e: AuditEvent): Record<string, unknown> {
  * that other test files sharing the server database would disturb. SQLite is per-app anyway; on
  * MySQL/PostgreSQL a throwaway database is created (the app migrates it at start) and dropped at close.
  */
-export async function startIsolatedTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startIsolatedTestApp(env: Record<string, string> = {}, opts: { port?: number } = {}): Promise<TestApp> {
   const shared = sharedDatabaseUrl();
-  if (!shared) return startTestApp(env);
+  if (!shared) return startTestApp(env, opts);
   const scratch = await createScratchDatabase(shared, 'gatehouse_iso');
-  const t = await startTestApp({ ...env, DATABASE_URL: scratch.url });
+  const t = await startTestApp({ ...env, DATABASE_URL: scratch.url }, opts);
   return {
     ...t,
     close: async () => {
