@@ -246,7 +246,7 @@ export class AdminUsersPagesController {
     return userPage(id, 'unlocked');
   }
 
-  @AuditAction('mfa.reset', 'user')
+  @AuditAction('admin.user.mfa_reset', 'user')
   @Post(':id/mfa-reset')
   @Redirect()
   async resetMfa(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<Redirection> {

@@ -180,7 +180,7 @@ export class AdminUsersController {
    * ends their sessions and everything in flight (credential epoch), and mails them. Their PATs stay.
    * 200 `{ removed: { <factor kind>: count }, sessionsEnded }`; 404 for an unknown user.
    */
-  @AuditAction('mfa.reset', 'user')
+  @AuditAction('admin.user.mfa_reset', 'user')
   @Post(':id/mfa/reset')
   @HttpCode(200)
   @ApiOkResponse({

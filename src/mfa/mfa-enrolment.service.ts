@@ -111,7 +111,7 @@ export class MfaEnrolment {
    * Admin reset (admin API, admin page, CLI `user:mfa:reset`): removes every factor of every kind
    * and the recovery codes, moves the credential epoch (everything in flight ends: codes, refresh
    * families, access tokens; docs/adding-a-module.md) and ends the user's sessions, clears the
-   * second-step limit and mails the user. The caller audits (`mfa.reset`) with what this returns.
+   * second-step limit and mails the user. The caller audits (`admin.user.mfa_reset`, CLI `user.mfa_reset`) with what this returns.
    */
   async resetAll(userId: string): Promise<{ removed: Record<string, number>; sessionsEnded: number }> {
     const user = await this.users.findById(userId);

@@ -60,6 +60,7 @@ export class OidcClientSettingsPagesController {
     return this.save(p, this.own(p, clientId), clientId, form, req, reply);
   }
 
+  @AuditAction('admin.client.view', 'client', 'clientId')
   @Authenticated(ADMIN_PAGE)
   @Get('admin/ui/clients/:clientId/oidc')
   async adminPage(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Res() reply: FastifyReply) {

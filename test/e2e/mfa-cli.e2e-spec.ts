@@ -30,7 +30,7 @@ describe('operators CLI: user:mfa:reset (issue 25)', () => {
     await new Promise((r) => setTimeout(r, 1100)); // another process: this app's credential cache holds for 1 s
     expect((await t.http.get('/me', { cookie: u.cookie })).status).toBe(401);
     expect((await passwordStep(t, u.email)).res.body.pendingStep).toBeUndefined();
-    const [row] = await auditForTarget(t, u.user.id, 'mfa.reset');
+    const [row] = await auditForTarget(t, u.user.id, 'user.mfa_reset');
     expect(row).toMatchObject({ actorType: 'operator', outcome: 'success' });
 
     const unknown = await runCli(db.url, ['user:mfa:reset', '--email', 'nobody-here@example.test']);

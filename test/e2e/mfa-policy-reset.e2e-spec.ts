@@ -109,7 +109,7 @@ describe('MFA: admin reset of a user’s factors (issue 25)', () => {
     expect((await t.http.get('/devices', { bearer: tokens.access_token })).status).toBe(401); // in flight: the epoch
     expect((await refresh(t, client, tokens.refresh_token)).status).toBe(400);
     expect((await t.http.get('/devices', { bearer: pat.token })).status).toBe(200); // PATs stay
-    const [row] = await auditForTarget(t, u.user.id, 'mfa.reset');
+    const [row] = await auditForTarget(t, u.user.id, 'admin.user.mfa_reset');
     expect(row).toMatchObject({ outcome: 'success', actorId: admin.user.id });
     expect((await passwordStep(t, u.email)).res.body.pendingStep).toBeUndefined();
   });

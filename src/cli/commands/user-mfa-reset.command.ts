@@ -20,10 +20,13 @@ export class UserMfaResetCommand implements CliCommand {
     const email = requiredEmail(ctx.flags);
     const user = await existingUser(ctx, email);
     const result = await ctx.get(MfaEnrolment).resetAll(user.id);
-    await auditOperatorAction(ctx.get(AuditService), 'mfa.reset', { type: 'user', id: user.id }, MfaEnrolment.auditDetails(result));
-    const removed = Object.entries(result.removed)
-      .map(([kind, n]) => `${n} ${kind}`)
-      .join(', ');
+    await auditOperatorAction(ctx.get(AuditService), 'user.mfa_reset', { type: 'user', id: user.id }, MfaEnrolment.auditDetails(result));
+    // Only the kinds the user had: every registered kind reports a count, most of them 0.
+    const removed =
+      Object.entries(result.removed)
+        .filter(([, n]) => n > 0)
+        .map(([kind, n]) => `${n} ${kind}`)
+        .join(', ') || 'no factor';
     ctx.print(`Reset the second factors of ${user.email}: removed ${removed}; ended ${result.sessionsEnded} session(s)`);
   }
 }
