@@ -20,7 +20,7 @@ describe('browser: an admin creates a user, disables them, and finds both in the
     expect(new URL(page.url()).pathname).toBe('/login');
     await page.getByLabel('Email').fill(admin.email);
     await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await Promise.all([page.waitForURL(h.url('/admin/ui/users')), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await Promise.all([page.waitForURL(h.url('/admin/ui/users')), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Users');
 
     // Create a user through the form.
@@ -79,7 +79,7 @@ describe('browser: an admin creates a user, disables them, and finds both in the
     await page.goto(h.url('/admin/ui/clients'));
     await page.getByLabel('Email').fill(admin.email);
     await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await Promise.all([page.waitForURL(h.url('/admin/ui/clients')), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await Promise.all([page.waitForURL(h.url('/admin/ui/clients')), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Clients');
 
     await page.getByLabel('Owner email').fill(owner.email);

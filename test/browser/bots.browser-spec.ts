@@ -16,7 +16,7 @@ describe('browser: bots and impersonation (issue 14)', () => {
     const { page } = h;
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await Promise.all([page.waitForURL(h.url(landing)), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await Promise.all([page.waitForURL(h.url(landing)), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
   };
   const signOut = async () => {
     await Promise.all([h.page.waitForURL(/\/login/), h.page.getByRole('button', { name: 'Sign out' }).click()]);

@@ -25,7 +25,9 @@ describe('browser: sign in, see the account, sign out', () => {
     await page.getByLabel('Password').fill(TEST_PASSWORD);
     // Keyboard users reach the button next and see where they are.
     await page.keyboard.press('Tab');
-    await expect(page.getByRole('button', { name: 'Sign in' }).evaluate((b) => b.ownerDocument.activeElement === b)).resolves.toBe(true);
+    await expect(
+      page.getByRole('button', { name: 'Sign in', exact: true }).evaluate((b) => b.ownerDocument.activeElement === b),
+    ).resolves.toBe(true);
     await h.screenshot('login-focus');
     await Promise.all([page.waitForURL(h.url('/account')), page.keyboard.press('Enter')]);
 
@@ -56,7 +58,7 @@ describe('browser: sign in, see the account, sign out', () => {
     await page.goto(h.url('/login'));
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('not the password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 
     await expect(page.getByRole('alert').textContent()).resolves.toBe('Email or password is incorrect');
     await expect(page.getByLabel('Email').inputValue()).resolves.toBe(email);

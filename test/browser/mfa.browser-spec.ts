@@ -50,7 +50,10 @@ describe('browser: two-factor sign-in with an authenticator app (issue 25)', () 
     await Promise.all([page.waitForURL(/\/login/), page.getByRole('button', { name: 'Sign out' }).click()]);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await Promise.all([page.waitForURL(/\/login\/second-factor\/totp/), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/login\/second-factor\/totp/),
+      page.getByRole('button', { name: 'Sign in', exact: true }).click(),
+    ]);
     await expect(page.getByTestId('second-step').isVisible()).resolves.toBe(true);
     await h.screenshot('mfa-second-step');
     await page.goto(h.url('/account'));

@@ -38,7 +38,7 @@ describe('browser: passkeys through the virtual authenticator', () => {
     await page.goto(`${base}/login`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await Promise.all([page.waitForURL(`${base}/account`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await Promise.all([page.waitForURL(`${base}/account`), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
 
     await page.goto(`${base}/account/passkeys`);
     await page.getByLabel('Name', { exact: true }).fill('Virtual key');

@@ -24,7 +24,7 @@ describe('browser: Account settings → API keys (create, copy, use with curl-st
     await page.goto(h.url('/account'));
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await Promise.all([page.waitForURL(h.url('/account')), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await Promise.all([page.waitForURL(h.url('/account')), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
     await Promise.all([page.waitForURL(h.url('/account/tokens')), page.getByRole('link', { name: 'API keys' }).click()]);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('API keys');
     await expect(page.getByText('You have no API keys.').isVisible()).resolves.toBe(true);

@@ -105,7 +105,7 @@ describe.each(WIDTHS)('browser at $name width ($width px): finding your way, sel
     await h.page.goto(h.url('/login'));
     await h.page.getByLabel('Email').fill(email);
     await h.page.getByLabel('Password').fill(TEST_PASSWORD);
-    await h.page.getByRole('button', { name: 'Sign in' }).click();
+    await h.page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(h.page.getByRole('alert').textContent()).resolves.toContain('incorrect');
     await signInThroughForm(h, email, NEW_PASSWORD);
     expect(new URL(h.page.url()).pathname).toBe('/account');
