@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
-import { MIGRATIONS } from './migrations';
+import { MIGRATIONS } from '../migrations/index';
 import { installPostgresDialect } from './postgres-dialect';
 
 /** Connections per instance when DB_POOL_SIZE is unset. */

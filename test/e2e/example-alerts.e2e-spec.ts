@@ -25,7 +25,7 @@ describe('example module: alerts (docs/adding-a-module.md)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({}, { root: AppWithAlerts });
-    // The guide's migration step. A real module lists its migration in src/database/migrations/
+    // The guide's migration step. A real module lists its migration in src/migrations/
     // index.ts; the example's runs here so the app's own migration list stays untouched.
     const runner = t.dataSource.createQueryRunner();
     try {

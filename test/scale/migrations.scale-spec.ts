@@ -1,4 +1,4 @@
-import { MIGRATIONS } from '../../src/database/migrations';
+import { MIGRATIONS } from '../../src/migrations';
 import { freshDatabase, Instance, queryRows, startInstances } from './support/instance';
 
 /** Issue 11: N instances starting at once on an empty database apply each migration exactly once (GET_LOCK on MySQL/MariaDB, pg_try_advisory_lock on PostgreSQL). */

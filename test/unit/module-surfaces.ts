@@ -116,6 +116,8 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
   health: [],
   housekeeping: ['purge-task'],
   impersonation: ['admin-impersonation.service', 'dto/start-impersonation.dto', 'impersonation.scopes'],
+  // The schema history: the migration list that database/ runs.
+  migrations: ['index'],
   mfa: ['mfa-enrolment.service', 'second-factor.registry', 'second-step.service'],
   metrics: ['metrics'],
   oauth: [

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import { col, fk } from '../../../src/database/migration-columns';
+import { col, fk } from '../../../src/migrations/migration-columns';
 
-/** The alerts example's table. In a real module this file lives in src/database/migrations/. */
+/** The alerts example's table. In a real module this file lives in src/migrations/. */
 export class Alerts1764000810000 implements MigrationInterface {
   name = 'Alerts1764000810000';
 

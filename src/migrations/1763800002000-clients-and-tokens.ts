@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
-import { col } from '../migration-columns';
+import { col } from './migration-columns';
 
 /** OAuth clients, their secrets, and the access tokens the token endpoint issues. */
 export class ClientsAndTokens1763800002000 implements MigrationInterface {

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import { col } from '../migration-columns';
+import { col } from './migration-columns';
 
 /**
  * `outbox_messages` (issue 22 §3): the transactional outbox that delivers mail out of the request,

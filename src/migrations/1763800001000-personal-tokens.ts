@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
-import { col } from '../migration-columns';
+import { col } from './migration-columns';
 
 export class PersonalTokens1763800001000 implements MigrationInterface {
   name = 'PersonalTokens1763800001000';

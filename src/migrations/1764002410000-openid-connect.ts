@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import { col, fk } from '../migration-columns';
+import { col, fk } from './migration-columns';
 
 /**
  * OpenID Connect (issue 24): `oidc_sign_ins`, one row per authorization code issued for

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { col, sqlType } from '../migration-columns';
+import { col, sqlType } from './migration-columns';
 
 /**
  * How and when a session's user authenticated (OpenID Connect Core §2: `auth_time`, `amr`, `acr`),

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
-import { col } from '../migration-columns';
+import { col } from './migration-columns';
 
 /** Housekeeping leases: one row per job; the instance holding an unexpired lease runs the job. */
 export class HousekeepingLeases1764000600000 implements MigrationInterface {

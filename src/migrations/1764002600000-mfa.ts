@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import { col, fk, sqlType } from '../migration-columns';
+import { col, fk, sqlType } from './migration-columns';
 
 /**
  * Multi-factor sign-in (issue 25, docs/mfa.md):

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import { col, fk } from '../migration-columns';
+import { col, fk } from './migration-columns';
 
 /**
  * Passkeys (issue 25): the WebAuthn credentials people register, and the short-lived challenges

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import { col, fk } from '../migration-columns';
+import { col, fk } from './migration-columns';
 
 /**
  * Enterprise SSO (issue 26): upstream OpenID Connect connections, the external identities linked

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
-import { col } from '../migration-columns';
+import { col } from './migration-columns';
 
 /**
  * Account self-service (issue 15): when a password was last changed, whether it is temporary

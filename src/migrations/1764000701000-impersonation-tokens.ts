@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
-import { col } from '../migration-columns';
+import { col } from './migration-columns';
 
 /** Impersonation tokens (RFC 8693 token exchange with `act`), owned by the impersonation module. */
 export class ImpersonationTokens1764000701000 implements MigrationInterface {

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { col, sqlType } from '../migration-columns';
+import { col, sqlType } from './migration-columns';
 
 /**
  * `clients.credentials_revoked_at` (issue 22 §1, "disable/delete client"): the per-client

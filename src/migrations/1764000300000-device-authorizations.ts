@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
-import { col } from '../migration-columns';
+import { col } from './migration-columns';
 
 /** The device authorization grant (RFC 8628): one row per device authorization request. */
 export class DeviceAuthorizations1764000300000 implements MigrationInterface {
