@@ -156,7 +156,16 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
     'sign-in-steps',
   ],
   'signing-keys': ['signing-keys.service'],
-  sso: ['dto/sso-connection.dto', 'sso-connections.service', 'sso-lifecycle.service'],
+  sso: [],
+  'sso-connections': [
+    'dto/sso-connection.dto',
+    'external-identities.service',
+    'sso-connection.entity',
+    'sso-connections.service',
+    'sso-lifecycle.service',
+    'sso-sign-in.error',
+    'upstream-oidc.client',
+  ],
   'token-endpoint': ['grant-handler', 'grant-handler.registry'],
   'token-management': ['oauth-token-type.registry'],
   users: [
