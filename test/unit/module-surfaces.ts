@@ -129,7 +129,8 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
     'scope-list',
     'token-endpoint-throttle.guard',
   ],
-  oidc: [],
+  oidc: ['end-session-path', 'id-tokens.service', 'oidc-client-settings.service', 'oidc-sign-ins.service', 'subject-identifiers'],
+  'oidc-logout': [],
   passkeys: [],
   outbox: ['outbox.service'],
   'personal-tokens': [
