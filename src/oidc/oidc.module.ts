@@ -51,13 +51,7 @@ import { USERINFO_PATH, UserInfoController } from './userinfo.controller';
     DeveloperOidcClientSettingsController,
     OidcClientSettingsPagesController,
   ],
-  providers: [
-    IdTokensService,
-    OidcSignInsService,
-    OidcClientSettingsService,
-    OidcClientRegistration,
-    OidcCodeFlowExtension,
-  ],
+  providers: [IdTokensService, OidcSignInsService, OidcClientSettingsService, OidcClientRegistration, OidcCodeFlowExtension],
   exports: [IdTokensService, OidcClientSettingsService, OidcSignInsService],
 })
 export class OidcModule implements OnModuleInit {
