@@ -10,6 +10,7 @@ import { UsersModule } from '../users/users.module';
 import { AdminAuditController } from './admin-audit.controller';
 import { AdminBotsPagesController } from './admin-bots-pages.controller';
 import { AdminClientsPagesController } from './admin-clients-pages.controller';
+import { AdminMfaPagesController } from './admin-mfa-pages.controller';
 import { AdminCredentialsService } from './admin-credentials.service';
 import { AdminDashboardController } from './admin-dashboard.controller';
 import { AdminDashboardService } from './admin-dashboard.service';
@@ -50,6 +51,7 @@ import { SsoModule } from '../sso/sso.module';
     AdminUsersPagesController,
     AdminClientsPagesController,
     AdminSsoPagesController,
+    AdminMfaPagesController,
   ],
   providers: [AdminCredentialsService, AdminDashboardService, AdminPageContext, AuditNamesService],
 })
