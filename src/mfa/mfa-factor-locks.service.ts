@@ -2,9 +2,9 @@ import { ConflictException, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LessThan, Repository } from 'typeorm';
+import { In, LessThan, Repository } from 'typeorm';
 import { isUniqueViolation } from '../database/unique-violation';
-import { PurgeTaskRegistry, repositoryPurgeTask } from '../housekeeping/purge-task';
+import { PurgeTaskRegistry } from '../housekeeping/purge-task';
 import { MfaFactorLock } from './mfa-factor-lock.entity';
 
 /** How long a lease lives if its holder dies before releasing it. */
@@ -29,7 +29,16 @@ export class MfaFactorLocks implements OnModuleInit {
 
   onModuleInit(): void {
     // Normally released at once; a lease whose holder died is taken over when it expires, or purged.
-    this.purge.register(repositoryPurgeTask('mfa_factor_locks', this.locks, ['expires_at']));
+    // (keyed by user_id, not id: its own batch rather than repositoryPurgeTask).
+    this.purge.register({
+      name: 'mfa_factor_locks',
+      purgeBatch: async (cutoff, limit) => {
+        const rows = await this.locks.find({ where: { expiresAt: LessThan(cutoff) }, select: { userId: true }, take: limit });
+        if (rows.length === 0) return 0;
+        await this.locks.delete({ userId: In(rows.map((r) => r.userId)), expiresAt: LessThan(cutoff) });
+        return rows.length;
+      },
+    });
   }
 
   /** Runs `work` holding the user's lease; 409 when another holder keeps it longer than WAIT_MS. */
