@@ -29,6 +29,7 @@ import { OutboxModule } from './outbox/outbox.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MfaModule } from './mfa/mfa.module';
 import { OidcModule } from './oidc/oidc.module';
+import { OidcLogoutModule } from './oidc-logout/oidc-logout.module';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { SsoModule } from './sso/sso.module';
@@ -65,6 +66,7 @@ import { WebModule } from './web/web.module';
     GrantsModule,
     AuthorizationModule,
     OidcModule,
+    OidcLogoutModule,
     DeviceAuthorizationModule,
     ImpersonationModule,
     AdminModule,

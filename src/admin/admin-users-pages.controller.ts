@@ -16,7 +16,7 @@ import { AdminCredentialsService } from './admin-credentials.service';
 import { AdminPageErrorFilter } from './admin-page-error.filter';
 import { AdminPageContext } from './admin-page.context';
 import { mapPage } from '../common/keyset';
-import { SsoLifecycleService } from '../sso/sso-lifecycle.service';
+import { SsoLifecycleService } from '../sso-connections/sso-lifecycle.service';
 import { MfaEnrolment } from '../mfa/mfa-enrolment.service';
 import { MfaPolicy } from '../mfa/mfa-policy';
 import { LoginThrottle } from '../sessions/login-throttle.service';

@@ -21,7 +21,7 @@ import { AdminUsersPagesController } from './admin-users-pages.controller';
 import { AdminUsersController } from './admin-users.controller';
 import { AdminSsoPagesController } from './admin-sso-pages.controller';
 import { MfaModule } from '../mfa/mfa.module';
-import { SsoModule } from '../sso/sso.module';
+import { SsoConnectionsModule } from '../sso-connections/sso-connections.module';
 
 /**
  * The operators' module: users, credentials, the audit log and the dashboard, as a JSON API
@@ -39,7 +39,7 @@ import { SsoModule } from '../sso/sso.module';
     BotsModule,
     ImpersonationModule,
     AccountModule,
-    SsoModule,
+    SsoConnectionsModule,
     MfaModule,
   ],
   controllers: [

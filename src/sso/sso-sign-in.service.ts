@@ -10,12 +10,12 @@ import type { Session } from '../sessions/session.entity';
 import { SessionsService } from '../sessions/sessions.service';
 import type { User } from '../users/user.entity';
 import { normalizeEmail, UsersService } from '../users/users.service';
-import { ExternalIdentitiesService } from './external-identities.service';
-import { SsoConnection } from './sso-connection.entity';
-import { emailDomain, SsoConnectionsService } from './sso-connections.service';
-import { SsoSignInError } from './sso-sign-in.error';
+import { ExternalIdentitiesService } from '../sso-connections/external-identities.service';
+import { SsoConnection } from '../sso-connections/sso-connection.entity';
+import { emailDomain, SsoConnectionsService } from '../sso-connections/sso-connections.service';
+import { SsoSignInError } from '../sso-connections/sso-sign-in.error';
 import type { PendingSsoSignIn } from './sso-state.cookie';
-import { UpstreamOidcClient } from './upstream-oidc.client';
+import { UpstreamOidcClient } from '../sso-connections/upstream-oidc.client';
 
 /** Longer than any real authorization code (RFC 6749 leaves the size open; IdPs issue < 1 KB). */
 export const MAX_CODE_LENGTH = 2048;

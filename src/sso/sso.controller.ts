@@ -11,8 +11,8 @@ import { SessionCookieService } from '../sessions/session-cookie.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { normalizeEmail } from '../users/users.service';
 import { SsoDiscoverDto } from './dto/sso-discover.dto';
-import { SsoConnectionsService } from './sso-connections.service';
-import { SsoSignInError } from './sso-sign-in.error';
+import { SsoConnectionsService } from '../sso-connections/sso-connections.service';
+import { SsoSignInError } from '../sso-connections/sso-sign-in.error';
 import { SsoSignInService } from './sso-sign-in.service';
 import { SsoStateCookie } from './sso-state.cookie';
 

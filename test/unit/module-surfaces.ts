@@ -129,7 +129,8 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
     'scope-list',
     'token-endpoint-throttle.guard',
   ],
-  oidc: [],
+  oidc: ['end-session-path', 'id-tokens.service', 'oidc-client-settings.service', 'oidc-sign-ins.service', 'subject-identifiers'],
+  'oidc-logout': [],
   passkeys: [],
   outbox: ['outbox.service'],
   'personal-tokens': [
@@ -156,7 +157,16 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
     'sign-in-steps',
   ],
   'signing-keys': ['signing-keys.service'],
-  sso: ['dto/sso-connection.dto', 'sso-connections.service', 'sso-lifecycle.service'],
+  sso: [],
+  'sso-connections': [
+    'dto/sso-connection.dto',
+    'external-identities.service',
+    'sso-connection.entity',
+    'sso-connections.service',
+    'sso-lifecycle.service',
+    'sso-sign-in.error',
+    'upstream-oidc.client',
+  ],
   'token-endpoint': ['grant-handler', 'grant-handler.registry'],
   'token-management': ['oauth-token-type.registry'],
   users: [
