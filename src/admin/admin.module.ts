@@ -11,6 +11,7 @@ import { UsersModule } from '../users/users.module';
 import { AdminAuditController } from './admin-audit.controller';
 import { AdminBotsPagesController } from './admin-bots-pages.controller';
 import { AdminClientsPagesController } from './admin-clients-pages.controller';
+import { AdminMfaPagesController } from './admin-mfa-pages.controller';
 import { AdminCredentialsService } from './admin-credentials.service';
 import { AdminDashboardController } from './admin-dashboard.controller';
 import { AdminDashboardService } from './admin-dashboard.service';
@@ -52,6 +53,7 @@ import { SsoConnectionsModule } from '../sso-connections/sso-connections.module'
     AdminUsersPagesController,
     AdminClientsPagesController,
     AdminSsoPagesController,
+    AdminMfaPagesController,
   ],
   providers: [AdminCredentialsService, AdminDashboardService, AdminPageContext, AuditNamesService],
 })
