@@ -6,6 +6,7 @@ import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { BotsModule } from './bots/bots.module';
 import { AuthModule } from './auth/auth.module';
+import { ClientManagementModule } from './client-management/client-management.module';
 import { ClientsModule } from './clients/clients.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { GlobalRateLimitGuard } from './common/global-rate-limit.guard';
@@ -58,6 +59,7 @@ import { WebModule } from './web/web.module';
     BotsModule,
     DevicesModule,
     ClientsModule,
+    ClientManagementModule,
     TokenEndpointModule,
     TokenManagementModule,
     AccessTokensModule,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BotsModule } from '../bots/bots.module';
 import { AccountModule } from '../account/account.module';
+import { ClientManagementModule } from '../client-management/client-management.module';
 import { ClientsModule } from '../clients/clients.module';
 import { ImpersonationModule } from '../impersonation/impersonation.module';
 import { GrantsModule } from '../grants/grants.module';
@@ -36,6 +37,7 @@ import { SsoConnectionsModule } from '../sso-connections/sso-connections.module'
     PersonalTokensModule,
     GrantsModule,
     ClientsModule,
+    ClientManagementModule,
     BotsModule,
     ImpersonationModule,
     AccountModule,

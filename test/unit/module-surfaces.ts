@@ -50,15 +50,14 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
   authorization: ['dto/authorization-request', 'errors/authorization.errors'],
   bots: ['bot-tokens.service', 'bots.service'],
   cli: [],
+  'client-management': ['client-management.service', 'client-secret.flash', 'dto/client-form.dto', 'dto/list-clients.query'],
   clients: [
     'client-authenticator.service',
-    'client-management.service',
-    'client-secret.flash',
+    'client-secrets.service',
     'client-types',
     'client.entity',
     'clients.service',
-    'dto/client-form.dto',
-    'dto/list-clients.query',
+    'dto/create-client.dto',
     'redirect-uri',
   ],
   common: [
