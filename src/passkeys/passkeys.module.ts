@@ -2,8 +2,9 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MfaModule } from '../mfa/mfa.module';
 import { SecondFactorRegistry } from '../mfa/second-factor.registry';
-import { ExternalSignInRegistry } from '../sessions/external-sign-in.registry';
+import { ExternalSignInRegistry } from '../sign-in/external-sign-in.registry';
 import { SessionsModule } from '../sessions/sessions.module';
+import { SignInModule } from '../sign-in/sign-in.module';
 import { UsersModule } from '../users/users.module';
 import { AccountPasskeysController } from './account-passkeys.controller';
 import { PasskeyChallenge } from './passkey-challenge.entity';
@@ -19,7 +20,7 @@ import { PASSKEY_FACTOR, PasskeysService } from './passkeys.service';
  * (registered in the MFA core's SecondFactorRegistry).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Passkey, PasskeyChallenge]), UsersModule, SessionsModule, MfaModule],
+  imports: [TypeOrmModule.forFeature([Passkey, PasskeyChallenge]), UsersModule, SessionsModule, SignInModule, MfaModule],
   controllers: [AccountPasskeysController, PasskeySignInController],
   providers: [PasskeysService, PasskeyChallenges, PasskeyExternalSignIn],
   exports: [PasskeysService],
@@ -37,6 +38,7 @@ export class PasskeysModule {
       // What a session held at enrolment by MFA_REQUIRED needs to register its first passkey.
       enrolRoutes: ['GET /account/passkeys', 'POST /account/passkeys/options', 'POST /account/passkeys'],
       enrolledAmong: (ids) => passkeys.usersWithPasskeys(ids),
+      countsAmong: (ids) => passkeys.countsAmong(ids),
       describe: (id) => passkeys.summary(id),
       resetForUser: (id) => passkeys.deleteAllFor(id),
     });
