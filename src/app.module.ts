@@ -33,6 +33,7 @@ import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { SsoModule } from './sso/sso.module';
 import { PasskeysModule } from './passkeys/passkeys.module';
+import { StepUpModule } from './step-up/step-up.module';
 import { UsersModule } from './users/users.module';
 import { WebModule } from './web/web.module';
 
@@ -72,6 +73,7 @@ import { WebModule } from './web/web.module';
     AccountModule,
     SsoModule,
     PasskeysModule,
+    StepUpModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: GlobalRateLimitGuard },

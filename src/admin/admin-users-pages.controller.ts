@@ -5,6 +5,7 @@ import { AuditAction } from '../audit/audit-action.decorator';
 import { noteAuditDetails, noteAuditTarget } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { AccountPasswordService } from '../account/account-password.service';
@@ -93,6 +94,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.create', 'user')
+  @RequiresRecentAuthentication()
   @Post()
   @Redirect()
   async create(@Body() form: CreateUserForm, @Req() req: FastifyRequest): Promise<Redirection> {
@@ -128,6 +130,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.disable', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/disable')
   @Redirect()
   async disable(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<Redirection> {
@@ -137,6 +140,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.enable', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/enable')
   @Redirect()
   async enable(@Param('id', ParseUUIDPipe) id: string): Promise<Redirection> {
@@ -145,6 +149,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.set_roles', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/roles')
   @Redirect()
   async setRoles(@Param('id', ParseUUIDPipe) id: string, @Body() form: SetRolesForm, @Req() req: FastifyRequest): Promise<Redirection> {
@@ -155,6 +160,7 @@ export class AdminUsersPagesController {
 
   /** Post/Redirect/Get: a generated password rides to the user page in the sealed flash cookie, once. */
   @AuditAction('admin.user.reset_password', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/reset-password')
   @Redirect()
   async resetPassword(
@@ -177,6 +183,7 @@ export class AdminUsersPagesController {
 
   /** Post/Redirect/Get: the one-time reset link rides to the user page in the sealed flash cookie. */
   @AuditAction('admin.user.password_reset_link', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/reset-link')
   @Redirect()
   async resetLink(
@@ -202,6 +209,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.delete', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/delete')
   @Redirect()
   async remove(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<Redirection> {
@@ -211,6 +219,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.revoke_credential', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/credentials/:kind/:credentialId/revoke')
   @Redirect()
   async revokeCredential(
@@ -225,6 +234,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.unlink_identity', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/identities/:identityId/unlink')
   @Redirect()
   async unlink(
@@ -238,6 +248,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.unlock', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/unlock')
   @Redirect()
   async unlock(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<Redirection> {
@@ -247,6 +258,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.mfa_reset', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/mfa-reset')
   @Redirect()
   async resetMfa(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<Redirection> {
@@ -255,6 +267,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.revoke_all', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/revoke-credentials')
   @Redirect()
   async revokeAll(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<Redirection> {

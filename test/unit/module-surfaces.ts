@@ -34,6 +34,7 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
     'decorators/authenticated.decorator',
     'decorators/current-principal.decorator',
     'decorators/public.decorator',
+    'decorators/requires-recent-authentication.decorator',
     'errors/auth.errors',
     'errors/oauth.errors',
     'minted-token-rules',
@@ -118,7 +119,7 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
   impersonation: ['admin-impersonation.service', 'dto/start-impersonation.dto', 'impersonation.scopes'],
   // The schema history: the migration list that database/ runs.
   migrations: ['index'],
-  mfa: ['mfa-enrolment.service', 'second-factor.registry', 'second-step.service'],
+  mfa: ['mfa-enrolment.service', 'second-factor.registry', 'second-step.service', 'second-step.throttle', 'totp.service'],
   metrics: ['metrics'],
   oauth: [
     'client-authenticated-endpoint',
@@ -156,6 +157,7 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
     'sign-in-steps',
   ],
   'signing-keys': ['signing-keys.service'],
+  'step-up': [],
   sso: ['dto/sso-connection.dto', 'sso-connections.service', 'sso-lifecycle.service'],
   'token-endpoint': ['grant-handler', 'grant-handler.registry'],
   'token-management': ['oauth-token-type.registry'],
