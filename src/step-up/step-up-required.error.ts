@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import type { RenderableError, RenderedError } from '../common/renderable-error';
 
-/** Where a JSON client re-authenticates (POST, same session): docs/mfa.md#step-up. */
+/** Where a JSON client re-authenticates (POST, same session): docs/mfa.md#step-up-sudo-mode. */
 export const STEP_UP_URL = '/step-up';
 
 /** What the re-authentication page shows: the action to resume, the ways this user can confirm, the carried form. */

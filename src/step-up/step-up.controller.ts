@@ -22,7 +22,7 @@ import { StepUpService } from './step-up.service';
 const ACTION = /^(POST|PUT|PATCH|DELETE) \/[\x21-\x7e]{0,240}$/;
 
 /**
- * Re-authenticating on demand (docs/mfa.md#step-up): `GET /step-up?return=/path` is the page
+ * Re-authenticating on demand (docs/mfa.md#step-up-sudo-mode): `GET /step-up?return=/path` is the page
  * (for a browser sent here, or "confirm access" before a series of actions) and `POST /step-up`
  * checks the password or an authenticator code. A form post then goes back to `return` (a
  * same-origin path, else /account); JSON gets `{ authTime, amr, validForSeconds }`. A refused form

@@ -7,7 +7,7 @@ import { StepUpInterceptor } from './step-up.interceptor';
 import { StepUpService } from './step-up.service';
 
 /**
- * Step-up, "sudo mode" (docs/mfa.md#step-up): routes marked @RequiresRecentAuthentication() need a
+ * Step-up, "sudo mode" (docs/mfa.md#step-up-sudo-mode): routes marked @RequiresRecentAuthentication() need a
  * browser session that authenticated within `SUDO_MODE_SECONDS`; the re-authentication page and
  * `POST /step-up`. The interceptor binds itself to those routes (RouteInterceptorRegistry).
  */

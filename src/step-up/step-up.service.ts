@@ -49,7 +49,7 @@ const MESSAGES = {
 } as const;
 
 /**
- * Step-up ("sudo mode", docs/mfa.md#step-up): whether a browser session authenticated recently
+ * Step-up ("sudo mode", docs/mfa.md#step-up-sudo-mode): whether a browser session authenticated recently
  * enough for a sensitive action, the re-authentication itself (password or authenticator code,
  * counted against the second step's limit, audited, moving `auth_time` forward and adding to
  * `amr`), and the refused form carried through the re-authentication page, sealed.

@@ -5,7 +5,7 @@ import { ApiExtension, ApiForbiddenResponse } from '@nestjs/swagger';
 export const RECENT_AUTHENTICATION = 'gatehouse:recent-authentication';
 
 /**
- * A sensitive action ("sudo mode", docs/mfa.md#step-up): a browser session must have
+ * A sensitive action ("sudo mode", docs/mfa.md#step-up-sudo-mode): a browser session must have
  * authenticated within `SUDO_MODE_SECONDS` (`0`: for this very request), else a page gets the
  * re-authentication page (the form's data carried, sealed) and anything else a
  * `403 { error: "step_up_required", stepUpUrl, action }`. Bearer and Secret requests are not
@@ -18,7 +18,7 @@ export function RequiresRecentAuthentication() {
     SetMetadata(RECENT_AUTHENTICATION, true),
     ApiExtension('x-requires-recent-authentication', true),
     ApiForbiddenResponse({
-      description: 'step_up_required: a browser session must re-authenticate first (POST /step-up), see docs/mfa.md#step-up',
+      description: 'step_up_required: a browser session must re-authenticate first (POST /step-up), see docs/mfa.md#step-up-sudo-mode',
     }),
   );
 }
