@@ -6,6 +6,7 @@ import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { BotsModule } from './bots/bots.module';
 import { AuthModule } from './auth/auth.module';
+import { ClientManagementModule } from './client-management/client-management.module';
 import { ClientsModule } from './clients/clients.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { GlobalRateLimitGuard } from './common/global-rate-limit.guard';
@@ -29,6 +30,7 @@ import { OutboxModule } from './outbox/outbox.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MfaModule } from './mfa/mfa.module';
 import { OidcModule } from './oidc/oidc.module';
+import { OidcLogoutModule } from './oidc-logout/oidc-logout.module';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { SsoModule } from './sso/sso.module';
@@ -58,6 +60,7 @@ import { WebModule } from './web/web.module';
     BotsModule,
     DevicesModule,
     ClientsModule,
+    ClientManagementModule,
     TokenEndpointModule,
     TokenManagementModule,
     AccessTokensModule,
@@ -66,6 +69,7 @@ import { WebModule } from './web/web.module';
     GrantsModule,
     AuthorizationModule,
     OidcModule,
+    OidcLogoutModule,
     DeviceAuthorizationModule,
     ImpersonationModule,
     AdminModule,

@@ -8,7 +8,7 @@ import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { ROLES } from '../auth/roles';
-import { SsoLifecycleService } from '../sso/sso-lifecycle.service';
+import { SsoLifecycleService } from '../sso-connections/sso-lifecycle.service';
 import { ADMIN_PAGE } from '../users/admin-access';
 import { AdminPageErrorFilter } from './admin-page-error.filter';
 import { AdminPageContext } from './admin-page.context';

@@ -17,8 +17,9 @@ import { AdminCredentialsService } from './admin-credentials.service';
 import { AdminPageErrorFilter } from './admin-page-error.filter';
 import { AdminPageContext } from './admin-page.context';
 import { mapPage } from '../common/keyset';
-import { SsoLifecycleService } from '../sso/sso-lifecycle.service';
+import { SsoLifecycleService } from '../sso-connections/sso-lifecycle.service';
 import { MfaEnrolment } from '../mfa/mfa-enrolment.service';
+import { MfaPolicy } from '../mfa/mfa-policy';
 import { LoginThrottle } from '../sessions/login-throttle.service';
 import { UserLifecycleService } from '../users/user-lifecycle.service';
 import { toAdminUserView } from './admin-user.mapper';
@@ -67,6 +68,7 @@ export class AdminUsersPagesController {
     private readonly loginThrottle: LoginThrottle,
     private readonly sso: SsoLifecycleService,
     private readonly mfa: MfaEnrolment,
+    private readonly policy: MfaPolicy,
   ) {}
 
   @AuditAction('admin.user.list')
@@ -74,7 +76,7 @@ export class AdminUsersPagesController {
   @Render('admin/users.hbs')
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListUsersQuery) {
     const page = mapPage(await this.users.search(q, q.limit ?? 50, q.cursor), toAdminUserView);
-    const factors = await this.mfa.labelsFor(page.items.map((u) => u.id));
+    const [factors, policy] = await Promise.all([this.mfa.factorsFor(page.items.map((u) => u.id)), this.policy.current()]);
     const filters = { q: q.q ?? '', status: q.status ?? '', role: q.role ?? '' };
     const next = page.nextCursor ? `?${new URLSearchParams({ ...filters, cursor: page.nextCursor })}` : null;
     return this.context.build(p, 'Users', {
@@ -83,8 +85,13 @@ export class AdminUsersPagesController {
         disabled: u.status === 'disabled',
         bot: u.kind === 'bot',
         rolesText: u.roles.join(', '),
-        factorsText: factors.get(u.id)?.join(', ') || 'none',
+        factorsText:
+          factors
+            .get(u.id)
+            ?.map((f) => `${f.label}${f.count > 1 ? ` ×${f.count}` : ''}`)
+            .join(', ') || 'none',
       })),
+      mfaRequired: { none: 'nobody', admins: 'admins', all: 'everyone' }[policy.required],
       filters,
       statusOptions: ['active', 'disabled'].map((s) => ({ value: s, selected: s === q.status })),
       roleOptions: ROLES.map((r) => ({ value: r, selected: r === q.role })),

@@ -45,7 +45,9 @@ export class AdminUsersController {
   @Get()
   @ApiOkResponse({ type: AdminUserPageView })
   async list(@Query() q: ListUsersQuery): Promise<AdminUserPageView> {
-    return mapPage(await this.users.search(q, q.limit ?? 50, q.cursor), toAdminUserView);
+    const page = mapPage(await this.users.search(q, q.limit ?? 50, q.cursor), toAdminUserView);
+    const factors = await this.mfa.factorsFor(page.items.map((u) => u.id));
+    return { ...page, items: page.items.map((u) => ({ ...u, factors: factors.get(u.id) ?? [] })) };
   }
 
   @AuditAction('admin.user.create', 'user')
@@ -81,7 +83,8 @@ export class AdminUsersController {
   @Get(':id')
   @ApiOkResponse({ type: AdminUserView })
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<AdminUserView> {
-    return toAdminUserView(await this.users.get(id));
+    const user = toAdminUserView(await this.users.get(id));
+    return { ...user, factors: (await this.mfa.factorsFor([id])).get(id) ?? [] };
   }
 
   @AuditAction('admin.user.disable', 'user')

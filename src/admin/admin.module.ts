@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BotsModule } from '../bots/bots.module';
 import { AccountModule } from '../account/account.module';
+import { ClientManagementModule } from '../client-management/client-management.module';
 import { ClientsModule } from '../clients/clients.module';
 import { ImpersonationModule } from '../impersonation/impersonation.module';
 import { GrantsModule } from '../grants/grants.module';
@@ -10,6 +11,7 @@ import { UsersModule } from '../users/users.module';
 import { AdminAuditController } from './admin-audit.controller';
 import { AdminBotsPagesController } from './admin-bots-pages.controller';
 import { AdminClientsPagesController } from './admin-clients-pages.controller';
+import { AdminMfaPagesController } from './admin-mfa-pages.controller';
 import { AdminCredentialsService } from './admin-credentials.service';
 import { AdminDashboardController } from './admin-dashboard.controller';
 import { AdminDashboardService } from './admin-dashboard.service';
@@ -20,7 +22,7 @@ import { AdminUsersPagesController } from './admin-users-pages.controller';
 import { AdminUsersController } from './admin-users.controller';
 import { AdminSsoPagesController } from './admin-sso-pages.controller';
 import { MfaModule } from '../mfa/mfa.module';
-import { SsoModule } from '../sso/sso.module';
+import { SsoConnectionsModule } from '../sso-connections/sso-connections.module';
 
 /**
  * The operators' module: users, credentials, the audit log and the dashboard, as a JSON API
@@ -35,10 +37,11 @@ import { SsoModule } from '../sso/sso.module';
     PersonalTokensModule,
     GrantsModule,
     ClientsModule,
+    ClientManagementModule,
     BotsModule,
     ImpersonationModule,
     AccountModule,
-    SsoModule,
+    SsoConnectionsModule,
     MfaModule,
   ],
   controllers: [
@@ -50,6 +53,7 @@ import { SsoModule } from '../sso/sso.module';
     AdminUsersPagesController,
     AdminClientsPagesController,
     AdminSsoPagesController,
+    AdminMfaPagesController,
   ],
   providers: [AdminCredentialsService, AdminDashboardService, AdminPageContext, AuditNamesService],
 })

@@ -57,6 +57,8 @@ const LABELS: Record<string, string> = {
   'admin.user.revoke_all': 'Admin: revoked every credential',
   'admin.user.unlock': 'Admin: unlocked sign-in',
   'admin.user.mfa_reset': 'Admin: second factors reset',
+  'admin.mfa_policy.view': 'Admin: viewed the two-factor policy',
+  'admin.mfa_policy.updated': 'Admin: changed the two-factor policy',
   'admin.user.list': 'Admin: listed users',
   'admin.user.view': 'Admin: viewed a user',
   'admin.client.create': 'Admin: registered a client',

@@ -121,13 +121,18 @@ export class AccountMfaController {
   @HttpCode(303)
   async remove(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const form = isFormPost(req);
+    let removed: boolean;
     try {
-      await this.enrolment.assertMayRemove(p, TOTP_FACTOR);
+      removed = await this.enrolment.removeFactor(
+        p,
+        TOTP_FACTOR,
+        async () => false,
+        () => this.totp.remove(p.actor.id),
+      );
     } catch (err) {
       if (!(err instanceof ConflictException) || !form) throw err;
       return this.render(p, reply.status(409), { error: err.message });
     }
-    const removed = await this.totp.remove(p.actor.id);
     if (removed) await this.enrolment.removed(p, TOTP_FACTOR, requestMeta(req));
     if (!form) return reply.status(204).send();
     await this.flash.set(reply, { message: removed ? 'Authenticator app removed.' : 'No authenticator app was set up.' });
@@ -175,7 +180,7 @@ export class AccountMfaController {
     return reply.header('cache-control', 'no-store').view('account-mfa.hbs', {
       title: 'Two-factor authentication',
       held: p.pendingStep === ENROL_STEP,
-      required: user ? this.policy.requires(user) : false,
+      required: user ? await this.policy.requires(user) : false,
       hasFactor: enrolled.some((k) => k.standalone),
       totp: { confirmedAt: status.confirmedAt?.toISOString(), pending: enrolment },
       recovery: { remaining },

@@ -5,6 +5,7 @@ import type { RequestMeta } from '../common/request-meta';
 import { SessionsService } from '../sessions/sessions.service';
 import { CredentialEpochService } from '../users/credential-epoch.service';
 import { UsersService } from '../users/users.service';
+import { MfaFactorLocks } from './mfa-factor-locks.service';
 import { MfaMailer } from './mfa-mailer.service';
 import { MfaPolicy } from './mfa-policy';
 import { RecoveryCodesService } from './recovery-codes.service';
@@ -29,6 +30,7 @@ export class MfaEnrolment {
     private readonly throttle: SecondStepThrottle,
     private readonly audit: AuditService,
     private readonly mailer: MfaMailer,
+    private readonly locks: MfaFactorLocks,
   ) {}
 
   /**
@@ -59,12 +61,27 @@ export class MfaEnrolment {
   }
 
   /**
-   * Refuses (409) removing the user's factor of kind `factorId` when it is their last standalone
-   * factor and the policy requires one. Call before removing.
+   * Removes one factor of kind `factorId` with `remove` (the owning module's delete), unless it is
+   * the user's last standalone factor and the policy requires one: then 409 (ConflictException)
+   * and `remove` is not called. `kindStaysEnrolled` says whether the kind remains enrolled
+   * afterwards (another passkey is left); it and the check run under the user's factor lease
+   * (MfaFactorLocks), so two concurrent removals of a user's last two factors cannot both pass.
+   * Call `removed(…)` after.
    */
-  async assertMayRemove(p: Principal, factorId: string): Promise<void> {
+  async removeFactor<T>(p: Principal, factorId: string, kindStaysEnrolled: () => Promise<boolean>, remove: () => Promise<T>): Promise<T> {
+    return this.locks.with(p.actor.id, async () => {
+      if (!(await kindStaysEnrolled())) await this.assertMayRemove(p, factorId);
+      return remove();
+    });
+  }
+
+  /**
+   * Refuses (409) removing the user's factor of kind `factorId` when it is their last standalone
+   * factor and the policy requires one. Racy on its own: removals go through `removeFactor`.
+   */
+  private async assertMayRemove(p: Principal, factorId: string): Promise<void> {
     const user = await this.users.findById(p.actor.id);
-    if (!user || !this.policy.requires(user)) return;
+    if (!user || !(await this.policy.requires(user))) return;
     const left = (await this.factors.enrolledFor(user.id)).filter((k) => k.standalone && k.id !== factorId);
     if (left.length === 0) {
       throw new ConflictException('Your administrator requires a second factor: add another one before removing this one.');
@@ -136,10 +153,13 @@ export class MfaEnrolment {
     };
   }
 
-  /** Each user's enrolled factor kinds, by label, for the admin users list (one query per kind). */
-  async labelsFor(userIds: readonly string[]): Promise<Map<string, string[]>> {
-    const map = await this.factors.enrolledForMany(userIds);
-    return new Map([...map].map(([id, kinds]) => [id, kinds.map((k) => k.label)]));
+  /**
+   * Each user's enrolled factors for the admin users list and API: kind id, label and how many
+   * (passkeys, unused recovery codes; TOTP 1), in the registry's order (one query per kind).
+   */
+  async factorsFor(userIds: readonly string[]): Promise<Map<string, { kind: string; label: string; count: number }[]>> {
+    const map = await this.factors.countsForMany(userIds);
+    return new Map([...map].map(([id, list]) => [id, list.map(({ kind, count }) => ({ kind: kind.id, label: kind.label, count }))]));
   }
 
   /** One user's factors, described by their kinds ("Authenticator app (since …)", "9 recovery codes left"). */

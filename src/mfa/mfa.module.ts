@@ -4,10 +4,14 @@ import { SessionsModule } from '../sessions/sessions.module';
 import { SignInStepRegistry } from '../sessions/sign-in-steps';
 import { UsersModule } from '../users/users.module';
 import { AccountMfaController } from './account-mfa.controller';
+import { AdminMfaPolicyController } from './admin-mfa-policy.controller';
 import { RECOVERY_CODE_FACTOR, TOTP_FACTOR } from './mfa.constants';
 import { MfaEnrolment } from './mfa-enrolment.service';
+import { MfaFactorLock } from './mfa-factor-lock.entity';
+import { MfaFactorLocks } from './mfa-factor-locks.service';
 import { MfaMailer } from './mfa-mailer.service';
 import { MfaPolicy } from './mfa-policy';
+import { MfaSetting } from './mfa-setting.entity';
 import { RecoveryCode } from './recovery-code.entity';
 import { RecoveryCodesService } from './recovery-codes.service';
 import { SecondFactorRegistry } from './second-factor.registry';
@@ -22,8 +26,8 @@ import { TotpService } from './totp.service';
  * the second step after the password, TOTP, recovery codes, the operator policy and step-up.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([TotpCredential, RecoveryCode]), SessionsModule, UsersModule],
-  controllers: [SecondStepController, AccountMfaController],
+  imports: [TypeOrmModule.forFeature([TotpCredential, RecoveryCode, MfaSetting, MfaFactorLock]), SessionsModule, UsersModule],
+  controllers: [SecondStepController, AccountMfaController, AdminMfaPolicyController],
   providers: [
     SecondFactorRegistry,
     SecondStepService,
@@ -31,6 +35,7 @@ import { TotpService } from './totp.service';
     MfaPolicy,
     MfaEnrolment,
     MfaMailer,
+    MfaFactorLocks,
     TotpService,
     RecoveryCodesService,
   ],
@@ -67,6 +72,7 @@ export class MfaModule {
       challengePath: '/login/second-factor/recovery',
       enrolPath: '/account/mfa',
       enrolledAmong: (ids) => recovery.enrolledAmong(ids),
+      countsAmong: (ids) => recovery.remainingAmong(ids),
       describe: async (id) => {
         const n = await recovery.remaining(id);
         return n > 0 ? `${n} recovery code${n === 1 ? '' : 's'} left` : null;

@@ -68,6 +68,19 @@ export class RecoveryCodesService {
     return new Set(rows.map((r) => r.userId));
   }
 
+  /** How many unused codes each of these users has (absent: none); one query. */
+  async remainingAmong(userIds: readonly string[]): Promise<Map<string, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.rows
+      .createQueryBuilder('c')
+      .select('c.user_id', 'userId')
+      .addSelect('COUNT(*)', 'n')
+      .where({ userId: In([...userIds]), usedAt: IsNull() })
+      .groupBy('c.user_id')
+      .getRawMany<{ userId: string; n: string | number }>();
+    return new Map(rows.map((r) => [r.userId, Number(r.n)]));
+  }
+
   /** Uses one of the user's codes: true once per code, false for a wrong, used or malformed one. */
   async use(userId: string, input: string): Promise<boolean> {
     const code = normalizeRecoveryCode(input);

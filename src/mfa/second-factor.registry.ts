@@ -37,6 +37,11 @@ export interface SecondFactorKind {
    * id) and the admin users list (one page of ids): one query, never one per user.
    */
   enrolledAmong(userIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * How many each of these users has (passkeys, unused recovery codes), for the admin users list:
+   * one query; users without any are absent. Left out, an enrolled user counts 1 (TOTP).
+   */
+  countsAmong?(userIds: readonly string[]): Promise<Map<string, number>>;
   /** A short line for the account page and the admin user page ("2 passkeys"), or null when none. */
   describe(userId: string): Promise<string | null>;
   /** Admin reset: removes every enrolment of this kind for the user; returns how many were removed. */
@@ -72,6 +77,21 @@ export class SecondFactorRegistry {
   /** Whether the user has at least one standalone factor (then sign-in needs a second step). */
   async hasFactor(userId: string): Promise<boolean> {
     return (await this.enrolledFor(userId)).some((k) => k.standalone);
+  }
+
+  /** For a page of users: user id → each enrolled kind and how many of it (one query per kind). */
+  async countsForMany(userIds: readonly string[]): Promise<Map<string, { kind: SecondFactorKind; count: number }[]>> {
+    const out = new Map<string, { kind: SecondFactorKind; count: number }[]>(userIds.map((id) => [id, []]));
+    if (userIds.length === 0) return out;
+    const counts = await Promise.all(
+      this.kinds.map(async (k) =>
+        k.countsAmong ? k.countsAmong(userIds) : new Map([...(await k.enrolledAmong(userIds))].map((id) => [id, 1])),
+      ),
+    );
+    this.kinds.forEach((kind, i) => {
+      for (const [id, count] of counts[i]) if (count > 0) out.get(id)?.push({ kind, count });
+    });
+    return out;
   }
 
   /** For a page of users: user id → the kinds each has enrolled (one query per kind). */

@@ -24,6 +24,7 @@ import { Sso1764002500000 } from './1764002500000-sso';
 import { Mfa1764002600000 } from './1764002600000-mfa';
 import { ClientCredentialEpoch1764002620000 } from './1764002620000-client-credential-epoch';
 import { OidcLogout1764002640000 } from './1764002640000-oidc-logout';
+import { MfaPolicy1764002800000 } from './1764002800000-mfa-policy';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and dist all load the same set. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   ClientCredentialEpoch1764002620000,
   OidcLogout1764002640000,
   Passkeys1764002700000,
+  MfaPolicy1764002800000,
 ];

@@ -7,14 +7,13 @@ import { CodeFlowExtensionRegistry } from '../grants/code-flow-extension.registr
 import { JWT_SIGNING_ALGS } from '../clients/client-types';
 import { DiscoveryMetadataRegistry } from '../discovery/discovery-metadata.registry';
 import { DiscoveryModule } from '../discovery/discovery.module';
+import { ClientManagementModule } from '../client-management/client-management.module';
 import { ClientsModule } from '../clients/clients.module';
 import { GrantsModule } from '../grants/grants.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import { UsersModule } from '../users/users.module';
-import { BackchannelLogoutService } from './backchannel-logout.service';
-import { END_SESSION_PATH, EndSessionController } from './end-session.controller';
-import { EndSessionService } from './end-session.service';
+import { END_SESSION_PATH } from './end-session-path';
 import { IdTokensService } from './id-tokens.service';
 import { OidcClientSettings } from './oidc-client-settings.entity';
 import { OidcClientSettingsService } from './oidc-client-settings.service';
@@ -33,12 +32,14 @@ import { USERINFO_PATH, UserInfoController } from './userinfo.controller';
 /**
  * Gatehouse as an OpenID Provider (OpenID Connect Core 1.0, Discovery 1.0): the `openid`,
  * `profile` and `email` scopes, id_tokens on the code flow (registered as a code-flow
- * extension), UserInfo, the discovery document, and clients' OIDC settings. See docs/oidc.md.
+ * extension), UserInfo, the discovery document (the logout endpoints included), and clients' OIDC
+ * settings. Logout (RP-initiated, back-channel) is the oidc-logout module's. See docs/oidc.md.
  */
 @Module({
   imports: [
     TypeOrmModule.forFeature([OidcSignIn, OidcClientSettings]),
     ClientsModule,
+    ClientManagementModule,
     GrantsModule,
     DiscoveryModule,
     SessionsModule,
@@ -51,18 +52,9 @@ import { USERINFO_PATH, UserInfoController } from './userinfo.controller';
     AdminOidcClientSettingsController,
     DeveloperOidcClientSettingsController,
     OidcClientSettingsPagesController,
-    EndSessionController,
   ],
-  providers: [
-    BackchannelLogoutService,
-    EndSessionService,
-    IdTokensService,
-    OidcSignInsService,
-    OidcClientSettingsService,
-    OidcClientRegistration,
-    OidcCodeFlowExtension,
-  ],
-  exports: [IdTokensService, OidcClientSettingsService],
+  providers: [IdTokensService, OidcSignInsService, OidcClientSettingsService, OidcClientRegistration, OidcCodeFlowExtension],
+  exports: [IdTokensService, OidcClientSettingsService, OidcSignInsService],
 })
 export class OidcModule implements OnModuleInit {
   constructor(

@@ -56,7 +56,7 @@ function recoveryCodesReveal(codes: string[]): Flash['reveal'] {
  * like every form here (303 with a flash, or the page again with a 4xx and the reason). Both also
  * take JSON. A new passkey is an MFA enrolment (MfaEnrolment.enrolled: audited, mailed, the first
  * factor's recovery codes, a session held at enrolment by MFA_REQUIRED released); deleting the
- * last one is refused while the policy needs a factor (MfaEnrolment.assertMayRemove).
+ * last one is refused while the policy needs a factor (MfaEnrolment.removeFactor).
  */
 @ApiExcludeController()
 @Controller('account/passkeys')
@@ -190,15 +190,18 @@ export class AccountPasskeysController {
     const meta = requestMeta(req);
     await this.passkeys.getOwn(p.actor.id, id);
     // The passkey kind stays enrolled while another passkey is left; the last one goes only if the policy allows.
-    if ((await this.passkeys.countForUser(p.actor.id)) <= 1) {
-      try {
-        await this.enrolment.assertMayRemove(p, PASSKEY_FACTOR);
-      } catch (err) {
-        if (!(err instanceof ConflictException) || !html) throw err;
-        return this.render(p, reply, 409, { error: err.message });
-      }
+    let removed: Passkey;
+    try {
+      removed = await this.enrolment.removeFactor(
+        p,
+        PASSKEY_FACTOR,
+        async () => (await this.passkeys.countForUser(p.actor.id)) > 1,
+        () => this.passkeys.remove(p.actor.id, id),
+      );
+    } catch (err) {
+      if (!(err instanceof ConflictException) || !html) throw err;
+      return this.render(p, reply, 409, { error: err.message });
     }
-    const removed = await this.passkeys.remove(p.actor.id, id);
     await this.audit.recordFor(p, {
       action: 'passkey.remove',
       outcome: 'success',

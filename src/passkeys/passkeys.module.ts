@@ -37,6 +37,7 @@ export class PasskeysModule {
       // What a session held at enrolment by MFA_REQUIRED needs to register its first passkey.
       enrolRoutes: ['GET /account/passkeys', 'POST /account/passkeys/options', 'POST /account/passkeys'],
       enrolledAmong: (ids) => passkeys.usersWithPasskeys(ids),
+      countsAmong: (ids) => passkeys.countsAmong(ids),
       describe: (id) => passkeys.summary(id),
       resetForUser: (id) => passkeys.deleteAllFor(id),
     });

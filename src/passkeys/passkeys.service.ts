@@ -94,6 +94,19 @@ export class PasskeysService {
     return new Set(rows.map((r) => r.userId));
   }
 
+  /** How many passkeys each of these users has (absent: none); one query. */
+  async countsAmong(userIds: readonly string[]): Promise<Map<string, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.passkeys
+      .createQueryBuilder('p')
+      .select('p.user_id', 'userId')
+      .addSelect('COUNT(*)', 'n')
+      .where({ userId: In([...userIds]) })
+      .groupBy('p.user_id')
+      .getRawMany<{ userId: string; n: string | number }>();
+    return new Map(rows.map((r) => [r.userId, Number(r.n)]));
+  }
+
   async summary(userId: string): Promise<string | null> {
     const n = await this.countForUser(userId);
     return n === 0 ? null : n === 1 ? '1 passkey' : `${n} passkeys`;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ExternalSignIn, ExternalSignInButton, PasswordRefusal } from '../sessions/external-sign-in.registry';
-import { SsoConnectionsService } from './sso-connections.service';
+import { SsoConnectionsService } from '../sso-connections/sso-connections.service';
 import { startPath } from './sso.controller';
 
 /** What single sign-on adds to the sign-in page and the password paths (ExternalSignInRegistry). */

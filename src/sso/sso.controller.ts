@@ -11,8 +11,8 @@ import { SessionCookieService } from '../sessions/session-cookie.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { normalizeEmail } from '../users/users.service';
 import { SsoDiscoverDto } from './dto/sso-discover.dto';
-import { SsoConnectionsService } from './sso-connections.service';
-import { SsoSignInError } from './sso-sign-in.error';
+import { SsoConnectionsService } from '../sso-connections/sso-connections.service';
+import { SsoSignInError } from '../sso-connections/sso-sign-in.error';
 import { SsoSignInService } from './sso-sign-in.service';
 import { SsoStateCookie } from './sso-state.cookie';
 
@@ -106,6 +106,7 @@ export class SsoController {
       if (old && old.id !== result.session.id) await this.sessions.revokeOwn(old.userId, old.id);
       await this.cookies.set(reply, result.secret);
       if (result.outcome === 'linked_by_user') await this.flash.set(reply, { message: `${c.name} is linked to your account.` });
+      if (result.stepPath) return reply.redirect(`${result.stepPath}?next=${encodeURIComponent(pending!.next)}`, 303);
       return reply.redirect(pending!.next, 303);
     } catch (err) {
       return this.refused(slug, err, req, reply);

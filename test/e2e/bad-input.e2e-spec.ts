@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SsoConnection } from '../../src/sso/sso-connection.entity';
+import { SsoConnection } from '../../src/sso-connections/sso-connection.entity';
 import type { Type } from '@nestjs/common';
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
 import { OAUTH_ERROR_BODIES } from '../../src/common/api-error';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TOKEN_EXCHANGE_GRANT } from '../../src/clients/client-types';
-import { ExternalIdentitiesService } from '../../src/sso/external-identities.service';
-import type { SsoConnection } from '../../src/sso/sso-connection.entity';
+import { ExternalIdentitiesService } from '../../src/sso-connections/external-identities.service';
+import type { SsoConnection } from '../../src/sso-connections/sso-connection.entity';
 import { signedInAdmin, SignedIn } from './support/admin.fixture';
 import { createClient } from './support/clients.fixture';
 import { deviceClient, poll } from './support/device-flow.fixture';

@@ -12,7 +12,9 @@ import { Session } from '../../src/sessions/session.entity';
 import { PasswordResetLink } from '../../src/account/password-reset-link.entity';
 import { ClientSecret } from '../../src/clients/client-secret.entity';
 import { PurgeTaskRegistry } from '../../src/housekeeping/purge-task';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { MfaFactorLock } from '../../src/mfa/mfa-factor-lock.entity';
+import { PasskeyChallenge } from '../../src/passkeys/passkey-challenge.entity';
 import { clientCredentialsToken, createClient } from './support/clients.fixture';
 import { obtainTokens, refresh, registerClient } from './support/oauth-flow.fixture';
 import { createPat } from './support/personal-tokens.fixture';
@@ -164,6 +166,36 @@ describe('housekeeping purge', () => {
       .map((task) => task.name);
     expect(ending.length).toBeGreaterThanOrEqual(10);
     expect(ending.filter((table) => !purged.includes(table))).toEqual([]);
+  });
+
+  it('purges passkey challenges and MFA factor leases that expired before the retention (issue 25), and keeps the rest', async () => {
+    const challenges = t.dataSource.getRepository(PasskeyChallenge);
+    const challenge = (expiresAt: Date) =>
+      challenges.save(
+        challenges.create({
+          purpose: 'sign-in',
+          bindingHash: sha256Hex(randomBytes(8).toString('hex')),
+          challenge: randomBytes(16).toString('base64url'),
+          userId: null,
+          createdAt: expiresAt,
+          expiresAt,
+        }),
+      );
+    const old = await challenge(daysAgo(40));
+    const recent = await challenge(daysAgo(1)); // expired, but within the retention: kept
+    const live = await challenge(new Date(Date.now() + 60_000));
+    const locks = t.dataSource.getRepository(MfaFactorLock);
+    const u = await signedInUser(t);
+    const fresh = await signedInUser(t);
+    await locks.insert({ userId: u.user.id, holder: randomUUID(), expiresAt: daysAgo(40) });
+    await locks.insert({ userId: fresh.user.id, holder: randomUUID(), expiresAt: new Date(Date.now() + 10_000) });
+
+    await run();
+    expect(await exists(PasskeyChallenge, old.id)).toBe(false);
+    expect(await exists(PasskeyChallenge, recent.id)).toBe(true);
+    expect(await exists(PasskeyChallenge, live.id)).toBe(true);
+    expect(await locks.countBy({ userId: u.user.id })).toBe(0);
+    expect(await locks.countBy({ userId: fresh.user.id })).toBe(1);
   });
 
   it('purges password-reset links and client secrets that ended before the retention, and keeps the rest', async () => {

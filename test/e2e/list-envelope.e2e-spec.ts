@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ExternalIdentity } from '../../src/sso/external-identity.entity';
-import { SsoConnection } from '../../src/sso/sso-connection.entity';
+import { ExternalIdentity } from '../../src/sso-connections/external-identity.entity';
+import { SsoConnection } from '../../src/sso-connections/sso-connection.entity';
 import { ImpersonationTokensService } from '../../src/impersonation/impersonation-tokens.service';
 import { signedInAdmin } from './support/admin.fixture';
 import { createBot, createBotToken } from './support/bots.fixture';

@@ -94,7 +94,7 @@ describe('MFA: admin reset of a user’s factors (issue 25)', () => {
     const tokens = await obtainTokens(t, u.cookie, client);
 
     const list = await t.http.get(`/admin/ui/users?q=${encodeURIComponent(u.email)}`, { cookie: admin.cookie, headers: HTML });
-    expect(list.text).toMatch(/data-testid="user-factors">Authenticator app, Recovery code</);
+    expect(list.text).toMatch(/data-testid="user-factors">Authenticator app, Recovery code ×10</);
     const page = await t.http.get(`/admin/ui/users/${u.user.id}`, { cookie: admin.cookie, headers: HTML });
     expect(page.text).toContain('10 recovery codes left');
     const posted = await t.http.post(`/admin/ui/users/${u.user.id}/mfa-reset`, {

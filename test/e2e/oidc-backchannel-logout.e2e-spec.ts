@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { APP_CONFIG, type AppConfig } from '../../src/config/app-config';
-import { BACKCHANNEL_LOGOUT_EVENT } from '../../src/oidc/backchannel-logout.service';
+import { BACKCHANNEL_LOGOUT_EVENT } from '../../src/oidc-logout/backchannel-logout.service';
 import { OidcClientSettingsService } from '../../src/oidc/oidc-client-settings.service';
 import { OutboxService } from '../../src/outbox/outbox.service';
 import { CsrfService } from '../../src/sessions/csrf.service';

@@ -1,5 +1,5 @@
-import { ExternalIdentity } from '../../src/sso/external-identity.entity';
-import { SsoConnection } from '../../src/sso/sso-connection.entity';
+import { ExternalIdentity } from '../../src/sso-connections/external-identity.entity';
+import { SsoConnection } from '../../src/sso-connections/sso-connection.entity';
 import { User } from '../../src/users/user.entity';
 import { auditForTarget, detailsOf, signedInAdmin, SignedIn } from './support/admin.fixture';
 import { HTML } from './support/pages.fixture';

@@ -3,7 +3,7 @@ import { writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
-import { SsoConnection } from '../../src/sso/sso-connection.entity';
+import { SsoConnection } from '../../src/sso-connections/sso-connection.entity';
 import { cliDatabase, runCli } from './support/cli.fixture';
 import {
   IDP_CLIENT_SECRET,

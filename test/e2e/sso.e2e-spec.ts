@@ -1,6 +1,6 @@
 import { AuditEvent } from '../../src/audit/audit-event.entity';
-import { ExternalIdentity } from '../../src/sso/external-identity.entity';
-import { SsoConnection } from '../../src/sso/sso-connection.entity';
+import { ExternalIdentity } from '../../src/sso-connections/external-identity.entity';
+import { SsoConnection } from '../../src/sso-connections/sso-connection.entity';
 import { SsoStateCookie } from '../../src/sso/sso-state.cookie';
 import { User } from '../../src/users/user.entity';
 import { Session } from '../../src/sessions/session.entity';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SsoLifecycleService } from '../../src/sso/sso-lifecycle.service';
+import { SsoLifecycleService } from '../../src/sso-connections/sso-lifecycle.service';
 import { User } from '../../src/users/user.entity';
 import {
   browse,

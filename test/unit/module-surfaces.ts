@@ -51,15 +51,14 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
   authorization: ['dto/authorization-request', 'errors/authorization.errors'],
   bots: ['bot-tokens.service', 'bots.service'],
   cli: [],
+  'client-management': ['client-management.service', 'client-secret.flash', 'dto/client-form.dto', 'dto/list-clients.query'],
   clients: [
     'client-authenticator.service',
-    'client-management.service',
-    'client-secret.flash',
+    'client-secrets.service',
     'client-types',
     'client.entity',
     'clients.service',
-    'dto/client-form.dto',
-    'dto/list-clients.query',
+    'dto/create-client.dto',
     'redirect-uri',
   ],
   common: [
@@ -119,7 +118,15 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
   impersonation: ['admin-impersonation.service', 'dto/start-impersonation.dto', 'impersonation.scopes'],
   // The schema history: the migration list that database/ runs.
   migrations: ['index'],
-  mfa: ['mfa-enrolment.service', 'second-factor.registry', 'second-step.service', 'second-step.throttle', 'totp.service'],
+  mfa: [
+    'dto/mfa-policy.dto',
+    'mfa-enrolment.service',
+    'mfa-policy',
+    'second-factor.registry',
+    'second-step.service',
+    'second-step.throttle',
+    'totp.service',
+  ],
   metrics: ['metrics'],
   oauth: [
     'client-authenticated-endpoint',
@@ -130,7 +137,8 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
     'scope-list',
     'token-endpoint-throttle.guard',
   ],
-  oidc: [],
+  oidc: ['end-session-path', 'id-tokens.service', 'oidc-client-settings.service', 'oidc-sign-ins.service', 'subject-identifiers'],
+  'oidc-logout': [],
   passkeys: [],
   outbox: ['outbox.service'],
   'personal-tokens': [
@@ -158,7 +166,16 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
   ],
   'signing-keys': ['signing-keys.service'],
   'step-up': [],
-  sso: ['dto/sso-connection.dto', 'sso-connections.service', 'sso-lifecycle.service'],
+  sso: [],
+  'sso-connections': [
+    'dto/sso-connection.dto',
+    'external-identities.service',
+    'sso-connection.entity',
+    'sso-connections.service',
+    'sso-lifecycle.service',
+    'sso-sign-in.error',
+    'upstream-oidc.client',
+  ],
   'token-endpoint': ['grant-handler', 'grant-handler.registry'],
   'token-management': ['oauth-token-type.registry'],
   users: [

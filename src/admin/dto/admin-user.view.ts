@@ -1,4 +1,11 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** One kind of second factor a user has (docs/mfa.md). */
+export class AdminUserFactorView {
+  @ApiProperty({ example: 'passkey', description: 'The factor kind id: totp, passkey, recovery-code…' }) kind: string;
+  @ApiProperty({ example: 'Passkey' }) label: string;
+  @ApiProperty({ example: 2, description: 'How many: passkeys, unused recovery codes; an authenticator app is 1' }) count: number;
+}
 
 /** A user as administrators see it (never the password hash). */
 export class AdminUserView {
@@ -11,4 +18,9 @@ export class AdminUserView {
   @ApiProperty({ type: [String] }) roles: string[];
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
+  @ApiPropertyOptional({
+    type: [AdminUserFactorView],
+    description: 'Second factors (kinds and counts); in the users list and the user view. Empty: none',
+  })
+  factors?: AdminUserFactorView[];
 }

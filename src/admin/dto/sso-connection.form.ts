@@ -1,4 +1,4 @@
-import { CreateSsoConnectionDto, DisableSsoConnectionDto, UpdateSsoConnectionDto } from '../../sso/dto/sso-connection.dto';
+import { CreateSsoConnectionDto, DisableSsoConnectionDto, UpdateSsoConnectionDto } from '../../sso-connections/dto/sso-connection.dto';
 import { withCsrfField } from './with-csrf-field';
 
 /** The connection forms of the admin pages: the API's DTOs plus `_csrf`. */

@@ -1,6 +1,6 @@
 import { AuditService } from '../../audit/audit.service';
-import { SsoConnectionsService } from '../../sso/sso-connections.service';
-import { SsoLifecycleService } from '../../sso/sso-lifecycle.service';
+import { SsoConnectionsService } from '../../sso-connections/sso-connections.service';
+import { SsoLifecycleService } from '../../sso-connections/sso-lifecycle.service';
 import type { CliCommand, CliContext } from '../cli-command';
 import { CliError } from '../cli-error';
 import { requiredString } from '../cli-flags';

@@ -1,4 +1,4 @@
-import { SsoLifecycleService } from '../../sso/sso-lifecycle.service';
+import { SsoLifecycleService } from '../../sso-connections/sso-lifecycle.service';
 import type { CliCommand, CliContext } from '../cli-command';
 
 /** Lists single sign-on connections (never a secret). */

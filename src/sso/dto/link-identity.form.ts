@@ -1,5 +1,5 @@
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { SLUG } from './sso-connection.dto';
+import { SLUG } from '../../sso-connections/dto/sso-connection.dto';
 
 /** "Link <IdP>" on the account page: the connection and the current password (step-up). */
 export class LinkIdentityForm {

@@ -55,6 +55,9 @@ export class HttpClient {
   post<T = any>(path: string, opts?: RequestOptions) {
     return this.request<T>('POST', path, opts);
   }
+  put<T = any>(path: string, opts?: RequestOptions) {
+    return this.request<T>('PUT', path, opts);
+  }
   patch<T = any>(path: string, opts?: RequestOptions) {
     return this.request<T>('PATCH', path, opts);
   }

@@ -2,7 +2,7 @@ import { ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { SessionCookieService } from '../../../src/sessions/session-cookie.service';
-import { SsoConnection } from '../../../src/sso/sso-connection.entity';
+import { SsoConnection } from '../../../src/sso-connections/sso-connection.entity';
 import type { SignedIn } from './admin.fixture';
 import { freePort, startTestApp, TestApp } from './test-app';
 

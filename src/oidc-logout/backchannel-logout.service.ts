@@ -6,9 +6,9 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../outbox/outbox.service';
 import { SessionsService, type EndedSession } from '../sessions/sessions.service';
 import { SigningKeysService } from '../signing-keys/signing-keys.service';
-import { OidcClientSettingsService } from './oidc-client-settings.service';
-import { OidcSignInsService } from './oidc-sign-ins.service';
-import { subjectOf } from './subject-identifiers';
+import { OidcClientSettingsService } from '../oidc/oidc-client-settings.service';
+import { OidcSignInsService } from '../oidc/oidc-sign-ins.service';
+import { subjectOf } from '../oidc/subject-identifiers';
 
 export const BACKCHANNEL_LOGOUT_TOPIC = 'oidc.backchannel_logout';
 /** Back-Channel Logout §2.4: the `events` member that makes a JWT a logout token. */

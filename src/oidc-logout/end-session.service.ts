@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClientsService } from '../clients/clients.service';
-import { IdTokensService } from './id-tokens.service';
-import { OidcClientSettingsService } from './oidc-client-settings.service';
+import { IdTokensService } from '../oidc/id-tokens.service';
+import { OidcClientSettingsService } from '../oidc/oidc-client-settings.service';
 
 /** Lengths past which a parameter is refused (nothing legitimate comes close). */
 const MAX_LENGTH: Record<string, number> = {

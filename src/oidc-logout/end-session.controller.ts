@@ -12,9 +12,8 @@ import { CsrfService } from '../sessions/csrf.service';
 import { SessionCookieService } from '../sessions/session-cookie.service';
 import { SessionPrincipalReader } from '../sessions/session-principal.reader';
 import { SessionsService } from '../sessions/sessions.service';
+import { END_SESSION_PATH } from '../oidc/end-session-path';
 import { EndSessionService, type LogoutRequest, LogoutRequestError } from './end-session.service';
-
-export const END_SESSION_PATH = '/oauth/logout';
 
 /**
  * The end_session_endpoint (OpenID Connect RP-Initiated Logout 1.0 §2): an app sends the
