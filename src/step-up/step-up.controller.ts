@@ -13,7 +13,7 @@ import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator
 import type { Principal } from '../auth/principal';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { isFormPost } from '../sessions/csrf.service';
-import { safeReturnPath } from '../sessions/return-path';
+import { safeReturnPath } from '../sign-in/return-path';
 import { StepUpDto } from './dto/step-up.dto';
 import { STEP_UP_URL, StepUpRequiredError } from './step-up-required.error';
 import { StepUpService } from './step-up.service';

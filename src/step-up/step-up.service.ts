@@ -9,7 +9,7 @@ import { SecondStepThrottle } from '../mfa/second-step.throttle';
 import { normalizeTotpCode, TotpService } from '../mfa/totp.service';
 import { ATTEMPT_COUNTER_STORE, AttemptCounterStore, CounterStoreUnavailableError } from '../rate-limits/attempt-counter.store';
 import { CsrfService, isFormPost } from '../sessions/csrf.service';
-import { safeReturnPath } from '../sessions/return-path';
+import { safeReturnPath } from '../sign-in/return-path';
 import { SessionCookieService } from '../sessions/session-cookie.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { noPasswordReason } from '../users/no-password';
