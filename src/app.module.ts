@@ -6,6 +6,7 @@ import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { BotsModule } from './bots/bots.module';
 import { AuthModule } from './auth/auth.module';
+import { ClientManagementModule } from './client-management/client-management.module';
 import { ClientsModule } from './clients/clients.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { GlobalRateLimitGuard } from './common/global-rate-limit.guard';
@@ -32,6 +33,7 @@ import { OidcModule } from './oidc/oidc.module';
 import { OidcLogoutModule } from './oidc-logout/oidc-logout.module';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { SignInModule } from './sign-in/sign-in.module';
 import { SsoModule } from './sso/sso.module';
 import { PasskeysModule } from './passkeys/passkeys.module';
 import { UsersModule } from './users/users.module';
@@ -53,11 +55,13 @@ import { WebModule } from './web/web.module';
     AuditModule,
     UsersModule,
     SessionsModule,
+    SignInModule,
     MfaModule,
     PersonalTokensModule,
     BotsModule,
     DevicesModule,
     ClientsModule,
+    ClientManagementModule,
     TokenEndpointModule,
     TokenManagementModule,
     AccessTokensModule,

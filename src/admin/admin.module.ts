@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { BotsModule } from '../bots/bots.module';
 import { AccountModule } from '../account/account.module';
+import { ClientManagementModule } from '../client-management/client-management.module';
 import { ClientsModule } from '../clients/clients.module';
 import { ImpersonationModule } from '../impersonation/impersonation.module';
 import { GrantsModule } from '../grants/grants.module';
 import { PersonalTokensModule } from '../personal-tokens/personal-tokens.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { SignInModule } from '../sign-in/sign-in.module';
 import { UsersModule } from '../users/users.module';
 import { AdminAuditController } from './admin-audit.controller';
 import { AdminBotsPagesController } from './admin-bots-pages.controller';
@@ -33,9 +35,11 @@ import { SsoConnectionsModule } from '../sso-connections/sso-connections.module'
   imports: [
     UsersModule,
     SessionsModule,
+    SignInModule,
     PersonalTokensModule,
     GrantsModule,
     ClientsModule,
+    ClientManagementModule,
     BotsModule,
     ImpersonationModule,
     AccountModule,

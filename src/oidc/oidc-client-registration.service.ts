@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
-import type { ClientActor } from '../clients/client-management.service';
+import type { ClientActor } from '../client-management/client-management.service';
 import type { Client } from '../clients/client.entity';
 import { redirectUriProblem } from '../clients/redirect-uri';
 import type { OidcClientSettingsDto } from './dto/oidc-client-settings.dto';

@@ -5,7 +5,7 @@ import { AuditAction } from '../audit/audit-action.decorator';
 import { Authenticated, Scopes } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
-import { actorOf, ClientManagementService } from '../clients/client-management.service';
+import { actorOf, ClientManagementService } from '../client-management/client-management.service';
 import { requestMeta } from '../common/request-meta';
 import { ADMIN_SCOPE } from '../users/users.scopes';
 import { OidcClientSettingsDto } from './dto/oidc-client-settings.dto';

@@ -7,6 +7,7 @@ import { CodeFlowExtensionRegistry } from '../grants/code-flow-extension.registr
 import { JWT_SIGNING_ALGS } from '../clients/client-types';
 import { DiscoveryMetadataRegistry } from '../discovery/discovery-metadata.registry';
 import { DiscoveryModule } from '../discovery/discovery.module';
+import { ClientManagementModule } from '../client-management/client-management.module';
 import { ClientsModule } from '../clients/clients.module';
 import { GrantsModule } from '../grants/grants.module';
 import { SessionsModule } from '../sessions/sessions.module';
@@ -38,6 +39,7 @@ import { USERINFO_PATH, UserInfoController } from './userinfo.controller';
   imports: [
     TypeOrmModule.forFeature([OidcSignIn, OidcClientSettings]),
     ClientsModule,
+    ClientManagementModule,
     GrantsModule,
     DiscoveryModule,
     SessionsModule,

@@ -8,6 +8,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ATTEMPT_COUNTER_STORE, AttemptCounterStore } from '../rate-limits/attempt-counter.store';
 import type { Session } from '../sessions/session.entity';
 import { SessionsService } from '../sessions/sessions.service';
+import { SignInStepRegistry } from '../sessions/sign-in-steps';
 import type { User } from '../users/user.entity';
 import { normalizeEmail, UsersService } from '../users/users.service';
 import { ExternalIdentitiesService } from '../sso-connections/external-identities.service';
@@ -28,6 +29,8 @@ export interface SsoSignInResult {
   outcome: 'matched' | 'linked' | 'created' | 'linked_by_user';
   /** The upstream `amr` (Core §2), recorded for the MFA rule. */
   amr: string[];
+  /** The page of the step the session must pass first (second factor, enrolment), or null: a full session. */
+  stepPath: string | null;
 }
 
 /**
@@ -45,6 +48,7 @@ export class SsoSignInService {
     private readonly upstream: UpstreamOidcClient,
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
+    private readonly steps: SignInStepRegistry,
     private readonly audit: AuditService,
     @Inject(ATTEMPT_COUNTER_STORE) private readonly counters: AttemptCounterStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -212,18 +216,22 @@ export class SsoSignInService {
     if (user.kind !== 'person') throw new SsoSignInError('not_a_person', HttpStatus.FORBIDDEN, 'This account does not sign in.');
 
     // The upstream methods (RFC 8176 names) are the session's; its `mfa` counts as a second
-    // factor only where the connection says so (MFA_REQUIRED reads the session's amr).
+    // factor only where the connection says so. Then the IdP did the second factor and no local
+    // step follows; otherwise the sign-in continues as after a password (docs/sso.md "MFA"): a
+    // user with a local factor is sent to the second step, one whom the MFA policy covers and who
+    // has none to enrolment. Linking from the account page starts from a full session: no step.
     const sessionAmr = c.upstreamMfa ? amr : amr.filter((m) => m !== 'mfa');
-    const { session, secret } = await this.sessions.start(user, meta, { amr: sessionAmr, idp: issuer });
+    const step = sessionAmr.includes('mfa') || outcome === 'linked_by_user' ? null : await this.steps.requiredAfterPassword(user);
+    const { session, secret } = await this.sessions.start(user, meta, { amr: sessionAmr, idp: issuer }, step ?? undefined);
     await this.audit.record({
       action: 'auth.sso_login',
       outcome: 'success',
       actor: { type: 'user', id: user.id },
       credential: { kind: 'session', id: session.id },
       meta,
-      details: { ...ctx, account: outcome, amr },
+      details: { ...ctx, account: outcome, amr, ...(step ? { pendingStep: step.step } : {}) },
     });
-    return { user, session, secret, outcome, amr };
+    return { user, session, secret, outcome, amr, stepPath: step ? this.steps.pathOf(step.step) : null };
   }
 
   /** Records a refused sign-in (never with a secret: reasons, slugs and upstream codes only). */

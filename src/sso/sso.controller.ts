@@ -6,7 +6,7 @@ import { requestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CsrfService, isFormPost } from '../sessions/csrf.service';
 import { FlashService } from '../sessions/flash.service';
-import { safeReturnPath } from '../sessions/return-path';
+import { safeReturnPath } from '../sign-in/return-path';
 import { SessionCookieService } from '../sessions/session-cookie.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { normalizeEmail } from '../users/users.service';
@@ -106,6 +106,7 @@ export class SsoController {
       if (old && old.id !== result.session.id) await this.sessions.revokeOwn(old.userId, old.id);
       await this.cookies.set(reply, result.secret);
       if (result.outcome === 'linked_by_user') await this.flash.set(reply, { message: `${c.name} is linked to your account.` });
+      if (result.stepPath) return reply.redirect(`${result.stepPath}?next=${encodeURIComponent(pending!.next)}`, 303);
       return reply.redirect(pending!.next, 303);
     } catch (err) {
       return this.refused(slug, err, req, reply);

@@ -1,5 +1,5 @@
 import { IsEmail, IsIn, IsOptional, MaxLength } from 'class-validator';
-import { ClientFormDto } from '../../clients/dto/client-form.dto';
+import { ClientFormDto } from '../../client-management/dto/client-form.dto';
 
 /**
  * The admin page's registration form: the Developer settings form (name, type, redirect URIs one

@@ -1,7 +1,7 @@
 import { OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsArray, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { CLIENT_TYPES, ClientType, GRANT_TYPES, GrantType } from '../client-types';
+import { CLIENT_TYPES, ClientType, GRANT_TYPES, GrantType } from '../../clients/client-types';
 
 /** A form field that may be sent once or repeated (checkboxes) as a list. */
 export const toList = ({ value }: { value: unknown }) => (value === undefined ? undefined : [value].flat());

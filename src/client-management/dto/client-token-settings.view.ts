@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ACCESS_TOKEN_FORMATS, type AccessTokenFormat, JWT_SIGNING_ALGS, type JwtSigningAlg } from '../client-types';
+import { ACCESS_TOKEN_FORMATS, type AccessTokenFormat, JWT_SIGNING_ALGS, type JwtSigningAlg } from '../../clients/client-types';
 
 /** The access-token settings of a client. */
 export class ClientTokenSettingsView {

@@ -10,7 +10,7 @@ import { requestMeta } from '../common/request-meta';
 import { ADMIN_SCOPE } from '../users/users.scopes';
 import { UsersService } from '../users/users.service';
 import { actorOf, ClientManagementService } from './client-management.service';
-import { ClientsService } from './clients.service';
+import { ClientsService } from '../clients/clients.service';
 import { AdminCreateClientDto } from './dto/admin-create-client.dto';
 import { ClientSecretView, CreatedClientView } from './dto/client-secret.view';
 import { ClientPageView } from './dto/client-page.view';

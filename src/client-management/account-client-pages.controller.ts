@@ -10,9 +10,9 @@ import { requestMeta } from '../common/request-meta';
 import { CsrfService } from '../sessions/csrf.service';
 import { FlashService } from '../sessions/flash.service';
 import { actorOf, ClientManagementService } from './client-management.service';
-import { ClientsService } from './clients.service';
-import { CLIENT_TYPES, ClientType, GRANT_TYPE_LABELS, GRANT_TYPES } from './client-types';
-import type { Client } from './client.entity';
+import { ClientsService } from '../clients/clients.service';
+import { CLIENT_TYPES, ClientType, GRANT_TYPE_LABELS, GRANT_TYPES } from '../clients/client-types';
+import type { Client } from '../clients/client.entity';
 import { ClientEditFormDto, ClientFormDto, CsrfOnlyFormDto, redirectUriLines, RotateSecretFormDto } from './dto/client-form.dto';
 
 const PAGE = { schemes: ['cookie'], page: true } as const;

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsUrl, MaxLength, ValidateIf } from 'class-validator';
 import { OptionalNotNull } from '../../common/optional-not-null.decorator';
-import { ACCESS_TOKEN_FORMATS, type AccessTokenFormat, JWT_SIGNING_ALGS, type JwtSigningAlg } from '../client-types';
+import { ACCESS_TOKEN_FORMATS, type AccessTokenFormat, JWT_SIGNING_ALGS, type JwtSigningAlg } from '../../clients/client-types';
 
 /**
  * An admin's access-token settings for one client (JWT access tokens, RFC 9068; resources, RFC 8707).

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsUUID } from 'class-validator';
-import { CreateClientDto } from './create-client.dto';
+import { CreateClientDto } from '../../clients/dto/create-client.dto';
 
 /** An admin registers a client for any user, and may let it introspect every token. */
 export class AdminCreateClientDto extends CreateClientDto {

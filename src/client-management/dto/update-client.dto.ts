@@ -1,5 +1,5 @@
 import { PartialType, PickType } from '@nestjs/swagger';
-import { CreateClientDto } from './create-client.dto';
+import { CreateClientDto } from '../../clients/dto/create-client.dto';
 
 /**
  * `PATCH /developer/clients/:clientId` and `PATCH /admin/clients/:clientId`: any of name,

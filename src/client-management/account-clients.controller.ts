@@ -7,11 +7,11 @@ import type { Principal } from '../auth/principal';
 import { PageQuery, pageRequest } from '../common/page.query';
 import { requestMeta } from '../common/request-meta';
 import { actorOf, ClientManagementService } from './client-management.service';
-import { ClientsService } from './clients.service';
+import { ClientsService } from '../clients/clients.service';
 import { ClientSecretView, CreatedClientView } from './dto/client-secret.view';
 import { ClientPageView } from './dto/client-page.view';
 import { ClientView } from './dto/client.view';
-import { CreateClientDto } from './dto/create-client.dto';
+import { CreateClientDto } from '../clients/dto/create-client.dto';
 import { RotateSecretDto } from './dto/rotate-secret.dto';
 import { UpdateClientDto } from './dto/update-client.dto';
 
