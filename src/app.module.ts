@@ -33,6 +33,7 @@ import { OidcModule } from './oidc/oidc.module';
 import { OidcLogoutModule } from './oidc-logout/oidc-logout.module';
 import { PersonalTokensModule } from './personal-tokens/personal-tokens.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { SignInModule } from './sign-in/sign-in.module';
 import { SsoModule } from './sso/sso.module';
 import { PasskeysModule } from './passkeys/passkeys.module';
 import { UsersModule } from './users/users.module';
@@ -54,6 +55,7 @@ import { WebModule } from './web/web.module';
     AuditModule,
     UsersModule,
     SessionsModule,
+    SignInModule,
     MfaModule,
     PersonalTokensModule,
     BotsModule,

@@ -10,7 +10,7 @@ import { assertHasPassword, NoPasswordByDesignError, noPasswordReason } from '..
 import { passwordProblem } from '../users/password-policy';
 import { PasswordHasher } from '../users/password-hasher.service';
 import { UsersService } from '../users/users.service';
-import { ExternalSignInRegistry } from '../sessions/external-sign-in.registry';
+import { ExternalSignInRegistry } from '../sign-in/external-sign-in.registry';
 import { IssuedResetLink, PasswordResetLinksService } from './password-reset-links.service';
 import { ResetMailer } from './reset-mailer.service';
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SessionsModule } from '../sessions/sessions.module';
+import { SignInModule } from '../sign-in/sign-in.module';
 import { UsersModule } from '../users/users.module';
 import { AccountPasswordService } from './account-password.service';
 import { AccountSettingsController } from './account-settings.controller';
@@ -17,7 +18,7 @@ import { PasswordResetLinksPurge } from './password-reset-links.purge';
  * temporary passwords replaced at first sign-in, one-time reset links (admins, CLI, email).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([PasswordResetLink]), UsersModule, SessionsModule],
+  imports: [TypeOrmModule.forFeature([PasswordResetLink]), UsersModule, SessionsModule, SignInModule],
   controllers: [AccountSettingsController, PasswordResetController],
   providers: [
     PasswordResetLinksPurge,

@@ -5,7 +5,7 @@ import { Public } from '../auth/decorators/public.decorator';
 import { requestMeta } from '../common/request-meta';
 import { CsrfService, isFormPost } from '../sessions/csrf.service';
 import { FlashService } from '../sessions/flash.service';
-import { ExternalSignInRegistry } from '../sessions/external-sign-in.registry';
+import { ExternalSignInRegistry } from '../sign-in/external-sign-in.registry';
 import { AuditService } from '../audit/audit.service';
 import { MIN_PASSWORD_LENGTH } from '../users/password-policy';
 import { AccountPasswordService, INVALID_LINK, PasswordRefusedError } from './account-password.service';

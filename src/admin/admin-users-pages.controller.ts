@@ -19,7 +19,7 @@ import { mapPage } from '../common/keyset';
 import { SsoLifecycleService } from '../sso-connections/sso-lifecycle.service';
 import { MfaEnrolment } from '../mfa/mfa-enrolment.service';
 import { MfaPolicy } from '../mfa/mfa-policy';
-import { LoginThrottle } from '../sessions/login-throttle.service';
+import { LoginThrottle } from '../sign-in/login-throttle.service';
 import { UserLifecycleService } from '../users/user-lifecycle.service';
 import { toAdminUserView } from './admin-user.mapper';
 import { CreateUserForm } from './dto/create-user.form';

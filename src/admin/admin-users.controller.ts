@@ -13,7 +13,7 @@ import { AdminCredentialsService } from './admin-credentials.service';
 import { mapPage, pageOfList } from '../common/keyset';
 import { PageQuery, pageRequest } from '../common/page.query';
 import { MfaEnrolment } from '../mfa/mfa-enrolment.service';
-import { LoginThrottle } from '../sessions/login-throttle.service';
+import { LoginThrottle } from '../sign-in/login-throttle.service';
 import { UserLifecycleService } from '../users/user-lifecycle.service';
 import { toAdminUserView } from './admin-user.mapper';
 import { AdminUserPageView } from './dto/admin-user-page.view';

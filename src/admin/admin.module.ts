@@ -7,6 +7,7 @@ import { ImpersonationModule } from '../impersonation/impersonation.module';
 import { GrantsModule } from '../grants/grants.module';
 import { PersonalTokensModule } from '../personal-tokens/personal-tokens.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { SignInModule } from '../sign-in/sign-in.module';
 import { UsersModule } from '../users/users.module';
 import { AdminAuditController } from './admin-audit.controller';
 import { AdminBotsPagesController } from './admin-bots-pages.controller';
@@ -34,6 +35,7 @@ import { SsoConnectionsModule } from '../sso-connections/sso-connections.module'
   imports: [
     UsersModule,
     SessionsModule,
+    SignInModule,
     PersonalTokensModule,
     GrantsModule,
     ClientsModule,

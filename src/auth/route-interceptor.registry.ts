@@ -1,5 +1,11 @@
 import { Injectable, RequestMethod, type INestApplication, type NestInterceptor } from '@nestjs/common';
-import { INTERCEPTORS_METADATA, METHOD_METADATA, RENDER_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import {
+  INTERCEPTORS_METADATA,
+  METHOD_METADATA,
+  RENDER_METADATA,
+  RESPONSE_PASSTHROUGH_METADATA,
+  ROUTE_ARGS_METADATA,
+} from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
 import { ROUTE_AUTH, type RouteAuth } from './route-auth';
@@ -11,7 +17,11 @@ export interface RouteFacts {
   safe: boolean;
   /** The route's auth declaration (method over class); undefined = default (authenticated). */
   auth: RouteAuth | undefined;
-  /** It renders a page: @Render, or it takes the reply itself (`@Res()` without passthrough). */
+  /**
+   * It renders a page: @Render, it takes the reply itself (`@Res()` without passthrough), or it
+   * is a page route (`page: true`) that sets something on the reply (`@Res({ passthrough: true })`).
+   * An API route that only sets headers through a passthrough reply renders nothing.
+   */
   renders: boolean;
   /** Read metadata of the handler, then its controller. */
   metadata<T>(key: string): T | undefined;
@@ -76,13 +86,20 @@ type Controller = new (...args: never[]) => unknown;
 function factsOf(controller: Controller, name: string, handler: Handler): RouteFacts {
   const metadata = <T>(key: string) => (Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, controller)) as T | undefined;
   const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
-  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<string, { data?: { passthrough?: boolean } }>;
-  const takesReply = Object.entries(args).some(([key, arg]) => key.startsWith(`${RouteParamtypes.RESPONSE}:`) && !arg.data?.passthrough);
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<string, unknown>;
+  const usesReply = Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.RESPONSE}:`));
+  // `@Res({ passthrough: true })` is recorded on the class by method name, not in the argument's
+  // metadata (which has no `data` for @Res): reading it there took every passthrough route for a
+  // page, so UserInfo and the token endpoints ran the page-layout interceptor (an rxjs pipeline
+  // per request, and a GET carrying a flash cookie consumed the flash).
+  const passthrough = Reflect.getMetadata(RESPONSE_PASSTHROUGH_METADATA, controller, name) === true;
+  const auth = metadata<RouteAuth>(ROUTE_AUTH);
   return {
     method,
     safe: SAFE.has(method),
-    auth: metadata<RouteAuth>(ROUTE_AUTH),
-    renders: Reflect.getMetadata(RENDER_METADATA, handler) !== undefined || takesReply,
+    auth,
+    renders:
+      Reflect.getMetadata(RENDER_METADATA, handler) !== undefined || (usesReply && (!passthrough || (auth?.public === false && auth.page))),
     metadata,
   };
 }

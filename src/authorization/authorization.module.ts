@@ -4,6 +4,7 @@ import { DiscoveryMetadataRegistry } from '../discovery/discovery-metadata.regis
 import { DiscoveryModule } from '../discovery/discovery.module';
 import { GrantsModule } from '../grants/grants.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { SignInModule } from '../sign-in/sign-in.module';
 import { AuthorizationErrorFilter } from './authorization-error.filter';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
 import { AuthorizationsService } from './authorizations.service';
@@ -17,7 +18,7 @@ import { ConsentController } from './consent.controller';
  * and its errors. Consents and codes are stored by the grants module's services.
  */
 @Module({
-  imports: [GrantsModule, ClientsModule, SessionsModule, DiscoveryModule],
+  imports: [GrantsModule, ClientsModule, SessionsModule, SignInModule, DiscoveryModule],
   controllers: [AuthorizeController, ConsentController],
   providers: [AuthorizationRequestValidator, AuthorizationsService, AuthorizationErrorFilter, AuthorizeSignInHint],
 })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClientsService } from '../clients/clients.service';
-import { SignInHints } from '../sessions/sign-in-hints';
+import { SignInHints } from '../sign-in/sign-in-hints';
 
 /** On the way to /oauth/authorize, the sign-in page names the app the person is signing in for. */
 @Injectable()

@@ -5,7 +5,7 @@ import { requestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CounterStoreUnavailableError } from '../rate-limits/attempt-counter.store';
 import { CsrfService, isFormPost } from '../sessions/csrf.service';
-import { safeReturnPath } from '../sessions/return-path';
+import { safeReturnPath } from '../sign-in/return-path';
 import { SessionCookieService } from '../sessions/session-cookie.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { MfaMailer } from './mfa-mailer.service';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ExternalSignIn, ExternalSignInButton, PasswordRefusal } from '../sessions/external-sign-in.registry';
+import type { ExternalSignIn, ExternalSignInButton, PasswordRefusal } from '../sign-in/external-sign-in.registry';
 
 /** The sign-in page's "Sign in with a passkey" button (ExternalSignInRegistry); passkeys never refuse a password. */
 @Injectable()

@@ -10,7 +10,7 @@ import { Public } from '../auth/decorators/public.decorator';
 import { requestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CsrfService, isFormPost } from '../sessions/csrf.service';
-import { safeReturnPath } from '../sessions/return-path';
+import { safeReturnPath } from '../sign-in/return-path';
 import { SessionCookieService } from '../sessions/session-cookie.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { PasskeyOptionsRequest, PasskeySignInForm } from './dto/passkey.forms';

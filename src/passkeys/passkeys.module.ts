@@ -2,8 +2,9 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MfaModule } from '../mfa/mfa.module';
 import { SecondFactorRegistry } from '../mfa/second-factor.registry';
-import { ExternalSignInRegistry } from '../sessions/external-sign-in.registry';
+import { ExternalSignInRegistry } from '../sign-in/external-sign-in.registry';
 import { SessionsModule } from '../sessions/sessions.module';
+import { SignInModule } from '../sign-in/sign-in.module';
 import { UsersModule } from '../users/users.module';
 import { AccountPasskeysController } from './account-passkeys.controller';
 import { PasskeyChallenge } from './passkey-challenge.entity';
@@ -19,7 +20,7 @@ import { PASSKEY_FACTOR, PasskeysService } from './passkeys.service';
  * (registered in the MFA core's SecondFactorRegistry).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Passkey, PasskeyChallenge]), UsersModule, SessionsModule, MfaModule],
+  imports: [TypeOrmModule.forFeature([Passkey, PasskeyChallenge]), UsersModule, SessionsModule, SignInModule, MfaModule],
   controllers: [AccountPasskeysController, PasskeySignInController],
   providers: [PasskeysService, PasskeyChallenges, PasskeyExternalSignIn],
   exports: [PasskeysService],

@@ -7,25 +7,25 @@ import { AccountSessionsController } from './account-sessions.controller';
 import { AccountSessionsService } from './account-sessions.service';
 import { CsrfService } from './csrf.service';
 import { FlashService } from './flash.service';
-import { LoginThrottle } from './login-throttle.service';
-import { LoginController } from './login.controller';
 import { SessionCookieService } from './session-cookie.service';
 import { SessionPrincipalReader } from './session-principal.reader';
 import { SessionCookieStrategy } from './session-cookie.strategy';
 import { Session } from './session.entity';
 import { SessionsService } from './sessions.service';
-import { SignInHints } from './sign-in-hints';
-import { ExternalSignInRegistry } from './external-sign-in.registry';
 import { SignInStepRegistry } from './sign-in-steps';
 import { TokenKindRegistry } from '../auth/token-kind.registry';
 import { UserCredentialRegistry } from '../users/user-credential-source';
 import { SessionCredentialSource } from './session-credential.source';
 import { SESSION_TOKEN } from './session.token-kind';
 
-/** Browser sessions: sign-in, the sealed cookie, its Passport strategy, CSRF, account pages. */
+/**
+ * Browser sessions: the sessions table, the sealed cookie and its Passport strategy, CSRF, flash
+ * messages, the steps a sign-in passes after the password, Account → Sessions. The sign-in page
+ * itself is the sign-in module's.
+ */
 @Module({
   imports: [TypeOrmModule.forFeature([Session]), UsersModule],
-  controllers: [LoginController, AccountSessionsController, AccountPagesController],
+  controllers: [AccountSessionsController, AccountPagesController],
   providers: [
     SessionCredentialSource,
     SessionsPurge,
@@ -35,23 +35,10 @@ import { SESSION_TOKEN } from './session.token-kind';
     SessionPrincipalReader,
     SessionCookieStrategy,
     CsrfService,
-    LoginThrottle,
     FlashService,
-    SignInHints,
-    ExternalSignInRegistry,
     SignInStepRegistry,
   ],
-  exports: [
-    SessionsService,
-    CsrfService,
-    SessionCookieService,
-    SessionPrincipalReader,
-    FlashService,
-    SignInHints,
-    LoginThrottle,
-    ExternalSignInRegistry,
-    SignInStepRegistry,
-  ],
+  exports: [SessionsService, CsrfService, SessionCookieService, SessionPrincipalReader, FlashService, SignInStepRegistry],
 })
 export class SessionsModule {
   constructor(tokenKinds: TokenKindRegistry, credentials: UserCredentialRegistry, source: SessionCredentialSource) {

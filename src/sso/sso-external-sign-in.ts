@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ExternalSignIn, ExternalSignInButton, PasswordRefusal } from '../sessions/external-sign-in.registry';
+import type { ExternalSignIn, ExternalSignInButton, PasswordRefusal } from '../sign-in/external-sign-in.registry';
 import { SsoConnectionsService } from '../sso-connections/sso-connections.service';
 import { startPath } from './sso.controller';
 

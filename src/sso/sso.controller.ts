@@ -6,7 +6,7 @@ import { requestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CsrfService, isFormPost } from '../sessions/csrf.service';
 import { FlashService } from '../sessions/flash.service';
-import { safeReturnPath } from '../sessions/return-path';
+import { safeReturnPath } from '../sign-in/return-path';
 import { SessionCookieService } from '../sessions/session-cookie.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { normalizeEmail } from '../users/users.service';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ExternalSignInRegistry } from '../sessions/external-sign-in.registry';
+import { ExternalSignInRegistry } from '../sign-in/external-sign-in.registry';
 import { SessionsModule } from '../sessions/sessions.module';
+import { SignInModule } from '../sign-in/sign-in.module';
 import { SsoConnectionsModule } from '../sso-connections/sso-connections.module';
 import { UsersModule } from '../users/users.module';
 import { NavigationRegistry } from '../web/navigation.registry';
@@ -17,7 +18,7 @@ import { SsoController } from './sso.controller';
  * The connections, identities and the relying party are the `sso-connections` module's.
  */
 @Module({
-  imports: [SsoConnectionsModule, UsersModule, SessionsModule],
+  imports: [SsoConnectionsModule, UsersModule, SessionsModule, SignInModule],
   controllers: [SsoController, AccountSsoPagesController],
   providers: [SsoSignInService, SsoStateCookie, SsoExternalSignIn],
 })

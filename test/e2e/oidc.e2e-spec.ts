@@ -1,6 +1,7 @@
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import { createHash, randomBytes } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../../src/config/app-config';
+import { SessionCookieService } from '../../src/sessions/session-cookie.service';
 import { Session } from '../../src/sessions/session.entity';
 import {
   authorizeUrl,
@@ -202,6 +203,35 @@ describe('OpenID Connect provider (Core 1.0, Discovery 1.0)', () => {
 
       const narrow = await signInWithOidc({ scope: 'openid' });
       expect((await t.http.get('/oauth/userinfo', { bearer: narrow.access_token })).body).toEqual({ sub: user.user.id });
+    });
+
+    it('Core §5.3.2: the claims are the account as it is now: a name change is seen at once, a deleted account is invalid_token', async () => {
+      const admin = await signedInUser(t, { roles: ['admin'] });
+      const someone = await signedInUser(t);
+      const tokens = await signInWithOidc({}, someone.cookie);
+      // Twice: the second answer comes from the warm credential cache.
+      for (let i = 0; i < 2; i++)
+        expect((await t.http.get('/oauth/userinfo', { bearer: tokens.access_token })).body.name).toBe('Test User');
+      expect((await t.http.post('/account/profile', { cookie: someone.cookie, json: { displayName: 'Grace Hopper' } })).status).toBe(204);
+      expect((await t.http.get('/oauth/userinfo', { bearer: tokens.access_token })).body).toEqual({
+        sub: someone.user.id,
+        name: 'Grace Hopper',
+        preferred_username: someone.email,
+        email: someone.email,
+        email_verified: false,
+      });
+      expect((await t.http.delete(`/admin/users/${someone.user.id}`, { cookie: admin.cookie })).status).toBe(204);
+      const gone = await t.http.get('/oauth/userinfo', { bearer: tokens.access_token });
+      expect(gone.status).toBe(401);
+      expect(gone.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+    });
+
+    it('is an API route, not a page: a flash cookie sent along is left for the page it was meant for', async () => {
+      const tokens = await signInWithOidc();
+      const flashCookie = `${t.get<SessionCookieService>(SessionCookieService).name}_flash`;
+      const res = await t.http.get('/oauth/userinfo', { bearer: tokens.access_token, cookie: `${flashCookie}=sealed` });
+      expect(res.status).toBe(200);
+      expect(res.headers.getSetCookie()).toEqual([]);
     });
 
     it('answers a CORS preflight (Fetch) without credentials', async () => {

@@ -1,6 +1,6 @@
 import type { AppConfig } from '../../src/config/app-config';
 import { MemoryAttemptCounterStore } from '../../src/rate-limits/memory-attempt-counter.store';
-import { LoginThrottle } from '../../src/sessions/login-throttle.service';
+import { LoginThrottle } from '../../src/sign-in/login-throttle.service';
 
 /** OWASP ASVS V6.3: throttling slows guessing without letting anyone lock the owner out. */
 describe('LoginThrottle', () => {

@@ -1,4 +1,4 @@
-import { safeReturnPath } from '../../src/sessions/return-path';
+import { safeReturnPath } from '../../src/sign-in/return-path';
 
 const PUBLIC_URL = 'https://id.example.com';
 

@@ -1,6 +1,6 @@
 import { AuditService } from '../../audit/audit.service';
 import type { CliCommand, CliContext } from '../cli-command';
-import { LoginThrottle } from '../../sessions/login-throttle.service';
+import { LoginThrottle } from '../../sign-in/login-throttle.service';
 import { CliError } from '../cli-error';
 import { existingUser, requiredEmail } from '../cli-flags';
 import { auditOperatorAction } from '../operator-audit';
