@@ -34,6 +34,7 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
     'decorators/authenticated.decorator',
     'decorators/current-principal.decorator',
     'decorators/public.decorator',
+    'decorators/requires-recent-authentication.decorator',
     'errors/auth.errors',
     'errors/oauth.errors',
     'minted-token-rules',
@@ -117,7 +118,15 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
   impersonation: ['admin-impersonation.service', 'dto/start-impersonation.dto', 'impersonation.scopes'],
   // The schema history: the migration list that database/ runs.
   migrations: ['index'],
-  mfa: ['dto/mfa-policy.dto', 'mfa-enrolment.service', 'mfa-policy', 'second-factor.registry', 'second-step.service'],
+  mfa: [
+    'dto/mfa-policy.dto',
+    'mfa-enrolment.service',
+    'mfa-policy',
+    'second-factor.registry',
+    'second-step.service',
+    'second-step.throttle',
+    'totp.service',
+  ],
   metrics: ['metrics'],
   oauth: [
     'client-authenticated-endpoint',
@@ -153,6 +162,7 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
   ],
   'sign-in': ['external-sign-in.registry', 'login-throttle.service', 'return-path', 'sign-in-hints'],
   'signing-keys': ['signing-keys.service'],
+  'step-up': [],
   sso: [],
   'sso-connections': [
     'dto/sso-connection.dto',
