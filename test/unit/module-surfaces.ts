@@ -117,7 +117,14 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
   impersonation: ['admin-impersonation.service', 'dto/start-impersonation.dto', 'impersonation.scopes'],
   // The schema history: the migration list that database/ runs.
   migrations: ['index'],
-  mfa: ['dto/mfa-policy.dto', 'mfa-enrolment.service', 'mfa-policy', 'second-factor.registry', 'second-step.service'],
+  mfa: [
+    'dto/mfa-policy.dto',
+    'mfa-enrolment.service',
+    'mfa-policy',
+    'recovery-codes-reveal',
+    'second-factor.registry',
+    'second-step.service',
+  ],
   metrics: ['metrics'],
   oauth: [
     'client-authenticated-endpoint',
