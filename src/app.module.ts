@@ -36,6 +36,7 @@ import { SessionsModule } from './sessions/sessions.module';
 import { SignInModule } from './sign-in/sign-in.module';
 import { SsoModule } from './sso/sso.module';
 import { PasskeysModule } from './passkeys/passkeys.module';
+import { StepUpModule } from './step-up/step-up.module';
 import { UsersModule } from './users/users.module';
 import { WebModule } from './web/web.module';
 
@@ -78,6 +79,7 @@ import { WebModule } from './web/web.module';
     AccountModule,
     SsoModule,
     PasskeysModule,
+    StepUpModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: GlobalRateLimitGuard },

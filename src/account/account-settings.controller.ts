@@ -3,6 +3,7 @@ import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiNoContentResponse, ApiTag
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditService } from '../audit/audit.service';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { plural } from '../common/plural';
@@ -41,6 +42,7 @@ export class AccountSettingsController {
    * A form post comes back to the account page with a flash; JSON gets 204.
    */
   @Authenticated({ schemes: ['cookie'], page: true })
+  @RequiresRecentAuthentication()
   @Post('password')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Changed; every other session of the user has ended' })

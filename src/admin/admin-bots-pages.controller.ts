@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { noteAuditTarget } from '../audit/audit-context';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { BotTokensService } from '../bots/bot-tokens.service';
@@ -72,6 +73,7 @@ export class AdminBotsPagesController {
   /** Post/Redirect/Get: the token rides to the page once in the sealed flash cookie, never in a URL. */
   @Authenticated({ ...ADMIN_PAGE, scopes: [...ADMIN_PAGE.scopes, IMPERSONATE_SCOPE] })
   @AuditAction('admin.impersonation.start', 'user')
+  @RequiresRecentAuthentication()
   @Post('impersonation')
   @Redirect('/admin/ui/impersonation', 303)
   async start(

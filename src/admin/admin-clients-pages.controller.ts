@@ -5,6 +5,7 @@ import { AuditAction } from '../audit/audit-action.decorator';
 import { noteAuditDetails, noteAuditTarget } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { clientSecretFlash } from '../client-management/client-secret.flash';
@@ -83,6 +84,7 @@ export class AdminClientsPagesController {
 
   /** Post/Redirect/Get: a confidential client's secret rides to the client page in the sealed flash cookie, once. */
   @AuditAction('admin.client.create', 'client')
+  @RequiresRecentAuthentication()
   @Post()
   @Redirect()
   async create(
@@ -150,6 +152,7 @@ export class AdminClientsPagesController {
 
   /** Post/Redirect/Get: the new secret rides to the client page in the sealed flash cookie, once. */
   @AuditAction('admin.client.rotate_secret', 'client')
+  @RequiresRecentAuthentication()
   @Post(':id/rotate-secret')
   @Redirect()
   async rotate(

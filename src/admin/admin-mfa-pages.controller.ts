@@ -5,6 +5,7 @@ import { AuditAction } from '../audit/audit-action.decorator';
 import { noteAuditDetails } from '../audit/audit-context';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import type { Principal } from '../auth/principal';
 import { MfaPolicy } from '../mfa/mfa-policy';
 import { ADMIN_PAGE } from '../users/admin-access';
@@ -55,6 +56,7 @@ export class AdminMfaPagesController {
   }
 
   @AuditAction('admin.mfa_policy.updated')
+  @RequiresRecentAuthentication()
   @Post()
   @Redirect()
   async set(@Body() form: MfaPolicyForm, @CurrentPrincipal() p: Principal, @Req() req: FastifyRequest) {

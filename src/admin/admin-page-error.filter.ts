@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InsufficientScopeError } from '../auth/errors/auth.errors';
 import { ApiExceptionFilter } from '../common/api-exception.filter';
 import { prefersHtml } from '../common/prefers-html';
+import { isRenderable } from '../common/renderable-error';
 import { ValidationFailedError } from '../common/validation-failed.error';
 import { PageLayoutService } from '../web/page-layout.service';
 import { AdminPageContext } from './admin-page.context';
@@ -35,6 +36,8 @@ export class AdminPageErrorFilter implements ExceptionFilter {
     if (err instanceof InsufficientScopeError && !prefersHtml(req)) return new ApiExceptionFilter().catch(err, host);
     // The guard refused before the layout was filled: fill it now, so the page has its navigation.
     if (!reply.locals?.nav) await this.layout.apply(req, reply);
+    // An error that renders itself (the step-up page, a 403 step_up_required) answers as it says.
+    if (isRenderable(err)) return new ApiExceptionFilter().catch(err, host);
     if (err instanceof InsufficientScopeError) {
       void reply
         .status(403)

@@ -5,6 +5,7 @@ import { AuditAction } from '../audit/audit-action.decorator';
 import { noteAuditDetails, noteAuditTarget } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { AccountPasswordService } from '../account/account-password.service';
@@ -100,6 +101,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.create', 'user')
+  @RequiresRecentAuthentication()
   @Post()
   @Redirect()
   async create(@Body() form: CreateUserForm, @Req() req: FastifyRequest): Promise<Redirection> {
@@ -135,6 +137,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.disable', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/disable')
   @Redirect()
   async disable(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<Redirection> {
@@ -144,6 +147,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.enable', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/enable')
   @Redirect()
   async enable(@Param('id', ParseUUIDPipe) id: string): Promise<Redirection> {
@@ -152,6 +156,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.set_roles', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/roles')
   @Redirect()
   async setRoles(@Param('id', ParseUUIDPipe) id: string, @Body() form: SetRolesForm, @Req() req: FastifyRequest): Promise<Redirection> {
@@ -162,6 +167,7 @@ export class AdminUsersPagesController {
 
   /** Post/Redirect/Get: a generated password rides to the user page in the sealed flash cookie, once. */
   @AuditAction('admin.user.reset_password', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/reset-password')
   @Redirect()
   async resetPassword(
@@ -184,6 +190,7 @@ export class AdminUsersPagesController {
 
   /** Post/Redirect/Get: the one-time reset link rides to the user page in the sealed flash cookie. */
   @AuditAction('admin.user.password_reset_link', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/reset-link')
   @Redirect()
   async resetLink(
@@ -209,6 +216,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.delete', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/delete')
   @Redirect()
   async remove(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<Redirection> {
@@ -218,6 +226,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.revoke_credential', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/credentials/:kind/:credentialId/revoke')
   @Redirect()
   async revokeCredential(
@@ -232,6 +241,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.unlink_identity', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/identities/:identityId/unlink')
   @Redirect()
   async unlink(
@@ -245,6 +255,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.unlock', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/unlock')
   @Redirect()
   async unlock(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<Redirection> {
@@ -254,6 +265,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.mfa_reset', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/mfa-reset')
   @Redirect()
   async resetMfa(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<Redirection> {
@@ -262,6 +274,7 @@ export class AdminUsersPagesController {
   }
 
   @AuditAction('admin.user.revoke_all', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/revoke-credentials')
   @Redirect()
   async revokeAll(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest): Promise<Redirection> {

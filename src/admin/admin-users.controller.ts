@@ -6,6 +6,7 @@ import { PasswordResetLinkView } from '../account/dto/password-reset-link.view';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { noteAuditDetails } from '../audit/audit-context';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { ADMIN_API } from '../users/admin-access';
@@ -50,6 +51,7 @@ export class AdminUsersController {
   }
 
   @AuditAction('admin.user.create', 'user')
+  @RequiresRecentAuthentication()
   @Post()
   @ApiCreatedResponse({ type: AdminUserView })
   @ApiConflictResponse({ description: 'A user with this email already exists' })
@@ -63,6 +65,7 @@ export class AdminUsersController {
    * links stop working). For deployments without SMTP: hand it over on a safe channel.
    */
   @AuditAction('admin.user.password_reset_link', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/password-reset-link')
   @ApiCreatedResponse({ type: PasswordResetLinkView })
   async resetLink(
@@ -85,6 +88,7 @@ export class AdminUsersController {
   }
 
   @AuditAction('admin.user.disable', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/disable')
   @HttpCode(200)
   @ApiOkResponse({ type: AdminUserView })
@@ -96,6 +100,7 @@ export class AdminUsersController {
   }
 
   @AuditAction('admin.user.enable', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/enable')
   @HttpCode(200)
   @ApiOkResponse({ type: AdminUserView })
@@ -104,6 +109,7 @@ export class AdminUsersController {
   }
 
   @AuditAction('admin.user.set_roles', 'user')
+  @RequiresRecentAuthentication()
   @Put(':id/roles')
   @ApiOkResponse({ type: AdminUserView })
   @ApiConflictResponse({ description: LAST_ADMIN })
@@ -114,6 +120,7 @@ export class AdminUsersController {
   }
 
   @AuditAction('admin.user.reset_password', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/reset-password')
   @HttpCode(200)
   @ApiOkResponse({ type: ResetPasswordView })
@@ -128,6 +135,7 @@ export class AdminUsersController {
   }
 
   @AuditAction('admin.user.delete', 'user')
+  @RequiresRecentAuthentication()
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()
@@ -150,6 +158,7 @@ export class AdminUsersController {
   }
 
   @AuditAction('admin.user.revoke_credential', 'user')
+  @RequiresRecentAuthentication()
   @Delete(':id/credentials/:kind/:credentialId')
   @HttpCode(204)
   @ApiNoContentResponse()
@@ -168,6 +177,7 @@ export class AdminUsersController {
    * owner can sign in again at once. 200 `{ countersCleared }`; 404 for an unknown user.
    */
   @AuditAction('admin.user.unlock', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/unlock')
   @HttpCode(200)
   @ApiOkResponse({ schema: { type: 'object', properties: { countersCleared: { type: 'integer' } } } })
@@ -184,6 +194,7 @@ export class AdminUsersController {
    * 200 `{ removed: { <factor kind>: count }, sessionsEnded }`; 404 for an unknown user.
    */
   @AuditAction('admin.user.mfa_reset', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/mfa/reset')
   @HttpCode(200)
   @ApiOkResponse({
@@ -203,6 +214,7 @@ export class AdminUsersController {
 
   /** Incident response: every session, token and grant of the user ends now. */
   @AuditAction('admin.user.revoke_all', 'user')
+  @RequiresRecentAuthentication()
   @Post(':id/revoke-credentials')
   @HttpCode(200)
   @ApiOkResponse({ schema: { type: 'object', additionalProperties: { type: 'integer' }, example: { session: 2 } } })

@@ -7,6 +7,7 @@ const LABELS: Record<string, string> = {
   'auth.logout': 'Signed out',
   'auth.mfa': 'Second step of sign-in',
   'auth.mfa_locked': 'Second step locked after wrong codes',
+  'auth.step_up': 'Confirmed access for a sensitive action',
   'mfa.factor_added': 'Added a second factor',
   'mfa.factor_removed': 'Removed a second factor',
   'mfa.recovery_code_used': 'Signed in with a recovery code',

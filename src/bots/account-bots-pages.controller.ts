@@ -2,6 +2,7 @@ import { Body, Controller, HttpException, Param, ParseUUIDPipe, Post, Req, Res }
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { requestMeta } from '../common/request-meta';
@@ -50,6 +51,7 @@ export class AccountBotsPagesController {
     }
   }
 
+  @RequiresRecentAuthentication()
   @Post(':id/tokens/new')
   async createToken(
     @CurrentPrincipal() p: Principal,

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toAuditEventView } from '../audit/audit-event.mapper';
 import { AuditPageView } from '../audit/dto/audit-page.view';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { mapPage } from '../common/keyset';
@@ -141,6 +142,7 @@ export class AccountBotsController {
 
   /** The response is the only time the token is returned. */
   @Authenticated(MANAGE)
+  @RequiresRecentAuthentication()
   @Post(':id/tokens')
   @ApiCreatedResponse({ type: CreatedBotTokenView })
   async createToken(

@@ -2,6 +2,7 @@ import { BadRequestException, Body, Controller, Get, Param, Post, Req, Res } fro
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { clientSecretFlash } from './client-secret.flash';
@@ -42,6 +43,7 @@ export class AccountClientPagesController {
   }
 
   @Authenticated(PAGE)
+  @RequiresRecentAuthentication()
   @Post()
   async create(@CurrentPrincipal() p: Principal, @Body() form: ClientFormDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     try {
@@ -96,6 +98,7 @@ export class AccountClientPagesController {
   }
 
   @Authenticated(PAGE)
+  @RequiresRecentAuthentication()
   @Post(':clientId/rotate')
   async rotate(
     @CurrentPrincipal() p: Principal,

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { PageQuery, pageRequest } from '../common/page.query';
@@ -38,6 +39,7 @@ export class AccountClientsController {
 
   /** The secret of a confidential client is in this response and nowhere else, ever. */
   @Authenticated(OWNER)
+  @RequiresRecentAuthentication()
   @Post()
   @ApiCreatedResponse({ type: CreatedClientView })
   async create(@CurrentPrincipal() p: Principal, @Body() dto: CreateClientDto, @Req() req: FastifyRequest): Promise<CreatedClientView> {
@@ -71,6 +73,7 @@ export class AccountClientsController {
   }
 
   @Authenticated(OWNER)
+  @RequiresRecentAuthentication()
   @Post(':clientId/secret')
   @ApiCreatedResponse({ type: ClientSecretView })
   async rotate(

@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkRes
 import type { FastifyRequest } from 'fastify';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { Scopes } from '../auth/decorators/authenticated.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { pageRequest } from '../common/page.query';
@@ -41,6 +42,7 @@ export class AdminClientsController {
 
   @AuditAction('admin.client.create', 'client', 'clientId')
   @Scopes(ADMIN_SCOPE)
+  @RequiresRecentAuthentication()
   @Post()
   @ApiCreatedResponse({ type: CreatedClientView })
   async create(
@@ -96,6 +98,7 @@ export class AdminClientsController {
 
   @AuditAction('admin.client.rotate_secret', 'client', 'clientId')
   @Scopes(ADMIN_SCOPE)
+  @RequiresRecentAuthentication()
   @Post(':clientId/secret')
   @ApiCreatedResponse({ type: ClientSecretView })
   async rotate(

@@ -59,10 +59,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (isRenderable(err)) {
       const r = err.render(rid);
       countRefusal(req, err, r.status, (r.body as { error?: unknown } | undefined)?.error);
-      void reply
-        .headers(r.headers ?? {})
-        .status(r.status)
-        .send(r.body);
+      void reply.headers(r.headers ?? {}).status(r.status);
+      if (r.view) void reply.view(r.view.template, r.view.data);
+      else void reply.send(r.body);
       return;
     }
 

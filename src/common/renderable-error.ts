@@ -6,6 +6,8 @@ export interface RenderedError {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** A server-rendered page instead of `body`: the template under views/ and its data (the layout's context is already on the reply). */
+  view?: { template: string; data: Record<string, unknown> };
 }
 
 export interface RenderableError {

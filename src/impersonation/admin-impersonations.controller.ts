@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ADMIN_API } from '../users/admin-access';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { PageQuery, pageRequest } from '../common/page.query';
@@ -34,6 +35,7 @@ export class AdminImpersonationsController {
   /** The response is the only time the token is returned. */
   @Authenticated({ scopes: [...ADMIN_API.scopes, IMPERSONATE_SCOPE], schemes: ['cookie'] })
   @AuditAction('admin.impersonation.start', 'user')
+  @RequiresRecentAuthentication()
   @Post()
   @ApiCreatedResponse({ type: StartedImpersonationView })
   async start(

@@ -2,6 +2,7 @@ import { Body, ConflictException, Controller, Get, HttpCode, Post, Req, Res } fr
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { requestMeta } from '../common/request-meta';
@@ -49,6 +50,7 @@ export class AccountMfaController {
 
   /** Starts (or restarts) authenticator-app enrolment: a new secret, shown on the page until confirmed. */
   @Authenticated(PAGE)
+  @RequiresRecentAuthentication()
   @Post('totp')
   @HttpCode(303)
   async begin(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
@@ -63,6 +65,7 @@ export class AccountMfaController {
 
   /** Confirms enrolment with one correct code; the first factor also brings the recovery codes (shown once). */
   @Authenticated(PAGE)
+  @RequiresRecentAuthentication()
   @Post('totp/confirm')
   @HttpCode(303)
   async confirm(@CurrentPrincipal() p: Principal, @Body() body: CodeDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
@@ -103,6 +106,7 @@ export class AccountMfaController {
 
   /** Removes the authenticator app (refused with 409 when the policy needs it as the last factor). */
   @Authenticated(PAGE)
+  @RequiresRecentAuthentication()
   @Post('totp/remove')
   @HttpCode(303)
   async remove(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
@@ -127,6 +131,7 @@ export class AccountMfaController {
 
   /** A new set of recovery codes (the old set stops working), shown once. Needs a factor. */
   @Authenticated(PAGE)
+  @RequiresRecentAuthentication()
   @Post('recovery-codes')
   @HttpCode(303)
   async regenerate(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {

@@ -5,6 +5,7 @@ import { AuditAction } from '../audit/audit-action.decorator';
 import { noteAuditDetails } from '../audit/audit-context';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import type { Principal } from '../auth/principal';
 import { ADMIN_API } from '../users/admin-access';
 import { MfaPolicyView, SetMfaPolicyDto } from './dto/mfa-policy.dto';
@@ -34,6 +35,7 @@ export class AdminMfaPolicyController {
 
   /** 200 with the new state; 400 for anything but `none` | `admins` | `all`. Audited with the old and new values. */
   @AuditAction('admin.mfa_policy.updated')
+  @RequiresRecentAuthentication()
   @Put()
   @ApiOkResponse({ type: MfaPolicyView })
   @ApiBadRequestResponse({ description: 'required is not none, admins or all' })

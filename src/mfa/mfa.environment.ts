@@ -78,7 +78,8 @@ export const MFA_ENVIRONMENT = defineEnvironment({
     {
       names: ['SUDO_MODE_SECONDS'],
       default: '`300`',
-      meaning: 'sensitive actions (new API key, password, factors) need an authentication this recent; `0`: every time',
+      meaning:
+        'browser sessions need an authentication this recent for sensitive actions (API keys, client secrets, password, factors, admin actions on users; [docs/mfa.md](docs/mfa.md#step-up-sudo-mode)); `0`: every time',
     },
   ],
   build: (env) => ({

@@ -39,7 +39,8 @@ import { TotpService } from './totp.service';
     TotpService,
     RecoveryCodesService,
   ],
-  exports: [SecondFactorRegistry, SecondStepService, MfaEnrolment, MfaPolicy],
+  // TotpService and the throttle: step-up checks a code against the same single-use rule and limit.
+  exports: [SecondFactorRegistry, SecondStepService, MfaEnrolment, MfaPolicy, TotpService, SecondStepThrottle],
 })
 export class MfaModule {
   constructor(

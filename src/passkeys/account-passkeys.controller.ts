@@ -15,6 +15,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditService } from '../audit/audit.service';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { requestMeta } from '../common/request-meta';
@@ -87,6 +88,7 @@ export class AccountPasskeysController {
   }
 
   @Authenticated(PAGE)
+  @RequiresRecentAuthentication()
   @Post()
   async register(
     @CurrentPrincipal() p: Principal,
@@ -165,6 +167,7 @@ export class AccountPasskeysController {
   }
 
   @Authenticated(PAGE)
+  @RequiresRecentAuthentication()
   @Post(':id/delete')
   async remove(
     @CurrentPrincipal() p: Principal,

@@ -2,6 +2,7 @@ import { BadRequestException, Body, Controller, Param, ParseUUIDPipe, Post, Req,
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { requestMeta } from '../common/request-meta';
@@ -28,6 +29,7 @@ export class PersonalTokensPageController {
    * with the reason and what was typed.
    */
   @Authenticated(PAGE)
+  @RequiresRecentAuthentication()
   @Post('new')
   async create(
     @CurrentPrincipal() p: Principal,

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Pars
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { mapPage } from '../common/keyset';
@@ -40,6 +41,7 @@ export class PersonalTokensController {
 
   /** The response is the only time the token is returned. */
   @Authenticated({ schemes: ['cookie'] })
+  @RequiresRecentAuthentication()
   @Post()
   @ApiCreatedResponse({ type: CreatedPersonalTokenView })
   async create(

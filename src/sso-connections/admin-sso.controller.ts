@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { noteAuditDetails } from '../audit/audit-context';
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import { Page, pageOfList } from '../common/keyset';
 import { PageQuery, pageRequest } from '../common/page.query';
 import { PageView } from '../common/page.view';
@@ -97,6 +98,7 @@ export class AdminSsoController {
 
   /** The user can no longer sign in through that identity; their account and other credentials stay. */
   @AuditAction('admin.user.unlink_identity', 'user')
+  @RequiresRecentAuthentication()
   @Delete('users/:id/identities/:identityId')
   @HttpCode(204)
   @ApiNoContentResponse()

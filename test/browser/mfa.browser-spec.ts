@@ -43,6 +43,11 @@ describe('browser: two-factor sign-in with an authenticator app (issue 25)', () 
     await Promise.all([page.waitForURL(h.url('/account/mfa')), page.getByRole('button', { name: 'Turn on' }).click()]);
     await page.getByTestId('totp-enrolled').waitFor();
     await expect(page.getByTestId('revealed-lines').locator('li').count()).resolves.toBe(10);
+    // Shown once, as the list: the copy source beside it stays hidden (a `hidden` element the stylesheet displayed showed every code twice).
+    await expect(page.getByTestId('revealed-secret').isVisible()).resolves.toBe(false);
+    await expect(page.getByTestId('revealed-secret').textContent()).resolves.toContain(
+      (await page.getByTestId('revealed-lines').locator('li').first().textContent())!.trim(),
+    );
     await expect(page.getByTestId('reveal-download').getAttribute('download')).resolves.toBe('gatehouse-recovery-codes.txt');
     await expect(page.getByTestId('totp-secret').count()).resolves.toBe(0);
 

@@ -34,6 +34,7 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
     'decorators/authenticated.decorator',
     'decorators/current-principal.decorator',
     'decorators/public.decorator',
+    'decorators/requires-recent-authentication.decorator',
     'errors/auth.errors',
     'errors/oauth.errors',
     'minted-token-rules',
@@ -124,6 +125,8 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
     'recovery-codes-reveal',
     'second-factor.registry',
     'second-step.service',
+    'second-step.throttle',
+    'totp.service',
   ],
   metrics: ['metrics'],
   oauth: [
@@ -160,6 +163,7 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
   ],
   'sign-in': ['external-sign-in.registry', 'login-throttle.service', 'return-path', 'sign-in-hints'],
   'signing-keys': ['signing-keys.service'],
+  'step-up': [],
   sso: [],
   'sso-connections': [
     'dto/sso-connection.dto',

@@ -4,6 +4,7 @@ import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/com
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { RECENT_AUTHENTICATION } from '../../../src/auth/decorators/requires-recent-authentication.decorator';
 import { ROUTE_AUTH, RouteAuth } from '../../../src/auth/route-auth';
 
 /** One route a Nest controller serves, with the auth declaration the global guard will read. */
@@ -16,6 +17,8 @@ export interface DeclaredRoute {
   handler: string;
   /** Undefined when neither the handler nor its controller carries @Public()/@Authenticated(). */
   auth: RouteAuth | undefined;
+  /** @RequiresRecentAuthentication() (step-up): a browser session must have authenticated recently. */
+  stepUp: boolean;
 }
 
 function joinPath(...parts: string[]): string {
@@ -52,6 +55,7 @@ export function routesOf(controllers: Type[]): DeclaredRoute[] {
             controllerType: controller,
             handler: name,
             auth,
+            stepUp: Reflect.getMetadata(RECENT_AUTHENTICATION, handler) === true,
           });
         }
       }
@@ -75,7 +79,7 @@ export function describeRoute(r: DeclaredRoute): string {
   if (!r.auth) return `${head}  UNDECLARED`;
   if (r.auth.public) return `${head}  public`;
   const scopes = r.auth.scopes.length ? r.auth.scopes.join(',') : '-';
-  return `${head}  schemes=${r.auth.schemes.join(',')} scopes=${scopes}${r.auth.page ? ' page' : ''}`;
+  return `${head}  schemes=${r.auth.schemes.join(',')} scopes=${scopes}${r.auth.page ? ' page' : ''}${r.stepUp ? ' step-up' : ''}`;
 }
 
 /**
