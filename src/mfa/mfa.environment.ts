@@ -62,7 +62,7 @@ export const MFA_ENVIRONMENT = defineEnvironment({
       names: ['MFA_REQUIRED'],
       default: '`none`',
       meaning:
-        '`none`, `admins` or `all`: who must have a second factor; one without is sent to enrolment right after the password ([docs/mfa.md](docs/mfa.md))',
+        '`none`, `admins` or `all`: who must have a second factor; one without is sent to enrolment right after the password. The initial value: a value an admin sets (Admin → Two-factor policy, `PUT /admin/mfa/policy`) is stored and wins ([docs/mfa.md](docs/mfa.md))',
     },
     { names: ['TOTP_ISSUER'], default: '`Gatehouse`', meaning: 'the issuer authenticator apps show beside the account' },
     {

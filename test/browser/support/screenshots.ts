@@ -8,6 +8,7 @@ import { BotsService } from '../../../src/bots/bots.service';
 import { Passkey } from '../../../src/passkeys/passkey.entity';
 import { createClient } from '../../e2e/support/clients.fixture';
 import { createPat } from '../../e2e/support/personal-tokens.fixture';
+import { enrolTotp } from '../../e2e/support/mfa.fixture';
 import { createUser, signIn, TEST_PASSWORD } from '../../e2e/support/users.fixture';
 import type { BrowserHarness } from './browser';
 
@@ -43,10 +44,13 @@ export const TOUR: { name: string; path: string | ((ids: TourIds) => string); ti
   { name: 'admin-bots', path: '/admin/ui/bots', title: /^Bots/ },
   { name: 'admin-impersonation', path: '/admin/ui/impersonation', title: /^Impersonation/ },
   { name: 'admin-audit', path: '/admin/ui/audit', title: /^Audit log/ },
+  { name: 'admin-mfa-policy', path: '/admin/ui/mfa', title: /^Two-factor policy/ },
   { name: 'not-found', path: '/no-such-page', title: /^Page not found/ },
 ];
 
 export interface TourIds {
+  /** A person with a confirmed authenticator app: the tour pictures their second step. */
+  mfaEmail: string;
   adminEmail: string;
   adminId: string;
   userId: string;
@@ -61,6 +65,8 @@ export interface TourIds {
 export async function seedTour(h: BrowserHarness): Promise<TourIds> {
   const admin = await createUser(h.t, { roles: ['admin'], displayName: 'Ada Admin' });
   const other = await createUser(h.t, { displayName: 'Grace Hopper' });
+  const mfaUser = await createUser(h.t, { displayName: 'Katherine Johnson' });
+  await enrolTotp(h.t, await signIn(h.t, mfaUser.email));
   await createPat(h.t, await signIn(h.t, admin.email), ['read:device'], { name: 'backup script' });
   await createPat(h.t, await signIn(h.t, other.email), ['read:device'], { name: 'sensor export' });
   const client = await createClient(h.t, admin.user, { name: 'Tour app', redirectUris: ['https://app.example.com/callback'] });
@@ -68,7 +74,14 @@ export async function seedTour(h: BrowserHarness): Promise<TourIds> {
   const bot = await h.t
     .get<BotsService>(BotsService)
     .create(asAdmin, { name: 'Tour bot', roles: ['user'] }, { ip: '127.0.0.1', userAgent: 'tour', requestId: 'tour' });
-  return { adminEmail: admin.email, adminId: admin.user.id, userId: other.user.id, clientId: client.clientId, botId: bot.user.id };
+  return {
+    mfaEmail: mfaUser.email,
+    adminEmail: admin.email,
+    adminId: admin.user.id,
+    userId: other.user.id,
+    clientId: client.clientId,
+    botId: bot.user.id,
+  };
 }
 
 /**
@@ -203,5 +216,26 @@ export async function captureTour(
     });
     await page.screenshot({ path: join(dir, width.name, `${stop.name}.png`), fullPage: true });
   }
+  // Pages reached by a form post: TOTP enrolment (the QR code), then, signed out, the second step.
+  const snap = async (name: string, title: RegExp) => {
+    const t = await page.title();
+    results.push({
+      page: name,
+      fits: await fitsWidth(page),
+      faults: await layoutFaults(page),
+      title: t,
+      titleMatches: title.test(t),
+      nav: await navRows(page),
+    });
+    await page.screenshot({ path: join(dir, width.name, `${name}.png`), fullPage: true });
+  };
+  await page.goto(h.url('/account/mfa'));
+  await Promise.all([page.waitForURL((u) => u.pathname === '/account/mfa'), page.getByTestId('totp-begin').click()]);
+  await page.getByTestId('totp-secret').waitFor();
+  await snap('mfa-enrol', /^Two-factor authentication/);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await h.context.clearCookies();
+  await signInThroughForm(h, ids.mfaEmail);
+  await snap('mfa-second-step', /^Two-factor authentication/);
   return results;
 }
