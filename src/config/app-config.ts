@@ -46,6 +46,8 @@ export interface AppConfig {
   issuer: string;
   database: DatabaseConfig;
   migrationsRun: boolean;
+  /** Group commit window of WriteBatches in milliseconds (DB_GROUP_COMMIT_MS); 0: off. */
+  groupCommitMs: number;
   logLevel: string;
   trustProxy: boolean;
   bodyLimitBytes: number;

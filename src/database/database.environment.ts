@@ -30,6 +30,13 @@ export class DatabaseEnvironment {
   DB_SSL_CA_FILE?: string;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(50)
+  DB_GROUP_COMMIT_MS?: number;
+
+  @IsOptional()
   @Transform(toBool)
   @IsBoolean()
   DB_MIGRATIONS_RUN?: boolean;
@@ -59,6 +66,12 @@ export const DATABASE_ENVIRONMENT = defineEnvironment({
         'PostgreSQL: PEM file of the CA that signed the server certificate (implies `sslmode=verify-full` unless the URL says otherwise)',
     },
     {
+      names: ['DB_GROUP_COMMIT_MS'],
+      default: '`2`',
+      meaning:
+        'group commit of token issuance: the token and audit rows of concurrent requests are written in one transaction every this many milliseconds (or 200 rows), each request answered after its commit (0–50; `0`: off, one transaction per request)',
+    },
+    {
       names: ['DB_MIGRATIONS_RUN'],
       default: '`true`',
       meaning: 'apply pending migrations at start-up; `false` if you run `npm run migration:run` yourself',
@@ -71,5 +84,6 @@ export const DATABASE_ENVIRONMENT = defineEnvironment({
       caFile: env.DB_SSL_CA_FILE,
     }),
     migrationsRun: env.DB_MIGRATIONS_RUN ?? true,
+    groupCommitMs: env.DB_GROUP_COMMIT_MS ?? 2,
   }),
 });

@@ -1,9 +1,10 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
 import { runMigrationsOnce } from './migrate-once';
+import { GroupCommit } from './group-commit';
 import { serializeSqliteTransactions } from './sqlite-transactions';
 
 @Module({
@@ -28,9 +29,13 @@ import { serializeSqliteTransactions } from './sqlite-transactions';
   ],
 })
 export class DatabaseModule implements OnModuleInit {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   onModuleInit(): void {
     serializeSqliteTransactions(this.dataSource);
+    GroupCommit.configure(this.dataSource, this.config.groupCommitMs);
   }
 }

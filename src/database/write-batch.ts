@@ -1,6 +1,6 @@
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { runNativeSqliteTransaction, runTransaction } from './transactions';
+import { commitRows, GroupCommit, type BatchRow } from './group-commit';
 
 /**
  * INSERTs into several tables that commit together, in the fewest round trips each driver
@@ -9,11 +9,11 @@ import { runNativeSqliteTransaction, runTransaction } from './transactions';
  * for other requests to queue behind. Values go through TypeORM's query builder, so column
  * names, transformers and date formats are the entities' own; nothing is read back.
  *
- * Modules add rows for their own tables (e.g. the token service its token, the audit service
+ * Rows of one table are one multi-row INSERT. Modules add rows for their own tables (e.g. the token service its token, the audit service
  * its event) to a batch the caller commits.
  */
 export class WriteBatch {
-  private readonly rows: { target: EntityTarget<ObjectLiteral>; values: QueryDeepPartialEntity<ObjectLiteral> }[] = [];
+  private readonly rows: BatchRow[] = [];
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -22,17 +22,13 @@ export class WriteBatch {
     return this;
   }
 
-  /** Writes every row or none. Rejects with the driver's error when one fails. */
+  /**
+   * Writes every row or none. With group commit on (`DB_GROUP_COMMIT_MS`), in the transaction of
+   * the current group, resolving once it committed. Rejects with the driver's error when a row fails.
+   */
   async commit(): Promise<void> {
-    if (this.dataSource.options.type === 'better-sqlite3') {
-      const queries = this.rows.map((r) =>
-        this.dataSource.createQueryBuilder().insert().into(r.target).values(r.values).updateEntity(false).getQueryAndParameters(),
-      );
-      await runNativeSqliteTransaction(this.dataSource, queries);
-      return;
-    }
-    await runTransaction(this.dataSource, async (m) => {
-      for (const r of this.rows) await m.createQueryBuilder().insert().into(r.target).values(r.values).updateEntity(false).execute();
-    });
+    const group = GroupCommit.of(this.dataSource);
+    if (group) return group.submit(this.rows);
+    await commitRows(this.dataSource, this.rows);
   }
 }
