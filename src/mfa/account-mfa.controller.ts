@@ -7,11 +7,12 @@ import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator
 import type { Principal } from '../auth/principal';
 import { requestMeta } from '../common/request-meta';
 import { CsrfService, isFormPost } from '../sessions/csrf.service';
-import { FlashService, type Flash } from '../sessions/flash.service';
+import { FlashService } from '../sessions/flash.service';
 import { CodeDto } from './dto/code.dto';
 import { RECOVERY_CODE_FACTOR, TOTP_FACTOR } from './mfa.constants';
 import { MfaEnrolment } from './mfa-enrolment.service';
 import { MfaPolicy } from './mfa-policy';
+import { recoveryCodesReveal } from './recovery-codes-reveal';
 import { RecoveryCodesService } from './recovery-codes.service';
 import { SecondFactorRegistry } from './second-factor.registry';
 import { ENROL_STEP } from './second-step.service';
@@ -20,17 +21,6 @@ import { UsersService } from '../users/users.service';
 
 const PAGE = { schemes: ['cookie'], page: true } as const;
 const HERE = '/account/mfa';
-
-/** The recovery codes as a one-time reveal, with a text file to download. */
-function recoveryReveal(codes: string[]): Flash['reveal'] {
-  const text = `Gatehouse recovery codes (each works once)\n\n${codes.join('\n')}\n`;
-  return {
-    title: 'Your recovery codes',
-    value: codes.join(' '),
-    lines: codes,
-    download: { filename: 'gatehouse-recovery-codes.txt', href: `data:text/plain;charset=utf-8,${encodeURIComponent(text)}` },
-  };
-}
 
 /**
  * Account → Two-factor: the user's factors, TOTP enrolment (QR code rendered here, secret active
@@ -97,7 +87,7 @@ export class AccountMfaController {
       reply,
       {
         message: 'Authenticator app added. Your sign-ins now ask for a code from it.',
-        ...(recoveryCodes ? { reveal: recoveryReveal(recoveryCodes) } : {}),
+        ...(recoveryCodes ? { reveal: recoveryCodesReveal(recoveryCodes) } : {}),
       },
       p.credential.id,
     );
@@ -156,7 +146,7 @@ export class AccountMfaController {
     if (!form) return reply.status(200).send({ recoveryCodes: codes });
     await this.flash.set(
       reply,
-      { message: 'New recovery codes made: the old ones no longer work.', reveal: recoveryReveal(codes) },
+      { message: 'New recovery codes made: the old ones no longer work.', reveal: recoveryCodesReveal(codes) },
       p.credential.id,
     );
     return reply.redirect(HERE, 303);

@@ -20,8 +20,9 @@ import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator
 import type { Principal } from '../auth/principal';
 import { requestMeta } from '../common/request-meta';
 import { MfaEnrolment } from '../mfa/mfa-enrolment.service';
+import { recoveryCodesReveal } from '../mfa/recovery-codes-reveal';
 import { CsrfService, isFormPost } from '../sessions/csrf.service';
-import { type Flash, FlashService } from '../sessions/flash.service';
+import { FlashService } from '../sessions/flash.service';
 import { UsersService } from '../users/users.service';
 import {
   cleanPasskeyName,
@@ -37,17 +38,6 @@ import type { Passkey } from './passkey.entity';
 
 const PAGE = { schemes: ['cookie'], page: true } as const;
 const BAD_NAME = `Give the passkey a name of 1 to ${MAX_PASSKEY_NAME} characters.`;
-
-/** The first factor's recovery codes (MfaEnrolment.enrolled) as a one-time reveal, with a text file to download. */
-function recoveryCodesReveal(codes: string[]): Flash['reveal'] {
-  const text = `Gatehouse recovery codes (each works once)\n\n${codes.join('\n')}\n`;
-  return {
-    title: 'Your recovery codes',
-    value: codes.join(' '),
-    lines: codes,
-    download: { filename: 'gatehouse-recovery-codes.txt', href: `data:text/plain;charset=utf-8,${encodeURIComponent(text)}` },
-  };
-}
 
 /**
  * Account → Passkeys: the person's passkeys (list, rename, delete) and adding one. Adding is two

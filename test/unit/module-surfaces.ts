@@ -122,6 +122,7 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
     'dto/mfa-policy.dto',
     'mfa-enrolment.service',
     'mfa-policy',
+    'recovery-codes-reveal',
     'second-factor.registry',
     'second-step.service',
     'second-step.throttle',
