@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal';
 import { PageQuery } from '../common/page.query';
 import type { AuditEvent } from './audit-event.entity';
 import { AuditService } from './audit.service';
+import { securityEventSummary } from './security-event-summaries';
 import { SecurityEventPageView } from './dto/security-event-page.view';
 import type { SecurityEventBy, SecurityEventView } from './dto/security-event.view';
 
@@ -74,9 +75,11 @@ function byWhom(e: AuditEvent, userId: string): SecurityEventBy {
   return 'someone else';
 }
 
-/** A sentence for events whose action code alone does not say enough to the account holder. */
+/** A sentence for the account holder; the action code stays beside it for support. */
 function summaryOf(e: AuditEvent): string | null {
-  if (e.action !== 'impersonation.start' || !e.details) return null;
-  const details = JSON.parse(e.details) as { actorName?: string };
-  return `An administrator (${details.actorName ?? 'unknown'}) acted on your account`;
+  if (e.action === 'impersonation.start' && e.details) {
+    const details = JSON.parse(e.details) as { actorName?: string };
+    return `An administrator (${details.actorName ?? 'unknown'}) acted on your account`;
+  }
+  return securityEventSummary(e.action, e.outcome);
 }

@@ -177,6 +177,12 @@ export const SECURITY_ACTION_PREFIXES = [
   'refresh.',
   'code.',
   'device_authorization.',
+  // Second factors and passkeys: added, removed, a recovery code used, a cloned passkey refused.
+  'mfa.',
+  'passkey.',
+  // The account's link to the organisation's identity provider.
+  'sso.identity_link',
+  'sso.email_changed',
   'admin.user.',
   // Operators' CLI changes to the account (user.disable, user.password_reset, …).
   'user.',

@@ -50,6 +50,8 @@ export class AuthorizationRequestValidator {
   async validate(raw: RawParams): Promise<AuthorizationRequest> {
     const client = await this.trustedClient(raw);
     const { redirectUri, redirectUriGiven } = this.trustedRedirectUri(client, raw);
+    // Before any redirectable error below: an extension may refuse to redirect this request at all.
+    for (const [, extension] of this.extensionRegistry.entries()) extension.checkRedirect?.(raw, { client, redirectUriGiven });
     const rawState = typeof raw.state === 'string' && raw.state !== '' ? raw.state : undefined;
     // An over-long state is not echoed back: it is the error being reported.
     const state = rawState !== undefined && rawState.length <= AUTHORIZATION_PARAM_LIMITS.state ? rawState : undefined;

@@ -41,6 +41,13 @@ export interface IssuedTokens {
 export interface CodeFlowExtension {
   /** Extra authorization request parameters and their longest length (characters); the consent form carries them back. */
   readonly paramLimits: Readonly<Record<string, number>>;
+  /**
+   * Runs right after the client and redirect URI are verified and before any error may be sent
+   * to that URI (`raw` as received: a value may be an array when repeated). Throw an
+   * AuthorizationPageError where this request may not be redirected at all, e.g. OpenID Connect
+   * Core §3.1.2.1 requires redirect_uri even where RFC 6749 §3.1.2.3 lets it be omitted.
+   */
+  checkRedirect?(raw: Readonly<Record<string, unknown>>, ctx: { client: Client; redirectUriGiven: boolean }): void;
   /** Checks its parameters; the result is kept as `request.extensions[key]`. */
   validate(raw: Readonly<Record<string, string | undefined>>, ctx: AuthorizationContext): Promise<unknown>;
   /** No session: an error or redirect instead of the sign-in page, or undefined for the usual sign-in. */

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { SessionsModule } from '../sessions/sessions.module';
 import { SignInStepRegistry } from '../sessions/sign-in-steps';
 import { UsersModule } from '../users/users.module';
+import { NavigationRegistry } from '../web/navigation.registry';
 import { AccountMfaController } from './account-mfa.controller';
 import { AdminMfaPolicyController } from './admin-mfa-policy.controller';
 import { RECOVERY_CODE_FACTOR, TOTP_FACTOR } from './mfa.constants';
@@ -49,7 +50,10 @@ export class MfaModule {
     recovery: RecoveryCodesService,
     steps: SignInStepRegistry,
     policy: MfaPolicy,
+    nav: NavigationRegistry,
   ) {
+    // The page is the admin module's (admin/admin-mfa-pages.controller.ts), on this module's policy.
+    nav.add({ section: 'admin', href: '/admin/ui/mfa', label: 'Two-factor policy', order: 25 });
     factors.register({
       id: TOTP_FACTOR,
       label: 'Authenticator app',

@@ -12,6 +12,7 @@ import {
 import { SessionsService } from '../sessions/sessions.service';
 import { IdTokensService } from './id-tokens.service';
 import { OidcClientSettingsService } from './oidc-client-settings.service';
+import type { Client } from '../clients/client.entity';
 import { OidcSignInsService } from './oidc-sign-ins.service';
 import { OidcScope } from './oidc.scopes';
 import { reauthMarker, reauthSatisfied, REAUTH_PARAM, withReauthMarker } from './reauthentication-marker';
@@ -72,6 +73,22 @@ export class OidcCodeFlowExtension implements CodeFlowExtension {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Core §3.1.2.1: redirect_uri is REQUIRED in an OpenID Connect request, even where RFC 6749
+   * §3.1.2.3 lets a client with one registered URI leave it out. Not sent, it is not the client's
+   * word: an error page, no redirect, whatever else is wrong with the request (scope, PKCE, …).
+   * A request is OpenID Connect when any `scope` value it carries (repeated or not) names openid,
+   * or when it sends none and the client's default scopes (RFC 6749 §3.3) include openid.
+   */
+  checkRedirect(raw: Readonly<Record<string, unknown>>, ctx: { client: Client; redirectUriGiven: boolean }): void {
+    if (ctx.redirectUriGiven) return;
+    const sent = [raw.scope].flat().filter((v): v is string => typeof v === 'string' && v !== '');
+    const scopes = sent.length > 0 ? sent : [ctx.client.allowedScopes.join(' ')];
+    if (scopes.some((v) => v.split(' ').includes(OidcScope.OpenId))) {
+      throw new AuthorizationPageError('invalid_request', 'redirect_uri is required in an OpenID Connect request (scope openid)');
+    }
+  }
+
   async validate(raw: Readonly<Record<string, string | undefined>>, ctx: AuthorizationContext): Promise<OidcRequest | undefined> {
     const fail = (error: AuthorizationRedirectErrorCode, message: string) =>
       new AuthorizationRedirectError(ctx.redirectUri, ctx.state, error, message);
@@ -83,12 +100,6 @@ export class OidcCodeFlowExtension implements CodeFlowExtension {
       throw fail('invalid_request', 'Only response_mode=query is supported');
     }
     if (!ctx.scopes.includes(OidcScope.OpenId)) return undefined;
-    // Core §3.1.2.1: redirect_uri is REQUIRED in an OpenID Connect request, even where RFC 6749
-    // lets a client with one registered URI leave it out. Not sent, it is not the client's word:
-    // an error page, no redirect.
-    if (raw.redirect_uri === undefined) {
-      throw new AuthorizationPageError('invalid_request', 'redirect_uri is required in an OpenID Connect request (scope openid)');
-    }
 
     const prompt = new Set((raw.prompt ?? '').split(' ').filter(Boolean));
     const unknown = [...prompt].find((p) => !PROMPTS.has(p));

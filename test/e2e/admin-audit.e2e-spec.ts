@@ -8,6 +8,7 @@ import type { HttpResponse } from './support/http-client';
 import { controllersOf, routesOf } from './support/route-table';
 import { startTestApp, TestApp } from './support/test-app';
 import { createUser, signIn, signedInUser } from './support/users.fixture';
+import { enrolTotp } from './support/mfa.fixture';
 
 /** Parses RFC 4180 CSV (quoted cells, doubled quotes, CRLF rows) for the assertions. */
 function parseCsv(text: string): string[][] {
@@ -305,6 +306,23 @@ describe('admin audit log: filter, page, export; users see their own events', ()
       expect(page.text.match(/data-action=/g)).toHaveLength(1);
       expect((await t.http.get('/account/security')).status).toBe(303);
       expect((await t.http.get('/account/security-events')).status).toBe(401);
+    });
+
+    it('says what each event means in words (its code beside it), and lists second factors being added and removed', async () => {
+      const alice = await signedInUser(t);
+      await t.http.post('/auth/login', { json: { email: alice.email, password: 'wrong' }, origin: t.baseUrl });
+      const cookie = alice.cookie;
+      await enrolTotp(t, cookie);
+      const res = await t.http.get('/account/security-events', { cookie });
+      const items = res.body.items as { action: string; outcome: string; summary: string | null }[];
+      const byAction = (a: string, o = 'success') => items.find((e) => e.action === a && e.outcome === o)?.summary;
+      expect(byAction('auth.login')).toBe('Signed in with your password');
+      expect(byAction('auth.login', 'failed')).toBe('A sign-in with a wrong password');
+      expect(byAction('mfa.factor_added')).toBe('A second factor was added');
+      // Every event shown on the page has a sentence, not only a code.
+      expect(items.filter((e) => e.summary === null)).toEqual([]);
+      const page = await t.http.get('/account/security', { cookie });
+      expect(page.text).toMatch(/A second factor was added <code>mfa\.factor_added<\/code>/);
     });
   });
 });

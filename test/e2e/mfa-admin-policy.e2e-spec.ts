@@ -100,6 +100,10 @@ describe('MFA policy set by an admin (API and page)', () => {
     expect(page.status).toBe(200);
     expect(page.text).toMatch(/data-testid="mfa-policy-current">Nobody</);
     expect(page.text).toMatch(/data-testid="mfa-policy-source">an admin/); // set by the earlier tests
+    // The administration menu names this page, and marks it (not the dashboard) as the current one.
+    const adminNav = /<nav class="admin-nav"[\s\S]*?<\/nav>/.exec(page.text)?.[0] ?? '';
+    expect(adminNav).toMatch(/<a href="\/admin\/ui\/mfa" aria-current="page">Two-factor policy<\/a>/);
+    expect(adminNav.match(/aria-current/g)).toHaveLength(1);
 
     const saved = await t.http.post('/admin/ui/mfa', { cookie: admin.cookie, form: { _csrf: csrfOf(page.text), required: 'all' } });
     expect(saved.status).toBe(303);

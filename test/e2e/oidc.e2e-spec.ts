@@ -87,6 +87,27 @@ describe('OpenID Connect provider (Core 1.0, Discovery 1.0)', () => {
       expect(plain.status).not.toBe(400);
     });
 
+    it('OpenID Connect Core §3.1.2.1: without redirect_uri, a request that is also wrong in other ways is still the error page, never a redirect', async () => {
+      // Each of these is a redirectable error (RFC 6749 §4.1.2.1) once the redirect URI is trusted;
+      // with scope openid and no redirect_uri it must not be.
+      const wrongs: Record<string, string | undefined>[] = [
+        { scope: 'openid no-such-scope' },
+        { scope: 'openid', code_challenge: undefined, code_challenge_method: undefined },
+        { scope: 'openid', response_type: 'token' },
+        { scope: 'openid', prompt: 'bogus' },
+      ];
+      for (const wrong of wrongs) {
+        const res = await t.http.get(authorizeUrl(codeRequest(client, { ...wrong, redirect_uri: undefined }).params), { cookie: user.cookie });
+        expect([wrong, res.status, res.headers.get('location')]).toEqual([wrong, 400, null]);
+        expect(res.text).toMatch(/redirect_uri is required in an OpenID Connect request/);
+      }
+      // A repeated scope naming openid is an OpenID Connect request too: the page, not a redirect.
+      const once = authorizeUrl(codeRequest(client, { redirect_uri: undefined, scope: 'openid' }).params);
+      const twice = await t.http.get(`${once}&scope=profile`, { cookie: user.cookie });
+      expect(twice.status).toBe(400);
+      expect(twice.headers.get('location')).toBeNull();
+    });
+
     it('a POST whose body is not a form of single values is the error page (400), never a redirect', async () => {
       const { params } = codeRequest(client, { scope: 'openid' });
       const twice = await t.http.post('/oauth/authorize', { form: { client_id: [client.clientId, 'other'], state: params.state! } });
