@@ -67,6 +67,9 @@ describe('RP-Initiated Logout 1.0', () => {
     const res = await logout({ id_token_hint: idToken, client_id: other.clientId, post_logout_redirect_uri: SIGNED_OUT }, cookie);
     expect(res.status).toBe(400);
     expect(res.text).toContain('another client');
+    // The person reads what happened in plain words; the technical reason is labelled for the developer.
+    expect(res.text).toContain('does not match what that application registered');
+    expect(res.text).toMatch(/For the application’s developer: <span data-testid="logout-error">[^<]*another client/);
     expect(await isSignedIn(cookie)).toBe(true);
     const ok = await logout({ id_token_hint: idToken, client_id: client.clientId, post_logout_redirect_uri: SIGNED_OUT }, cookie);
     expect(ok.status).toBe(303);
