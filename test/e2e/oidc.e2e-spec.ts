@@ -97,7 +97,9 @@ describe('OpenID Connect provider (Core 1.0, Discovery 1.0)', () => {
         { scope: 'openid', prompt: 'bogus' },
       ];
       for (const wrong of wrongs) {
-        const res = await t.http.get(authorizeUrl(codeRequest(client, { ...wrong, redirect_uri: undefined }).params), { cookie: user.cookie });
+        const res = await t.http.get(authorizeUrl(codeRequest(client, { ...wrong, redirect_uri: undefined }).params), {
+          cookie: user.cookie,
+        });
         expect([wrong, res.status, res.headers.get('location')]).toEqual([wrong, 400, null]);
         expect(res.text).toMatch(/redirect_uri is required in an OpenID Connect request/);
       }
