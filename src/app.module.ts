@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AccountModule } from './account/account.module';
 import { AdminModule } from './admin/admin.module';
+import { AdminFederationModule } from './admin-federation/admin-federation.module';
 import { AuditModule } from './audit/audit.module';
 import { BotsModule } from './bots/bots.module';
 import { AuthModule } from './auth/auth.module';
@@ -75,6 +76,7 @@ import { WebModule } from './web/web.module';
     DeviceAuthorizationModule,
     ImpersonationModule,
     AdminModule,
+    AdminFederationModule,
     WebModule,
     AccountModule,
     SsoModule,

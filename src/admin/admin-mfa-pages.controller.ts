@@ -7,7 +7,7 @@ import { Authenticated } from '../auth/decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import { RequiresRecentAuthentication } from '../auth/decorators/requires-recent-authentication.decorator';
 import type { Principal } from '../auth/principal';
-import { MfaPolicy } from '../mfa/mfa-policy';
+import { MfaPolicy } from '../mfa-policy/mfa-policy';
 import { ADMIN_PAGE } from '../users/admin-access';
 import { UsersService } from '../users/users.service';
 import { AdminPageErrorFilter } from './admin-page-error.filter';

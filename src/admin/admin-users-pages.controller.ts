@@ -19,7 +19,7 @@ import { AdminPageContext } from './admin-page.context';
 import { mapPage } from '../common/keyset';
 import { SsoLifecycleService } from '../sso-connections/sso-lifecycle.service';
 import { MfaEnrolment } from '../mfa/mfa-enrolment.service';
-import { MfaPolicy } from '../mfa/mfa-policy';
+import { MfaPolicy } from '../mfa-policy/mfa-policy';
 import { LoginThrottle } from '../sign-in/login-throttle.service';
 import { UserLifecycleService } from '../users/user-lifecycle.service';
 import { toAdminUserView } from './admin-user.mapper';

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BotsModule } from '../bots/bots.module';
 import { AccountModule } from '../account/account.module';
-import { ClientManagementModule } from '../client-management/client-management.module';
 import { ClientsModule } from '../clients/clients.module';
 import { ImpersonationModule } from '../impersonation/impersonation.module';
 import { GrantsModule } from '../grants/grants.module';
@@ -11,7 +10,6 @@ import { SignInModule } from '../sign-in/sign-in.module';
 import { UsersModule } from '../users/users.module';
 import { AdminAuditController } from './admin-audit.controller';
 import { AdminBotsPagesController } from './admin-bots-pages.controller';
-import { AdminClientsPagesController } from './admin-clients-pages.controller';
 import { AdminMfaPagesController } from './admin-mfa-pages.controller';
 import { AdminCredentialsService } from './admin-credentials.service';
 import { AdminDashboardController } from './admin-dashboard.controller';
@@ -21,14 +19,15 @@ import { AdminPageContext } from './admin-page.context';
 import { AdminPagesController } from './admin-pages.controller';
 import { AdminUsersPagesController } from './admin-users-pages.controller';
 import { AdminUsersController } from './admin-users.controller';
-import { AdminSsoPagesController } from './admin-sso-pages.controller';
 import { MfaModule } from '../mfa/mfa.module';
+import { MfaPolicyModule } from '../mfa-policy/mfa-policy.module';
 import { SsoConnectionsModule } from '../sso-connections/sso-connections.module';
 
 /**
  * The operators' module: users, credentials, the audit log and the dashboard, as a JSON API
- * under /admin/* and pages under /admin/ui/* (clients too: their API is the clients module's
- * /admin/clients, their pages are here). Every route requires the `admin` scope. The credential
+ * under /admin/* and pages under /admin/ui/*; bots, impersonations and the two-factor policy
+ * pages; the page shell (AdminPageContext, AdminPageErrorFilter) the other admin pages use
+ * (admin-federation: clients, SSO connections). Every route requires the `admin` scope. The credential
  * kinds it lists and revokes are registered by the modules owning them (UserCredentialRegistry).
  */
 @Module({
@@ -39,12 +38,12 @@ import { SsoConnectionsModule } from '../sso-connections/sso-connections.module'
     PersonalTokensModule,
     GrantsModule,
     ClientsModule,
-    ClientManagementModule,
     BotsModule,
     ImpersonationModule,
     AccountModule,
     SsoConnectionsModule,
     MfaModule,
+    MfaPolicyModule,
   ],
   controllers: [
     AdminBotsPagesController,
@@ -53,10 +52,10 @@ import { SsoConnectionsModule } from '../sso-connections/sso-connections.module'
     AdminDashboardController,
     AdminPagesController,
     AdminUsersPagesController,
-    AdminClientsPagesController,
-    AdminSsoPagesController,
     AdminMfaPagesController,
   ],
   providers: [AdminCredentialsService, AdminDashboardService, AdminPageContext, AuditNamesService],
+  // The page shell and the audit names, for the other admin pages (admin-federation).
+  exports: [AdminPageContext, AuditNamesService],
 })
 export class AdminModule {}

@@ -1,10 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { defineEnvironment, toInt } from '../config/environment-declaration';
-
-/** Who must have a second factor: nobody, people with the admin role, or everyone (bots never sign in). */
-export type MfaRequirement = 'none' | 'admins' | 'all';
-export const MFA_REQUIREMENTS: readonly MfaRequirement[] = ['none', 'admins', 'all'];
+import { MFA_REQUIREMENTS, type MfaRequirement } from '../mfa-policy/mfa-requirement';
 
 /** The MFA module's environment variables and their validation; the defaults are in `build` below. */
 export class MfaEnvironment {

@@ -2,19 +2,17 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SessionsModule } from '../sessions/sessions.module';
 import { SignInStepRegistry } from '../sessions/sign-in-steps';
+import { MfaPolicyModule } from '../mfa-policy/mfa-policy.module';
+import { RecoveryCodesModule } from '../recovery-codes/recovery-codes.module';
+import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
 import { UsersModule } from '../users/users.module';
-import { NavigationRegistry } from '../web/navigation.registry';
 import { AccountMfaController } from './account-mfa.controller';
-import { AdminMfaPolicyController } from './admin-mfa-policy.controller';
 import { RECOVERY_CODE_FACTOR, TOTP_FACTOR } from './mfa.constants';
 import { MfaEnrolment } from './mfa-enrolment.service';
 import { MfaFactorLock } from './mfa-factor-lock.entity';
 import { MfaFactorLocks } from './mfa-factor-locks.service';
 import { MfaMailer } from './mfa-mailer.service';
-import { MfaPolicy } from './mfa-policy';
-import { MfaSetting } from './mfa-setting.entity';
-import { RecoveryCode } from './recovery-code.entity';
-import { RecoveryCodesService } from './recovery-codes.service';
+import { MfaSignInStep } from './mfa-sign-in-step';
 import { SecondFactorRegistry } from './second-factor.registry';
 import { SecondStepController } from './second-step.controller';
 import { SecondStepService } from './second-step.service';
@@ -24,24 +22,23 @@ import { TotpService } from './totp.service';
 
 /**
  * Multi-factor sign-in (docs/mfa.md): the second-factor registry every factor kind plugs into,
- * the second step after the password, TOTP, recovery codes, the operator policy and step-up.
+ * the second step after the password (held by the operator policy, mfa-policy), TOTP, recovery codes.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([TotpCredential, RecoveryCode, MfaSetting, MfaFactorLock]), SessionsModule, UsersModule],
-  controllers: [SecondStepController, AccountMfaController, AdminMfaPolicyController],
+  imports: [TypeOrmModule.forFeature([TotpCredential, MfaFactorLock]), SessionsModule, UsersModule, MfaPolicyModule, RecoveryCodesModule],
+  controllers: [SecondStepController, AccountMfaController],
   providers: [
     SecondFactorRegistry,
     SecondStepService,
     SecondStepThrottle,
-    MfaPolicy,
+    MfaSignInStep,
     MfaEnrolment,
     MfaMailer,
     MfaFactorLocks,
     TotpService,
-    RecoveryCodesService,
   ],
   // TotpService and the throttle: step-up checks a code against the same single-use rule and limit.
-  exports: [SecondFactorRegistry, SecondStepService, MfaEnrolment, MfaPolicy, TotpService, SecondStepThrottle],
+  exports: [SecondFactorRegistry, SecondStepService, MfaEnrolment, TotpService, SecondStepThrottle],
 })
 export class MfaModule {
   constructor(
@@ -49,11 +46,8 @@ export class MfaModule {
     totp: TotpService,
     recovery: RecoveryCodesService,
     steps: SignInStepRegistry,
-    policy: MfaPolicy,
-    nav: NavigationRegistry,
+    signInStep: MfaSignInStep,
   ) {
-    // The page is the admin module's (admin/admin-mfa-pages.controller.ts), on this module's policy.
-    nav.add({ section: 'admin', href: '/admin/ui/mfa', label: 'Two-factor policy', order: 25 });
     factors.register({
       id: TOTP_FACTOR,
       label: 'Authenticator app',
@@ -84,6 +78,6 @@ export class MfaModule {
       resetForUser: (id) => recovery.removeAll(id),
     });
     // No navigation link: the bar holds two rows at most; the account page links to /account/mfa.
-    steps.register(policy);
+    steps.register(signInStep);
   }
 }

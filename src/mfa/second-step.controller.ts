@@ -6,7 +6,7 @@ import { isFormPost } from '../sessions/csrf.service';
 import { FlashService } from '../sessions/flash.service';
 import { CodeDto } from './dto/code.dto';
 import { RECOVERY_CODE_FACTOR, TOTP_FACTOR } from './mfa.constants';
-import { normalizeRecoveryCode, RecoveryCodesService } from './recovery-codes.service';
+import { normalizeRecoveryCode, RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
 import { SecondFactorRegistry } from './second-factor.registry';
 import { PendingSignIn, SecondStepRefusedError, SecondStepService } from './second-step.service';
 import { normalizeTotpCode, TotpService } from './totp.service';

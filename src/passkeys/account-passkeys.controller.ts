@@ -20,7 +20,7 @@ import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator
 import type { Principal } from '../auth/principal';
 import { requestMeta } from '../common/request-meta';
 import { MfaEnrolment } from '../mfa/mfa-enrolment.service';
-import { recoveryCodesReveal } from '../mfa/recovery-codes-reveal';
+import { recoveryCodesReveal } from '../recovery-codes/recovery-codes-reveal';
 import { CsrfService, isFormPost } from '../sessions/csrf.service';
 import { FlashService } from '../sessions/flash.service';
 import { UsersService } from '../users/users.service';

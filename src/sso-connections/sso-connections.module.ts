@@ -25,7 +25,7 @@ import { UpstreamOidcClient } from './upstream-oidc.client';
 })
 export class SsoConnectionsModule {
   constructor(nav: NavigationRegistry) {
-    // The pages are the admin module's (admin/admin-sso-pages.controller.ts), on this module's services.
+    // The pages are admin-federation's (admin-federation/admin-sso-pages.controller.ts), on this module's services.
     nav.add({ section: 'admin', href: '/admin/ui/sso', label: 'Single sign-on', order: 35 });
   }
 }

@@ -1,5 +1,5 @@
-import { MfaPolicy } from '../../src/mfa/mfa-policy';
-import { MfaSetting } from '../../src/mfa/mfa-setting.entity';
+import { MfaPolicy } from '../../src/mfa-policy/mfa-policy';
+import { MfaSetting } from '../../src/mfa-policy/mfa-setting.entity';
 import { auditByActor, detailsOf, signedInAdmin, startIsolatedTestApp } from './support/admin.fixture';
 import { createBot, createBotToken } from './support/bots.fixture';
 import { csrfOf, enrolTotp, passwordStep } from './support/mfa.fixture';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { MfaPolicy } from '../../src/mfa/mfa-policy';
+import { MfaPolicy } from '../../src/mfa-policy/mfa-policy';
 import { TotpCredential } from '../../src/mfa/totp-credential.entity';
 import { Passkey } from '../../src/passkeys/passkey.entity';
 import { hashToken } from '../../src/auth/token-format';

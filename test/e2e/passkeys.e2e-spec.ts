@@ -1,5 +1,5 @@
 import { AuditEvent } from '../../src/audit/audit-event.entity';
-import { RecoveryCode } from '../../src/mfa/recovery-code.entity';
+import { RecoveryCode } from '../../src/recovery-codes/recovery-code.entity';
 import { PasskeyChallenge } from '../../src/passkeys/passkey-challenge.entity';
 import { Passkey } from '../../src/passkeys/passkey.entity';
 import { PasskeySignInController } from '../../src/passkeys/passkey-sign-in.controller';

@@ -9,7 +9,9 @@
 export const MODULE_SURFACES: Record<string, readonly string[]> = {
   'access-tokens': ['access-token.entity', 'access-token.service', 'access-token.token-kind'],
   account: ['account-password.service', 'dto/password-reset-link.view'],
-  admin: [],
+  // The page shell of every admin page, for admin-federation's pages.
+  admin: ['admin-page-error.filter', 'admin-page.context', 'audit-names.service', 'dto/with-csrf-field'],
+  'admin-federation': [],
   audit: [
     'action-labels',
     'audit-action.decorator',
@@ -118,16 +120,9 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
   impersonation: ['admin-impersonation.service', 'dto/start-impersonation.dto', 'impersonation.scopes'],
   // The schema history: the migration list that database/ runs.
   migrations: ['index'],
-  mfa: [
-    'dto/mfa-policy.dto',
-    'mfa-enrolment.service',
-    'mfa-policy',
-    'recovery-codes-reveal',
-    'second-factor.registry',
-    'second-step.service',
-    'second-step.throttle',
-    'totp.service',
-  ],
+  mfa: ['mfa-enrolment.service', 'second-factor.registry', 'second-step.service', 'second-step.throttle', 'totp.service'],
+  // The requirement: the MFA core, the admin pages and mfa.environment (MFA_REQUIRED's values) read it.
+  'mfa-policy': ['dto/mfa-policy.dto', 'mfa-policy', 'mfa-requirement'],
   metrics: ['metrics'],
   oauth: [
     'client-authenticated-endpoint',
@@ -150,6 +145,8 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
     'personal-token.token-kind',
   ],
   'rate-limits': ['attempt-counter.store'],
+  // The MFA core registers them as a factor kind; passkeys shows the first factor's codes.
+  'recovery-codes': ['recovery-codes-reveal', 'recovery-codes.service'],
   redis: ['redis.constants'],
   sessions: [
     'csrf.service',

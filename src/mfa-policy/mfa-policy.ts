@@ -2,12 +2,9 @@ import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import type { RequiredSignInStep, SignInStepProvider } from '../sessions/sign-in-steps';
 import type { User } from '../users/user.entity';
-import { MFA_REQUIREMENTS, MfaRequirement } from './mfa.environment';
+import { MFA_REQUIREMENTS, MfaRequirement } from './mfa-requirement';
 import { MfaSetting } from './mfa-setting.entity';
-import { ENROL_STEP, SECOND_FACTOR_STEP } from './second-step.service';
-import { SecondFactorRegistry } from './second-factor.registry';
 
 /** The `mfa_settings` row of the requirement. */
 const REQUIRED_SETTING = 'required';
@@ -26,27 +23,13 @@ export interface MfaPolicyState {
   updatedBy: string | null;
 }
 
-/** The second step's page; it sends the browser on to the first factor the user has. */
-export const SECOND_STEP_PATH = '/login/second-factor';
-/** The page a session held at enrolment is sent to. */
-export const ENROL_PATH = '/account/mfa';
-
 /** The role `MFA_REQUIRED=admins` covers. */
 const ADMIN_ROLE = 'admin';
 
-/** The MFA core's own routes a session held at enrolment may reach (the TOTP enrolment). */
-const ENROL_ROUTES = new Set([
-  'GET /account/mfa',
-  'POST /account/mfa/totp',
-  'POST /account/mfa/totp/confirm',
-  'POST /account/mfa/totp/cancel',
-]);
-
 /**
- * When a sign-in needs a step after the password (plugged into the sessions module's
- * SignInStepRegistry): a person with a factor enrolled goes to the second step; a person
- * without one whom the requirement covers (`all`, or `admins` and the person holds the admin role)
- * goes to enrolment, and can do nothing else until a factor is enrolled. Bots never sign in.
+ * Who must have a second factor: a person whom the requirement covers (`all`, or `admins` and the
+ * person holds the admin role). The MFA core's sign-in step (mfa/mfa-sign-in-step.ts) holds such a
+ * person without a factor at enrolment; factor removal refuses their last one. Bots never sign in.
  *
  * The requirement is the admin's stored value (`mfa_settings`), else `MFA_REQUIRED`. It is read
  * from the database at each use (one primary-key lookup per sign-in, factor removal or account
@@ -54,11 +37,8 @@ const ENROL_ROUTES = new Set([
  * without any signal between them.
  */
 @Injectable()
-export class MfaPolicy implements SignInStepProvider {
-  readonly steps = [SECOND_FACTOR_STEP, ENROL_STEP];
-
+export class MfaPolicy {
   constructor(
-    private readonly factors: SecondFactorRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectRepository(MfaSetting) private readonly settings: Repository<MfaSetting>,
   ) {}
@@ -97,21 +77,5 @@ export class MfaPolicy implements SignInStepProvider {
   static covers(required: MfaRequirement, user: Pick<User, 'roles' | 'kind'>): boolean {
     if (user.kind !== 'person') return false;
     return required === 'all' || (required === 'admins' && user.roles.includes(ADMIN_ROLE));
-  }
-
-  async requiredAfterPassword(user: User): Promise<RequiredSignInStep | null> {
-    if (user.kind !== 'person') return null;
-    if (await this.factors.hasFactor(user.id)) return { step: SECOND_FACTOR_STEP, ttlMs: this.config.mfa.stepMs };
-    if (await this.requires(user)) return { step: ENROL_STEP, ttlMs: 3 * this.config.mfa.stepMs };
-    return null;
-  }
-
-  pathOf(step: string): string {
-    return step === ENROL_STEP ? ENROL_PATH : SECOND_STEP_PATH;
-  }
-
-  allows(step: string, route: string): boolean {
-    if (step !== ENROL_STEP) return false;
-    return ENROL_ROUTES.has(route) || this.factors.all().some((k) => k.enrolRoutes?.includes(route) ?? false);
   }
 }

@@ -10,9 +10,9 @@ import type { Principal } from '../auth/principal';
 import { ROLES } from '../auth/roles';
 import { SsoLifecycleService } from '../sso-connections/sso-lifecycle.service';
 import { ADMIN_PAGE } from '../users/admin-access';
-import { AdminPageErrorFilter } from './admin-page-error.filter';
-import { AdminPageContext } from './admin-page.context';
-import { AuditNamesService } from './audit-names.service';
+import { AdminPageErrorFilter } from '../admin/admin-page-error.filter';
+import { AdminPageContext } from '../admin/admin-page.context';
+import { AuditNamesService } from '../admin/audit-names.service';
 import { SsoConnectionCreateForm, SsoConnectionDisableForm, SsoConnectionUpdateForm } from './dto/sso-connection.form';
 
 type Redirection = { url: string; statusCode: number };

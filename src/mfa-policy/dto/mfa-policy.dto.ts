@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { MFA_REQUIREMENTS, type MfaRequirement } from '../mfa.environment';
+import { MFA_REQUIREMENTS, type MfaRequirement } from '../mfa-requirement';
 
 /** `PUT /admin/mfa/policy`: who must have a second factor from now on. */
 export class SetMfaPolicyDto {

@@ -19,10 +19,10 @@ import { requestMeta } from '../common/request-meta';
 import { FlashService } from '../sessions/flash.service';
 import { normalizeEmail, UsersService } from '../users/users.service';
 import { ADMIN_PAGE } from '../users/admin-access';
-import { AdminPageErrorFilter } from './admin-page-error.filter';
-import { AdminPageContext } from './admin-page.context';
+import { AdminPageErrorFilter } from '../admin/admin-page-error.filter';
+import { AdminPageContext } from '../admin/admin-page.context';
 import { AdminClientForm } from './dto/admin-client.form';
-import { AuditNamesService } from './audit-names.service';
+import { AuditNamesService } from '../admin/audit-names.service';
 
 type Redirection = { url: string; statusCode: number };
 const clientPage = (id: string, done?: string): Redirection => ({
