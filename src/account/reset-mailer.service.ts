@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createTransport, Transporter } from 'nodemailer';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { MailTopic } from '../outbox/mail-topic';
 import { OutboxService } from '../outbox/outbox.service';
 
 /** The outbox topic of a reset-link email. */
@@ -13,43 +13,19 @@ interface ResetMail {
 }
 
 /**
- * Sends password-reset links by email through nodemailer, when SMTP_URL is configured, never
- * inside a request: `queueResetLink` puts the mail in the outbox (sealed at rest), which sends it
- * after the request, retrying with backoff while the mail server is down, until the link expires.
- * The link never reaches a log line.
+ * Sends password-reset links by email (through the outbox's MailTopic, when SMTP_URL is
+ * configured), never inside a request, retried while the mail server is down, until the link
+ * expires. The link never reaches a log line.
  */
 @Injectable()
 export class ResetMailer {
-  private readonly logger = new Logger('ResetMailer');
-  private readonly transport?: Transporter;
+  private readonly mail: MailTopic<ResetMail>;
 
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly outbox: OutboxService,
-  ) {
-    if (config.mail) this.transport = createTransport(config.mail.smtpUrl);
-    outbox.register(RESET_MAIL_TOPIC, (payload) => this.send(payload as ResetMail));
-  }
-
-  get enabled(): boolean {
-    return this.transport !== undefined;
-  }
-
-  /** Queues the email (delivered after the request; dropped undelivered once the link has expired). */
-  async queueResetLink(to: string, url: string, expiresAt: Date): Promise<void> {
-    if (!this.enabled) return;
-    await this.outbox.enqueue(RESET_MAIL_TOPIC, { to, url, expiresAt: expiresAt.toISOString() } satisfies ResetMail, {
-      notAfter: expiresAt,
-    });
-  }
-
-  /** The outbox handler: one SMTP send; throws (the outbox retries later) when it fails. */
-  private async send({ to, url, expiresAt }: ResetMail): Promise<void> {
-    // An instance without SMTP leaves the mail to one that has it (retried, never swallowed).
-    if (!this.transport || !this.config.mail) throw new Error('SMTP_URL is not configured on this instance');
-    try {
-      await this.transport.sendMail({
-        from: this.config.mail.from,
+  constructor(@Inject(APP_CONFIG) config: AppConfig, outbox: OutboxService) {
+    this.mail = new MailTopic<ResetMail>(config, outbox, RESET_MAIL_TOPIC, {
+      logger: 'ResetMailer',
+      what: 'a password-reset email',
+      write: ({ to, url, expiresAt }) => ({
         to,
         subject: 'Reset your Gatehouse password',
         text: [
@@ -60,10 +36,16 @@ export class ResetMailer {
           '',
           'If it was not you, ignore this email: your password stays as it is.',
         ].join('\n'),
-      });
-    } catch (err) {
-      this.logger.warn(`Could not send a password-reset email (will retry): ${(err as Error).message}`);
-      throw err;
-    }
+      }),
+    });
+  }
+
+  get enabled(): boolean {
+    return this.mail.enabled;
+  }
+
+  /** Queues the email (delivered after the request; dropped undelivered once the link has expired). */
+  async queueResetLink(to: string, url: string, expiresAt: Date): Promise<void> {
+    await this.mail.enqueue({ to, url, expiresAt: expiresAt.toISOString() }, expiresAt);
   }
 }

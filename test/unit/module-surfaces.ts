@@ -136,7 +136,7 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
   oidc: ['end-session-path', 'id-tokens.service', 'oidc-client-settings.service', 'oidc-sign-ins.service', 'subject-identifiers'],
   'oidc-logout': [],
   passkeys: [],
-  outbox: ['outbox.service'],
+  outbox: ['mail-topic', 'outbox.service'],
   'personal-tokens': [
     'dto/create-personal-token-form.dto',
     'dto/create-personal-token.dto',
