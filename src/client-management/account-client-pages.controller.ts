@@ -10,7 +10,7 @@ import { ScopeRegistry } from '../auth/scope-registry';
 import { requestMeta } from '../common/request-meta';
 import { CsrfService } from '../sessions/csrf.service';
 import { FlashService } from '../sessions/flash.service';
-import { actorOf, ClientManagementService } from './client-management.service';
+import { actorOf, type ClientActor, ClientManagementService } from './client-management.service';
 import { ClientsService } from '../clients/clients.service';
 import { CLIENT_TYPES, ClientType, GRANT_TYPE_LABELS, GRANT_TYPES } from '../clients/client-types';
 import type { Client } from '../clients/client.entity';
@@ -22,6 +22,22 @@ const TYPE_LABELS: Record<ClientType, string> = {
   // Short: a select cannot wrap, and the long form was cut at 390 px. The hint under it explains.
   confidential: 'Confidential',
   public: 'Public',
+};
+
+/** The clients list's one-click actions (the last segment of their route): the call and what the flash says. */
+const LIST_ACTIONS = {
+  disable: {
+    run: (m: ClientManagementService, actor: ClientActor, c: Client) => m.disable(actor, c),
+    done: (name: string) => `Client “${name}” disabled: its secrets and tokens stop working.`,
+  },
+  enable: {
+    run: (m: ClientManagementService, actor: ClientActor, c: Client) => m.enable(actor, c),
+    done: (name: string) => `Client “${name}” enabled.`,
+  },
+  delete: {
+    run: (m: ClientManagementService, actor: ClientActor, c: Client) => m.delete(actor, c),
+    done: (name: string) => `Client “${name}” deleted.`,
+  },
 };
 
 /** Developer settings: the owner's clients, server-rendered. Forms post back with the CSRF token. */
@@ -117,48 +133,20 @@ export class AccountClientPagesController {
     return reply.redirect('/account/clients', 303);
   }
 
+  /** Disable, enable or delete, from the clients list (forms with only the CSRF token): one handler, three routes. */
   @Authenticated(PAGE)
-  @Post(':clientId/disable')
-  async disable(
+  @Post([':clientId/disable', ':clientId/enable', ':clientId/delete'])
+  async act(
     @CurrentPrincipal() p: Principal,
     @Param('clientId') clientId: string,
     @Body() _f: CsrfOnlyFormDto,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
+    const action = LIST_ACTIONS[(req.routeOptions.url ?? '').split('/').pop() as keyof typeof LIST_ACTIONS];
     const client = await this.clients.getOwned(p.actor.id, clientId);
-    await this.manage.disable(actorOf(p, requestMeta(req)), client);
-    await this.flash.set(reply, { message: `Client “${client.name}” disabled: its secrets and tokens stop working.` });
-    return reply.redirect('/account/clients', 303);
-  }
-
-  @Authenticated(PAGE)
-  @Post(':clientId/enable')
-  async enable(
-    @CurrentPrincipal() p: Principal,
-    @Param('clientId') clientId: string,
-    @Body() _f: CsrfOnlyFormDto,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const client = await this.clients.getOwned(p.actor.id, clientId);
-    await this.manage.enable(actorOf(p, requestMeta(req)), client);
-    await this.flash.set(reply, { message: `Client “${client.name}” enabled.` });
-    return reply.redirect('/account/clients', 303);
-  }
-
-  @Authenticated(PAGE)
-  @Post(':clientId/delete')
-  async remove(
-    @CurrentPrincipal() p: Principal,
-    @Param('clientId') clientId: string,
-    @Body() _f: CsrfOnlyFormDto,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const client = await this.clients.getOwned(p.actor.id, clientId);
-    await this.manage.delete(actorOf(p, requestMeta(req)), client);
-    await this.flash.set(reply, { message: `Client “${client.name}” deleted.` });
+    await action.run(this.manage, actorOf(p, requestMeta(req)), client);
+    await this.flash.set(reply, { message: action.done(client.name) });
     return reply.redirect('/account/clients', 303);
   }
 
@@ -166,19 +154,13 @@ export class AccountClientPagesController {
     const rows = await this.clients.listOwnedBy(p.actor.id);
     const clients = await Promise.all(rows.map((c) => this.manage.view(c)));
     const form = extra.form;
-    return reply
-      .status(status)
-      .header('cache-control', 'no-store')
-      .view('clients.hbs', {
-        title: 'Developer settings',
-        user: p.user,
-        csrf: this.csrf.tokenFor(p.credential.id),
-        clients: clients.map((c) => ({ ...c, active: c.status === 'active', confidential: c.type === 'confidential' })),
-        error: extra.error,
-        form,
-        typeOptions: CLIENT_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t], selected: t === (form?.type ?? 'confidential') })),
-        ...this.choices(p, form?.scopes ?? [], form ? (form.grantTypes ?? []) : ['authorization_code', 'refresh_token']),
-      });
+    return this.view(p, reply, status, 'clients.hbs', 'Developer settings', {
+      clients: clients.map((c) => ({ ...c, active: c.status === 'active', confidential: c.type === 'confidential' })),
+      error: extra.error,
+      form,
+      typeOptions: CLIENT_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t], selected: t === (form?.type ?? 'confidential') })),
+      ...this.choices(p, form?.scopes ?? [], form ? (form.grantTypes ?? []) : ['authorization_code', 'refresh_token']),
+    });
   }
 
   private async renderClient(
@@ -190,19 +172,21 @@ export class AccountClientPagesController {
   ) {
     const view = await this.manage.view(client);
     const form = extra.form;
+    return this.view(p, reply, status, 'client.hbs', client.name, {
+      client: { ...view, active: view.status === 'active', confidential: view.type === 'confidential' },
+      error: extra.error,
+      name: form?.name ?? view.name,
+      redirectUrisText: form ? (form.redirectUris ?? '') : view.redirectUris.join('\n'),
+      ...this.choices(p, form ? (form.scopes ?? []) : view.scopes, form ? (form.grantTypes ?? []) : view.grantTypes),
+    });
+  }
+
+  /** A page of Developer settings: never cached, with the signed-in user and the CSRF token of its forms. */
+  private view(p: Principal, reply: FastifyReply, status: number, template: string, title: string, data: Record<string, unknown>) {
     return reply
       .status(status)
       .header('cache-control', 'no-store')
-      .view('client.hbs', {
-        title: client.name,
-        user: p.user,
-        csrf: this.csrf.tokenFor(p.credential.id),
-        client: { ...view, active: view.status === 'active', confidential: view.type === 'confidential' },
-        error: extra.error,
-        name: form?.name ?? view.name,
-        redirectUrisText: form ? (form.redirectUris ?? '') : view.redirectUris.join('\n'),
-        ...this.choices(p, form ? (form.scopes ?? []) : view.scopes, form ? (form.grantTypes ?? []) : view.grantTypes),
-      });
+      .view(template, { title, user: p.user, csrf: this.csrf.tokenFor(p.credential.id), ...data });
   }
 
   /** The scope and grant-type checkboxes, ticked as given (a refused form keeps what was ticked). */
