@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Get, NotFoundException, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { Scopes } from '../auth/decorators/authenticated.decorator';
@@ -13,24 +13,27 @@ import { UsersService } from '../users/users.service';
 import { actorOf, ClientManagementService } from './client-management.service';
 import { ClientsService } from '../clients/clients.service';
 import { AdminCreateClientDto } from './dto/admin-create-client.dto';
-import { ClientSecretView, CreatedClientView } from './dto/client-secret.view';
+import { clientRoutes } from './client-routes';
+import { CreatedClientView } from './dto/client-secret.view';
 import { ClientPageView } from './dto/client-page.view';
 import { ClientTokenSettingsDto } from './dto/client-token-settings.dto';
 import { ClientTokenSettingsView } from './dto/client-token-settings.view';
-import { ClientView } from './dto/client.view';
 import { ListClientsQuery } from './dto/list-clients.query';
-import { RotateSecretDto } from './dto/rotate-secret.dto';
-import { UpdateClientDto } from './dto/update-client.dto';
 
 /** Every client, for administrators (the admin pages build on this API). */
 @ApiTags('admin')
 @Controller('admin/clients')
-export class AdminClientsController {
+export class AdminClientsController extends clientRoutes({
+  route: (action) => applyDecorators(AuditAction(`admin.client.${action}`, 'client', 'clientId'), Scopes(ADMIN_SCOPE)),
+  reach: (m) => m.everyClient(),
+}) {
   constructor(
     private readonly clients: ClientsService,
-    private readonly manage: ClientManagementService,
+    manage: ClientManagementService,
     private readonly users: UsersService,
-  ) {}
+  ) {
+    super(manage);
+  }
 
   @AuditAction('admin.client.list')
   @Scopes(ADMIN_SCOPE)
@@ -56,30 +59,6 @@ export class AdminClientsController {
     return this.manage.createdView(await this.manage.create(actorOf(p, requestMeta(req)), owner, input, { introspectionAllowed }));
   }
 
-  @AuditAction('admin.client.view', 'client', 'clientId')
-  @Scopes(ADMIN_SCOPE)
-  @Get(':clientId')
-  @ApiOkResponse({ type: ClientView })
-  @ApiNotFoundResponse()
-  async get(@Param('clientId') clientId: string): Promise<ClientView> {
-    return this.manage.view(await this.clients.get(clientId));
-  }
-
-  /** Edits name, redirect URIs, grant types, scopes (scopes the owner holds); client_id and type stay. */
-  @AuditAction('admin.client.update', 'client', 'clientId')
-  @Scopes(ADMIN_SCOPE)
-  @Patch(':clientId')
-  @ApiOkResponse({ type: ClientView })
-  @ApiNotFoundResponse()
-  async update(
-    @CurrentPrincipal() p: Principal,
-    @Param('clientId') clientId: string,
-    @Body() dto: UpdateClientDto,
-    @Req() req: FastifyRequest,
-  ): Promise<ClientView> {
-    return this.manage.updateIn(this.manage.everyClient(), actorOf(p, requestMeta(req)), clientId, dto);
-  }
-
   /** Access-token format (opaque or JWT, RFC 9068), JWT algorithm, and the RFC 8707 resource it serves. */
   @AuditAction('admin.client.token_settings', 'client', 'clientId')
   @Scopes(ADMIN_SCOPE)
@@ -94,46 +73,5 @@ export class AdminClientsController {
       accessTokenAlg: client.accessTokenAlg,
       resourceUri: client.resourceUri,
     };
-  }
-
-  @AuditAction('admin.client.rotate_secret', 'client', 'clientId')
-  @Scopes(ADMIN_SCOPE)
-  @RequiresRecentAuthentication()
-  @Post(':clientId/secret')
-  @ApiCreatedResponse({ type: ClientSecretView })
-  async rotate(
-    @CurrentPrincipal() p: Principal,
-    @Param('clientId') clientId: string,
-    @Body() dto: RotateSecretDto,
-    @Req() req: FastifyRequest,
-  ): Promise<ClientSecretView> {
-    return this.manage.rotateSecretIn(this.manage.everyClient(), actorOf(p, requestMeta(req)), clientId, dto.revokeOld ?? false);
-  }
-
-  @AuditAction('admin.client.disable', 'client', 'clientId')
-  @Scopes(ADMIN_SCOPE)
-  @Post(':clientId/disable')
-  @HttpCode(200)
-  @ApiOkResponse({ type: ClientView })
-  async disable(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest): Promise<ClientView> {
-    return this.manage.setStatusIn(this.manage.everyClient(), actorOf(p, requestMeta(req)), clientId, 'disabled');
-  }
-
-  @AuditAction('admin.client.enable', 'client', 'clientId')
-  @Scopes(ADMIN_SCOPE)
-  @Post(':clientId/enable')
-  @HttpCode(200)
-  @ApiOkResponse({ type: ClientView })
-  async enable(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest): Promise<ClientView> {
-    return this.manage.setStatusIn(this.manage.everyClient(), actorOf(p, requestMeta(req)), clientId, 'active');
-  }
-
-  @AuditAction('admin.client.delete', 'client', 'clientId')
-  @Scopes(ADMIN_SCOPE)
-  @Delete(':clientId')
-  @HttpCode(204)
-  @ApiNoContentResponse()
-  async remove(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Req() req: FastifyRequest): Promise<void> {
-    await this.manage.deleteIn(this.manage.everyClient(), actorOf(p, requestMeta(req)), clientId);
   }
 }
