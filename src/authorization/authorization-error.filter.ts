@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Inject } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CsrfError, LoginRequiredRedirect, PageRedirect } from '../auth/errors/auth.errors';
+import { errorDescription } from '../auth/errors/error-description';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AuthorizationPageError, AuthorizationRedirectError } from './errors/authorization.errors';
 import { authorizationResponseUrl } from './authorization-response';
@@ -49,7 +50,7 @@ export class AuthorizationErrorFilter implements ExceptionFilter {
     }
     const location = authorizationResponseUrl(err.redirectUri, this.config.issuer, {
       error: err.error,
-      error_description: err.message,
+      error_description: errorDescription(err.message),
       state: err.state,
     });
     // A redirect that follows a POST (the consent form) is a 303 (RFC 9700 §4.11).

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, O
 import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthError, PageRedirect } from '../auth/errors/auth.errors';
+import { errorDescription } from '../auth/errors/error-description';
 import { ApiErrorBody, codeForStatus, OAUTH_ERROR_BODIES } from './api-error';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../database/database-unavailable';
 import { isMalformedValue } from '../database/malformed-value';
@@ -78,7 +79,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       void reply
         .headers({ 'cache-control': 'no-store', pragma: 'no-cache' })
         .status(400)
-        .send({ error: 'invalid_request', error_description: body.message });
+        .send({ error: 'invalid_request', error_description: errorDescription(body.message) });
       return;
     }
     if (err instanceof AuthError && err.wwwAuthenticate) void reply.header('www-authenticate', err.wwwAuthenticate);

@@ -38,6 +38,7 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
     'decorators/public.decorator',
     'decorators/requires-recent-authentication.decorator',
     'errors/auth.errors',
+    'errors/error-description',
     'errors/oauth.errors',
     'minted-token-rules',
     'principal',

@@ -3,12 +3,15 @@
  * resource routes) the RFC 6750 §3 `WWW-Authenticate` challenge. The global exception filter
  * turns them into responses; nothing else formats them.
  */
+import { errorDescription } from './error-description';
+
 export const REALM = 'gatehouse';
 
 function challenge(params: Record<string, string | undefined>): string {
   const parts = Object.entries(params)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}="${String(v).replace(/["\\]/g, '')}"`);
+    // RFC 6750 §3: the values are quoted strings of printable ASCII without `"` and `\`.
+    .map(([k, v]) => `${k}="${errorDescription(String(v))}"`);
   return `Bearer ${parts.join(', ')}`;
 }
 

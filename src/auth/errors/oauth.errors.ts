@@ -1,4 +1,5 @@
 import { REALM } from './auth.errors';
+import { errorDescription } from './error-description';
 import type { RenderableError, RenderedError } from '../../common/renderable-error';
 
 /** The challenge of the client-authenticated endpoints (token, revocation, introspection). */
@@ -25,7 +26,7 @@ export abstract class OAuthError extends Error implements RenderableError {
     const headers: Record<string, string> = { 'cache-control': 'no-store', pragma: 'no-cache', ...this.extraHeaders() };
     // RFC 9110 §15.5.2: a 401 always carries a challenge; these endpoints take HTTP Basic (RFC 6749 §2.3.1).
     if (this.status === 401) headers['www-authenticate'] ??= CLIENT_CHALLENGE;
-    return { status: this.status, body: { error: this.error, error_description: this.description }, headers };
+    return { status: this.status, body: { error: this.error, error_description: errorDescription(this.description) }, headers };
   }
 }
 
