@@ -27,6 +27,8 @@ export class AuthorizationModule {
     metadata.contribute(({ issuer }) => ({
       authorization_endpoint: `${issuer}/oauth/authorize`,
       response_types_supported: ['code'],
+      // RFC 8414 §2: omitted, it would mean ["query", "fragment"]; the code comes back in the query only.
+      response_modes_supported: ['query'],
       code_challenge_methods_supported: ['S256'],
       authorization_response_iss_parameter_supported: true,
     }));

@@ -171,5 +171,14 @@ describe('OAuth revocation, introspection and discovery', () => {
       expect(doc.response_types_supported).toEqual(['code']);
       expect(doc.code_challenge_methods_supported).toEqual(['S256']);
     });
+
+    it('RFC 8414 §2: response_modes_supported is ["query"] (omitted, it means query and fragment), and every field both documents carry is the same in the OpenID one', async () => {
+      const doc = (await t.http.get('/.well-known/oauth-authorization-server')).body;
+      if (!doc.grant_types_supported.includes('authorization_code')) return;
+      expect(doc.response_modes_supported).toEqual(['query']);
+      const oidc = (await t.http.get('/.well-known/openid-configuration')).body;
+      if (typeof oidc !== 'object') return;
+      for (const [field, value] of Object.entries(doc)) expect({ field, value: oidc[field] }).toEqual({ field, value });
+    });
   });
 });
