@@ -61,9 +61,15 @@ export class EndSessionController {
     } catch (err) {
       return this.refuse(err, reply);
     }
-    const p = await this.reader.read(req);
+    const p = await this.reader.readIncludingPartial(req);
     // No session (already signed out, or it ended elsewhere): nothing to end or to confirm.
     if (!p) return this.signedOut(request, reply, false);
+    // A sign-in still at its second step (no id_token was issued in it, and the confirmation form
+    // refuses it): the page says "signed out", so it is ended, as POST /auth/logout would.
+    if (p.pendingStep !== undefined) {
+      await this.endSession(p, request, req, reply);
+      return this.signedOut(request, reply, false);
+    }
     const hintMatches =
       request.hint !== null && request.hint.sub === p.actor.id && (request.hint.sid ?? p.credential.id) === p.credential.id;
     if (hintMatches) {

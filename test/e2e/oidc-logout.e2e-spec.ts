@@ -4,6 +4,7 @@ import { codeRequest, exchangeCode, obtainCode, registerClient, type TestClient 
 import { csrfFromPage } from './support/personal-tokens.fixture';
 import { startTestApp, TestApp } from './support/test-app';
 import { signedInUser, signIn, type TestUser } from './support/users.fixture';
+import { awayFromStepEdge, enrolTotp, passwordStep, submitTotp, totpCode } from './support/mfa.fixture';
 
 const SIGNED_OUT = 'https://rp.example.test/signed-out';
 
@@ -126,6 +127,19 @@ describe('RP-Initiated Logout 1.0', () => {
     const page = await logout({});
     expect(page.status).toBe(200);
     expect(page.text).toContain('You have signed out');
+  });
+
+  it('§2 a sign-in waiting for its second factor: the signed-out page ends it (the cookie can no longer finish the sign-in)', async () => {
+    const mfaUser = await signedInUser(t);
+    const { secret } = await enrolTotp(t, mfaUser.cookie);
+    const { cookie } = await passwordStep(t, mfaUser.email);
+    const res = await logout({ client_id: client.clientId, post_logout_redirect_uri: SIGNED_OUT, state: 'm' }, cookie);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`${SIGNED_OUT}?state=m`);
+    await awayFromStepEdge();
+    const second = await submitTotp(t, cookie, await totpCode(secret));
+    expect({ status: second.status, error: second.body.error }).toEqual({ status: 401, error: 'sign_in_required' });
+    expect(await isSignedIn(cookie)).toBe(false);
   });
 
   it('§3 post_logout_redirect_uri must match a registered one exactly: trailing slash, scheme, case, port, another client’s → error page, no redirect', async () => {
