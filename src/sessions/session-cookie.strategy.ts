@@ -13,8 +13,13 @@ import { SignInStepRegistry } from './sign-in-steps';
 
 export const SESSION_COOKIE_STRATEGY = 'session-cookie';
 
-/** What a session with a temporary password may still do: change it, sign out. */
-const ALLOWED_WHILE_TEMPORARY = new Set(['GET /account/password', 'POST /account/password', 'POST /auth/logout']);
+/** What a session with a temporary password may still do: change it, sign out (also when an app asks, RP-Initiated Logout's confirmation). */
+const ALLOWED_WHILE_TEMPORARY = new Set([
+  'GET /account/password',
+  'POST /account/password',
+  'POST /auth/logout',
+  'POST /oauth/logout/confirm',
+]);
 const SIGN_OUT = 'POST /auth/logout';
 
 /**

@@ -3,7 +3,8 @@ import { OidcClientSettingsService } from '../../src/oidc/oidc-client-settings.s
 import { codeRequest, exchangeCode, obtainCode, registerClient, type TestClient } from './support/oauth-flow.fixture';
 import { csrfFromPage } from './support/personal-tokens.fixture';
 import { startTestApp, TestApp } from './support/test-app';
-import { signedInUser, signIn, type TestUser } from './support/users.fixture';
+import { signedInUser, signIn, TEST_PASSWORD, type TestUser } from './support/users.fixture';
+import { UsersService } from '../../src/users/users.service';
 import { awayFromStepEdge, enrolTotp, passwordStep, submitTotp, totpCode } from './support/mfa.fixture';
 
 const SIGNED_OUT = 'https://rp.example.test/signed-out';
@@ -140,6 +141,22 @@ describe('RP-Initiated Logout 1.0', () => {
     const second = await submitTotp(t, cookie, await totpCode(secret));
     expect({ status: second.status, error: second.body.error }).toEqual({ status: 401, error: 'sign_in_required' });
     expect(await isSignedIn(cookie)).toBe(false);
+  });
+
+  it('§2 a session with a temporary password: confirming the sign-out ends it (it was a 403 password_change_required)', async () => {
+    const temp = await signedInUser(t);
+    await t.get<UsersService>(UsersService).setPassword(temp.user.id, TEST_PASSWORD, { temporary: true });
+    const cookie = await signIn(t, temp.email);
+    const page = await logout({ client_id: client.clientId, post_logout_redirect_uri: SIGNED_OUT, state: 't' }, cookie);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Sign out of Gatehouse?');
+    const confirmed = await t.http.post('/oauth/logout/confirm', {
+      cookie,
+      form: { _csrf: csrfFromPage(page.text), client_id: client.clientId, post_logout_redirect_uri: SIGNED_OUT, state: 't' },
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.text).toContain(`url=${SIGNED_OUT}?state&#x3D;t`);
+    expect((await t.http.get('/me', { cookie })).status).toBe(401);
   });
 
   it('§3 post_logout_redirect_uri must match a registered one exactly: trailing slash, scheme, case, port, another client’s → error page, no redirect', async () => {
