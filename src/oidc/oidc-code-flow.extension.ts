@@ -131,7 +131,7 @@ export class OidcCodeFlowExtension implements CodeFlowExtension {
     if (oidc.prompt.has('none')) return this.error(request, 'login_required', 'The user is not signed in');
     // Signing in now is the re-authentication prompt=login asks for: mark the request so the
     // fresh session satisfies it when the browser comes back.
-    if (oidc.prompt.has('login') || oidc.maxAge === 0) return this.toSignIn(returnTo, undefined);
+    if (oidc.prompt.has('login') || oidc.maxAge === 0) return this.toSignIn(returnTo);
     return undefined;
   }
 
@@ -142,16 +142,17 @@ export class OidcCodeFlowExtension implements CodeFlowExtension {
     const sessionId = p.credential.id;
     // Core §3.1.2.1 id_token_hint: the request is for that user; another one must sign in.
     const otherUser = oidc.hintSubject !== undefined && oidc.hintSubject !== p.actor.id;
-    const marked = reauthSatisfied(this.key, oidc.reauthMarker, sessionId);
+    const auth = oidc.maxAge !== undefined || oidc.reauthMarker !== undefined ? await this.sessions.authenticationOf(sessionId) : null;
+    // Sent to sign in again by this request (the marker): an authentication since then satisfies it.
+    const marked = auth !== null && reauthSatisfied(this.key, oidc.reauthMarker, auth.authTime);
     let stale = false;
     if (oidc.maxAge !== undefined && !marked) {
-      const auth = await this.sessions.authenticationOf(sessionId);
       stale = oidc.maxAge === 0 || !auth || Date.now() - auth.authTime.getTime() > oidc.maxAge * 1000;
     }
     const reauthenticate = otherUser || stale || (oidc.prompt.has('login') && !marked);
     if (reauthenticate) {
       if (none) throw this.error(request, 'login_required', 'The user must sign in again');
-      throw this.toSignIn(returnTo, sessionId);
+      throw this.toSignIn(returnTo);
     }
     if (none && !approved) throw this.error(request, 'consent_required', 'The user has not approved this application');
     // select_account: Gatehouse holds one session per browser; the consent page names the
@@ -200,8 +201,8 @@ export class OidcCodeFlowExtension implements CodeFlowExtension {
     return this.config.session.keys[0];
   }
 
-  private toSignIn(returnTo: string, sessionId: string | undefined): PageRedirect {
-    const next = withReauthMarker(returnTo, reauthMarker(this.key, sessionId));
+  private toSignIn(returnTo: string): PageRedirect {
+    const next = withReauthMarker(returnTo, reauthMarker(this.key));
     return new PageRedirect(`/login?next=${encodeURIComponent(next)}`, 'Sign in again');
   }
 

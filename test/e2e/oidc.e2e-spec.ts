@@ -371,6 +371,27 @@ describe('OpenID Connect provider (Core 1.0, Discovery 1.0)', () => {
       expect(res.status).toBe(303);
     });
 
+    it('Core §3.1.2.1 prompt=login / max_age: a marker made elsewhere (a signed-out browser, another request) does not stand in for signing in again', async () => {
+      const u = await signedInUser(t);
+      await new Promise((r) => setTimeout(r, 1100));
+      // Anyone gets a genuine marker: prompt=login without a session sends them to sign in with one.
+      const anonymous = await t.http.get(authorizeUrl(codeRequest(client, { scope: 'openid', prompt: 'login' }).params));
+      const marked = new URL(new URL(anonymous.headers.get('location')!, t.baseUrl).searchParams.get('next')!, t.baseUrl);
+      const marker = marked.searchParams.get('gh_reauth')!;
+      expect(marker).toBeTruthy();
+      for (const extra of [{ prompt: 'login' }, { max_age: '1' }]) {
+        const { params } = codeRequest(client, { scope: 'openid', ...extra, gh_reauth: marker });
+        const res = await t.http.get(authorizeUrl(params), { cookie: u.cookie });
+        expect([extra, res.status, res.headers.get('location')?.startsWith('/login?next=')]).toEqual([extra, 303, true]);
+      }
+      // Signing in after the marker was made satisfies it: on to the consent page, not to sign-in.
+      const fresh = await signIn(t, u.email);
+      const { params } = codeRequest(client, { scope: 'openid', prompt: 'login', gh_reauth: marker });
+      const res = await t.http.get(authorizeUrl(params), { cookie: fresh });
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('/oauth/consent');
+    });
+
     it('max_age: an older sign-in must sign in again; a recent one passes (Core §3.1.2.1)', async () => {
       const u = await signedInUser(t);
       await signInWithOidc({}, u.cookie);
