@@ -2,13 +2,13 @@ import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { UuidPrimaryColumn } from '../database/entity-columns';
 import { User } from '../users/user.entity';
 
-/** What a challenge is for: adding a passkey from the account page, or signing in with one. */
-export type PasskeyCeremony = 'registration' | 'sign-in';
+/** What a challenge is for: adding a passkey from the account page, signing in with one, or re-authenticating a session (step-up). */
+export type PasskeyCeremony = 'registration' | 'sign-in' | 'step-up';
 
 /**
  * One WebAuthn challenge in flight. Single use (deleted when a response is checked against it),
- * bound to what asked for it (`binding_hash`: the session for a registration, a browser cookie
- * for a sign-in), and dead after PASSKEYS_CHALLENGE_TIMEOUT_SECONDS.
+ * bound to what asked for it (`binding_hash`: the session for a registration or a step-up, a
+ * browser cookie for a sign-in) and to its `purpose`, and dead after PASSKEYS_CHALLENGE_TIMEOUT_SECONDS.
  */
 @Index('ix_passkey_challenges_binding', ['bindingHash', 'purpose'])
 @Index('ix_passkey_challenges_expires', ['expiresAt'])

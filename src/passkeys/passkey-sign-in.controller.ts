@@ -14,7 +14,7 @@ import { safeReturnPath } from '../sign-in/return-path';
 import { SessionCookieService } from '../sessions/session-cookie.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { PasskeyOptionsRequest, PasskeySignInForm } from './dto/passkey.forms';
-import { PasskeyError, refusals } from './passkey.error';
+import { counterRegressionEvent, PasskeyError, refusalOutcome, refusals } from './passkey.error';
 import { PasskeysService } from './passkeys.service';
 
 const NONCE = /^[A-Za-z0-9_-]{43}$/;
@@ -130,19 +130,11 @@ export class PasskeySignInController {
     } catch (err) {
       if (!(err instanceof PasskeyError)) throw err;
       if (pending) await this.secondStep.fail(req, pending, 'passkey', err.reason);
-      if (err.reason === 'counter_regression' && err.passkey) {
-        await this.audit.record({
-          action: 'passkey.counter_regression',
-          outcome: 'denied',
-          actor: { type: 'user', id: err.passkey.userId },
-          target: { type: 'passkey', id: err.passkey.id },
-          meta,
-          details: { detail: err.detail },
-        });
-      }
+      const regression = counterRegressionEvent(err, meta);
+      if (regression) await this.audit.record(regression);
       await this.audit.record({
         action: 'auth.passkey_login',
-        outcome: err.reason === 'malformed_response' || err.reason === 'verification_failed' ? 'failed' : 'denied',
+        outcome: refusalOutcome(err),
         ...(err.passkey ? { actor: { type: 'user' as const, id: err.passkey.userId } } : {}),
         meta,
         details: { reason: err.reason, ...(err.detail ? { detail: err.detail } : {}) },

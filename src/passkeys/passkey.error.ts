@@ -1,4 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
+import type { AuditRecord } from '../audit/audit.service';
+import type { RequestMeta } from '../common/request-meta';
 
 /** Why a passkey ceremony was refused, as the audit log records it (`details.reason`) and JSON answers name it (`error`). */
 export type PasskeyRefusalReason =
@@ -49,3 +51,25 @@ export const refusals = {
   verificationFailed: (detail?: string) =>
     new PasskeyError('verification_failed', HttpStatus.BAD_REQUEST, `The passkey response could not be verified. ${TRY_AGAIN}`, detail),
 };
+
+/** How the audit log records a refused ceremony: the response was unreadable or did not verify (`failed`), or it was refused (`denied`). */
+export function refusalOutcome(err: PasskeyError): 'failed' | 'denied' {
+  return err.reason === 'malformed_response' || err.reason === 'verification_failed' ? 'failed' : 'denied';
+}
+
+/**
+ * The `passkey.counter_regression` event (outcome `denied`, actor the passkey's owner, target the
+ * passkey) a refused assertion calls for (WebAuthn Level 3 §6.1.1: a signature counter that did not
+ * grow hints at a cloned authenticator), or null for any other refusal. Sign-in and step-up record it alike.
+ */
+export function counterRegressionEvent(err: PasskeyError, meta: Partial<RequestMeta>): AuditRecord | null {
+  if (err.reason !== 'counter_regression' || !err.passkey) return null;
+  return {
+    action: 'passkey.counter_regression',
+    outcome: 'denied',
+    actor: { type: 'user', id: err.passkey.userId },
+    target: { type: 'passkey', id: err.passkey.id },
+    meta,
+    details: { detail: err.detail },
+  };
+}

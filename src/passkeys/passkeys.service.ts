@@ -17,7 +17,7 @@ import { issuedBeforeEpoch } from '../users/credential-epoch';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { ChallengeBinding, PasskeyChallenges } from './passkey-challenges.service';
-import type { PasskeyChallenge } from './passkey-challenge.entity';
+import type { PasskeyCeremony, PasskeyChallenge } from './passkey-challenge.entity';
 import { Passkey } from './passkey.entity';
 import { PasskeyError, refusals } from './passkey.error';
 import { parseAuthenticationResponse, parseRegistrationResponse } from './passkey-response';
@@ -223,16 +223,69 @@ export class PasskeysService {
    * user verification as configured, and a counter that moved forward. Then records the use.
    * Throws a PasskeyError (4xx); a counter regression is `counter_regression` (the caller audits it).
    */
-  async verifySignIn(binding: ChallengeBinding, rawResponse: string): Promise<PasskeyAssertion> {
+  verifySignIn(binding: ChallengeBinding, rawResponse: string): Promise<PasskeyAssertion> {
+    return this.verifyAssertion('sign-in', binding, rawResponse);
+  }
+
+  // --- step-up (signed in: re-authenticating the session, docs/mfa.md#step-up-sudo-mode) ---
+
+  /**
+   * PublicKeyCredentialRequestOptionsJSON for re-authenticating the session `sessionId` of
+   * `userId` (WebAuthn Level 3 §7.2, authentication ceremony): `allowCredentials` lists the user's
+   * own passkeys (so the authenticator offers only those, discoverable or not), `userVerification`
+   * as configured. The challenge is bound to purpose `step-up` and this session, single use,
+   * replacing the session's earlier step-up challenge; a sign-in or registration challenge never
+   * satisfies it, nor it them. Throws PasskeyError 400 `unknown_credential` when the user has no passkey.
+   */
+  async stepUpOptions(userId: string, sessionId: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const own = await this.listForUser(userId);
+    if (own.length === 0) {
+      throw new PasskeyError('unknown_credential', HttpStatus.BAD_REQUEST, 'Your account has no passkey to confirm with.');
+    }
+    const c = this.config.passkeys;
+    const options = await generateAuthenticationOptions({
+      rpID: c.rpId,
+      timeout: c.challengeTimeoutMs,
+      userVerification: c.userVerification,
+      allowCredentials: own.map((p) => ({ id: p.credentialId, transports: p.transports })),
+    });
+    await this.challenges.issue('step-up', { session: sessionId }, options.challenge, userId);
+    return options;
+  }
+
+  /**
+   * Verifies a step-up assertion (WebAuthn Level 3 §7.2) against the session's `step-up`
+   * challenge: every check of a sign-in, and the credential must be one of `userId`'s own
+   * passkeys. Records the use (counter, last use). Throws a PasskeyError (4xx): `malformed_response`,
+   * `challenge_missing` (none, another purpose or session, already used), `challenge_expired`,
+   * `unknown_credential`, `wrong_user` (another account's passkey), `verification_failed`,
+   * `counter_regression` (`err.passkey` set: the caller audits it), `user_disabled`, `credentials_revoked`.
+   */
+  verifyStepUp(userId: string, sessionId: string, rawResponse: string): Promise<PasskeyAssertion> {
+    return this.verifyAssertion('step-up', { session: sessionId }, rawResponse, userId);
+  }
+
+  /** An assertion against the binding's `purpose` challenge; with `ownerId`, only that user's passkeys count. */
+  private async verifyAssertion(
+    purpose: PasskeyCeremony,
+    binding: ChallengeBinding,
+    rawResponse: string,
+    ownerId?: string,
+  ): Promise<PasskeyAssertion> {
     const { response, challenge, userHandle } = parseAuthenticationResponse(rawResponse);
-    const row = await this.challenges.consume('sign-in', binding, challenge);
+    const row = await this.challenges.consume(purpose, binding, challenge);
+    if (ownerId !== undefined && row.userId !== ownerId) throw refusals.challengeMissing();
     const passkey = await this.passkeys.findOne({ where: { credentialIdHash: hashToken(response.id) } });
     if (!passkey || passkey.credentialId !== response.id) {
       throw new PasskeyError(
         'unknown_credential',
         HttpStatus.BAD_REQUEST,
-        'This passkey is not registered here (it may have been deleted). Sign in another way.',
+        `This passkey is not registered here (it may have been deleted). ${ownerId ? 'Confirm' : 'Sign in'} another way.`,
       );
+    }
+    // Another account's passkey: refused before its signature is looked at, and not attributed to its owner.
+    if (ownerId !== undefined && passkey.userId !== ownerId) {
+      throw new PasskeyError('wrong_user', HttpStatus.BAD_REQUEST, 'This passkey belongs to another account.');
     }
     try {
       return await this.checkAssertion(passkey, row, response, userHandle);
