@@ -1,5 +1,6 @@
-// Passkey ceremonies for the forms marked data-passkey="register" or "sign-in" (views/passkeys.hbs,
-// views/login-passkey.hbs). Needs @simplewebauthn/browser's bundle (global SimpleWebAuthnBrowser),
+// Passkey ceremonies for the forms marked data-passkey="register", "sign-in" or "step-up"
+// (views/passkeys.hbs, views/login-passkey.hbs, views/step-up.hbs). The response goes into the
+// form's field marked data-passkey-response (else the one named "response"). Needs @simplewebauthn/browser's bundle (global SimpleWebAuthnBrowser),
 // served by the app. The server checks everything; this file only carries the ceremony.
 (function () {
   'use strict';
@@ -40,7 +41,7 @@
       } catch (err) {
         return show(explain(err));
       }
-      form.elements.response.value = JSON.stringify(credential);
+      (form.querySelector('[data-passkey-response]') || form.elements.response).value = JSON.stringify(credential);
       form.submit();
     } finally {
       if (button) button.disabled = false;

@@ -3,6 +3,8 @@ import type { RenderableError, RenderedError } from '../common/renderable-error'
 
 /** Where a JSON client re-authenticates (POST, same session): docs/mfa.md#step-up-sudo-mode. */
 export const STEP_UP_URL = '/step-up';
+/** Where the page's script (or a JSON client) gets the passkey ceremony's options before re-authenticating with a passkey (POST). */
+export const STEP_UP_PASSKEY_OPTIONS_URL = `${STEP_UP_URL}/passkey/options`;
 
 /** What the re-authentication page shows: the action to resume, the ways this user can confirm, the carried form. */
 export interface StepUpPage {
@@ -16,7 +18,10 @@ export interface StepUpPage {
   email: string;
   password: boolean;
   totp: boolean;
+  /** The user has a passkey: the page offers "Use a passkey" (WebAuthn, with script; the other forms work without). */
   passkey: boolean;
+  /** Where the passkey form's script fetches PublicKeyCredentialRequestOptionsJSON. */
+  passkeyOptionsUrl: string;
   windowMinutes: number;
   error?: string;
 }
@@ -44,7 +49,7 @@ export class StepUpRequiredError extends HttpException implements RenderableErro
     return new StepUpRequiredError(
       403,
       'step_up_required',
-      `This action needs a recent authentication: POST ${STEP_UP_URL} with your password or a code, then repeat it.`,
+      `This action needs a recent authentication: POST ${STEP_UP_URL} with your password, a code or a passkey, then repeat it.`,
       undefined,
       action,
     );

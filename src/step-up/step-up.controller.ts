@@ -14,9 +14,11 @@ import type { Principal } from '../auth/principal';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { isFormPost } from '../sessions/csrf.service';
 import { safeReturnPath } from '../sign-in/return-path';
+import { PasskeyOptionsRequest } from '../passkeys/dto/passkey.forms';
+import { PasskeyError } from '../passkeys/passkey.error';
 import { StepUpDto } from './dto/step-up.dto';
 import { STEP_UP_URL, StepUpRequiredError } from './step-up-required.error';
-import { StepUpService } from './step-up.service';
+import { stepUpFields, StepUpService } from './step-up.service';
 
 /** An action named the way the 403 names it: `POST /account/tokens`. */
 const ACTION = /^(POST|PUT|PATCH|DELETE) \/[\x21-\x7e]{0,240}$/;
@@ -24,7 +26,8 @@ const ACTION = /^(POST|PUT|PATCH|DELETE) \/[\x21-\x7e]{0,240}$/;
 /**
  * Re-authenticating on demand (docs/mfa.md#step-up-sudo-mode): `GET /step-up?return=/path` is the page
  * (for a browser sent here, or "confirm access" before a series of actions) and `POST /step-up`
- * checks the password or an authenticator code. A form post then goes back to `return` (a
+ * checks the password, an authenticator code or a passkey assertion (its options, with this
+ * session's challenge, from `POST /step-up/passkey/options`). A form post then goes back to `return` (a
  * same-origin path, else /account); JSON gets `{ authTime, amr, validForSeconds }`. A refused form
  * action re-authenticates on its own page instead (the form posts back to the action itself).
  * Cookie sessions only, full ones only (a partial session is refused by the cookie strategy).
@@ -45,11 +48,40 @@ export class StepUpController {
     return reply.header('cache-control', 'no-store').view('step-up.hbs', { title: 'Confirm access', ...page });
   }
 
+  /**
+   * PublicKeyCredentialRequestOptionsJSON for `startAuthentication()` (WebAuthn Level 3 §7.2):
+   * `allowCredentials` the user's own passkeys, `userVerification` as PASSKEYS_USER_VERIFICATION,
+   * the challenge bound to this session and to step-up (single use, PASSKEYS_CHALLENGE_TIMEOUT_SECONDS).
+   * `400 { error: "unknown_credential" }` when the user has no passkey.
+   */
+  @Authenticated({ schemes: ['cookie'] })
+  @Post('passkey/options')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'PublicKeyCredentialRequestOptionsJSON; the challenge is this session’s, for step-up only, single use' })
+  @ApiBadRequestResponse({ description: 'The account has no passkey (`unknown_credential`)' })
+  async passkeyOptions(
+    @CurrentPrincipal() p: Principal,
+    @Body() _body: PasskeyOptionsRequest,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    void reply.header('cache-control', 'no-store');
+    try {
+      return reply.send(await this.stepUp.passkeyOptions(p));
+    } catch (err) {
+      if (!(err instanceof PasskeyError)) throw err;
+      return reply.status(err.status).send({ statusCode: err.status, error: err.reason, message: err.message, requestId: String(req.id) });
+    }
+  }
+
   @Authenticated({ schemes: ['cookie'], page: true })
   @Post()
   @HttpCode(200)
   @ApiOkResponse({ description: '`{ authTime, amr, validForSeconds }`: the session re-authenticated (a form post: 303 to `return`)' })
-  @ApiBadRequestResponse({ description: 'No method, a method the user does not have, or a malformed password or code' })
+  @ApiBadRequestResponse({
+    description:
+      'No method, a method the user does not have, a malformed password or code, or a refused passkey response (`error` names why: `malformed_response`, `challenge_missing`, `challenge_expired`, `wrong_user`, `unknown_credential`, `verification_failed`, `counter_regression`)',
+  })
   @ApiUnauthorizedResponse({ description: 'Wrong password or code' })
   @ApiTooManyRequestsResponse({ description: 'Too many wrong attempts for this account or from this IP (Retry-After)' })
   async confirm(@CurrentPrincipal() p: Principal, @Body() body: StepUpDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
@@ -63,8 +95,8 @@ export class StepUpController {
         .send({ statusCode: 400, error: 'invalid_request', message: 'action must be "METHOD /path", as the 403 named it' });
     }
     const attempt = form
-      ? { method: body._stepup_method, password: body._stepup_password, code: body._stepup_code }
-      : { method: body.method, password: body.password, code: body.code };
+      ? stepUpFields(body as Record<string, unknown>)
+      : { method: body.method, password: body.password, code: body.code, response: body.response };
     const verdict = await this.stepUp.verify(req, p, attempt, action ?? `${req.method} ${STEP_UP_URL}`);
     if (!verdict.ok) {
       if (verdict.retryAfter) void reply.header('retry-after', String(verdict.retryAfter));

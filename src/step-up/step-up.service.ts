@@ -3,9 +3,11 @@ import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
-import { requestMeta } from '../common/request-meta';
+import { RequestMeta, requestMeta } from '../common/request-meta';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SecondStepThrottle } from '../mfa/second-step.throttle';
+import { counterRegressionEvent, PasskeyError, refusalOutcome } from '../passkeys/passkey.error';
+import { PasskeysService } from '../passkeys/passkeys.service';
 import { normalizeTotpCode, TotpService } from '../mfa/totp.service';
 import { ATTEMPT_COUNTER_STORE, AttemptCounterStore, CounterStoreUnavailableError } from '../rate-limits/attempt-counter.store';
 import { CsrfService, isFormPost } from '../sessions/csrf.service';
@@ -14,19 +16,32 @@ import { SessionCookieService } from '../sessions/session-cookie.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { noPasswordReason } from '../users/no-password';
 import { PasswordHasher } from '../users/password-hasher.service';
+import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { StepUpPage, StepUpRequiredError } from './step-up-required.error';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { STEP_UP_PASSKEY_OPTIONS_URL, StepUpPage, StepUpRequiredError } from './step-up-required.error';
 
-/** How a person may confirm access (RFC 8176 `amr` each adds to the session). */
-export type StepUpMethod = 'password' | 'totp';
-const AMR: Record<StepUpMethod, string> = { password: 'pwd', totp: 'otp' };
+/**
+ * How a person may confirm access. Each adds RFC 8176 `amr` values to the session: `pwd`, `otp`,
+ * or for a passkey what a passkey sign-in records (`hwk` device-bound / `swk` synced, `mfa` when
+ * the authenticator verified the user).
+ */
+export type StepUpMethod = 'password' | 'totp' | 'passkey';
+const METHODS: readonly unknown[] = ['password', 'totp', 'passkey'] satisfies StepUpMethod[];
 
 /** The re-authentication a request offers: the page's fields, or a JSON body's. */
 export interface StepUpAttempt {
   method?: unknown;
   password?: unknown;
   code?: unknown;
+  /** Method `passkey`: the browser's `startAuthentication()` result (AuthenticationResponseJSON) as a JSON string. */
+  response?: unknown;
 }
+
+/** The outcome of checking one attempt: the `amr` it earns, or why it was refused (and how the audit log records that). */
+type Check =
+  | { ok: true; amr: string[]; details?: Record<string, unknown> }
+  | { ok: false; status: number; error: string; message: string; outcome: 'failed' | 'denied'; details: Record<string, unknown> };
 
 export type StepUpVerdict =
   { ok: true; amr: string[]; authTime: Date } | { ok: false; status: number; error: string; message: string; retryAfter?: number };
@@ -40,19 +55,19 @@ const MAX_CARRY_LENGTH = 32_000;
 /** With `SUDO_MODE_SECONDS=0`: how long POST /step-up's one-time grant for a named action waits for it. */
 const GRANT_TTL_MS = 120_000;
 
-const MESSAGES = {
+const MESSAGES: Record<'password' | 'totp', { malformed: string; wrong: string }> = {
   password: { malformed: 'Enter your password.', wrong: 'That password is not right.' },
   totp: {
     malformed: 'Enter the six-digit code your authenticator app shows (digits only).',
     wrong: 'That code is not right, or was already used. Wait for the next one and try again.',
   },
-} as const;
+};
 
 /**
  * Step-up ("sudo mode", docs/mfa.md#step-up-sudo-mode): whether a browser session authenticated recently
- * enough for a sensitive action, the re-authentication itself (password or authenticator code,
- * counted against the second step's limit, audited, moving `auth_time` forward and adding to
- * `amr`), and the refused form carried through the re-authentication page, sealed.
+ * enough for a sensitive action, the re-authentication itself (password, authenticator code or a
+ * passkey assertion, WebAuthn Level 3 §7.2, through PasskeysService; counted against the second
+ * step's limit, audited, moving `auth_time` forward and adding to `amr`), and the refused form carried through the re-authentication page, sealed.
  */
 @Injectable()
 export class StepUpService {
@@ -67,6 +82,7 @@ export class StepUpService {
     private readonly hasher: PasswordHasher,
     private readonly totp: TotpService,
     private readonly throttle: SecondStepThrottle,
+    private readonly passkeys: PasskeysService,
     private readonly audit: AuditService,
     @Inject(ATTEMPT_COUNTER_STORE) private readonly store: AttemptCounterStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -105,22 +121,25 @@ export class StepUpService {
   /**
    * Checks a re-authentication of the session behind `p`: the method must be one the user has,
    * the attempt is counted against the second step's limit (per account and IP) before it is
-   * checked, audited (`auth.step_up`). Right: `auth_time` is now, `amr` gains the method.
+   * checked, audited (`auth.step_up`, `details.method`; a refusal's `details.reason`). Right:
+   * `auth_time` is now, `amr` gains the method's values. A passkey must answer this session's
+   * step-up challenge with one of this user's passkeys (PasskeysService.verifyStepUp); its refusals
+   * are 4xx with the passkey reason as `error` (`challenge_missing`, `wrong_user`, …), and a counter
+   * that went backwards is also audited `passkey.counter_regression`, as at sign-in.
    */
   async verify(req: FastifyRequest, p: Principal, attempt: StepUpAttempt, action: string): Promise<StepUpVerdict> {
     const userId = p.actor.id;
     const user = await this.users.findById(userId);
     const method = attempt.method;
-    if (!user || (method !== 'password' && method !== 'totp')) {
+    if (!user || !METHODS.includes(method)) {
       return {
         ok: false,
         status: 400,
         error: 'invalid_request',
-        message: 'Choose how to confirm: your password or an authenticator code.',
+        message: 'Choose how to confirm: your password, an authenticator code or a passkey.',
       };
     }
-    const has = method === 'password' ? noPasswordReason(user) === null : (await this.totp.status(userId)).confirmedAt !== null;
-    if (!has) {
+    if (!(await this.methods(user))[method as StepUpMethod]) {
       return { ok: false, status: 400, error: 'invalid_request', message: 'That way of confirming is not set up for your account.' };
     }
     const meta = requestMeta(req);
@@ -156,15 +175,10 @@ export class StepUpService {
         retryAfter: wait,
       };
     }
-    const outcome = await this.check(method, user.id, user.passwordHash, attempt);
-    if (outcome !== 'ok') {
-      await record('failed', { reason: outcome === 'malformed' ? 'malformed' : 'wrong' });
-      return {
-        ok: false,
-        status: outcome === 'malformed' ? 400 : 401,
-        error: outcome === 'malformed' ? 'invalid_request' : method === 'password' ? 'wrong_password' : 'wrong_code',
-        message: MESSAGES[method][outcome],
-      };
+    const checked = await this.check(method as StepUpMethod, user.id, user.passwordHash, p.credential.id, attempt, meta);
+    if (!checked.ok) {
+      await record(checked.outcome, checked.details);
+      return { ok: false, status: checked.status, error: checked.error, message: checked.message };
     }
     try {
       await this.throttle.succeeded(userId, req.ip);
@@ -172,10 +186,10 @@ export class StepUpService {
       this.logger.warn(`Could not take back a step-up attempt: ${(err as Error).message}`);
     }
     const before = await this.sessions.authenticationOf(p.credential.id);
-    const amr = [...new Set([...(before?.amr ?? []), AMR[method]])];
+    const amr = [...new Set([...(before?.amr ?? []), ...checked.amr])];
     const authTime = new Date();
     await this.sessions.recordAuthentication(p.credential.id, { amr }, authTime);
-    await record('success', {});
+    await record('success', checked.details ?? {});
     return { ok: true, amr, authTime };
   }
 
@@ -189,16 +203,30 @@ export class StepUpService {
   /** The re-authentication page's data for this user. */
   async pageFor(p: Principal, opts: Pick<StepUpPage, 'action' | 'carry' | 'returnTo' | 'error'>): Promise<StepUpPage> {
     const user = await this.users.findById(p.actor.id);
-    const totp = await this.totp.status(p.actor.id);
+    const has = user ? await this.methods(user) : { password: false, totp: false, passkey: false };
     return {
       ...opts,
       csrf: this.csrf.tokenFor(p.credential.id),
       email: user?.email ?? '',
-      password: user ? noPasswordReason(user) === null : false,
-      totp: totp.confirmedAt !== null,
-      passkey: false,
+      ...has,
+      passkeyOptionsUrl: STEP_UP_PASSKEY_OPTIONS_URL,
       windowMinutes: Math.ceil(this.windowMs / 60_000),
     };
+  }
+
+  /**
+   * The passkey ceremony's options for re-authenticating the session behind `p` (WebAuthn Level 3
+   * §7.2): PublicKeyCredentialRequestOptionsJSON with the user's passkeys as `allowCredentials`, the
+   * challenge bound to this session and purpose `step-up`. Throws PasskeyError 400 without a passkey.
+   */
+  passkeyOptions(p: Principal): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    return this.passkeys.stepUpOptions(p.actor.id, p.credential.id);
+  }
+
+  /** Which ways of confirming this user has. */
+  private async methods(user: User): Promise<Record<StepUpMethod, boolean>> {
+    const [totp, passkeys] = await Promise.all([this.totp.status(user.id), this.passkeys.countForUser(user.id)]);
+    return { password: noPasswordReason(user) === null, totp: totp.confirmedAt !== null, passkey: passkeys > 0 };
   }
 
   /** The page's re-authentication of the refused action: checked, then the action goes on with its carried form. */
@@ -211,12 +239,7 @@ export class StepUpService {
         await this.pageFor(p, { action: formAction, error: 'This confirmation expired or was altered. Go back and repeat the action.' }),
       );
     }
-    const verdict = await this.verify(
-      req,
-      p,
-      { method: body._stepup_method, password: body._stepup_password, code: body._stepup_code },
-      action,
-    );
+    const verdict = await this.verify(req, p, stepUpFields(body), action);
     if (!verdict.ok) {
       throw StepUpRequiredError.page(
         verdict.status,
@@ -232,16 +255,46 @@ export class StepUpService {
     method: StepUpMethod,
     userId: string,
     passwordHash: string,
+    sessionId: string,
     attempt: StepUpAttempt,
-  ): Promise<'ok' | 'malformed' | 'wrong'> {
+    meta: RequestMeta,
+  ): Promise<Check> {
+    if (method === 'passkey') {
+      try {
+        const a = await this.passkeys.verifyStepUp(userId, sessionId, typeof attempt.response === 'string' ? attempt.response : '');
+        return { ok: true, amr: a.amr, details: { passkeyId: a.passkey.id, userVerified: a.userVerified } };
+      } catch (err) {
+        if (!(err instanceof PasskeyError)) throw err;
+        const regression = counterRegressionEvent(err, meta);
+        if (regression) await this.audit.record(regression);
+        return {
+          ok: false,
+          status: err.status,
+          error: err.reason,
+          message: err.message,
+          outcome: refusalOutcome(err),
+          details: { reason: err.reason, ...(err.detail ? { detail: err.detail } : {}) },
+        };
+      }
+    }
+    let outcome: 'ok' | 'malformed' | 'wrong';
     if (method === 'password') {
       const pw = attempt.password;
-      if (typeof pw !== 'string' || pw.length === 0 || pw.length > MAX_PASSWORD_LENGTH) return 'malformed';
-      return (await this.hasher.verify(pw, passwordHash)) ? 'ok' : 'wrong';
+      if (typeof pw !== 'string' || pw.length === 0 || pw.length > MAX_PASSWORD_LENGTH) outcome = 'malformed';
+      else outcome = (await this.hasher.verify(pw, passwordHash)) ? 'ok' : 'wrong';
+    } else {
+      const code = normalizeTotpCode(attempt.code);
+      outcome = !code ? 'malformed' : (await this.totp.verifyCode(userId, code)) ? 'ok' : 'wrong';
     }
-    const code = normalizeTotpCode(attempt.code);
-    if (!code) return 'malformed';
-    return (await this.totp.verifyCode(userId, code)) ? 'ok' : 'wrong';
+    if (outcome === 'ok') return { ok: true, amr: [method === 'password' ? 'pwd' : 'otp'] };
+    return {
+      ok: false,
+      status: outcome === 'malformed' ? 400 : 401,
+      error: outcome === 'malformed' ? 'invalid_request' : method === 'password' ? 'wrong_password' : 'wrong_code',
+      message: MESSAGES[method][outcome],
+      outcome: 'failed',
+      details: { reason: outcome },
+    };
   }
 
   /** The refused form, sealed (JWE, the session cookie's key) and bound to this session, method and URL. */
@@ -278,6 +331,11 @@ export class StepUpService {
       throw err;
     }
   }
+}
+
+/** The re-authentication page's fields of a form post (`_stepup_method`, `_stepup_password`, `_stepup_code`, `_stepup_response`). */
+export function stepUpFields(body: Record<string, unknown>): StepUpAttempt {
+  return { method: body._stepup_method, password: body._stepup_password, code: body._stepup_code, response: body._stepup_response };
 }
 
 /** `"POST /account/tokens"`: the method and the route's pattern, as the 403 names it. */
