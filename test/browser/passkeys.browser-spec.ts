@@ -1,6 +1,6 @@
 import { freePort } from '../e2e/support/test-app';
 import { createUser, TEST_PASSWORD } from '../e2e/support/users.fixture';
-import { BrowserHarness, startBrowserHarness } from './support/browser';
+import { addVirtualAuthenticator, BrowserHarness, startBrowserHarness } from './support/browser';
 
 /**
  * Passkeys end to end in chromium with its CDP virtual authenticator (ctap2, resident keys, user
@@ -22,18 +22,7 @@ describe('browser: passkeys through the virtual authenticator', () => {
   it('registers a passkey on the account page, then signs in passwordless on the login page', async () => {
     const { email } = await createUser(h.t, { displayName: 'Pat Passkey' });
     const { page } = h;
-    const cdp = await h.context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    const { cdp, authenticatorId } = await addVirtualAuthenticator(h);
 
     await page.goto(`${base}/login`);
     await page.getByLabel('Email').fill(email);

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { BrowserContext, CDPSession, chromium, Page } from 'playwright-core';
 import { startTestApp, TestApp } from '../../e2e/support/test-app';
 
 /** Debian's chromium: playwright-core never downloads a browser of its own here. */
@@ -68,4 +68,25 @@ export async function startBrowserHarness(env: Record<string, string> = {}, opts
       await t.close();
     },
   };
+}
+
+/**
+ * Chromium's CDP virtual authenticator on the harness page (ctap2, internal, resident keys, user
+ * verification, presence simulated): WebAuthn ceremonies then run without a person. WebAuthn needs
+ * a domain as RP ID, so a test using it reaches the app as http://localhost (PUBLIC_URL says so).
+ */
+export async function addVirtualAuthenticator(h: BrowserHarness): Promise<{ cdp: CDPSession; authenticatorId: string }> {
+  const cdp = await h.context.newCDPSession(h.page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { cdp, authenticatorId };
 }
