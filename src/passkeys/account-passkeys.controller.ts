@@ -32,7 +32,7 @@ import {
   RegisterPasskeyForm,
   RenamePasskeyForm,
 } from './dto/passkey.forms';
-import { PasskeyError } from './passkey.error';
+import { PasskeyError, passkeyErrorBody } from './passkey.error';
 import { PASSKEY_FACTOR, PasskeysService } from './passkeys.service';
 import type { Passkey } from './passkey.entity';
 
@@ -83,7 +83,7 @@ export class AccountPasskeysController {
       return reply.send(await this.passkeys.registrationOptions(user, p.credential.id));
     } catch (err) {
       if (!(err instanceof PasskeyError)) throw err;
-      return reply.status(err.status).send(this.errorBody(err, req));
+      return reply.status(err.status).send(passkeyErrorBody(err, String(req.id)));
     }
   }
 
@@ -114,7 +114,7 @@ export class AccountPasskeysController {
         meta,
         details: { reason: err.reason, ...(err.detail ? { detail: err.detail } : {}) },
       });
-      if (!html) return reply.status(err.status).send(this.errorBody(err, req));
+      if (!html) return reply.status(err.status).send(passkeyErrorBody(err, String(req.id)));
       return this.render(p, reply, err.status, { error: err.message, name: form.name.slice(0, MAX_PASSKEY_NAME) });
     }
     await this.audit.recordFor(p, {
@@ -203,10 +203,6 @@ export class AccountPasskeysController {
     if (!html) return reply.status(204).send();
     await this.flash.set(reply, { message: `Passkey “${removed.name}” deleted. It no longer signs in.` });
     return reply.redirect('/account/passkeys', 303);
-  }
-
-  private errorBody(err: PasskeyError, req: FastifyRequest) {
-    return { statusCode: err.status, error: err.reason, message: err.message, requestId: String(req.id) };
   }
 
   private async render(p: Principal, reply: FastifyReply, status: number, extra: { error?: string; name?: string } = {}) {

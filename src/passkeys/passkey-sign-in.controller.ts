@@ -14,7 +14,7 @@ import { safeReturnPath } from '../sign-in/return-path';
 import { SessionCookieService } from '../sessions/session-cookie.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { PasskeyOptionsRequest, PasskeySignInForm } from './dto/passkey.forms';
-import { counterRegressionEvent, PasskeyError, refusalOutcome, refusals } from './passkey.error';
+import { counterRegressionEvent, PasskeyError, passkeyErrorBody, refusalOutcome, refusals } from './passkey.error';
 import { PasskeysService } from './passkeys.service';
 
 const NONCE = /^[A-Za-z0-9_-]{43}$/;
@@ -140,7 +140,7 @@ export class PasskeySignInController {
         details: { reason: err.reason, ...(err.detail ? { detail: err.detail } : {}) },
       });
       void reply.status(err.status);
-      if (!html) return reply.send({ statusCode: err.status, error: err.reason, message: err.message, requestId: meta.requestId });
+      if (!html) return reply.send(passkeyErrorBody(err, meta.requestId));
       return this.render(reply, err.status, next, err.message);
     }
   }

@@ -52,6 +52,11 @@ export const refusals = {
     new PasskeyError('verification_failed', HttpStatus.BAD_REQUEST, `The passkey response could not be verified. ${TRY_AGAIN}`, detail),
 };
 
+/** A refusal as JSON answers it: `{ statusCode, error: <reason>, message, requestId }` (sent with `err.status`). */
+export function passkeyErrorBody(err: PasskeyError, requestId: string) {
+  return { statusCode: err.status, error: err.reason, message: err.message, requestId };
+}
+
 /** How the audit log records a refused ceremony: the response was unreadable or did not verify (`failed`), or it was refused (`denied`). */
 export function refusalOutcome(err: PasskeyError): 'failed' | 'denied' {
   return err.reason === 'malformed_response' || err.reason === 'verification_failed' ? 'failed' : 'denied';

@@ -15,7 +15,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { isFormPost } from '../sessions/csrf.service';
 import { safeReturnPath } from '../sign-in/return-path';
 import { PasskeyOptionsRequest } from '../passkeys/dto/passkey.forms';
-import { PasskeyError } from '../passkeys/passkey.error';
+import { PasskeyError, passkeyErrorBody } from '../passkeys/passkey.error';
 import { StepUpDto } from './dto/step-up.dto';
 import { STEP_UP_URL, StepUpRequiredError } from './step-up-required.error';
 import { stepUpFields, StepUpService } from './step-up.service';
@@ -70,7 +70,7 @@ export class StepUpController {
       return reply.send(await this.stepUp.passkeyOptions(p));
     } catch (err) {
       if (!(err instanceof PasskeyError)) throw err;
-      return reply.status(err.status).send({ statusCode: err.status, error: err.reason, message: err.message, requestId: String(req.id) });
+      return reply.status(err.status).send(passkeyErrorBody(err, String(req.id)));
     }
   }
 

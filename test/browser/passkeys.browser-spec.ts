@@ -1,6 +1,6 @@
-import { freePort } from '../e2e/support/test-app';
-import { createUser, TEST_PASSWORD } from '../e2e/support/users.fixture';
-import { addVirtualAuthenticator, BrowserHarness, startBrowserHarness } from './support/browser';
+import { createUser } from '../e2e/support/users.fixture';
+import { addPasskeyThroughPage, addVirtualAuthenticator, BrowserHarness, startBrowserHarness } from './support/browser';
+import { signInThroughForm } from './support/screenshots';
 
 /**
  * Passkeys end to end in chromium with its CDP virtual authenticator (ctap2, resident keys, user
@@ -10,12 +10,9 @@ import { addVirtualAuthenticator, BrowserHarness, startBrowserHarness } from './
  */
 describe('browser: passkeys through the virtual authenticator', () => {
   let h: BrowserHarness;
-  let base: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://localhost:${port}`;
-    h = await startBrowserHarness({ PUBLIC_URL: base }, { port });
+    h = await startBrowserHarness({}, { localhost: true });
   });
   afterAll(() => h?.close());
 
@@ -24,15 +21,9 @@ describe('browser: passkeys through the virtual authenticator', () => {
     const { page } = h;
     const { cdp, authenticatorId } = await addVirtualAuthenticator(h);
 
-    await page.goto(`${base}/login`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await Promise.all([page.waitForURL(`${base}/account`), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
+    await signInThroughForm(h, email);
 
-    await page.goto(`${base}/account/passkeys`);
-    await page.getByLabel('Name', { exact: true }).fill('Virtual key');
-    await page.getByRole('button', { name: 'Add passkey' }).click();
-    await page.getByTestId('flash').waitFor();
+    await addPasskeyThroughPage(h, 'Virtual key');
     await expect(page.getByTestId('flash').textContent()).resolves.toContain('Passkey “Virtual key” added');
     await expect(page.getByTestId('passkeys').textContent()).resolves.toContain('Device-bound passkey');
     const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
@@ -41,12 +32,12 @@ describe('browser: passkeys through the virtual authenticator', () => {
 
     // Signed out: no session, no email typed; the authenticator offers its discoverable passkey.
     await h.context.clearCookies();
-    await page.goto(`${base}/login`);
+    await page.goto(h.url('/login'));
     await Promise.all([
       page.waitForURL((u) => u.pathname === '/login/passkey'),
       page.getByRole('link', { name: 'Sign in with a passkey' }).click(),
     ]);
-    await Promise.all([page.waitForURL(`${base}/account`), page.getByRole('button', { name: 'Use a passkey' }).click()]);
+    await Promise.all([page.waitForURL(h.url('/account')), page.getByRole('button', { name: 'Use a passkey' }).click()]);
     await expect(page.getByTestId('signed-in-user').textContent()).resolves.toBe('Pat Passkey');
     await h.screenshot('passkey-signed-in');
   });

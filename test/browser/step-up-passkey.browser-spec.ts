@@ -1,10 +1,9 @@
 import { IsNull } from 'typeorm';
 import { PersonalToken } from '../../src/personal-tokens/personal-token.entity';
 import { Session } from '../../src/sessions/session.entity';
-import { freePort } from '../e2e/support/test-app';
-import { createUser, TEST_PASSWORD } from '../e2e/support/users.fixture';
-import { addVirtualAuthenticator, BrowserHarness, startBrowserHarness } from './support/browser';
-import { fitsWidth } from './support/screenshots';
+import { createUser } from '../e2e/support/users.fixture';
+import { addPasskeyThroughPage, addVirtualAuthenticator, BrowserHarness, startBrowserHarness } from './support/browser';
+import { fitsWidth, signInThroughForm } from './support/screenshots';
 
 /**
  * Step-up with a passkey (issue 25) in chromium with its CDP virtual authenticator: a stale
@@ -14,12 +13,9 @@ import { fitsWidth } from './support/screenshots';
  */
 describe('browser: step-up with a passkey through the virtual authenticator', () => {
   let h: BrowserHarness;
-  let base: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://localhost:${port}`;
-    h = await startBrowserHarness({ PUBLIC_URL: base }, { port });
+    h = await startBrowserHarness({}, { localhost: true });
   });
   afterAll(() => h?.close());
 
@@ -28,17 +24,11 @@ describe('browser: step-up with a passkey through the virtual authenticator', ()
     const { page } = h;
     const { cdp, authenticatorId } = await addVirtualAuthenticator(h);
 
-    await page.goto(`${base}/login`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await Promise.all([page.waitForURL(`${base}/account`), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
-    await page.goto(`${base}/account/passkeys`);
-    await page.getByLabel('Name', { exact: true }).fill('Virtual key');
-    await page.getByRole('button', { name: 'Add passkey' }).click();
-    await page.getByTestId('flash').waitFor();
+    await signInThroughForm(h, email);
+    await addPasskeyThroughPage(h, 'Virtual key');
 
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${base}/account/tokens`);
+    await page.goto(h.url('/account/tokens'));
     await page.getByLabel('Name', { exact: true }).fill('passkey confirmed');
     await page.getByLabel(/read:device — See your devices/).check();
     // Past SUDO_MODE_SECONDS: the session authenticated an hour ago.
@@ -49,7 +39,7 @@ describe('browser: step-up with a passkey through the virtual authenticator', ()
     await expect(fitsWidth(page)).resolves.toBe(true);
     await h.screenshot('step-up-passkey-390');
 
-    await Promise.all([page.waitForURL(`${base}/account/tokens`), page.getByRole('button', { name: 'Use a passkey' }).click()]);
+    await Promise.all([page.waitForURL(h.url('/account/tokens')), page.getByRole('button', { name: 'Use a passkey' }).click()]);
     await page.getByTestId('revealed-secret').waitFor();
     const rows = await h.t.dataSource.getRepository(PersonalToken).findBy({ userId: user.id });
     expect(rows.map((r) => [r.name, r.scopes])).toEqual([['passkey confirmed', ['read:device']]]);

@@ -12,9 +12,9 @@ import { cookiePair } from './support/http-client';
 import { csrfOf as csrfOfPage, enrolTotp, passwordStep } from './support/mfa.fixture';
 import { settleOutbox } from './support/outbox.fixture';
 import { flashMessage, followRedirect, HTML } from './support/pages.fixture';
-import { SoftAuthenticator } from './support/passkeys.fixture';
+import { PASSKEY_RP_ID, SoftAuthenticator, startPasskeyTestApp } from './support/passkeys.fixture';
 import { SmtpSink, startSmtpSink } from './support/smtp-sink';
-import { freePort, startTestApp, TestApp } from './support/test-app';
+import { freePort, TestApp } from './support/test-app';
 import { createUser, signedInUser, TEST_PASSWORD } from './support/users.fixture';
 
 /**
@@ -25,12 +25,10 @@ import { createUser, signedInUser, TEST_PASSWORD } from './support/users.fixture
 describe('passkeys (WebAuthn)', () => {
   let t: TestApp;
   let origin: string;
-  const RP_ID = 'localhost';
+  const RP_ID = PASSKEY_RP_ID;
 
   beforeAll(async () => {
-    const port = await freePort();
-    origin = `http://localhost:${port}`;
-    t = await startTestApp({ PUBLIC_URL: origin }, { port });
+    ({ t, origin } = await startPasskeyTestApp());
   });
   afterAll(() => t?.close());
 

@@ -8,9 +8,9 @@ import { auditByActor, auditForTarget, detailsOf } from './support/admin.fixture
 import { cookiePair } from './support/http-client';
 import { csrfOf } from './support/mfa.fixture';
 import { HTML } from './support/pages.fixture';
-import { SoftAuthenticator } from './support/passkeys.fixture';
+import { PASSKEY_RP_ID, SoftAuthenticator, startPasskeyTestApp } from './support/passkeys.fixture';
 import { ageAuthentication, authTimeOf, carryOf, signInWithId } from './support/step-up.fixture';
-import { freePort, startTestApp, TestApp } from './support/test-app';
+import type { TestApp } from './support/test-app';
 import { createUser, signedInUser, TEST_PASSWORD } from './support/users.fixture';
 
 /**
@@ -22,13 +22,11 @@ import { createUser, signedInUser, TEST_PASSWORD } from './support/users.fixture
 describe('step-up with a passkey', () => {
   let t: TestApp;
   let origin: string;
-  const RP_ID = 'localhost';
+  const RP_ID = PASSKEY_RP_ID;
 
   beforeAll(async () => {
-    const port = await freePort();
-    origin = `http://localhost:${port}`;
     // Every request comes from 127.0.0.1: the per-IP allowance is raised so that only the per-account one (5) is in play.
-    t = await startTestApp({ PUBLIC_URL: origin, MFA_MAX_FAILURES_PER_IP: '1000' }, { port });
+    ({ t, origin } = await startPasskeyTestApp({ MFA_MAX_FAILURES_PER_IP: '1000' }));
   });
   afterAll(() => t?.close());
 

@@ -136,7 +136,8 @@ export const MODULE_SURFACES: Record<string, readonly string[]> = {
   ],
   oidc: ['end-session-path', 'id-tokens.service', 'oidc-client-settings.service', 'oidc-sign-ins.service', 'subject-identifiers'],
   'oidc-logout': [],
-  passkeys: [],
+  // Step-up re-authenticates with a passkey through PasskeysService (its options request, refusals, their audit events).
+  passkeys: ['dto/passkey.forms', 'passkey.error', 'passkeys.service'],
   outbox: ['mail-topic', 'outbox.service'],
   'personal-tokens': [
     'dto/create-personal-token-form.dto',

@@ -2,6 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { MAX_RESPONSE_LENGTH } from '../passkey-response';
 
+/** The largest credential response accepted in a form field or JSON string (for another module's DTO: step-up). */
+export { MAX_RESPONSE_LENGTH };
+
 /** Longest passkey name kept (the column's length). */
 export const MAX_PASSKEY_NAME = 100;
 

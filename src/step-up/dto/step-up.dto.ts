@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { MAX_RESPONSE_LENGTH } from '../../passkeys/passkey-response';
+import { MAX_RESPONSE_LENGTH } from '../../passkeys/dto/passkey.forms';
 
 /**
  * POST /step-up: JSON `{ method: "password" | "totp" | "passkey", password?, code?, response?, action? }`,

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, CDPSession, chromium, Page } from 'playwright-core';
-import { startTestApp, TestApp } from '../../e2e/support/test-app';
+import { freePort, startTestApp, TestApp } from '../../e2e/support/test-app';
 
 /** Debian's chromium: playwright-core never downloads a browser of its own here. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -25,7 +25,7 @@ export interface BrowserHarness {
   t: TestApp;
   context: BrowserContext;
   page: Page;
-  /** Absolute URL of a path on the app. */
+  /** Absolute URL of a path on the app (on http://localhost with `opts.localhost`). */
   url(path: string): string;
   screenshot(name: string): Promise<void>;
   close(): Promise<void>;
@@ -35,9 +35,16 @@ export interface BrowserHarness {
  * Starts the app and a headless chromium with a fresh profile. The app keeps its production
  * cookie settings (Secure, __Host- prefix): chromium treats http://127.0.0.1 as a secure context.
  * `opts.port`: a reserved port, when PUBLIC_URL must name the app's real origin (SSO redirects).
+ * `opts.localhost`: the app on a reserved port with PUBLIC_URL `http://localhost:<port>`, reached
+ * there (`url()`): WebAuthn needs a domain as RP ID (see addVirtualAuthenticator).
  */
-export async function startBrowserHarness(env: Record<string, string> = {}, opts: { port?: number } = {}): Promise<BrowserHarness> {
-  const t = await startTestApp(env, opts);
+export async function startBrowserHarness(
+  env: Record<string, string> = {},
+  opts: { port?: number; localhost?: boolean } = {},
+): Promise<BrowserHarness> {
+  const port = opts.localhost ? (opts.port ?? (await freePort())) : opts.port;
+  const publicUrl = opts.localhost ? `http://localhost:${port}` : undefined;
+  const t = await startTestApp(publicUrl ? { PUBLIC_URL: publicUrl, ...env } : env, { port });
   const profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
   let context: BrowserContext;
   try {
@@ -58,7 +65,7 @@ export async function startBrowserHarness(env: Record<string, string> = {}, opts
     t,
     context,
     page,
-    url: (path) => new URL(path, t.baseUrl).toString(),
+    url: (path) => new URL(path, publicUrl ?? t.baseUrl).toString(),
     screenshot: async (name) => {
       await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
     },
@@ -73,7 +80,7 @@ export async function startBrowserHarness(env: Record<string, string> = {}, opts
 /**
  * Chromium's CDP virtual authenticator on the harness page (ctap2, internal, resident keys, user
  * verification, presence simulated): WebAuthn ceremonies then run without a person. WebAuthn needs
- * a domain as RP ID, so a test using it reaches the app as http://localhost (PUBLIC_URL says so).
+ * a domain as RP ID: start the harness with `{ localhost: true }`.
  */
 export async function addVirtualAuthenticator(h: BrowserHarness): Promise<{ cdp: CDPSession; authenticatorId: string }> {
   const cdp = await h.context.newCDPSession(h.page);
@@ -89,4 +96,12 @@ export async function addVirtualAuthenticator(h: BrowserHarness): Promise<{ cdp:
     },
   });
   return { cdp, authenticatorId };
+}
+
+/** Adds a passkey named `name` on Account → Passkeys (signed in, with a virtual authenticator); waits for the flash. */
+export async function addPasskeyThroughPage(h: BrowserHarness, name: string): Promise<void> {
+  await h.page.goto(h.url('/account/passkeys'));
+  await h.page.getByLabel('Name', { exact: true }).fill(name);
+  await h.page.getByRole('button', { name: 'Add passkey' }).click();
+  await h.page.getByTestId('flash').waitFor();
 }

@@ -6,6 +6,17 @@ import type {
 } from '@simplewebauthn/server';
 import { isoCBOR } from '@simplewebauthn/server/helpers';
 import { createHash, generateKeyPairSync, KeyObject, randomBytes, sign } from 'node:crypto';
+import { freePort, startTestApp, TestApp } from './test-app';
+
+/** The RP ID of a passkey test app: WebAuthn needs a domain, so the app's PUBLIC_URL is http://localhost:<port>. */
+export const PASSKEY_RP_ID = 'localhost';
+
+/** The app on a reserved port with PUBLIC_URL `http://localhost:<port>` (its origin is what responses must name). */
+export async function startPasskeyTestApp(env: Record<string, string> = {}): Promise<{ t: TestApp; origin: string }> {
+  const port = await freePort();
+  const origin = `http://localhost:${port}`;
+  return { t: await startTestApp({ PUBLIC_URL: origin, ...env }, { port }), origin };
+}
 
 const b64 = (b: Uint8Array | string) => Buffer.from(b).toString('base64url');
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest();
