@@ -71,7 +71,9 @@ export class EndSessionService {
       const client = await this.clients.findById(clientId);
       if (!client) throw new LogoutRequestError('client_id names no registered client');
       clientName = client.name;
-      if (p.post_logout_redirect_uri !== undefined) {
+      // A disabled client (or one whose owner is disabled) sends nobody anywhere: the person is
+      // still signed out, on Gatehouse's own page, as for a request without a redirect URI.
+      if (p.post_logout_redirect_uri !== undefined && (await this.clients.findActiveById(client.clientId))) {
         const { postLogoutRedirectUris } = await this.settings.forClient(client.clientId);
         if (!postLogoutRedirectUris.includes(p.post_logout_redirect_uri)) {
           throw new LogoutRequestError('post_logout_redirect_uri is not one of the client’s registered post-logout redirect URIs');

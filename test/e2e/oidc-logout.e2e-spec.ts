@@ -1,4 +1,5 @@
 import { decodeJwt } from 'jose';
+import { ClientsService } from '../../src/clients/clients.service';
 import { OidcClientSettingsService } from '../../src/oidc/oidc-client-settings.service';
 import { codeRequest, exchangeCode, obtainCode, registerClient, type TestClient } from './support/oauth-flow.fixture';
 import { csrfFromPage } from './support/personal-tokens.fixture';
@@ -128,6 +129,23 @@ describe('RP-Initiated Logout 1.0', () => {
     const page = await logout({});
     expect(page.status).toBe(200);
     expect(page.text).toContain('You have signed out');
+  });
+
+  it('§2–3 a disabled client: the session still ends, but the browser is not sent to its registered URI', async () => {
+    const { cookie, idToken } = await sessionWithIdToken(user);
+    const clients = t.get<ClientsService>(ClientsService);
+    const row = (await clients.findById(client.clientId))!;
+    await clients.setStatus(row, 'disabled');
+    try {
+      const res = await logout({ id_token_hint: idToken, post_logout_redirect_uri: SIGNED_OUT, state: 'gone' }, cookie);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('location')).toBeNull();
+      expect(res.text).toContain('You have signed out');
+      expect(res.text).not.toContain(SIGNED_OUT);
+      expect(await isSignedIn(cookie)).toBe(false);
+    } finally {
+      await clients.setStatus((await clients.findById(client.clientId))!, 'active');
+    }
   });
 
   it('§2 a sign-in waiting for its second factor: the signed-out page ends it (the cookie can no longer finish the sign-in)', async () => {
