@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuditEvent } from '../audit/audit-event.entity';
 import { toAuditEventView } from '../audit/audit-event.mapper';
 import { actionLabel } from '../audit/action-labels';
+import { AuthStrategyRegistry } from '../auth/auth-strategy-registry';
 import type { AuditEventView } from '../audit/dto/audit-event.view';
 import { AuditFilter, auditFilterFrom } from '../audit/audit-filter';
 import type { AuditQuery } from '../audit/dto/audit-query';
@@ -15,6 +16,8 @@ export interface DescribedAuditEvent extends AuditEventView {
   actionLabel: string;
   actorLabel?: string;
   targetLabel?: string;
+  /** The credential kind by its registered label (AuthStrategyRegistry); the kind itself if none is registered (`cli`). */
+  credentialLabel?: string;
   detailsText: string;
 }
 
@@ -28,6 +31,7 @@ export class AuditNamesService {
   constructor(
     private readonly users: UsersService,
     private readonly clients: ClientsService,
+    private readonly strategies: AuthStrategyRegistry,
   ) {}
 
   /** The query's filter with an email or client name in `actor` / `targetId` turned into ids. */
@@ -65,6 +69,7 @@ export class AuditNamesService {
         actionLabel: actionLabel(e.action),
         actorLabel: e.actorId ? labels.get(e.actorId) : undefined,
         targetLabel: e.targetId ? labels.get(e.targetId) : undefined,
+        credentialLabel: e.credentialKind ? (this.strategies.labelOf(e.credentialKind) ?? e.credentialKind) : undefined,
         // The view's details: rows written before the camelCase keys read like new ones.
         detailsText: view.details ? JSON.stringify(view.details) : '',
       };

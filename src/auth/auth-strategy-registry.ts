@@ -18,6 +18,8 @@ export interface AuthStrategyClaim {
   readonly token?: TokenKind;
   /** For prefix-less tokens: whether this strategy claims `token`. Asked only when no prefix matched. */
   matches?(token: string): boolean;
+  /** What pages call the credential (`via …` in the audit log); default: the token kind's description. */
+  readonly label?: string;
 }
 
 /**
@@ -53,6 +55,14 @@ export class AuthStrategyRegistry {
   /** Every strategy of a scheme, in registration order (the cookie scheme runs them in turn). */
   strategiesFor(scheme: AuthScheme): readonly AuthStrategyClaim[] {
     return this.byScheme.get(scheme) ?? [];
+  }
+
+  /** The registered label of a credential kind (the claim's `label`, else its token kind's description); undefined if none. */
+  labelOf(kind: CredentialKind): string | undefined {
+    for (const claims of this.byScheme.values()) {
+      for (const c of claims) if (c.credentialKind === kind && (c.label ?? c.token)) return c.label ?? c.token!.description;
+    }
+    return undefined;
   }
 
   /**

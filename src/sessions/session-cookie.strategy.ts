@@ -46,7 +46,12 @@ export class SessionCookieStrategy extends PassportStrategy(Strategy, SESSION_CO
     registry: AuthStrategyRegistry,
   ) {
     super();
-    registry.register({ scheme: 'cookie', strategy: SESSION_COOKIE_STRATEGY, credentialKind: SESSION_CREDENTIAL });
+    registry.register({
+      scheme: 'cookie',
+      strategy: SESSION_COOKIE_STRATEGY,
+      credentialKind: SESSION_CREDENTIAL,
+      label: 'browser session',
+    });
   }
 
   async validate(req: FastifyRequest): Promise<Principal | null> {
