@@ -40,7 +40,11 @@ export class MfaEnrolment {
    */
   async enrolled(p: Principal, factor: { factorId: string; amr: string }, meta: RequestMeta): Promise<{ recoveryCodes: string[] | null }> {
     const userId = p.actor.id;
-    const recoveryCodes = (await this.recovery.remaining(userId)) === 0 ? await this.recovery.regenerate(userId) : null;
+    // Under the user's lease: two first factors enrolled at once (an app and a passkey) would
+    // otherwise both see no codes and both issue a set, the second voiding the one shown first.
+    const recoveryCodes = await this.locks.with(userId, async () =>
+      (await this.recovery.remaining(userId)) === 0 ? await this.recovery.regenerate(userId) : null,
+    );
     if (p.pendingStep === ENROL_STEP) {
       await this.sessions.completeStep(p.credential.id, ENROL_STEP, { amr: ['pwd', factor.amr, 'mfa'] });
     }
